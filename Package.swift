@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "EconGIS",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "econgis", targets: ["econgis"]),
+        .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "GeoJSON", targets: ["GeoJSON"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The C libraries: SpatiaLite (with GEOS behind it), PROJ and SQLite. Only Registry imports it.
+        .systemLibrary(
+            name: "CSpatial",
+            pkgConfig: "spatialite",
+            providers: [.apt(["libspatialite-dev", "libproj-dev", "libsqlite3-dev"])]
+        ),
+        // RFC 7946 values, a reader and a streaming writer. No database, no server.
+        .target(name: "GeoJSON"),
+        // The domain, validation, storage over GRDB + SpatiaLite, migrations, queries and import.
+        .target(
+            name: "Registry",
+            dependencies: [
+                "CSpatial", "GeoJSON",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The embedded demo data set's generator (scripts/make-demo-data) and loader (econgis init --demo).
+        .target(name: "DemoData", dependencies: ["Registry", "GeoJSON"]),
+        .executableTarget(
+            name: "econgis",
+            dependencies: [
+                "Registry", "GeoJSON", "DemoData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON"]),
+        .testTarget(name: "CLITests", dependencies: ["econgis"]),
+    ]
+)

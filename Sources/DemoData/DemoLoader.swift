@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+import Registry
+
+/// Loads the embedded demo data set (geodata/) into a registry through the ordinary import paths.
+public struct DemoLoader {
+    public let store: RegistryStore
+    public let directory: String
+
+    /// The date the demo's verification dates were generated against.
+    public static let referenceDate = DemoGenerator.referenceDate
+
+    public init(store: RegistryStore, directory: String) {
+        self.store = store
+        self.directory = directory
+    }
+
+    /// Finds geodata/: the explicit path, $ECONGIS_GEODATA, ./geodata, or the checkout the tool was built from.
+    public static func locate(explicit: String?, sourceFile: String) throws -> String {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let explicit { candidates.append(explicit) }
+        if let env = ProcessInfo.processInfo.environment["ECONGIS_GEODATA"], !env.isEmpty { candidates.append(env) }
+        candidates.append("geodata")
+        // Sources/econgis/File.swift → the checkout's geodata/
+        candidates.append(URL(fileURLWithPath: sourceFile).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("geodata").path)
+        for c in candidates where fm.fileExists(atPath: (c as NSString).appendingPathComponent("units.csv")) { return c }
+        throw RegistryError.notFound(what: "demo data directory", key: candidates.first ?? "geodata",
+                                     hint: "pass --geodata DIR (the folder with units.csv) or set ECONGIS_GEODATA")
+    }
+
+    /// Loads everything, then shifts verification dates by (today − reference date) so the demo's
+    /// due list looks the same whatever day it is run.
+    public func load(today: LocalDate) throws -> String {
+        func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        let admin = AdminImport(store: store)
+        try admin.importJurisdiction(path: file("jurisdiction.geojson"), name: DemoGenerator.jurisdictionName)
+        let a = try admin.importWards(path: file("admin_units.geojson"), options: .init(validFrom: LocalDate(year: 2000, month: 1, day: 1)!, source: "EconGIS demo (schematic)"))
+        let s = try admin.importSuccessions(path: file("successions.csv"))
+        let importer = Importer(store: store)
+        let options = ImportOptions(today: max(today, DemoLoader.referenceDate))
+        let m = try importer.importUnits(path: file("markets.geojson"), options: options)
+        let u = try importer.importUnits(path: file("units.csv"), options: options)
+        let i = try importer.importInstruments(path: file("instruments.csv"), options: options)
+        let shift = DemoLoader.referenceDate.days(until: today)
+        try store.write { db in
+            try db.execute(sql: "UPDATE measuring_instruments SET last_verified_on = date(last_verified_on, ? || ' days') WHERE last_verified_on IS NOT NULL",
+                           arguments: [shift >= 0 ? "+\(shift)" : "\(shift)"])
+        }
+        return """
+              administrative units: \(a.inserted) (\(s.inserted) successions)
+              units: \(m.inserted + u.inserted) (\(u.flagged) flagged)
+              instruments: \(i.inserted); verification dates shifted by \(shift) days (reference date \(DemoLoader.referenceDate) → \(today))
+            """
+    }
+}

@@ -1,0 +1,46 @@
+/// Enterprise tax codes (mã số doanh nghiệp = mã số thuế), FACTS.md §5.
+public enum TaxCode {
+    static let weights = [31, 29, 23, 19, 17, 13, 7, 5, 3]
+
+    /// The check digit for nine leading digits, or nil when no digit is valid (S mod 11 = 0)
+    /// or the formula gives 10.
+    public static func checkDigit(_ nineDigits: [Int]) -> Int? {
+        guard nineDigits.count == 9 else { return nil }
+        let s = zip(weights, nineDigits).reduce(0) { $0 + $1.0 * $1.1 }
+        let r = s % 11
+        guard r != 0 else { return nil }
+        let check = 10 - r
+        return check <= 9 ? check : nil
+    }
+
+    public enum Form: Sendable { case enterprise, dependentUnit }
+
+    /// Nil when valid; otherwise what was expected.
+    public static func problem(_ code: String, form: Form) -> String? {
+        let chars = Array(code)
+        switch form {
+        case .enterprise:
+            guard chars.count == 10, chars.allSatisfy(\.isASCIIDigit) else {
+                return "expected a 10-digit tax code (e.g. 0100233488)"
+            }
+        case .dependentUnit:
+            guard chars.count == 14, chars[10] == "-", chars[0..<10].allSatisfy(\.isASCIIDigit),
+                  chars[11...].allSatisfy(\.isASCIIDigit)
+            else { return "expected a branch tax code of 13 digits as NNNNNNNNNN-NNN (e.g. 0100233488-001)" }
+            let suffix = Int(String(chars[11...]))!
+            guard (1...999).contains(suffix) else { return "expected a branch suffix 001-999, got \(String(chars[11...]))" }
+        }
+        let digits = chars[0..<10].map { Int(String($0))! }
+        guard let check = checkDigit(Array(digits[0..<9])) else {
+            return "not a valid tax code: its first nine digits admit no check digit"
+        }
+        guard check == digits[9] else {
+            return "check digit is \(digits[9]), expected \(check) for \(String(chars[0..<9]))"
+        }
+        return nil
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GeoJSON
+
+/// Column names accepted in import files (CSV headers or GeoJSON property names), English or
+/// Vietnamese, with or without diacritics; each maps to one canonical field.
+public enum ImportFields {
+    public static let units: [String: [String]] = [
+        "code": ["code", "ma", "ma_so", "ma_so_thue", "mst", "tax_code", "ma_so_doanh_nghiep", "so_dang_ky", "registration_number"],
+        "name": ["name", "ten", "ten_don_vi", "ten_co_so", "ten_doanh_nghiep"],
+        "kind": ["kind", "loai", "loai_hinh", "type"],
+        "vsic": ["vsic", "vsic_codes", "nganh_nghe", "ma_nganh", "nganh"],
+        "owner": ["owner", "representative", "chu_so_huu", "nguoi_dai_dien", "chu_ho", "chu_co_so", "tieu_thuong"],
+        "address": ["address", "dia_chi"],
+        "ward_code": ["ward_code", "ward", "ma_phuong", "ma_xa", "phuong"],
+        "lon": ["lon", "lng", "long", "longitude", "kinh_do", "x"],
+        "lat": ["lat", "latitude", "vi_do", "y"],
+        "status": ["status", "trang_thai"],
+        "status_since": ["status_since", "ngay_trang_thai"],
+        "registered_on": ["registered_on", "registration_date", "ngay_dang_ky", "ngay_cap"],
+        "market_code": ["market_code", "market", "ma_cho", "cho"],
+        "stall_no": ["stall_no", "stall", "so_sap", "so_quay", "so_kiot", "sap"],
+        "zone": ["zone", "khu", "khu_vuc", "nganh_hang"],
+        "registration_no": ["registration_no", "so_giay_phep", "so_dkkd"],
+    ]
+
+    public static let instruments: [String: [String]] = [
+        "unit_code": ["unit_code", "unit", "code", "ma_so", "ma_don_vi", "ma_so_thue"],
+        "market_code": ["market_code", "ma_cho"],
+        "stall_no": ["stall_no", "so_sap", "so_quay"],
+        "type": ["type", "instrument_type", "loai", "loai_phuong_tien", "phuong_tien_do"],
+        "serial_no": ["serial_no", "serial", "so_hieu", "so_serial", "so_may"],
+        "manufacturer": ["manufacturer", "hang_san_xuat", "nha_san_xuat"],
+        "model": ["model", "kieu"],
+        "accuracy_class": ["accuracy_class", "class", "cap_chinh_xac"],
+        "max_capacity": ["max_capacity", "max", "muc_can_lon_nhat", "pham_vi_do"],
+        "scale_interval": ["scale_interval", "d", "e", "gia_tri_do", "gia_tri_vach_chia"],
+        "measure_unit": ["measure_unit", "unit_of_measure", "don_vi_do"],
+        "last_verified_on": ["last_verified_on", "verified_on", "ngay_kiem_dinh"],
+        "certificate_no": ["certificate_no", "so_giay_chung_nhan", "so_chung_nhan"],
+        "stamp_no": ["stamp_no", "so_tem"],
+        "verified_by": ["verified_by", "don_vi_kiem_dinh", "to_chuc_kiem_dinh"],
+        "is_reference": ["is_reference", "reference", "can_doi_chung"],
+    ]
+
+    /// Maps each header to its canonical field. Unknown headers are returned separately (ignored with a
+    /// warning); two headers for the same field are an error.
+    static func map(_ headers: [String], aliases: [String: [String]], file: String) throws -> (index: [String: Int], unknown: [String]) {
+        var lookup: [String: String] = [:]
+        for (field, names) in aliases { for n in names { lookup[n] = field } }
+        var index: [String: Int] = [:]
+        var unknown: [String] = []
+        for (i, h) in headers.enumerated() {
+            let key = VietnameseText.fieldKey(h)
+            guard let field = lookup[key] else {
+                if !key.isEmpty { unknown.append(h) }
+                continue
+            }
+            if let j = index[field] {
+                throw RegistryError.invalidInput(
+                    [ValidationIssue(SourceLocation(file: file, line: 1), field: h, value: h,
+                                     expected: "only one column for \(field); column \(j + 1) \"\(headers[j])\" is already \(field)")],
+                    file: file)
+            }
+            index[field] = i
+        }
+        return (index, unknown)
+    }
+}
+
+/// One input record, whatever file it came from, with its fields keyed by canonical name.
+public struct ImportRecord {
+    public var location: SourceLocation
+    public var fields: [String: String]
+    /// A GeoJSON geometry, when the record came from a feature.
+    public var geometry: Geometry?
+
+    public init(location: SourceLocation, fields: [String: String], geometry: Geometry? = nil) {
+        self.location = location
+        self.fields = fields
+        self.geometry = geometry
+    }
+
+    /// The trimmed value, nil when absent or blank.
+    public subscript(_ field: String) -> String? {
+        guard let v = fields[field]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+        return v
+    }
+}
+
+/// Reads CSV or GeoJSON files as `ImportRecord`s, mapping headers through the aliases.
+public enum ImportFile {
+    public enum Format: String, Sendable { case csv, geojson, geojsonseq }
+
+    public static func format(of path: String) -> Format {
+        let ext = (path as NSString).pathExtension.lowercased()
+        switch ext {
+        case "geojson", "json": return .geojson
+        case "geojsonl", "geojsons", "geojsonseq", "ndjson", "jsonl": return .geojsonseq
+        default: return .csv
+        }
+    }
+
+    /// Calls `body` with each record. CSV rows keep their raw cells for a rejects file.
+    static func forEachRecord(
+        path: String, aliases: [String: [String]], warnings: inout [ValidationIssue],
+        progress: ((Int, Int) -> Void)? = nil,
+        declaredCRS: (String?) throws -> Void = { _ in },
+        _ body: (ImportRecord, _ raw: RawRecord) throws -> Void
+    ) throws -> RawHeader {
+        let name = (path as NSString).lastPathComponent
+        switch format(of: path) {
+        case .csv:
+            let reader = try CSVReader(path: path)
+            let (index, unknown) = try ImportFields.map(reader.header, aliases: aliases, file: name)
+            for u in unknown {
+                warnings.append(ValidationIssue(SourceLocation(file: name, line: 1), field: u, value: u,
+                                                expected: "unknown column, ignored (known: \(aliases.keys.sorted().joined(separator: ", ")))",
+                                                severity: .warning))
+            }
+            let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            var n = 0
+            while let rec = try reader.next() {
+                var fields: [String: String] = [:]
+                fields.reserveCapacity(index.count)
+                for (field, i) in index where i < rec.fields.count {
+                    fields[field] = rec.fields[i]
+                }
+                let location = SourceLocation(file: name, line: rec.line)
+                if rec.fields.count != reader.header.count {
+                    warnings.append(ValidationIssue(location, field: "(row)", value: "\(rec.fields.count) cells",
+                                                    expected: "\(reader.header.count) cells as in the header; missing cells are read as empty",
+                                                    severity: .warning))
+                }
+                try body(ImportRecord(location: location, fields: fields), .csv(rec.fields, line: rec.line))
+                n += 1
+                if n % 4096 == 0 { progress?(reader.bytesRead, total) }
+            }
+            progress?(total, total)
+            return .csv(reader.header)
+        case .geojson, .geojsonseq:
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+                throw RegistryError.unreadable(file: name, reason: "no such file or not readable")
+            }
+            let reader: GeoJSONReader
+            do { reader = try GeoJSONReader(data: data) } catch {
+                throw RegistryError.unreadable(file: name, reason: error.message)
+            }
+            try declaredCRS(reader.declaredCRS)
+            var lookup: [String: String] = [:]
+            for (field, names) in aliases { for n in names { lookup[n] = field } }
+            var unknownSeen = Set<String>()
+            for item in reader {
+                let location = SourceLocation(file: name, line: item.line, feature: item.index)
+                switch item.result {
+                case .failure(let error):
+                    try body(ImportRecord(location: location, fields: ["__error": error.message]), .feature(nil))
+                case .success(let feature):
+                    var fields: [String: String] = [:]
+                    for (key, value) in feature.properties {
+                        guard let field = lookup[VietnameseText.fieldKey(key)] else {
+                            if unknownSeen.insert(key).inserted {
+                                warnings.append(ValidationIssue(location, field: key, value: value.text,
+                                                                expected: "unknown property, ignored", severity: .warning))
+                            }
+                            continue
+                        }
+                        if let t = value.text { fields[field] = t }
+                    }
+                    try body(ImportRecord(location: location, fields: fields, geometry: feature.geometry), .feature(feature))
+                }
+                if item.index % 4096 == 0 { progress?(item.index, reader.count) }
+            }
+            progress?(reader.count, reader.count)
+            return .geojson(reader.declaredCRS)
+        }
+    }
+}
+
+public enum RawRecord {
+    case csv([String], line: Int)
+    case feature(Feature?)
+}
+
+public enum RawHeader {
+    case csv([String])
+    case geojson(String?)
+}

@@ -1,0 +1,225 @@
+import Foundation
+import GRDB
+import GeoJSON
+
+/// What an import did, and what it saw.
+public struct ImportReport: Sendable {
+    public var read = 0
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var rejected = 0
+    /// Units whose declared ward disagrees with their location.
+    public var flagged = 0
+    public var warnings: [ValidationIssue] = []
+    public var errors: [ValidationIssue] = []
+    public var rejectsFile: String?
+}
+
+public struct ImportOptions {
+    /// Import the valid records and write the others, with reasons, to `rejectsPath`.
+    public var skipInvalid = false
+    public var rejectsPath: String?
+    /// Source coordinate system of the file (EPSG code, VN2000-HCM, PROJ string); nil for WGS 84
+    /// or the `crs` a GeoJSON file declares.
+    public var srs: String?
+    public var today = LocalDate.today()
+    /// Called with (done, total) in bytes or features.
+    public var progress: ((Int, Int) -> Void)?
+
+    public init(skipInvalid: Bool = false, rejectsPath: String? = nil, srs: String? = nil, today: LocalDate = .today(),
+                progress: ((Int, Int) -> Void)? = nil) {
+        self.skipInvalid = skipInvalid
+        self.rejectsPath = rejectsPath
+        self.srs = srs
+        self.today = today
+        self.progress = progress
+    }
+}
+
+/// Imports files atomically: a file with any invalid record writes nothing (unless skipInvalid).
+public struct Importer {
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    /// Units from CSV, GeoJSON or GeoJSONSeq. See README "Import columns".
+    public func importUnits(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
+        try run(path: path, options: options, aliases: ImportFields.units) { db, session in
+            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            var deferred: [(UnitDraft, ImportRecord, RawRecord)] = []
+            return (
+                { record, raw in
+                    let (draft, issues) = UnitValidation.validate(record, context: session.context, transform: session.transform)
+                    guard session.accept(issues, raw), let draft else { return }
+                    do {
+                        let (outcome, _) = try writer.upsert(draft, rejectDuplicateInOperation: true)
+                        session.report.count(outcome, flagged: draft.wardFlag != nil)
+                    } catch is UnitWriter.MarketMissing {
+                        deferred.append((draft, record, raw))  // the market may come later in the file
+                    } catch is UnitWriter.DuplicateInFile {
+                        session.reject(raw, [ValidationIssue(record.location, field: "code", value: draft.code,
+                                                             expected: "a code that appears once in the file; an earlier record has it")])
+                    }
+                },
+                {
+                    for (draft, record, raw) in deferred {
+                        do {
+                            let (outcome, _) = try writer.upsert(draft)
+                            session.report.count(outcome, flagged: draft.wardFlag != nil)
+                        } catch is UnitWriter.MarketMissing {
+                            session.reject(raw, [ValidationIssue(record.location, field: "market_code", value: draft.marketCode,
+                                                                 expected: "the code of a market (kind market) in the registry or in this file")])
+                        }
+                    }
+                }
+            )
+        }
+    }
+
+    /// Measuring instruments from CSV or GeoJSON properties.
+    public func importInstruments(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
+        try run(path: path, options: options, aliases: ImportFields.instruments) { db, session in
+            let writer = InstrumentWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            return (
+                { record, raw in
+                    let (draft, issues) = InstrumentValidation.validate(record, context: session.context)
+                    guard session.accept(issues, raw), let draft else { return }
+                    do {
+                        session.report.count(try writer.upsert(draft), flagged: false)
+                    } catch let missing as InstrumentWriter.UnitMissing {
+                        session.reject(raw, [ValidationIssue(record.location, field: missing.field, value: missing.value,
+                                                             expected: "the code of a unit in the registry (import units first)")])
+                    } catch is InstrumentWriter.DuplicateInFile {
+                        session.reject(raw, [ValidationIssue(record.location, field: "serial_no", value: draft.serialNo,
+                                                             expected: "an instrument (unit, type, serial_no) given once in the file")])
+                    }
+                },
+                {}
+            )
+        }
+    }
+
+    /// The shared frame: one write transaction, every record validated, rollback on any error unless
+    /// skipInvalid, rejects written after the commit.
+    private func run(
+        path: String, options: ImportOptions, aliases: [String: [String]],
+        handlers: (Database, ImportSession) throws -> (handle: (ImportRecord, RawRecord) throws -> Void, finish: () throws -> Void)
+    ) throws -> ImportReport {
+        let fileName = (path as NSString).lastPathComponent
+        let initialTransform = try options.srs.map { try CoordinateTransform(from: $0) }
+        var session: ImportSession!
+        var header: RawHeader = .csv([])
+        do {
+            try store.write { db in
+                session = ImportSession(
+                    context: try ValidationContext.load(db, today: options.today),
+                    transform: initialTransform, skipInvalid: options.skipInvalid)
+                let (handle, finish) = try handlers(db, session)
+                var warnings: [ValidationIssue] = []
+                header = try ImportFile.forEachRecord(
+                    path: path, aliases: aliases, warnings: &warnings, progress: options.progress,
+                    declaredCRS: { crs in
+                        if session.transform == nil, let crs, crs != "OGC:CRS84", crs != "EPSG:4326" {
+                            session.transform = try CoordinateTransform(from: crs)
+                        }
+                    }
+                ) { record, raw in
+                    session.report.read += 1
+                    try handle(record, raw)
+                }
+                session.report.warnings.insert(contentsOf: warnings, at: 0)
+                try finish()
+                if !session.report.errors.isEmpty && !options.skipInvalid {
+                    throw RegistryError.invalidInput(session.report.errors + session.report.warnings, file: fileName)
+                }
+            }
+        } catch let error as DatabaseError {
+            throw RegistryError.database("\(fileName): \(error.message ?? "\(error)"); nothing was written")
+        }
+        var report = session.report
+        if options.skipInvalid, let out = options.rejectsPath, report.rejected > 0 {
+            try session.rejects.write(to: out, header: header)
+            report.rejectsFile = out
+        }
+        return report
+    }
+}
+
+/// The state of one import while it runs.
+final class ImportSession {
+    let context: ValidationContext
+    var transform: CoordinateTransform?
+    let skipInvalid: Bool
+    var report = ImportReport()
+    var rejects = Rejects()
+
+    init(context: ValidationContext, transform: CoordinateTransform?, skipInvalid: Bool) {
+        self.context = context
+        self.transform = transform
+        self.skipInvalid = skipInvalid
+    }
+
+    /// Records the issues; true when the record should be written (it is valid, and no earlier
+    /// record failed in an all-or-nothing import: there is no point writing what will roll back).
+    func accept(_ issues: [ValidationIssue], _ raw: RawRecord) -> Bool {
+        let errors = issues.filter { $0.severity == .error }
+        report.warnings += issues.filter { $0.severity == .warning }
+        if !errors.isEmpty {
+            reject(raw, errors)
+            return false
+        }
+        return report.errors.isEmpty || skipInvalid
+    }
+
+    func reject(_ raw: RawRecord, _ issues: [ValidationIssue]) {
+        report.errors += issues
+        report.rejected += 1
+        if skipInvalid { rejects.add(raw, issues) }
+    }
+}
+
+extension ImportReport {
+    mutating func count(_ outcome: UnitWriter.Outcome, flagged isFlagged: Bool) {
+        switch outcome {
+        case .inserted: inserted += 1
+        case .updated: updated += 1
+        case .unchanged: unchanged += 1
+        }
+        if isFlagged { flagged += 1 }
+    }
+}
+
+/// Rejected records, written back in the input's own format with a `reject_reason` added.
+struct Rejects {
+    var rows: [(RawRecord, String)] = []
+
+    mutating func add(_ raw: RawRecord, _ issues: [ValidationIssue]) {
+        rows.append((raw, issues.map { "\($0.field): \($0.value ?? "(empty)"): \($0.expected)" }.joined(separator: " | ")))
+    }
+
+    func write(to path: String, header: RawHeader) throws {
+        var text = ""
+        switch header {
+        case .csv(let columns):
+            let w = CSVWriter { text += $0 }
+            w.write(["line"] + columns + ["reject_reason"])
+            for (raw, reason) in rows {
+                if case .csv(let cells, let line) = raw { w.write([String(line)] + cells + [reason]) }
+            }
+        case .geojson:
+            var features: [Feature] = []
+            for (raw, reason) in rows {
+                if case .feature(let f) = raw {
+                    var feature = f ?? Feature(geometry: nil)
+                    feature.properties.append(("reject_reason", .string(reason)))
+                    features.append(feature)
+                }
+            }
+            text = GeoJSONWriter.string(features, precision: 9)
+        }
+        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw RegistryError.unreadable(file: path, reason: "cannot write the rejects file: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import GRDB
+
+/// The registry's schema, one migration per change. A landed migration is never edited:
+/// a change to the schema or to seeded rules is a new migration.
+enum RegistryMigrations {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 spatial metadata") { db in
+            // WGS84 mode: EPSG:4326 and the WGS 84 UTM zones. Reprojection happens in PROJ, not here.
+            try db.execute(sql: "SELECT InitSpatialMetadata(0, 'WGS84')")
+        }
+        migrator.registerMigration("v1 administrative units") { db in
+            try db.execute(sql: """
+                CREATE TABLE admin_units (
+                  id INTEGER PRIMARY KEY,
+                  code TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  level TEXT NOT NULL CHECK (level IN ('province', 'district', 'ward')),
+                  parent_id INTEGER REFERENCES admin_units(id),
+                  valid_from TEXT NOT NULL,
+                  valid_to TEXT,
+                  source TEXT,
+                  UNIQUE (code, valid_from),
+                  CHECK (valid_to IS NULL OR valid_to >= valid_from)
+                );
+                SELECT AddGeometryColumn('admin_units', 'geom', 4326, 'MULTIPOLYGON', 'XY');
+                SELECT CreateSpatialIndex('admin_units', 'geom');
+                CREATE INDEX admin_units_level_period ON admin_units(level, valid_from, valid_to);
+
+                CREATE TABLE admin_unit_successions (
+                  id INTEGER PRIMARY KEY,
+                  predecessor_id INTEGER NOT NULL REFERENCES admin_units(id) ON DELETE CASCADE,
+                  successor_id INTEGER NOT NULL REFERENCES admin_units(id) ON DELETE CASCADE,
+                  effective_on TEXT NOT NULL,
+                  extent TEXT NOT NULL CHECK (extent IN ('whole', 'part')),
+                  note TEXT,
+                  UNIQUE (predecessor_id, successor_id)
+                );
+
+                -- The area the office is responsible for; unit locations must fall inside it.
+                CREATE TABLE jurisdiction (
+                  id INTEGER PRIMARY KEY CHECK (id = 1),
+                  name TEXT NOT NULL
+                );
+                SELECT AddGeometryColumn('jurisdiction', 'geom', 4326, 'MULTIPOLYGON', 'XY');
+                """)
+        }
+        migrator.registerMigration("v1 rule tables") { db in
+            try db.execute(sql: """
+                CREATE TABLE instrument_types (
+                  code TEXT PRIMARY KEY,
+                  name_vi TEXT NOT NULL,
+                  name_en TEXT NOT NULL
+                );
+                CREATE TABLE verification_rules (
+                  id INTEGER PRIMARY KEY,
+                  instrument_type TEXT NOT NULL REFERENCES instrument_types(code),
+                  cycle_months INTEGER NOT NULL CHECK (cycle_months > 0),
+                  valid_from TEXT NOT NULL,
+                  valid_to TEXT,
+                  source TEXT NOT NULL,
+                  confidence TEXT NOT NULL CHECK (confidence IN ('sure', 'likely', 'uncertain')),
+                  note TEXT,
+                  CHECK (valid_to IS NULL OR valid_to >= valid_from)
+                );
+                CREATE INDEX verification_rules_type ON verification_rules(instrument_type, valid_from);
+                CREATE TABLE vsic_codes (
+                  code TEXT PRIMARY KEY,
+                  title TEXT NOT NULL,
+                  source TEXT NOT NULL
+                );
+                -- Formats of registration numbers that are not tax codes (household businesses).
+                CREATE TABLE identifier_formats (
+                  id INTEGER PRIMARY KEY,
+                  unit_kind TEXT NOT NULL,
+                  name TEXT NOT NULL,
+                  pattern TEXT NOT NULL,
+                  example TEXT NOT NULL,
+                  valid_from TEXT NOT NULL,
+                  valid_to TEXT,
+                  source TEXT NOT NULL,
+                  confidence TEXT NOT NULL CHECK (confidence IN ('sure', 'likely', 'uncertain'))
+                );
+                """)
+            try RuleSeeds.seed(db)
+        }
+        migrator.registerMigration("v1 economic units") { db in
+            try db.execute(sql: """
+                CREATE TABLE economic_units (
+                  id INTEGER PRIMARY KEY,
+                  code TEXT NOT NULL UNIQUE,
+                  kind TEXT NOT NULL CHECK (kind IN ('enterprise', 'branch', 'household_business',
+                                                     'cooperative', 'market', 'market_stall')),
+                  name TEXT NOT NULL CHECK (name <> ''),
+                  owner TEXT,
+                  address TEXT,
+                  vsic_codes TEXT,
+                  market_id INTEGER REFERENCES economic_units(id),
+                  stall_no TEXT,
+                  zone TEXT,
+                  registration_no TEXT,
+                  declared_ward_code TEXT,
+                  declared_ward_id INTEGER REFERENCES admin_units(id) ON DELETE SET NULL,
+                  located_ward_id INTEGER REFERENCES admin_units(id) ON DELETE SET NULL,
+                  ward_flag TEXT,
+                  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'closed')),
+                  status_since TEXT,
+                  registered_on TEXT,
+                  search_text TEXT NOT NULL,
+                  created_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  version INTEGER NOT NULL DEFAULT 1,
+                  CHECK ((kind = 'market_stall') = (market_id IS NOT NULL AND stall_no IS NOT NULL))
+                );
+                SELECT AddGeometryColumn('economic_units', 'geom', 4326, 'POINT', 'XY');
+                SELECT CreateSpatialIndex('economic_units', 'geom');
+                -- A market's footprint; its point is where a visit starts.
+                SELECT AddGeometryColumn('economic_units', 'footprint', 4326, 'MULTIPOLYGON', 'XY');
+                CREATE UNIQUE INDEX economic_units_stall ON economic_units(market_id, stall_no) WHERE market_id IS NOT NULL;
+                CREATE INDEX economic_units_kind_status ON economic_units(kind, status);
+                CREATE INDEX economic_units_declared_ward ON economic_units(declared_ward_id);
+
+                CREATE TABLE unit_status_history (
+                  id INTEGER PRIMARY KEY,
+                  unit_id INTEGER NOT NULL REFERENCES economic_units(id) ON DELETE CASCADE,
+                  status TEXT NOT NULL,
+                  since TEXT,
+                  note TEXT,
+                  recorded_at TEXT NOT NULL
+                );
+                CREATE INDEX unit_status_history_unit ON unit_status_history(unit_id);
+
+                CREATE TABLE measuring_instruments (
+                  id INTEGER PRIMARY KEY,
+                  unit_id INTEGER NOT NULL REFERENCES economic_units(id) ON DELETE CASCADE,
+                  instrument_type TEXT NOT NULL REFERENCES instrument_types(code),
+                  serial_no TEXT NOT NULL CHECK (serial_no <> ''),
+                  manufacturer TEXT,
+                  model TEXT,
+                  accuracy_class TEXT,
+                  max_capacity REAL CHECK (max_capacity IS NULL OR max_capacity > 0),
+                  scale_interval REAL CHECK (scale_interval IS NULL OR scale_interval > 0),
+                  measure_unit TEXT,
+                  last_verified_on TEXT,
+                  certificate_no TEXT,
+                  stamp_no TEXT,
+                  verified_by TEXT,
+                  is_reference INTEGER NOT NULL DEFAULT 0,
+                  created_at TEXT NOT NULL,
+                  updated_at TEXT NOT NULL,
+                  version INTEGER NOT NULL DEFAULT 1,
+                  UNIQUE (unit_id, instrument_type, serial_no)
+                );
+                CREATE INDEX measuring_instruments_type ON measuring_instruments(instrument_type);
+                """)
+        }
+        return migrator
+    }
+}

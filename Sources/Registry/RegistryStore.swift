@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+
+/// The registry's database: one SpatiaLite file in WAL mode, migrated when opened.
+public final class RegistryStore: Sendable {
+    public let writer: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            writer = try DatabasePool(path: path, configuration: SpatiaLite.configuration())
+            try RegistryMigrations.migrator().migrate(writer)
+        } catch let error as DatabaseError {
+            throw RegistryError.database("\(path): \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// Opens an existing database; a missing file is an error rather than a new empty registry.
+    public static func openExisting(path: String) throws -> RegistryStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw RegistryError.notFound(what: "database", key: path, hint: "create it with `econgis init --db \(path)` (add --demo for the demo data)")
+        }
+        return try RegistryStore(path: path)
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try mapErrors { try writer.read(body) }
+    }
+
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try mapErrors { try writer.write(body) }
+    }
+
+    func mapErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw RegistryError.database(error.message ?? "\(error)")
+        }
+    }
+
+    /// Timestamps for created_at/updated_at: UTC, ISO 8601; `precise` adds milliseconds so that one
+    /// operation's rows can be told from another's.
+    static func timestamp(_ date: Date = Date(), precise: Bool = false) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = precise ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        return f.string(from: date)
+    }
+}

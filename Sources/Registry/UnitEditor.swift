@@ -1,0 +1,88 @@
+import GRDB
+
+/// Adds, updates and closes single units with the same validation as import.
+public struct UnitEditor {
+    public let store: RegistryStore
+    public var today: LocalDate
+
+    public init(store: RegistryStore, today: LocalDate = .today()) {
+        self.store = store
+        self.today = today
+    }
+
+    /// Adds a unit from canonical fields (the import column names). Fails if the code exists.
+    public func add(fields: [String: String], srs: String? = nil) throws -> EconomicUnit {
+        try write(fields: fields, srs: srs, location: SourceLocation(file: "command line")) { writer, draft in
+            if try Bool.fetchOne(writer.db, sql: "SELECT 1 FROM economic_units WHERE code = ?", arguments: [draft.code]) == true {
+                throw RegistryError.invalidArgument(field: "--code", value: draft.code, expected: "a code not yet in the registry (use `units update` to change it)")
+            }
+            return try writer.upsert(draft).1
+        }
+    }
+
+    /// Changes the given fields of the unit `key`. With `expectedVersion`, fails if someone else changed it.
+    public func update(key: String, changes: [String: String], expectedVersion: Int?, srs: String? = nil,
+                       statusNote: String? = nil) throws -> EconomicUnit {
+        let code = VietnameseText.normalised(key).uppercased()
+        var fields = try currentFields(code)
+        for (k, v) in changes { fields[k] = v }
+        if changes["ward_code"] == nil && (changes["lon"] != nil || changes["registered_on"] != nil) {
+            fields["ward_code"] = nil  // re-derive from the new location or date rather than keep a stale one
+        }
+        return try write(fields: fields, srs: srs, location: SourceLocation(file: "command line")) { writer, draft in
+            guard draft.code == code else {
+                throw RegistryError.invalidArgument(field: "code", value: draft.code, expected: "the same natural key \(code); a new key is a new unit")
+            }
+            return try writer.upsert(draft, expectedVersion: expectedVersion, statusNote: statusNote).1
+        }
+    }
+
+    /// Marks a unit closed on `date`, keeping it (and its history) in the registry.
+    public func close(key: String, on date: LocalDate, note: String?, expectedVersion: Int?) throws -> EconomicUnit {
+        guard date <= today else {
+            throw RegistryError.invalidArgument(field: "--on", value: date.description, expected: "a date not after today (\(today))")
+        }
+        return try update(key: key, changes: ["status": "closed", "status_since": date.description],
+                          expectedVersion: expectedVersion, statusNote: note ?? "closed")
+    }
+
+    func currentFields(_ code: String) throws -> [String: String] {
+        try store.read { db in
+            guard let row = try Row.fetchOne(db, sql: UnitQuery.selectSQL + " WHERE u.code = ?", arguments: [code]) else {
+                throw RegistryError.notFound(what: "unit with code", key: code, hint: "search with `econgis units list --search TEXT`")
+            }
+            let u = UnitQuery.unit(row)
+            var f: [String: String] = ["code": u.registrationNo.map { _ in u.code } ?? u.code, "name": u.name, "kind": u.kind.rawValue,
+                                       "status": u.status.rawValue]
+            if u.kind == .market_stall { f["code"] = u.registrationNo }
+            f["owner"] = u.owner
+            f["address"] = u.address
+            f["vsic"] = u.vsicCodes.isEmpty ? nil : u.vsicCodes.joined(separator: " ")
+            f["market_code"] = u.marketCode
+            f["stall_no"] = u.stallNo
+            f["zone"] = u.zone
+            f["status_since"] = u.statusSince?.description
+            f["registered_on"] = u.registeredOn?.description
+            f["ward_code"] = u.declaredWardCode
+            f["lon"] = u.location.map { "\($0.x)" }
+            f["lat"] = u.location.map { "\($0.y)" }
+            return f
+        }
+    }
+
+    private func write(fields: [String: String], srs: String?, location: SourceLocation,
+                       _ body: (UnitWriter, UnitDraft) throws -> Int64) throws -> EconomicUnit {
+        let transform = try srs.map { try CoordinateTransform(from: $0) }
+        return try store.write { db in
+            let context = try ValidationContext.load(db, today: today)
+            let (draft, issues) = UnitValidation.validate(ImportRecord(location: location, fields: fields), context: context, transform: transform)
+            guard let draft else { throw RegistryError.invalidInput(issues, file: nil) }
+            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            let id: Int64
+            do { id = try body(writer, draft) } catch let m as UnitWriter.MarketMissing {
+                throw RegistryError.notFound(what: "market with code", key: m.marketCode, hint: "add the market first")
+            }
+            return UnitQuery.unit(try Row.fetchOne(db, sql: UnitQuery.selectSQL + " WHERE u.id = ?", arguments: [id])!)
+        }
+    }
+}

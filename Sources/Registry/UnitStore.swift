@@ -1,0 +1,85 @@
+import GRDB
+
+/// Writes validated units. Upsert by natural key (`code`); an update that changes nothing leaves the
+/// version alone, any real change bumps it, and status changes are kept in `unit_status_history`.
+struct UnitWriter {
+    enum Outcome { case inserted, updated, unchanged }
+
+    struct MarketMissing: Error { let marketCode: String }
+    struct DuplicateInFile: Error {}
+
+    let db: Database
+    /// The operation's timestamp: rows written by this operation carry it in updated_at.
+    let now: String
+
+    static let findSQL = "SELECT id, status, version, updated_at FROM economic_units WHERE code = ?"
+    static let marketSQL = "SELECT id FROM economic_units WHERE code = ? AND kind = 'market'"
+    static let columns = """
+        code, kind, name, owner, address, vsic_codes, market_id, stall_no, zone, registration_no,
+        declared_ward_code, declared_ward_id, located_ward_id, ward_flag, status, status_since, registered_on,
+        search_text
+        """
+    static let insertSQL = """
+        INSERT INTO economic_units (\(columns), created_at, updated_at, version, geom, footprint)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1,
+                MakePoint(?, ?, 4326), CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?), 4326)))
+        """
+    /// Updates only when something differs (IS NOT compares NULLs too), so `changesCount` tells.
+    static let updateSQL = """
+        UPDATE economic_units SET
+          code = ?1, kind = ?2, name = ?3, owner = ?4, address = ?5, vsic_codes = ?6, market_id = ?7, stall_no = ?8,
+          zone = ?9, registration_no = ?10, declared_ward_code = ?11, declared_ward_id = ?12, located_ward_id = ?13,
+          ward_flag = ?14, status = ?15, status_since = ?16, registered_on = ?17, search_text = ?18,
+          geom = MakePoint(?19, ?20, 4326), footprint = CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?21), 4326)),
+          updated_at = ?22, version = version + 1
+        WHERE id = ?23 AND (
+          kind IS NOT ?2 OR name IS NOT ?3 OR owner IS NOT ?4 OR address IS NOT ?5 OR vsic_codes IS NOT ?6
+          OR market_id IS NOT ?7 OR stall_no IS NOT ?8 OR zone IS NOT ?9 OR registration_no IS NOT ?10
+          OR declared_ward_code IS NOT ?11 OR declared_ward_id IS NOT ?12 OR located_ward_id IS NOT ?13
+          OR ward_flag IS NOT ?14 OR status IS NOT ?15 OR status_since IS NOT ?16 OR registered_on IS NOT ?17
+          OR ST_X(geom) IS NOT ?19 OR ST_Y(geom) IS NOT ?20
+          OR (footprint IS NULL) <> (?21 IS NULL)
+          OR (footprint IS NOT NULL AND NOT ST_Equals(footprint, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?21), 4326)))))
+        """
+    static let historySQL = "INSERT INTO unit_status_history (unit_id, status, since, note, recorded_at) VALUES (?, ?, ?, ?, ?)"
+
+    /// - Parameter expectedVersion: when given, the update fails unless the stored version matches.
+    /// - Parameter statusNote: kept in the status history when the status changes.
+    func upsert(_ d: UnitDraft, expectedVersion: Int? = nil, rejectDuplicateInOperation: Bool = false,
+                statusNote: String? = nil) throws -> (Outcome, Int64) {
+        var marketId: Int64?
+        if let m = d.marketCode {
+            marketId = try Int64.fetchOne(db.cachedStatement(sql: UnitWriter.marketSQL), arguments: [m])
+            guard marketId != nil else { throw MarketMissing(marketCode: m) }
+        }
+        let values: [(any DatabaseValueConvertible)?] = [
+            d.code, d.kind.rawValue, d.name, d.owner, d.address, d.vsicCodes.isEmpty ? nil : d.vsicCodes.joined(separator: " "),
+            marketId, d.stallNo, d.zone, d.registrationNo, d.declaredWardCode, d.declaredWardId, d.locatedWardId,
+            d.wardFlag, d.status.rawValue, d.statusSince?.description, d.registeredOn?.description, d.searchText,
+        ]
+        let existing = try Row.fetchOne(db.cachedStatement(sql: UnitWriter.findSQL), arguments: [d.code])
+        guard let existing else {
+            try db.cachedStatement(sql: UnitWriter.insertSQL).execute(
+                arguments: StatementArguments(values + [now, now, d.lon, d.lat, d.footprint]))
+            let id = db.lastInsertedRowID
+            try db.cachedStatement(sql: UnitWriter.historySQL).execute(
+                arguments: [id, d.status.rawValue, d.statusSince?.description ?? d.registeredOn?.description, "registered", now])
+            return (.inserted, id)
+        }
+        let id: Int64 = existing["id"]
+        let version: Int = existing["version"]
+        if let expectedVersion, expectedVersion != version {
+            throw RegistryError.versionConflict(key: d.code, expected: expectedVersion, actual: version)
+        }
+        if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile() }
+        try db.cachedStatement(sql: UnitWriter.updateSQL).execute(
+            arguments: StatementArguments(values + [d.lon, d.lat, d.footprint, now, id]))
+        guard db.changesCount > 0 else { return (.unchanged, id) }
+        if (existing["status"] as String) != d.status.rawValue {
+            try db.cachedStatement(sql: UnitWriter.historySQL).execute(
+                arguments: [id, d.status.rawValue, d.statusSince?.description,
+                           statusNote ?? "status changed from \(existing["status"] as String)", now])
+        }
+        return (.updated, id)
+    }
+}

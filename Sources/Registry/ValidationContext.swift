@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import GeoJSON
+
+/// What validation needs to know besides the record: today, the rule tables, the wards and the
+/// jurisdiction. Loaded once per operation.
+public struct ValidationContext {
+    public var today: LocalDate
+    public var wards: WardIndex
+    public var jurisdiction: Jurisdiction?
+    var knownVSIC: Set<String>
+    var identifierFormats: [IdentifierFormat]
+    var instrumentTypes: [String: String]  // search key of code / names → code
+
+    struct IdentifierFormat {
+        var name: String
+        var regex: NSRegularExpression
+        var example: String
+        var validFrom: LocalDate
+        var validTo: LocalDate?
+    }
+
+    public static func load(_ db: Database, today: LocalDate) throws -> ValidationContext {
+        let vsic = Set(try String.fetchAll(db, sql: "SELECT code FROM vsic_codes"))
+        var formats: [IdentifierFormat] = []
+        for row in try Row.fetchAll(db, sql: "SELECT name, pattern, example, valid_from, valid_to FROM identifier_formats WHERE unit_kind = 'household_business'") {
+            let pattern: String = row["pattern"]
+            guard let regex = try? NSRegularExpression(pattern: pattern) else {
+                throw RegistryError.database("identifier_formats: pattern \"\(pattern)\" is not a valid regular expression")
+            }
+            formats.append(IdentifierFormat(
+                name: row["name"], regex: regex, example: row["example"],
+                validFrom: LocalDate(iso: row["valid_from"]) ?? LocalDate(year: 1900, month: 1, day: 1)!,
+                validTo: (row["valid_to"] as String?).flatMap(LocalDate.init(iso:))))
+        }
+        var types: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT code, name_vi, name_en FROM instrument_types") {
+            let code: String = row["code"]
+            for name in [code, row["name_vi"], row["name_en"]] as [String] {
+                types[VietnameseText.fieldKey(name)] = code
+            }
+        }
+        return ValidationContext(
+            today: today, wards: try WardIndex.load(db), jurisdiction: try Jurisdiction.load(db),
+            knownVSIC: vsic, identifierFormats: formats, instrumentTypes: types)
+    }
+
+    /// Nil when `number` matches a household-business format in force on `date` (any, when unknown).
+    func householdNumberProblem(_ number: String, registeredOn date: LocalDate?) -> String? {
+        let candidates = identifierFormats.filter { f in date.map { f.validFrom <= $0 } ?? true }
+        let range = NSRange(number.startIndex..., in: number)
+        if candidates.contains(where: { $0.regex.firstMatch(in: number, range: range) != nil }) { return nil }
+        let shown = candidates.map { "\($0.name), e.g. \($0.example)" }
+        return "expected a household business number: " + (shown.isEmpty ? "no format is in force on that date" : shown.joined(separator: "; or "))
+    }
+}
+
+/// The area an office is responsible for. Unit locations must lie inside it.
+public struct Jurisdiction: Sendable {
+    public var name: String
+    var polygons: [[[Position]]]
+
+    static func load(_ db: Database) throws -> Jurisdiction? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT name, AsGeoJSON(geom) AS g FROM jurisdiction WHERE id = 1 AND geom IS NOT NULL") else {
+            return nil
+        }
+        let text: String = row["g"]
+        guard let polys = try GeoJSONDecoding.geometry(JSONText.decode(Array(text.utf8))).polygons else { return nil }
+        return Jurisdiction(name: row["name"], polygons: polys.map { $0.map(\.positions) })
+    }
+
+    public func contains(_ lon: Double, _ lat: Double) -> Bool {
+        WardIndex.contains(polygons, lon, lat)
+    }
+}
+
+/// Shared field checks that produce `ValidationIssue`s.
+struct FieldChecks {
+    let location: SourceLocation
+    var issues: [ValidationIssue] = []
+
+    var hasErrors: Bool { issues.contains { $0.severity == .error } }
+
+    mutating func error(_ field: String, _ value: String?, _ expected: String) {
+        issues.append(ValidationIssue(location, field: field, value: value, expected: expected))
+    }
+
+    mutating func warning(_ field: String, _ value: String?, _ expected: String) {
+        issues.append(ValidationIssue(location, field: field, value: value, expected: expected, severity: .warning))
+    }
+
+    /// Normalised (NFC, white space folded) text, or nil; errors when longer than `max`.
+    mutating func text(_ record: ImportRecord, _ field: String, required: Bool = false, max: Int = 500) -> String? {
+        guard let raw = record[field] else {
+            if required { error(field, nil, "a value is required") }
+            return nil
+        }
+        let v = VietnameseText.normalised(raw)
+        if v.count > max { error(field, raw, "at most \(max) characters") }
+        return v
+    }
+
+    mutating func date(_ record: ImportRecord, _ field: String, notAfter today: LocalDate?) -> LocalDate? {
+        guard let raw = record[field] else { return nil }
+        guard let d = LocalDate(iso: raw) else {
+            error(field, raw, "a date as YYYY-MM-DD (ISO 8601), e.g. 2024-03-15")
+            return nil
+        }
+        if let today, d > today { error(field, raw, "a date not after today (\(today))") }
+        return d
+    }
+
+    mutating func number(_ record: ImportRecord, _ field: String, positive: Bool = true) -> Double? {
+        guard let raw = record[field] else { return nil }
+        guard let v = Double(raw.replacingOccurrences(of: ",", with: ".")), v.isFinite else {
+            error(field, raw, "a number (decimal point or comma)")
+            return nil
+        }
+        if positive && v <= 0 { error(field, raw, "a number greater than 0") }
+        return v
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Registry
+
+extension EconGIS {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import units, instruments, wards, successions or the jurisdiction from files.",
+            subcommands: [ImportUnits.self, ImportInstruments.self, ImportWards.self, ImportSuccessions.self, ImportJurisdiction.self])
+    }
+
+    struct RecordImportOptions: ParsableArguments {
+        @Argument(help: "A CSV (UTF-8, comma or semicolon), GeoJSON or newline-delimited GeoJSON file.")
+        var file: String
+
+        @Option(help: ArgumentHelp("Coordinate system of the file: an EPSG code (EPSG:3405), VN2000-HCM or a PROJ string. Default WGS 84, or the GeoJSON's crs.", valueName: "srs"))
+        var srs: String?
+
+        @Flag(help: "Import the valid records and write the others with reasons to --rejects.")
+        var skipInvalid = false
+
+        @Option(help: ArgumentHelp("Where --skip-invalid writes rejected records (default: FILE.rejects.csv or .geojson).", valueName: "path"))
+        var rejects: String?
+
+        func validate() throws {
+            if rejects != nil && !skipInvalid { throw ValidationError("--rejects goes with --skip-invalid") }
+        }
+
+        func options(label: String) -> ImportOptions {
+            let ext = ImportFile.format(of: file) == .csv ? "csv" : "geojson"
+            return ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects ?? "\(file).rejects.\(ext)", srs: srs, progress: progressBar(label))
+        }
+    }
+
+    static func report(_ r: ImportReport, what: String) {
+        for w in r.warnings.prefix(50) { note(w.description) }
+        if r.warnings.count > 50 { note("… and \(r.warnings.count - 50) more warnings") }
+        for e in r.errors { note(e.description) }
+        var line = "\(what): \(r.read) read, \(r.inserted) added, \(r.updated) updated, \(r.unchanged) unchanged"
+        if r.rejected > 0 { line += ", \(r.rejected) rejected" + (r.rejectsFile.map { " (written to \($0))" } ?? "") }
+        if r.flagged > 0 { line += ", \(r.flagged) flagged (declared ward differs from location; see `econgis units list --flagged`)" }
+        note(line)
+    }
+
+    struct ImportUnits: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "units", abstract: "Import economic units (upsert by natural key).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var input: RecordImportOptions
+
+        func run() throws {
+            let r = try Importer(store: database.open()).importUnits(path: input.file, options: input.options(label: "units"))
+            EconGIS.report(r, what: "units")
+        }
+    }
+
+    struct ImportInstruments: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "instruments", abstract: "Import measuring instruments (upsert by unit, type and serial number).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var input: RecordImportOptions
+
+        func run() throws {
+            let r = try Importer(store: database.open()).importInstruments(path: input.file, options: input.options(label: "instruments"))
+            EconGIS.report(r, what: "instruments")
+        }
+    }
+
+    struct ImportWards: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "wards", abstract: "Import administrative boundaries valid for a period (GeoJSON).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "GeoJSON with Polygon or MultiPolygon features carrying a code and a name.") var file: String
+        @Option(help: ArgumentHelp("First day the boundaries are valid.", valueName: "date")) var validFrom: LocalDate
+        @Option(help: ArgumentHelp("Last day they are valid (omit while current).", valueName: "date")) var validTo: LocalDate?
+        @Option(help: "province, district or ward (features may override with a `level` property).") var level = "ward"
+        @Option(help: "Property holding the GSO code, when not `code`.") var codeField: String?
+        @Option(help: "Property holding the name, when not `name`.") var nameField: String?
+        @Option(help: "Coordinate system of the file (see `import units`).") var srs: String?
+
+        func run() throws {
+            let r = try AdminImport(store: database.open()).importWards(path: file, options: .init(
+                validFrom: validFrom, validTo: validTo, level: level, codeField: codeField, nameField: nameField, srs: srs))
+            EconGIS.report(r, what: "administrative units")
+        }
+    }
+
+    struct ImportSuccessions: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "successions", abstract: "Import which units became which (CSV).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var file: String
+
+        func run() throws {
+            let r = try AdminImport(store: database.open()).importSuccessions(path: file)
+            EconGIS.report(r, what: "successions")
+        }
+    }
+
+    struct ImportJurisdiction: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "jurisdiction", abstract: "Set the area unit locations must fall in (GeoJSON polygons).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var file: String
+        @Option(help: "Its name, e.g. \"Quận 11 (cũ)\".") var name: String
+        @Option(help: "Coordinate system of the file.") var srs: String?
+
+        func run() throws {
+            try AdminImport(store: database.open()).importJurisdiction(path: file, name: name, srs: srs)
+            note("jurisdiction set to \(name)")
+        }
+    }
+}

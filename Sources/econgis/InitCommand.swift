@@ -1,0 +1,60 @@
+import ArgumentParser
+import DemoData
+import Foundation
+import Registry
+
+extension EconGIS {
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a registry database (with --demo: load the embedded demo data of the former Quận 11).")
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Flag(help: "Load the demo data set from geodata/.")
+        var demo = false
+
+        @Option(help: ArgumentHelp("The demo's verification dates are shifted so that its reference date falls on this day (default: today).", valueName: "date"))
+        var demoToday: LocalDate?
+
+        @Option(help: ArgumentHelp("Where the demo data is (default: $ECONGIS_GEODATA, else ./geodata, else the checkout's geodata/).", valueName: "dir"))
+        var geodata: String?
+
+        @Flag(help: "Replace an existing database file.")
+        var force = false
+
+        func run() throws {
+            let path = database.path
+            let fm = FileManager.default
+            if fm.fileExists(atPath: path) {
+                guard force else {
+                    throw RegistryError.invalidArgument(field: "--db", value: path, expected: "a path with no database yet (add --force to replace it)")
+                }
+                for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+            }
+            let store = try RegistryStore(path: path)
+            guard demo else {
+                note("created \(path) (SpatiaLite \(SpatiaLite.version)); load wards with `econgis import wards`, units with `econgis import units`")
+                return
+            }
+            let dir = try DemoLoader.locate(explicit: geodata, sourceFile: #filePath)
+            let summary = try DemoLoader(store: store, directory: dir).load(today: demoToday ?? .today())
+            note("created \(path) with the demo registry from \(dir):\n\(summary)")
+        }
+    }
+}
+
+extension EconGIS {
+    struct MakeDemoData: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "make-demo-data",
+            abstract: "Regenerate the embedded demo data set (deterministic; used by scripts/make-demo-data).")
+
+        @Argument(help: "Output directory.") var directory = "geodata"
+        @Option(help: "Random seed.") var seed: UInt64 = DemoGenerator.defaultSeed
+
+        func run() throws {
+            try DemoGenerator.generate(into: directory, seed: seed)
+            note("wrote the demo data set to \(directory)")
+        }
+    }
+}
