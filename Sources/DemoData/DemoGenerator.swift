@@ -114,6 +114,8 @@ struct WardGeometry {
                 }
                 return acc
             }
+            // The district is exactly the union of its wards, so wards and jurisdiction tile without slivers.
+            result.outline = try union(facts.map { result.pre2025[$0.number]!.geometry })
             for (name, code, members) in DemoFacts.wards2025H1 {
                 result.h1[name] = Ward(code: code, name: name, validFrom: p.h1.from, validTo: p.h1.to, parent: "772",
                                        geometry: try union(members.map { result.pre2025[$0]!.geometry }))

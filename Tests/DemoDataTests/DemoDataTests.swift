@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import Testing
+@testable import DemoData
+@testable import Registry
+
+let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// One demo registry for the suite, loaded at the demo's reference date.
+final class DemoRegistry: @unchecked Sendable {
+    static let shared = try! DemoRegistry()
+    let directory: URL
+    let store: RegistryStore
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try RegistryStore(path: directory.appendingPathComponent("demo.sqlite").path)
+        _ = try DemoLoader(store: store, directory: checkout.appendingPathComponent("geodata").path).load(today: DemoGenerator.referenceDate)
+    }
+}
+
+@Suite struct DemoDataTests {
+    @Test func generatorIsDeterministicAndGeodataIsUpToDate() throws {
+        let a = try DemoGenerator.makeFiles()
+        let b = try DemoGenerator.makeFiles()
+        #expect(a == b)
+        for (name, text) in a {
+            let committed = try String(contentsOf: checkout.appendingPathComponent("geodata/\(name)"), encoding: .utf8)
+            #expect(committed == text, "geodata/\(name) differs from the generator's output: run scripts/make-demo-data")
+        }
+        #expect(try DemoGenerator.makeFiles(seed: 12)["units.csv"] != a["units.csv"])
+    }
+
+    @Test(arguments: ["2024-06-01", "2025-03-01", "2026-11-15"])
+    func wardsOfEachPeriodTileTheDistrict(date: String) throws {
+        let expected = ["2024-06-01": 16, "2025-03-01": 10, "2026-11-15": 4][date]!
+        try DemoRegistry.shared.store.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                WITH w AS (SELECT geom FROM admin_units WHERE level = 'ward' AND valid_from <= ?1 AND (valid_to IS NULL OR valid_to >= ?1))
+                SELECT (SELECT count(*) FROM w) AS n,
+                       (SELECT sum(ST_Area(geom, 1)) FROM w) AS total,
+                       ST_Area((SELECT ST_Union(geom) FROM w), 1) AS unioned,
+                       ST_Area(ST_Difference((SELECT geom FROM jurisdiction), (SELECT ST_Union(geom) FROM w)), 1) AS gap
+                """, arguments: [date])!
+            #expect(row["n"] as Int == expected)
+            let overlap = (row["total"] as Double) - (row["unioned"] as Double)
+            #expect(overlap < 1, "overlap \(overlap) m²")
+            #expect((row["gap"] as Double? ?? 0) < 1, "gap \(row["gap"] as Double? ?? 0) m²")
+        }
+    }
+
+    @Test func everyUnitLiesInTheWardItClaimsForItsDate() throws {
+        try DemoRegistry.shared.store.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units")!
+            #expect(total > 2000)
+            let mismatched = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM economic_units WHERE ward_flag IS NOT NULL OR located_ward_id IS NULL
+                  OR declared_ward_id IS NULL OR declared_ward_id <> located_ward_id
+                """)!
+            #expect(mismatched == 0)
+            // Units registered before 2025 carry a ward of the 2024 period.
+            let early = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM economic_units u JOIN admin_units w ON w.id = u.declared_ward_id
+                WHERE u.registered_on < '2025-01-01' AND w.valid_to <> '2024-12-31'
+                """)!
+            #expect(early == 0)
+        }
+    }
+
+    @Test func taxCodesPassTheCheckDigit() throws {
+        let codes = try DemoRegistry.shared.store.read { try String.fetchAll($0, sql: "SELECT code FROM economic_units WHERE kind IN ('enterprise', 'branch', 'cooperative')") }
+        #expect(codes.count > 500)
+        for c in codes { #expect(TaxCode.problem(c, form: c.count == 10 ? .enterprise : .dependentUnit) == nil, "\(c)") }
+    }
+
+    @Test func dueListSharesAreBelievableOnTheReferenceDate() throws {
+        let (_, s) = try DueList(store: DemoRegistry.shared.store).items(wardCode: nil, asOf: DemoGenerator.referenceDate, within: 30)
+        let n = Double(s.instruments)
+        #expect(s.instruments > 500)
+        #expect((0.10...0.15).contains(Double(s.expired) / n), "expired \(s.expired)/\(s.instruments)")
+        #expect((0.05...0.10).contains(Double(s.due) / n), "due \(s.due)/\(s.instruments)")
+        #expect((0.01...0.06).contains(Double(s.unknown) / n), "unknown \(s.unknown)/\(s.instruments)")
+    }
+
+    @Test func marketsHaveStallsAndAReferenceScale() throws {
+        try DemoRegistry.shared.store.read { db in
+            let stalls = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE kind = 'market_stall'")!
+            #expect((200...600).contains(stalls))
+            let references = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM measuring_instruments i JOIN economic_units u ON u.id = i.unit_id
+                WHERE u.kind = 'market' AND i.is_reference = 1 AND i.instrument_type = 'platform_scale'
+                """)!
+            #expect(references == 2)
+            let outside = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM economic_units s JOIN economic_units m ON m.id = s.market_id WHERE NOT ST_Within(s.geom, m.footprint)
+                """)!
+            #expect(outside == 0)
+        }
+    }
+
+    /// Compares demo units with the real GADM wards (read here only). Reports the share; the issue's
+    /// aim is at least 90 %.
+    @Test func demoUnitsFallInTheRealWardOfTheirCode() throws {
+        guard ReferenceData.available else { return }
+        let crosswalk = try String(contentsOf: ReferenceData.root.appendingPathComponent("vn-admin-codes/quan11_ward_crosswalk.csv"), encoding: .utf8)
+        var periodCodes: [String: [Set<String>]] = [:]  // real 2024 ward number → acceptable codes per period
+        for line in crosswalk.split(separator: "\n").dropFirst() {
+            let c = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            periodCodes[c[0].replacingOccurrences(of: "Phường ", with: "")] = [[c[1]], [c[3]], Set(c[5].split(separator: "|").map(String.init))]
+        }
+        let gadm = try String(contentsOf: ReferenceData.root.appendingPathComponent("gadm-q11-wards/gadm41_VNM_3_quan11.geojson"), encoding: .utf8)
+        let real: [(String, [[[Position]]])] = try GeoJSONReaderShim.wards(gadm)
+        let rows = try DemoRegistry.shared.store.read { try Row.fetchAll($0, sql: "SELECT declared_ward_code, registered_on, ST_X(geom) x, ST_Y(geom) y FROM economic_units") }
+        var same = 0
+        for row in rows {
+            let x: Double = row["x"], y: Double = row["y"]
+            let date: String = row["registered_on"]
+            let period = date < "2025-01-01" ? 0 : date < "2025-07-01" ? 1 : 2
+            guard let number = real.first(where: { WardIndex.contains($0.1, x, y) })?.0 else { continue }
+            if periodCodes[number]![period].contains(row["declared_ward_code"] as String) { same += 1 }
+        }
+        let share = Double(same) / Double(rows.count)
+        print("demo units in the real ward of their code: \(same)/\(rows.count) = \(String(format: "%.1f", share * 100)) %")
+        withKnownIssue("issue 3: the schematic Voronoi wards are not yet close enough to the real ones (aim: 90 %)") {
+            #expect(share >= 0.90)
+        }
+    }
+}
+
+import GeoJSON
+
+enum GeoJSONReaderShim {
+    /// (ward number, polygons) of the GADM file.
+    static func wards(_ text: String) throws -> [(String, [[[Position]]])] {
+        try GeoJSONReader(data: Data(text.utf8)).map { item in
+            let f = try item.result.get()
+            let number = f[property: "NAME_3"]!.text!.replacingOccurrences(of: "Phường", with: "")
+            return (number, f.geometry!.polygons!.map { $0.map(\.positions) })
+        }
+    }
+}
+
+/// ../shared/reference-data, when this checkout sits beside it.
+enum ReferenceData {
+    static let root = checkout.deletingLastPathComponent().appendingPathComponent("shared/reference-data")
+    static var available: Bool {
+        let ok = FileManager.default.fileExists(atPath: root.appendingPathComponent("gadm-q11-wards").path)
+        if !ok { print("skipped: ../shared/reference-data is not beside this checkout (\(root.path))") }
+        return ok
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Registry
+
+@Suite struct ImportTests {
+    let header = "code,name,kind,vsic,owner,address,ward_code,lon,lat,status,registered_on,market_code,stall_no\n"
+
+    @Test func aBadRowImportsNothingAndNamesEveryProblem() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let good = try r.file("good.csv", header + "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n")
+        _ = try Importer(store: r.store).importUnits(path: good)
+        let before = try r.snapshot("economic_units")
+        let bad = try r.file("bad.csv", header
+            + "0100233488,Công ty A đổi tên,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
+            + "0100233487,Công ty B,enterprise,4730,,,,106.643,10.762,active,2024-01-10,,\n"
+            + "41L8012345,Hộ C,household_business,4722,,,,106.643,10.762,active,2024-02-30,,\n")
+        #expect {
+            try Importer(store: r.store).importUnits(path: bad)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("bad.csv line 3: field code: \"0100233487\"") && text.contains("bad.csv line 4: field registered_on")
+                && text.contains("nothing was written")
+        }
+        #expect(try r.snapshot("economic_units") == before)
+        #expect(try r.count("unit_status_history") == 1)
+    }
+
+    @Test func skipInvalidImportsTheRestAndWritesRejects() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let file = try r.file("mixed.csv", header
+            + "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
+            + "0100233487,Công ty B,enterprise,4730,,,,106.643,10.762,active,2024-01-10,,\n")
+        let rejects = r.directory.appendingPathComponent("rejects.csv").path
+        let report = try Importer(store: r.store).importUnits(path: file, options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
+        #expect(report.inserted == 1 && report.rejected == 1)
+        let text = try String(contentsOfFile: rejects, encoding: .utf8)
+        #expect(text.hasPrefix("line,code,name"))
+        #expect(text.contains("3,0100233487,Công ty B") && text.contains("check digit"))
+    }
+
+    @Test func upsertByNaturalKeyBumpsVersionOnlyOnChange() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let row = "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
+        let a = try r.file("a.csv", header + row)
+        let first = try Importer(store: r.store).importUnits(path: a)
+        let again = try Importer(store: r.store).importUnits(path: a)
+        #expect(first.inserted == 1 && again.unchanged == 1)
+        let changed = try r.file("b.csv", header + row.replacingOccurrences(of: "active", with: "suspended"))
+        #expect(try Importer(store: r.store).importUnits(path: changed).updated == 1)
+        let (unit, _, history) = try UnitQuery(store: r.store).show("0100233488")
+        #expect(unit.unit.version == 2 && unit.unit.status == .suspended)
+        #expect(history.map(\.0) == ["active", "suspended"])
+    }
+
+    @Test func vietnameseHeadersSemicolonsBOMAndStallsBeforeTheirMarket() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let text = "\u{FEFF}Mã số;Tên;Loại;Kinh độ;Vĩ độ;Mã chợ;Số sạp;Ngày đăng ký\n"
+            + ";Sạp rau;sạp;106.6421;10.7621;CHO-A;a-1;2020-05-01\n"
+            + "CHO-A;Chợ A;chợ;106.642;10.762;;;2015-01-01\n"
+        let file = try r.file("vn.csv", text)
+        let report = try Importer(store: r.store).importUnits(path: file)
+        #expect(report.inserted == 2, "\(report.errors)")
+        let (stall, _, _) = try UnitQuery(store: r.store).show("CHO-A/A-1")
+        #expect(stall.unit.kind == .market_stall && stall.unit.marketCode == "CHO-A")
+        #expect(stall.unit.declaredWardCode == "27232")
+    }
+
+    @Test func geoJSONAndSequenceImport() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let fc = try r.file("u.geojson", """
+            {"type":"FeatureCollection","features":[
+             {"type":"Feature","geometry":{"type":"Point","coordinates":[106.6421,10.7621]},"properties":{"code":"0100233488","name":"A","kind":"enterprise"}},
+             {"type":"Feature","geometry":{"type":"Point","coordinates":[106.6471,10.7621]},"properties":{"code":"41L8000001","name":"B","kind":"household_business","ward_code":"27232"}}
+            ]}
+            """)
+        #expect(try Importer(store: r.store).importUnits(path: fc).inserted == 2)
+        let seq = try r.file("u.geojsonl", """
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[106.6431,10.7631]},"properties":{"code":"41L8000002","name":"C","kind":"household_business"}}
+            {"type":"Feature","geometry":{"type":"LineString","coordinates":[[106.6431,10.7631],[106.644,10.764]]},"properties":{"code":"41L8000003","name":"D","kind":"household_business"}}
+            """)
+        #expect { try Importer(store: r.store).importUnits(path: seq) } throws: { "\($0)".contains("u.geojsonl feature 2 line 2: field geometry") }
+        #expect(try r.count("economic_units") == 2)
+    }
+
+    @Test(arguments: ["not json at all", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\"", "", "{\"type\":\"Topology\"}"])
+    func unreadableFilesFailClearlyAndWriteNothing(text: String) throws {
+        let r = try TemporaryRegistry()
+        let file = try r.file("broken.geojson", text)
+        #expect { try Importer(store: r.store).importUnits(path: file) } throws: { "\($0)".contains("broken.geojson") }
+        #expect(try r.count("economic_units") == 0)
+    }
+
+    @Test func instrumentsNeedTheirUnitAndValidValues() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        _ = try Importer(store: r.store).importUnits(path: r.file("u.csv", header + "0100233488,Cây xăng,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"))
+        let head = "unit_code,type,serial_no,max_capacity,scale_interval,measure_unit,last_verified_on\n"
+        let bad = try r.file("i.csv", head + "0100233488,fuel_dispenser,F1,,,,2025-01-01\n" + "0999999999,fuel_dispenser,F2,,,,2025-01-01\n"
+                             + "0100233488,cân bay,F3,,,,2025-01-01\n" + "0100233488,counter_scale,C1,30,40,kg,2025-01-01\n")
+        #expect { try Importer(store: r.store).importInstruments(path: bad) } throws: { e in
+            let t = "\(e)"
+            return t.contains("i.csv line 3: field unit_code") && t.contains("i.csv line 4: field type") && t.contains("i.csv line 5: field scale_interval")
+        }
+        #expect(try r.count("measuring_instruments") == 0)
+        let good = try r.file("j.csv", head + "0100233488,Cột đo xăng dầu,F1,,,,2025-01-01\n")
+        #expect(try Importer(store: r.store).importInstruments(path: good).inserted == 1)
+    }
+
+    @Test func everySQLConstantPreparesOnAFreshDatabase() throws {
+        let r = try TemporaryRegistry()
+        try r.store.read { db in
+            for sql in [UnitWriter.findSQL, UnitWriter.marketSQL, UnitWriter.insertSQL, UnitWriter.updateSQL, UnitWriter.historySQL,
+                        InstrumentWriter.unitSQL, InstrumentWriter.findSQL, InstrumentWriter.insertSQL, InstrumentWriter.updateSQL,
+                        AdminImport.upsertSQL, UnitQuery.selectSQL] {
+                _ = try db.makeStatement(sql: sql)
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import Registry
+
+@Suite struct IdentifierTests {
+    @Test func taxCodeCheckDigit() {
+        #expect(TaxCode.problem("0100233488", form: .enterprise) == nil)
+        #expect(TaxCode.problem("0100233487", form: .enterprise)?.contains("expected 8") == true)
+        #expect(TaxCode.problem("010023348", form: .enterprise) != nil)
+        #expect(TaxCode.problem("01002334AB", form: .enterprise) != nil)
+        #expect(TaxCode.problem("0100233488-001", form: .dependentUnit) == nil)
+        #expect(TaxCode.problem("0100233488-000", form: .dependentUnit)?.contains("001-999") == true)
+        #expect(TaxCode.problem("0100233487-001", form: .dependentUnit) != nil)
+        #expect(TaxCode.problem("0100233488001", form: .dependentUnit) != nil)
+    }
+
+    @Test func textNormalisationAndSearchKeys() {
+        let decomposed = "Cho\u{031B}\u{0323} Bi\u{0300}nh Tho\u{031B}\u{0301}i"
+        #expect(VietnameseText.normalised("  \(decomposed)  ") == "Chợ Bình Thới")
+        #expect(VietnameseText.searchKey("Chợ Bình Thới") == "cho binh thoi")
+        #expect(VietnameseText.searchKey("ĐƯỜNG Lạc Long Quân") == "duong lac long quan")
+        #expect(VietnameseText.fieldKey("Mã số") == "ma_so")
+        #expect(VietnameseText.fieldKey("Địa chỉ") == "dia_chi")
+    }
+
+    @Test func isoDates() {
+        #expect(LocalDate(iso: "2024-02-29") != nil)
+        #expect(LocalDate(iso: "2023-02-29") == nil)
+        #expect(LocalDate(iso: "2024-2-1") == nil)
+        #expect(LocalDate(iso: "01/02/2024") == nil)
+        #expect(LocalDate(iso: "2024-01-31")!.adding(months: 1).description == "2024-02-29")
+        #expect(LocalDate(iso: "2025-07-01")!.dayNumber - LocalDate(iso: "2024-07-01")!.dayNumber == 365)
+        let d = LocalDate(iso: "1999-12-31")!
+        #expect(LocalDate(dayNumber: d.dayNumber) == d)
+    }
+}
+
+@Suite struct UnitValidationTests {
+    func validate(_ fields: [String: String], registry: TemporaryRegistry) throws -> (UnitDraft?, [ValidationIssue]) {
+        let context = try registry.store.read { try ValidationContext.load($0, today: LocalDate(iso: "2026-11-15")!) }
+        return UnitValidation.validate(ImportRecord(location: SourceLocation(file: "t.csv", line: 2), fields: fields), context: context)
+    }
+
+    let base = ["code": "0100233488", "name": "Công ty A", "kind": "enterprise", "lon": "106.642", "lat": "10.762"]
+
+    func errors(_ result: (UnitDraft?, [ValidationIssue])) -> [String] {
+        result.1.filter { $0.severity == .error }.map(\.field)
+    }
+
+    @Test func aValidEnterprisePasses() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let (draft, issues) = try validate(base, registry: r)
+        #expect(issues.isEmpty)
+        #expect(draft?.declaredWardCode == "27232")  // filled by ward assignment (today: Bình Thới)
+    }
+
+    @Test(arguments: [
+        (["code": "0100233487"], "code"),
+        (["kind": "shop"], "kind"),
+        (["name": ""], "name"),
+        (["lon": "206.6", "lat": "10.76"], "lon/lat"),
+        (["lon": "106.70", "lat": "10.80"], "lon/lat"),  // outside the jurisdiction
+        (["lon": "abc"], "lon"),
+        (["registered_on": "2024-13-01"], "registered_on"),
+        (["registered_on": "2030-01-01"], "registered_on"),
+        (["vsic": "47A"], "vsic"),
+        (["status": "open"], "status"),
+        (["ward_code": "99999"], "ward_code"),
+        (["kind": "branch"], "code"),
+        (["kind": "household_business", "code": "41L812345"], "code"),
+        (["kind": "market_stall", "code": ""], "market_code"),
+    ])
+    func invalidValuesAreNamed(change: [String: String], field: String) throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let result = try validate(base.merging(change) { $1 }, registry: r)
+        #expect(result.0 == nil)
+        #expect(errors(result).contains(field), "expected an error on \(field), got \(result.1)")
+        #expect(result.1.allSatisfy { $0.description.contains("t.csv line 2") })
+    }
+
+    @Test func unknownVSICIsAWarningNotAnError() throws {
+        let r = try TemporaryRegistry()
+        let (draft, issues) = try validate(base.merging(["vsic": "4730 99999"]) { $1 }, registry: r)
+        #expect(draft?.vsicCodes == ["4730", "99999"])
+        #expect(issues.map(\.severity) == [.warning])
+    }
+
+    @Test func householdNumbersFollowTheFormatTable() throws {
+        let r = try TemporaryRegistry()
+        let ok = try validate(base.merging(["kind": "hộ kinh doanh", "code": "41l8012345"]) { $1 }, registry: r)
+        #expect(ok.0?.code == "41L8012345")
+        #expect(ok.0?.kind == .household_business)
+        // The 12-digit personal-ID form is in force only from 2025-07-01.
+        let early = try validate(base.merging(["kind": "household_business", "code": "079085001234", "registered_on": "2024-01-01"]) { $1 }, registry: r)
+        #expect(errors(early) == ["code"])
+        let late = try validate(base.merging(["kind": "household_business", "code": "079085001234", "registered_on": "2025-08-01"]) { $1 }, registry: r)
+        #expect(late.0 != nil)
+    }
+
+    @Test func aSpreadsheetDroppedZeroIsExplained() throws {
+        let r = try TemporaryRegistry()
+        let result = try validate(base.merging(["code": "100233488"]) { $1 }, registry: r)
+        #expect(result.1.first?.expected.contains("leading 0") == true)
+    }
+
+    @Test func declaredWardThatDisagreesWithLocationIsFlaggedNotChanged() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        // Registered in 2024 with the code of Phường 10 but the point is in Phường 9.
+        let (draft, _) = try validate(base.merging(["ward_code": "27223", "registered_on": "2024-03-01"]) { $1 }, registry: r)
+        #expect(draft?.declaredWardCode == "27223")
+        #expect(draft?.wardFlag?.contains("27232") == true)
+    }
+}
