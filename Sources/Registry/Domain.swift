@@ -6,6 +6,7 @@ public enum UnitKind: String, CaseIterable, Sendable, Codable {
 
     /// Accepts the English names and common Vietnamese ones, with or without diacritics.
     public init?(loose text: String) {
+        if let k = UnitKind(rawValue: text) { self = k; return }
         let key = VietnameseText.fieldKey(text)
         if let k = UnitKind(rawValue: key) { self = k; return }
         switch key {
@@ -24,6 +25,7 @@ public enum UnitStatus: String, CaseIterable, Sendable, Codable {
     case active, suspended, closed
 
     public init?(loose text: String) {
+        if let s = UnitStatus(rawValue: text) { self = s; return }
         let key = VietnameseText.fieldKey(text)
         if let s = UnitStatus(rawValue: key) { self = s; return }
         switch key {

@@ -82,7 +82,9 @@ public struct ImportRecord {
 
     /// The trimmed value, nil when absent or blank.
     public subscript(_ field: String) -> String? {
-        guard let v = fields[field]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+        guard let raw = fields[field] else { return nil }
+        let v = VietnameseText.trimmed(raw)
+        guard !v.isEmpty else { return nil }
         return v
     }
 }

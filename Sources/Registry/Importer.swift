@@ -46,7 +46,9 @@ public struct Importer {
     /// Units from CSV, GeoJSON or GeoJSONSeq. See README "Import columns".
     public func importUnits(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
         try run(path: path, options: options, aliases: ImportFields.units) { db, session in
-            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true), historyPerInsert: false)
+            let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
             var deferred: [(UnitDraft, ImportRecord, RawRecord)] = []
             return (
                 { record, raw in
@@ -72,6 +74,9 @@ public struct Importer {
                                                                  expected: "the code of a market (kind market) in the registry or in this file")])
                         }
                     }
+                    try writer.recordRegistrations()
+                    try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
+                                         arguments: [writer.now])
                 }
             )
         }

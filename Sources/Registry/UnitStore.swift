@@ -9,8 +9,18 @@ struct UnitWriter {
     struct DuplicateInFile: Error {}
 
     let db: Database
-    /// The operation's timestamp: rows written by this operation carry it in updated_at.
+    /// The operation's timestamp: rows written by this operation carry it in updated_at (and new rows in
+    /// created_at).
     let now: String
+    /// False in bulk imports: the "registered" history rows of new units are then written in one
+    /// statement by `recordRegistrations()` at the end instead of one statement per unit.
+    var historyPerInsert = true
+
+    init(db: Database, now: String, historyPerInsert: Bool = true) {
+        self.db = db
+        self.now = now
+        self.historyPerInsert = historyPerInsert
+    }
 
     static let findSQL = "SELECT id, status, version, updated_at FROM economic_units WHERE code = ?"
     static let marketSQL = "SELECT id FROM economic_units WHERE code = ? AND kind = 'market'"
@@ -23,6 +33,7 @@ struct UnitWriter {
         INSERT INTO economic_units (\(columns), created_at, updated_at, version, geom, footprint)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1,
                 MakePoint(?, ?, 4326), CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?), 4326)))
+        ON CONFLICT (code) DO NOTHING
         """
     /// Updates only when something differs (IS NOT compares NULLs too), so `changesCount` tells.
     static let updateSQL = """
@@ -52,19 +63,29 @@ struct UnitWriter {
             marketId = try Int64.fetchOne(db.cachedStatement(sql: UnitWriter.marketSQL), arguments: [m])
             guard marketId != nil else { throw MarketMissing(marketCode: m) }
         }
-        let values: [(any DatabaseValueConvertible)?] = [
-            d.code, d.kind.rawValue, d.name, d.owner, d.address, d.vsicCodes.isEmpty ? nil : d.vsicCodes.joined(separator: " "),
-            marketId, d.stallNo, d.zone, d.registrationNo, d.declaredWardCode, d.declaredWardId, d.locatedWardId,
-            d.wardFlag, d.status.rawValue, d.statusSince?.description, d.registeredOn?.description, d.searchText,
+        let values: [DatabaseValue] = [
+            d.code.databaseValue, d.kind.rawValue.databaseValue, d.name.databaseValue, d.owner.databaseValue,
+            d.address.databaseValue, (d.vsicCodes.isEmpty ? nil : d.vsicCodes.joined(separator: " ")).databaseValue,
+            marketId.databaseValue, d.stallNo.databaseValue, d.zone.databaseValue, d.registrationNo.databaseValue,
+            d.declaredWardCode.databaseValue, d.declaredWardId.databaseValue, d.locatedWardId.databaseValue,
+            d.wardFlag.databaseValue, d.status.rawValue.databaseValue, d.statusSince?.description.databaseValue ?? .null,
+            d.registeredOn?.description.databaseValue ?? .null, d.searchText.databaseValue,
         ]
-        let existing = try Row.fetchOne(db.cachedStatement(sql: UnitWriter.findSQL), arguments: [d.code])
-        guard let existing else {
-            try db.cachedStatement(sql: UnitWriter.insertSQL).execute(
-                arguments: StatementArguments(values + [now, now, d.lon, d.lat, d.footprint]))
+        // Insert first: in a bulk import most units are new, and a conflict on the code costs no more
+        // than the lookup it replaces.
+        try db.cachedStatement(sql: UnitWriter.insertSQL).execute(
+            arguments: StatementArguments(values + [now.databaseValue, now.databaseValue, d.lon.databaseValue,
+                                                    d.lat.databaseValue, d.footprint.databaseValue]))
+        if db.changesCount > 0 {
             let id = db.lastInsertedRowID
-            try db.cachedStatement(sql: UnitWriter.historySQL).execute(
-                arguments: [id, d.status.rawValue, d.statusSince?.description ?? d.registeredOn?.description, "registered", now])
+            if historyPerInsert {
+                try db.cachedStatement(sql: UnitWriter.historySQL).execute(
+                    arguments: [id, d.status.rawValue, d.statusSince?.description ?? d.registeredOn?.description, "registered", now])
+            }
             return (.inserted, id)
+        }
+        guard let existing = try Row.fetchOne(db.cachedStatement(sql: UnitWriter.findSQL), arguments: [d.code]) else {
+            throw RegistryError.database("unit \(d.code) was neither inserted nor found")
         }
         let id: Int64 = existing["id"]
         let version: Int = existing["version"]
@@ -73,7 +94,8 @@ struct UnitWriter {
         }
         if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile() }
         try db.cachedStatement(sql: UnitWriter.updateSQL).execute(
-            arguments: StatementArguments(values + [d.lon, d.lat, d.footprint, now, id]))
+            arguments: StatementArguments(values + [d.lon.databaseValue, d.lat.databaseValue, d.footprint.databaseValue,
+                                                    now.databaseValue, id.databaseValue]))
         guard db.changesCount > 0 else { return (.unchanged, id) }
         if (existing["status"] as String) != d.status.rawValue {
             try db.cachedStatement(sql: UnitWriter.historySQL).execute(
@@ -81,5 +103,14 @@ struct UnitWriter {
                            statusNote ?? "status changed from \(existing["status"] as String)", now])
         }
         return (.updated, id)
+    }
+
+    /// The "registered" history rows of the units this operation inserted, in one statement.
+    func recordRegistrations() throws {
+        try db.execute(sql: """
+            INSERT INTO unit_status_history (unit_id, status, since, note, recorded_at)
+            SELECT id, status, coalesce(status_since, registered_on), 'registered', ?
+            FROM economic_units WHERE created_at = ? ORDER BY id
+            """, arguments: [now, now])
     }
 }

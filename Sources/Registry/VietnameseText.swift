@@ -4,6 +4,7 @@ import Foundation
 public enum VietnameseText {
     /// Unicode NFC with surrounding white space trimmed and inner runs of white space folded to one space.
     public static func normalised(_ s: String) -> String {
+        if isAlreadyNormalised(s) { return s }
         var text = s
         if !s.utf8.allSatisfy({ $0 < 0x80 }) {
             text = s.precomposedStringWithCanonicalMapping
@@ -12,9 +13,76 @@ public enum VietnameseText {
         return parts.joined(separator: " ")
     }
 
+    /// The text with white space at either end removed (Unicode White_Space, as `Character.isWhitespace`).
+    public static func trimmed(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return s }
+        if !first.properties.isWhitespace && !last.properties.isWhitespace { return s }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
+    }
+
+    /// True when `normalised` would return `s` unchanged, decided in one pass without Foundation: every
+    /// scalar is one that NFC leaves alone and cannot combine with a neighbour (U+0000–U+02FF, and the
+    /// precomposed letters of Latin Extended Additional, U+1E00–U+1EFF, where Vietnamese letters live),
+    /// and the only white space is single inner spaces. Most real names pass; the rest take the slow path.
+    static func isAlreadyNormalised(_ s: String) -> Bool {
+        var previousWasSpace = true // a leading space is not normalised
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0x20:
+                if previousWasSpace { return false }
+                previousWasSpace = true
+                continue
+            case 0x09...0x0D, 0x85, 0xA0: return false
+            case 0...0x2FF, 0x1E00...0x1EFF: previousWasSpace = false
+            default: return false
+            }
+        }
+        return !previousWasSpace || s.isEmpty
+    }
+
     /// Lower-case ASCII-ish key: diacritics removed (NFD then combining marks dropped) and đ/Đ to d,
     /// which Unicode does not decompose. "Chợ Bình Thới" → "cho binh thoi", "Đường" → "duong".
     public static func searchKey(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var pendingSpace = false
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if v == 0x20 || (0x09...0x0D).contains(v) || v == 0x85 || v == 0xA0 {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if v >= 0x0300 && v <= 0x036F { continue }
+            if pendingSpace { out.append(0x20); pendingSpace = false }
+            if v < 0x80 {
+                out.append(UInt8(v) | (v >= 0x41 && v <= 0x5A ? 0x20 : 0))
+            } else if let key = latinKeys[v] {
+                out.append(contentsOf: key)
+            } else {
+                return slowSearchKey(s) // outside the Latin blocks: decompose the whole text
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The search key (UTF-8) of each Latin-1 Supplement, Latin Extended and Latin Extended Additional
+    /// scalar, computed once by the general path so the fast path gives exactly the same keys.
+    private static let latinKeys: [UInt32: [UInt8]] = {
+        var table: [UInt32: [UInt8]] = [:]
+        for v in Array(0x80..<0x300) + Array(0x1E00..<0x1F00) {
+            guard let scalar = Unicode.Scalar(UInt32(v)), !scalar.properties.isWhitespace else { continue }
+            let key = slowSearchKey(String(scalar))
+            if !key.isEmpty, !key.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
+                table[UInt32(v)] = Array(key.utf8)
+            }
+        }
+        return table
+    }()
+
+    static func slowSearchKey(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         let source = s.utf8.allSatisfy({ $0 < 0x80 }) ? s : s.decomposedStringWithCanonicalMapping
         for scalar in source.unicodeScalars {

@@ -56,6 +56,57 @@ import Testing
         #expect(history.map(\.0) == ["active", "suspended"])
     }
 
+    /// Bulk import replaces SpatiaLite's per-row triggers with set-based work; afterwards the spatial
+    /// index must match the table (SpatiaLite's own CheckSpatialIndex), moved units must be found at
+    /// their new place only, and the triggers must be back, also after a failed import.
+    @Test func bulkImportKeepsTheSpatialIndexAndTriggersRight() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        func triggers() throws -> [String] {
+            try r.store.read { try String.fetchAll($0, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'economic_units' ORDER BY name") }
+        }
+        func indexIsValid() throws -> Bool {
+            try r.store.read { try Int.fetchOne($0, sql: "SELECT CheckSpatialIndex('economic_units', 'geom')") } == 1
+        }
+        func idsInBox(_ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) throws -> [String] {
+            try r.store.read {
+                try String.fetchAll($0, sql: """
+                    SELECT u.code FROM economic_units u JOIN idx_economic_units_geom i ON i.pkid = u.id
+                    WHERE i.xmin <= ? AND i.xmax >= ? AND i.ymin <= ? AND i.ymax >= ? ORDER BY u.code
+                    """, arguments: [maxX, minX, maxY, minY])
+            }
+        }
+        let before = try triggers()
+        #expect(before.count >= 10)
+        let a = try r.file("a.csv", header
+            + "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
+            + "0302259802,Công ty D,enterprise,4730,,,,106.648,10.763,active,2024-01-10,,\n")
+        _ = try Importer(store: r.store).importUnits(path: a)
+        #expect(try triggers() == before)
+        #expect(try indexIsValid())
+        #expect(try idsInBox(106.640, 10.760, 106.645, 10.765) == ["0100233488"])
+        // Move A east; D unchanged.
+        let moved = try r.file("b.csv", header
+            + "0100233488,Công ty A,enterprise,4730,,,,106.647,10.761,active,2024-01-10,,\n"
+            + "0302259802,Công ty D,enterprise,4730,,,,106.648,10.763,active,2024-01-10,,\n")
+        let report = try Importer(store: r.store).importUnits(path: moved)
+        #expect(report.updated == 1 && report.unchanged == 1)
+        #expect(try indexIsValid())
+        #expect(try idsInBox(106.640, 10.760, 106.645, 10.765) == [])
+        #expect(try idsInBox(106.645, 10.760, 106.650, 10.765) == ["0100233488", "0302259802"])
+        #expect(try r.count("unit_status_history") == 2)
+        // A failed import rolls back the dropped triggers too.
+        let bad = try r.file("c.csv", header + "0100233487,Công ty B,enterprise,4730,,,,106.643,10.762,active,2024-01-10,,\n")
+        #expect(throws: RegistryError.self) { try Importer(store: r.store).importUnits(path: bad) }
+        #expect(try triggers() == before)
+        #expect(try indexIsValid())
+        // A unit added later through the triggers (not the bulk path) is indexed by them.
+        _ = try UnitEditor(store: r.store).add(fields: ["code": "0301234562", "name": "Công ty E", "kind": "enterprise",
+                                                        "lon": "106.641", "lat": "10.764", "registered_on": "2024-01-10"])
+        #expect(try idsInBox(106.640, 10.760, 106.645, 10.765) == ["0301234562"])
+        #expect(try indexIsValid())
+    }
+
     @Test func vietnameseHeadersSemicolonsBOMAndStallsBeforeTheirMarket() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()

@@ -23,6 +23,21 @@ import Testing
         #expect(VietnameseText.fieldKey("Địa chỉ") == "dia_chi")
     }
 
+    /// The fast paths (no Foundation for text that is already clean) must agree with the general ones.
+    @Test func fastTextPathsAgreeWithFoundation() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["Chợ", "Bình", "Thới", "ĐƯỜNG", "Lạc", "Long", "Quân", "Nguyễn", "Ỷ", "Ầu", "ß", "Ω", "İ", "ﬁ",
+                      "Å", "e\u{0301}", "o\u{031B}\u{0323}", "東京", "한국", "abc", "Z9", "-", "/", ".",
+                      " ", "  ", "\t", "\u{00A0}", "\u{2003}", "\u{3000}", "\n"]
+        for _ in 0..<3000 {
+            let s = (0..<Int.random(in: 0...6, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let foundationNFC = s.precomposedStringWithCanonicalMapping.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            #expect(VietnameseText.normalised(s) == foundationNFC, "normalised(\(s.debugDescription))")
+            #expect(VietnameseText.searchKey(s) == VietnameseText.slowSearchKey(s), "searchKey(\(s.debugDescription))")
+            #expect(VietnameseText.trimmed(s) == s.trimmingCharacters(in: .whitespacesAndNewlines), "trimmed(\(s.debugDescription))")
+        }
+    }
+
     @Test func isoDates() {
         #expect(LocalDate(iso: "2024-02-29") != nil)
         #expect(LocalDate(iso: "2023-02-29") == nil)

@@ -1,0 +1,77 @@
+import GRDB
+
+/// SpatiaLite keeps a geometry table's spatial index, geometry constraints and change times up to date
+/// with triggers that run once per row; the R*Tree trigger even prepares a statement per row. For a bulk
+/// import that is most of the time spent. Inside the import's transaction these triggers are dropped,
+/// and at the end the same work is done once, set-based, for the rows the import wrote; then the
+/// triggers are recreated from their own stored SQL. A failure anywhere rolls all of it back, triggers
+/// included, because SQLite DDL is transactional.
+struct DeferredSpatialTriggers {
+    let table: String
+    private let triggers: [(name: String, sql: String)]
+    private let geometryColumns: [(column: String, indexed: Bool)]
+
+    /// The per-row insert and update triggers SpatiaLite creates for each geometry column
+    /// (constraint checks, R*Tree upkeep, geometry_columns_time). Delete triggers stay in place.
+    private static let deferredPrefixes = ["ggi_", "ggu_", "gii_", "giu_", "tmi_", "tmu_"]
+
+    static func suspend(_ db: Database, table: String) throws -> DeferredSpatialTriggers {
+        let columns = try Row.fetchAll(db, sql: """
+            SELECT f_geometry_column AS c, spatial_index_enabled AS i FROM geometry_columns
+            WHERE lower(f_table_name) = lower(?)
+            """, arguments: [table]).map { (column: $0["c"] as String, indexed: ($0["i"] as Int) == 1) }
+        var triggers: [(String, String)] = []
+        for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                                    arguments: [table]) {
+            let name: String = row["name"]
+            let isDeferred = columns.contains { c in
+                deferredPrefixes.contains { name.lowercased() == ($0 + table + "_" + c.column).lowercased() }
+            }
+            guard isDeferred else { continue }
+            triggers.append((name, row["sql"]))
+            try db.execute(sql: "DROP TRIGGER \(name.quotedDatabaseIdentifier)")
+        }
+        return DeferredSpatialTriggers(table: table, triggers: triggers, geometryColumns: columns)
+    }
+
+    /// Does for the rows matching `written` (an SQL condition on `table` aliased `x`, with one argument)
+    /// what the triggers would have done row by row, then puts the triggers back. `updated` selects the
+    /// written rows that existed before, whose old index entries must go; new rows have none.
+    func restore(_ db: Database, written: String, updated: String, arguments: StatementArguments) throws {
+        let t = table.quotedDatabaseIdentifier
+        for (column, indexed) in geometryColumns {
+            let c = column.quotedDatabaseIdentifier
+            let constraint = try Row.fetchOne(db, sql: """
+                SELECT geometry_type, srid FROM geometry_columns
+                WHERE lower(f_table_name) = lower(?) AND lower(f_geometry_column) = lower(?)
+                """, arguments: [table, column])!
+            let bad = try Int64.fetchOne(db, sql: """
+                SELECT x.rowid FROM \(t) AS x WHERE (\(written)) AND x.\(c) IS NOT NULL
+                  AND GeometryConstraints(x.\(c), \(constraint["geometry_type"] as Int), \(constraint["srid"] as Int)) IS NOT 1
+                LIMIT 1
+                """, arguments: arguments)
+            if let bad {
+                throw RegistryError.database("\(table).\(column) of row \(bad) violates its geometry constraint (type or SRID)")
+            }
+            if indexed {
+                let index = "idx_\(table)_\(column)".quotedDatabaseIdentifier
+                try db.execute(sql: "DELETE FROM \(index) WHERE pkid IN (SELECT x.rowid FROM \(t) AS x WHERE \(updated))",
+                               arguments: arguments + arguments)
+                try db.execute(sql: """
+                    INSERT INTO \(index) (pkid, xmin, xmax, ymin, ymax)
+                    SELECT x.rowid, MbrMinX(x.\(c)), MbrMaxX(x.\(c)), MbrMinY(x.\(c)), MbrMaxY(x.\(c))
+                    FROM \(t) AS x WHERE (\(written)) AND x.\(c) IS NOT NULL
+                    """, arguments: arguments)
+            }
+        }
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(t) AS x WHERE \(written))", arguments: arguments) == true,
+           try db.tableExists("geometry_columns_time") {
+            try db.execute(sql: """
+                UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                  last_update = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                WHERE lower(f_table_name) = lower(?)
+                """, arguments: [table])
+        }
+        for (_, sql) in triggers { try db.execute(sql: sql) }
+    }
+}
