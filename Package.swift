@@ -26,22 +26,25 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "CSpatial", "GeoJSON",
+                "CSpatial", "GeoJSON", "Planning",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Who needs a check and in what order: priority with reasons, and routes. No database.
+        .target(name: "Planning", dependencies: ["GeoJSON"]),
         // The embedded demo data set's generator (scripts/make-demo-data) and loader (econgis init --demo).
-        .target(name: "DemoData", dependencies: ["Registry", "GeoJSON"]),
+        .target(name: "DemoData", dependencies: ["Registry", "GeoJSON", "Planning"]),
         .executableTarget(
             name: "econgis",
             dependencies: [
-                "Registry", "GeoJSON", "DemoData",
+                "Registry", "GeoJSON", "DemoData", "Planning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON"]),
-        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON", "Planning"]),
         .testTarget(name: "CLITests", dependencies: ["econgis"]),
     ]
 )

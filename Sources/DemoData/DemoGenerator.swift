@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GeoJSON
 import Registry
+import Planning
 
 /// Makes the demo data set of geodata/ from DemoFacts, deterministically: the same seed gives
 /// byte-identical files. Geometry (Voronoi, unions, the P8 split) is computed by SpatiaLite/GEOS.
@@ -11,7 +12,7 @@ public enum DemoGenerator {
     public static let defaultSeed: UInt64 = 11
 
     /// Writes jurisdiction.geojson, admin_units.geojson, successions.csv, markets.geojson, units.csv
-    /// and instruments.csv into `directory`.
+    /// instruments.csv and inspections.csv into `directory`.
     public static func generate(into directory: String, seed: UInt64 = defaultSeed) throws {
         let files = try makeFiles(seed: seed)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -34,25 +35,15 @@ public enum DemoGenerator {
             "markets.geojson": GeoJSONWriter.string(units.marketFeatures, name: "markets"),
             "units.csv": units.unitsCSV(),
             "instruments.csv": units.instrumentsCSV(),
+            "inspections.csv": units.inspectionsCSV(seed: seed),
         ]
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64) so output does not depend on the platform's RNG.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Draws for the generator, on Planning's seedable SplitMix64 so output does not depend on the platform's RNG.
+extension SplitMix64 {
     /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func unit() -> Double { nextDouble() }
     mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
     mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
     mutating func chance(_ p: Double) -> Bool { unit() < p }

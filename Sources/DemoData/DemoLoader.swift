@@ -30,7 +30,7 @@ public struct DemoLoader {
                                      hint: "pass --geodata DIR (the folder with units.csv) or set ECONGIS_GEODATA")
     }
 
-    /// Loads everything, then shifts verification dates by (today − reference date) so the demo's
+    /// Loads everything, then shifts verification and inspection dates by (today − reference date) so the demo's
     /// due list looks the same whatever day it is run.
     public func load(today: LocalDate) throws -> String {
         func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
@@ -43,15 +43,22 @@ public struct DemoLoader {
         let m = try importer.importUnits(path: file("markets.geojson"), options: options)
         let u = try importer.importUnits(path: file("units.csv"), options: options)
         let i = try importer.importInstruments(path: file("instruments.csv"), options: options)
+        let p = try importer.importInspections(path: file("inspections.csv"), options: options)
         let shift = DemoLoader.referenceDate.days(until: today)
+        let days = shift >= 0 ? "+\(shift) days" : "\(shift) days"
         try store.write { db in
-            try db.execute(sql: "UPDATE measuring_instruments SET last_verified_on = date(last_verified_on, ? || ' days') WHERE last_verified_on IS NOT NULL",
-                           arguments: [shift >= 0 ? "+\(shift)" : "\(shift)"])
+            try db.execute(sql: "UPDATE measuring_instruments SET last_verified_on = date(last_verified_on, ?) WHERE last_verified_on IS NOT NULL",
+                           arguments: [days])
+            try db.execute(sql: "UPDATE inspections SET inspected_on = date(inspected_on, ?)", arguments: [days])
+            try db.execute(sql: """
+                UPDATE violations SET follow_up_due = date(follow_up_due, ?1), resolved_on = date(resolved_on, ?1)
+                """, arguments: [days])
         }
         return """
               administrative units: \(a.inserted) (\(s.inserted) successions)
               units: \(m.inserted + u.inserted) (\(u.flagged) flagged)
-              instruments: \(i.inserted); verification dates shifted by \(shift) days (reference date \(DemoLoader.referenceDate) → \(today))
+              instruments: \(i.inserted); inspections: \(p.inserted)
+              verification and inspection dates shifted by \(shift) days (reference date \(DemoLoader.referenceDate) → \(today))
             """
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GeoJSON
 import Registry
+import Planning
 
 /// Generates the demo's markets, stalls, businesses and instruments.
 struct UnitMaker {
@@ -259,6 +260,54 @@ struct UnitMaker {
             verified == nil ? "" : String(format: "V%06d", serial), verified == nil ? "" : String(format: "T%07d", serial * 3),
             verified == nil ? "" : "Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng 3", reference ? "true" : "",
         ])
+    }
+
+    static let inspectionColumns = ["unit_code", "market_code", "stall_no", "inspected_on", "scope", "outcome", "team", "violation",
+                                    "fine_vnd", "follow_up", "follow_up_due", "resolved_on"]
+
+    /// Past inspections before the reference date, from their own random stream so the other files do
+    /// not change with them: most fuel stations, gold shops and both markets were inspected in the last
+    /// three years, few other units; some inspections found violations, some of which still await follow-up.
+    func inspectionsCSV(seed: UInt64) -> String {
+        var rng = SplitMix64(seed: seed ^ 0x1A5B_EC71)
+        let ref = DemoGenerator.referenceDate
+        var rows: [[String]] = []
+        for u in units {
+            let (code, kind, vsic, market, stall) = (u[0], u[2], u[3], u[12], u[13])
+            let category = kind == "market" ? "market" : kind == "market_stall" ? "stall"
+                : vsic.contains("4730") ? "fuel" : vsic.contains("47732") ? "gold" : "other"
+            let (inspected, violating): (Double, Double) = [
+                "fuel": (0.9, 0.25), "gold": (0.8, 0.3), "market": (1, 0.5), "stall": (0.3, 0.15), "other": (0.15, 0.1),
+            ][category]!
+            guard rng.unit() < inspected, let registered = LocalDate(iso: u[11]), registered < ref.adding(days: -60) else { continue }
+            let earliest = max(registered.adding(days: 30), ref.adding(months: -40))
+            let on = earliest.adding(days: rng.int(0...max(0, earliest.days(until: ref.adding(days: -20)))))
+            let scope = category == "fuel" || category == "gold" ? "metrology" : category == "stall" ? rng.pick(["quantity", "origin", "prices"]) : rng.pick(["labels", "prices", "origin"])
+            let team = rng.pick(["Đội 1", "Đội 2", "Đội 3"])
+            var row = [kind == "market_stall" ? "" : code, market, stall, on.description, scope, "compliant", team, "", "", "", "", ""]
+            if rng.unit() < violating {
+                let choices: [String: [String]] = [
+                    "fuel": ["instrument_unverified", "quantity_short", "instrument_seal_broken"],
+                    "gold": ["instrument_unverified", "label_missing", "quantity_short"],
+                    "market": ["price_not_listed", "origin_unproven"],
+                    "stall": ["quantity_short", "price_not_listed", "origin_unproven"],
+                    "other": ["label_missing", "price_not_listed", "origin_unproven", "conformity_missing"],
+                ]
+                let violation = rng.pick(choices[category]!)
+                row[5] = "violation"
+                row[7] = violation
+                row[8] = String(rng.int(1...20) * 1_000_000)
+                if rng.unit() < 0.6 {
+                    let due = on.adding(days: 30)
+                    row[9] = violation.hasPrefix("instrument") ? "have the instruments verified and sealed" : "correct and report back"
+                    row[10] = due.description
+                    let resolved = on.adding(days: rng.int(5...45))
+                    if rng.unit() < 0.6, resolved <= ref { row[11] = resolved.description }
+                }
+            }
+            rows.append(row)
+        }
+        return csv(UnitMaker.inspectionColumns, rows)
     }
 
     func unitsCSV() -> String { csv(UnitMaker.unitColumns, units) }

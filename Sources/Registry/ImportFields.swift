@@ -42,6 +42,23 @@ public enum ImportFields {
         "is_reference": ["is_reference", "reference", "can_doi_chung"],
     ]
 
+    public static let inspections: [String: [String]] = [
+        "unit_code": ["unit_code", "unit", "code", "ma_so", "ma_don_vi", "ma_so_thue"],
+        "market_code": ["market_code", "ma_cho"],
+        "stall_no": ["stall_no", "so_sap", "so_quay"],
+        "inspected_on": ["inspected_on", "date", "ngay_kiem_tra"],
+        "scope": ["scope", "noi_dung", "noi_dung_kiem_tra", "linh_vuc"],
+        "outcome": ["outcome", "result", "ket_qua"],
+        "team": ["team", "doan_kiem_tra", "to_kiem_tra"],
+        "note": ["note", "notes", "ghi_chu"],
+        "violation": ["violation", "violation_category", "hanh_vi_vi_pham", "vi_pham"],
+        "description": ["description", "mo_ta"],
+        "fine_vnd": ["fine_vnd", "fine", "muc_phat", "so_tien_phat"],
+        "follow_up": ["follow_up", "bien_phap_khac_phuc", "yeu_cau_khac_phuc"],
+        "follow_up_due": ["follow_up_due", "han_khac_phuc"],
+        "resolved_on": ["resolved_on", "ngay_khac_phuc"],
+    ]
+
     /// Maps each header to its canonical field. Unknown headers are returned separately (ignored with a
     /// warning); two headers for the same field are an error.
     static func map(_ headers: [String], aliases: [String: [String]], file: String) throws -> (index: [String: Int], unknown: [String]) {

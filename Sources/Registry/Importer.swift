@@ -105,6 +105,26 @@ public struct Importer {
         }
     }
 
+    /// Inspections and the violations found in them, one line per finding (see README "Import columns").
+    public func importInspections(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
+        try run(path: path, options: options, aliases: ImportFields.inspections) { db, session in
+            let writer = InspectionWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            return (
+                { record, raw in
+                    let (draft, issues) = InspectionValidation.validate(record, context: session.context)
+                    guard session.accept(issues, raw), let draft else { return }
+                    do {
+                        session.report.count(try writer.upsert(draft), flagged: false)
+                    } catch let missing as InspectionWriter.UnitMissing {
+                        session.reject(raw, [ValidationIssue(record.location, field: "unit_code", value: missing.value,
+                                                             expected: "the code of a unit in the registry (import units first)")])
+                    }
+                },
+                {}
+            )
+        }
+    }
+
     /// The shared frame: one write transaction, every record validated, rollback on any error unless
     /// skipInvalid, rejects written after the commit.
     private func run(

@@ -29,11 +29,7 @@ public enum InstrumentValidation {
             c.error("(feature)", nil, parseError)
             return (nil, c.issues)
         }
-        var unitCode = record["unit_code"].map { VietnameseText.normalised($0).uppercased() }
-        if let m = record["market_code"], let s = record["stall_no"] {
-            unitCode = "\(m.uppercased())/\(VietnameseText.normalised(s).uppercased())"
-        }
-        if unitCode == nil { c.error("unit_code", nil, "the code of the unit that uses the instrument (or market_code and stall_no)") }
+        let unitCode = c.unitReference(record, role: "that uses the instrument")
 
         var type: String?
         if let raw = record["type"] {

@@ -154,6 +154,57 @@ enum RegistryMigrations {
                 CREATE INDEX measuring_instruments_type ON measuring_instruments(instrument_type);
                 """)
         }
+        migrator.registerMigration("v2 inspections") { db in
+            try db.execute(sql: """
+                -- What an inspection can find, how serious it is, and the law it rests on. Data, not code.
+                CREATE TABLE violation_categories (
+                  code TEXT PRIMARY KEY,
+                  name_vi TEXT NOT NULL,
+                  name_en TEXT NOT NULL,
+                  seriousness INTEGER NOT NULL CHECK (seriousness BETWEEN 1 AND 3),
+                  legal_basis TEXT,
+                  source TEXT NOT NULL,
+                  confidence TEXT NOT NULL,
+                  valid_from TEXT NOT NULL,
+                  valid_to TEXT
+                );
+
+                -- How long a visit takes and when such places are open, by kind of visit. Planning defaults.
+                CREATE TABLE visit_profiles (
+                  category TEXT PRIMARY KEY CHECK (category IN ('fuel_station', 'gold_shop', 'market', 'market_stall', 'other')),
+                  service_minutes INTEGER NOT NULL CHECK (service_minutes > 0),
+                  opening_hours TEXT NOT NULL,
+                  note TEXT NOT NULL
+                );
+
+                CREATE TABLE inspections (
+                  id INTEGER PRIMARY KEY,
+                  unit_id INTEGER NOT NULL REFERENCES economic_units(id) ON DELETE CASCADE,
+                  inspected_on TEXT NOT NULL,
+                  scope TEXT NOT NULL CHECK (scope IN ('metrology', 'labels', 'prices', 'quality', 'quantity', 'origin', 'general')),
+                  outcome TEXT NOT NULL CHECK (outcome IN ('compliant', 'violation')),
+                  team TEXT,
+                  note TEXT,
+                  created_at TEXT NOT NULL,
+                  UNIQUE (unit_id, inspected_on, scope)
+                );
+                CREATE INDEX inspections_unit_date ON inspections(unit_id, inspected_on);
+
+                CREATE TABLE violations (
+                  id INTEGER PRIMARY KEY,
+                  inspection_id INTEGER NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
+                  category TEXT NOT NULL REFERENCES violation_categories(code),
+                  description TEXT,
+                  fine_vnd INTEGER CHECK (fine_vnd IS NULL OR fine_vnd >= 0),
+                  follow_up TEXT,
+                  follow_up_due TEXT,
+                  resolved_on TEXT,
+                  created_at TEXT NOT NULL,
+                  UNIQUE (inspection_id, category)
+                );
+                """)
+            try RuleSeeds.seedInspectionRules(db)
+        }
         return migrator
     }
 }

@@ -81,4 +81,41 @@ enum RuleSeeds {
              '^[0-9]{12}$', '079085001234', '2025-07-01', NULL, 'FACTS.md §5 (uncertain)', 'uncertain')
             """)
     }
+
+    static let penaltySource = "Decree 119/2017/NĐ-CP as amended by 126/2021/NĐ-CP (FACTS.md §4)"
+
+    /// code, Vietnamese, English, seriousness 1-3, legal basis, confidence. Seriousness is the office's
+    /// judgement for planning, not a legal grade; the fines themselves are uncertain (FACTS.md §4).
+    static let violationCategories: [(String, String, String, Int, String?, String)] = [
+        ("instrument_unverified", "Sử dụng phương tiện đo chưa kiểm định / hết hạn kiểm định", "measuring instrument not verified or verification expired", 3, "Art. 10", "likely"),
+        ("instrument_seal_broken", "Phương tiện đo mất dấu, tem kiểm định", "instrument seal or stamp broken or missing", 3, "Art. 10", "likely"),
+        ("quantity_short", "Lượng hàng thiếu vượt giới hạn cho phép", "quantity short beyond the permitted error", 3, "Art. 14", "likely"),
+        ("prepackaged_quantity", "Hàng đóng gói sẵn không đạt yêu cầu định lượng", "pre-packaged quantity not compliant", 2, nil, "uncertain"),
+        ("label_missing", "Hàng hóa không có nhãn / nhãn không đủ nội dung", "goods without a proper label", 2, nil, "uncertain"),
+        ("price_not_listed", "Không niêm yết giá", "prices not displayed", 1, nil, "uncertain"),
+        ("origin_unproven", "Không chứng minh được nguồn gốc hàng hóa", "origin of goods not proven", 2, nil, "uncertain"),
+        ("conformity_missing", "Không công bố hợp quy / hợp chuẩn", "no declaration of conformity", 2, nil, "uncertain"),
+    ]
+
+    /// Planning defaults by kind of visit (the issue's service times; opening hours are typical, not measured).
+    static let visitProfiles: [(String, Int, String, String)] = [
+        ("fuel_station", 45, "06:00-22:00", "check every dispenser with a standard can"),
+        ("gold_shop", 30, "08:00-20:00", "check scales with the reference weights"),
+        ("market", 60, "05:00-18:00", "the market's reference scale and its management board"),
+        ("market_stall", 10, "05:30-17:00", "stall scale against the market's reference scale"),
+        ("other", 20, "08:00-20:00", "labels, prices, origin of goods"),
+    ]
+
+    static func seedInspectionRules(_ db: Database) throws {
+        for (code, vi, en, seriousness, article, confidence) in violationCategories {
+            try db.execute(sql: """
+                INSERT INTO violation_categories (code, name_vi, name_en, seriousness, legal_basis, source, confidence, valid_from)
+                VALUES (?, ?, ?, ?, ?, ?, ?, '1900-01-01')
+                """, arguments: [code, vi, en, seriousness, article, article == nil ? "office practice; legal basis to be confirmed" : penaltySource, confidence])
+        }
+        for (category, minutes, hours, note) in visitProfiles {
+            try db.execute(sql: "INSERT INTO visit_profiles (category, service_minutes, opening_hours, note) VALUES (?, ?, ?, ?)",
+                           arguments: [category, minutes, hours, note])
+        }
+    }
 }

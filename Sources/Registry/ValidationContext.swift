@@ -11,6 +11,7 @@ public struct ValidationContext {
     var knownVSIC: Set<String>
     var identifierFormats: [IdentifierFormat]
     var instrumentTypes: [String: String]  // search key of code / names → code
+    var violationCategories: [String: String] = [:]  // search key of code / names → code
 
     struct IdentifierFormat {
         var name: String
@@ -40,9 +41,16 @@ public struct ValidationContext {
                 types[VietnameseText.fieldKey(name)] = code
             }
         }
+        var violations: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT code, name_vi, name_en FROM violation_categories") {
+            let code: String = row["code"]
+            for name in [code, row["name_vi"], row["name_en"]] as [String] {
+                violations[VietnameseText.fieldKey(name)] = code
+            }
+        }
         return ValidationContext(
             today: today, wards: try WardIndex.load(db), jurisdiction: try Jurisdiction.load(db),
-            knownVSIC: vsic, identifierFormats: formats, instrumentTypes: types)
+            knownVSIC: vsic, identifierFormats: formats, instrumentTypes: types, violationCategories: violations)
     }
 
     /// Nil when `number` matches a household-business format in force on `date` (any, when unknown).
@@ -87,6 +95,16 @@ struct FieldChecks {
 
     mutating func warning(_ field: String, _ value: String?, _ expected: String) {
         issues.append(ValidationIssue(location, field: field, value: value, expected: expected, severity: .warning))
+    }
+
+    /// The unit a record refers to: `unit_code`, or `market_code` and `stall_no` for a stall (MARKET/STALL).
+    mutating func unitReference(_ record: ImportRecord, role: String) -> String? {
+        var code = record["unit_code"].map { VietnameseText.normalised($0).uppercased() }
+        if let m = record["market_code"], let s = record["stall_no"] {
+            code = "\(m.uppercased())/\(VietnameseText.normalised(s).uppercased())"
+        }
+        if code == nil { error("unit_code", nil, "the code of the unit \(role) (or market_code and stall_no)") }
+        return code
     }
 
     /// Normalised (NFC, white space folded) text, or nil; errors when longer than `max`.

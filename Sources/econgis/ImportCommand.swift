@@ -6,7 +6,7 @@ extension EconGIS {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import units, instruments, wards, successions or the jurisdiction from files.",
-            subcommands: [ImportUnits.self, ImportInstruments.self, ImportWards.self, ImportSuccessions.self, ImportJurisdiction.self])
+            subcommands: [ImportUnits.self, ImportInstruments.self, ImportInspections.self, ImportWards.self, ImportSuccessions.self, ImportJurisdiction.self])
     }
 
     struct RecordImportOptions: ParsableArguments {
@@ -61,6 +61,19 @@ extension EconGIS {
         func run() throws {
             let r = try Importer(store: database.open()).importInstruments(path: input.file, options: input.options(label: "instruments"))
             EconGIS.report(r, what: "instruments")
+        }
+    }
+
+    struct ImportInspections: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "inspections",
+            abstract: "Import inspections and the violations found (one line per finding; upsert by unit, date and scope).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var input: RecordImportOptions
+
+        func run() throws {
+            let r = try Importer(store: database.open()).importInspections(path: input.file, options: input.options(label: "inspections"))
+            EconGIS.report(r, what: "inspection lines")
         }
     }
 

@@ -89,4 +89,57 @@ struct Command {
         #expect(lines.dropFirst().allSatisfy { $0.contains(",27232,") })
         #expect(r.err.contains("expired"))
     }
+
+    @Test func planForBinhThoiAsGeoJSONIsReadByGDAL() throws {
+        let out = dir.appendingPathComponent("plan.geojson").path
+        let r = try Command.run(Command.binary, ["plan", "--db", db, "--ward", "27232", "--date", "2026-11-16", "--teams", "2",
+                                                 "--time-budget", "1", "--format", "geojson", "--output", out])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("Phường Bình Thới") && r.err.contains("planned for 2 teams"))
+        let info = try Command.run("/usr/bin/ogrinfo", ["-ro", "-al", "-geom=NO", out])
+        #expect(info.status == 0, "\(info.err)")
+        #expect(info.out.contains("kind (String) = route") && info.out.contains("LINESTRING") == false)
+        let lines = try Command.run("/usr/bin/ogrinfo", ["-ro", "-al", "-so", "-where", "kind = 'route'", out])
+        #expect(lines.out.contains("Feature Count: 2"), "\(lines.out)")
+        #expect(info.out.contains("seq (Integer)") && info.out.contains("arrival (Time) = ") && info.out.contains("why (String)"))
+        let sheet = try Command.run(Command.binary, ["plan", "--db", db, "--ward", "27232", "--date", "2026-11-16", "--time-budget", "1", "--format", "csv"])
+        #expect(sheet.out.hasPrefix("team,seq,arrival,start,departure,code,name,address,category,score,why"))
+    }
+
+    @Test func routeTakesAnyStopsFileAndNamesBadProperties() throws {
+        let stops = dir.appendingPathComponent("stops.geojson")
+        try """
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[106.645,10.760]},"properties":{"id":"a","service_min":30,"open":"08:00","close":"11:00"}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[106.650,10.765]},"properties":{"id":"b","priority":5}},
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[106.640,10.770]},"properties":{"id":"c","open":"12:00","close":"13:00","service_min":30}},
+            {"type":"Feature","geometry":null,"properties":{"id":"d"}}
+            ]}
+            """.write(to: stops, atomically: true, encoding: .utf8)
+        let r = try Command.run(Command.binary, ["route", stops.path, "--start", "106.6500,10.7630", "--teams", "2", "--time-budget", "0.2"])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let routes = json["routes"] as! [[String: Any]]
+        let routed = routes.flatMap { ($0["stops"] as! [[String: Any]]).map { $0["id"] as! String } }
+        #expect(Set(routed) == ["a", "b"])
+        let first = (routes.first { !($0["stops"] as! [Any]).isEmpty }!["stops"] as! [[String: Any]])[0]
+        #expect(first["seq"] as? Int == 1 && first["arrival"] is String && first["lon"] is Double)
+        let unassigned = Dictionary(uniqueKeysWithValues: (json["unassigned"] as! [[String: Any]]).map { ($0["id"] as! String, $0["reason"] as! String) })
+        #expect(unassigned["c"]?.contains("outside opening hours") == true)
+        #expect(unassigned["d"]?.contains("no coordinates") == true)
+        #expect(json["total_distance_m"] is Double)
+
+        try """
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[106.645,10.760]},"properties":{"open":"8h"}}
+            """.write(to: stops, atomically: true, encoding: .utf8)
+        let bad = try Command.run(Command.binary, ["route", stops.path])
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("stops.geojson line 1 feature 1: field open: \"8h\": expected a time of day HH:MM"), "\(bad.err)")
+        let noFile = try Command.run(Command.binary, ["route", dir.appendingPathComponent("none.geojson").path])
+        #expect(noFile.status != 0 && noFile.err.contains("none.geojson"))
+        let badTeams = try Command.run(Command.binary, ["plan", "--db", db, "--ward", "27232", "--teams", "0"])
+        #expect(badTeams.status != 0 && badTeams.err.contains("--teams 0"))
+        let badWard = try Command.run(Command.binary, ["plan", "--db", db, "--ward", "99999", "--date", "2026-11-16"])
+        #expect(badWard.status != 0 && badWard.err.contains("99999") && badWard.err.contains("27232"))
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import DemoData
+import Planning
 @testable import Registry
 
 let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -81,6 +82,40 @@ final class DemoRegistry: @unchecked Sendable {
         #expect((0.10...0.15).contains(Double(s.expired) / n), "expired \(s.expired)/\(s.instruments)")
         #expect((0.05...0.10).contains(Double(s.due) / n), "due \(s.due)/\(s.instruments)")
         #expect((0.01...0.06).contains(Double(s.unknown) / n), "unknown \(s.unknown)/\(s.instruments)")
+    }
+
+    /// The planner on the demo's Bình Thới ward: the same request gives the same day, every visit says
+    /// why, visits keep to the working periods and opening hours, and nobody is visited twice.
+    @Test func binhThoiPlanIsStableAndExplained() throws {
+        var request = PlanRequest(wardCode: "27232", date: LocalDate(iso: "2026-11-18")!)
+        request.teams = 2
+        request.solver = SolverOptions(timeBudget: 600, maxIterations: 15, seed: 1)
+        let planner = InspectionPlanner(store: DemoRegistry.shared.store)
+        let a = try planner.plan(request)
+        let b = try planner.plan(request)
+        let visits = a.solution.routes.map { $0.visits.map { a.candidates[$0.stop].unit.unit.code } }
+        #expect(visits == b.solution.routes.map { $0.visits.map { b.candidates[$0.stop].unit.unit.code } })
+        #expect(a.ward.name == "Phường Bình Thới")
+        #expect(visits.allSatisfy { $0.count >= 15 }, "\(visits.map(\.count))")
+        let all = visits.flatMap { $0 }
+        #expect(Set(all).count == all.count, "no unit is visited twice")
+        // The most urgent unit of the ward is on the list, and every visit is explained.
+        #expect(all.contains(a.candidates[0].unit.unit.code))
+        for r in a.solution.routes {
+            for v in r.visits {
+                let c = a.candidates[v.stop]
+                #expect(!c.score.explanation.isEmpty)
+                #expect(WorkingDay.office.periods.contains { $0.start <= v.start && v.departure <= $0.end }, "\(c.unit.unit.code) \(Clock.text(v.start))")
+                #expect(c.candidate.openingHours?.contains { $0.start <= v.start && v.departure <= $0.end } ?? true)
+                if c.candidate.instruments.contains(where: { if case .expired = $0.state { true } else { false } }) {
+                    #expect(c.score.explanation.contains("expired"))
+                }
+            }
+        }
+        // Units with past violations in the demo carry them in their reasons.
+        #expect(a.candidates.contains { $0.score.explanation.contains("violation in") })
+        #expect(a.solution.unassigned.allSatisfy { !$0.reason.description.isEmpty })
+        #expect(a.candidates.count == a.solution.unassigned.count + all.count)
     }
 
     @Test func marketsHaveStallsAndAReferenceScale() throws {

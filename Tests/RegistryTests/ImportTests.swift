@@ -107,6 +107,43 @@ import Testing
         #expect(try indexIsValid())
     }
 
+    @Test func inspectionsAndViolationsImportWithTheirRules() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", header
+            + "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"))
+        let head = "unit_code,inspected_on,scope,outcome,violation,fine_vnd,follow_up,follow_up_due,resolved_on\n"
+        let bad = try r.file("bad.csv", head
+            + "0100233488,2025-03-01,metrology,violation,instrument_unverified,5.000.000,re-verify,2025-04-01,\n"
+            + "0100233488,2025-03-02,weather,,,,,,\n"
+            + "0100233488,2025-03-03,prices,,bribery,,,,\n"
+            + "0100233488,2025-03-04,prices,,,1000,,,\n")
+        #expect {
+            try Importer(store: r.store).importInspections(path: bad)
+        } throws: { error in
+            let t = "\(error)"
+            return t.contains("bad.csv line 3: field scope: \"weather\"") && t.contains("line 4: field violation: \"bribery\"")
+                && t.contains("line 5: field fine_vnd")
+        }
+        #expect(try r.count("inspections") == 0)
+        let stranger = try r.file("stranger.csv", head + "9999999999,2025-03-05,prices,,,,,,\n")
+        #expect {
+            try Importer(store: r.store).importInspections(path: stranger)
+        } throws: { "\($0)".contains("stranger.csv line 2: field unit_code: \"9999999999\": the code of a unit in the registry") }
+        // Two findings of one inspection are two lines; the second import of the same file changes nothing.
+        let good = try r.file("good.csv", head
+            + "0100233488,2025-03-01,metrology,violation,instrument_unverified,5.000.000,re-verify,2025-04-01,\n"
+            + "0100233488,2025-03-01,metrology,,Không niêm yết giá,,,,\n"
+            + "0100233488,2024-01-15,general,đạt,,,,,\n")
+        let report = try Importer(store: r.store).importInspections(path: good)
+        #expect(report.inserted == 2 && report.updated == 1)
+        _ = try Importer(store: r.store).importInspections(path: good)
+        #expect(try r.count("inspections") == 2)
+        #expect(try r.count("violations") == 2)
+        let fine = try r.store.read { try Int.fetchOne($0, sql: "SELECT fine_vnd FROM violations WHERE category = 'instrument_unverified'") }
+        #expect(fine == 5_000_000)
+    }
+
     @Test func vietnameseHeadersSemicolonsBOMAndStallsBeforeTheirMarket() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
@@ -168,7 +205,9 @@ import Testing
         try r.store.read { db in
             for sql in [UnitWriter.findSQL, UnitWriter.marketSQL, UnitWriter.insertSQL, UnitWriter.updateSQL, UnitWriter.historySQL,
                         InstrumentWriter.unitSQL, InstrumentWriter.findSQL, InstrumentWriter.insertSQL, InstrumentWriter.updateSQL,
-                        AdminImport.upsertSQL, UnitQuery.selectSQL] {
+                        AdminImport.upsertSQL, UnitQuery.selectSQL,
+                        InspectionWriter.unitSQL, InspectionWriter.findSQL, InspectionWriter.upsertInspectionSQL, InspectionWriter.upsertViolationSQL,
+                        InspectionPlanner.wardSQL, InspectionPlanner.inspectionsSQL, InspectionPlanner.violationsSQL, InspectionPlanner.profilesSQL] {
                 _ = try db.makeStatement(sql: sql)
             }
         }

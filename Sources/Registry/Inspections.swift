@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+
+/// One line of an inspection record: the inspection of a unit on a day for one scope, and at most one
+/// violation found in it. Several violations of one inspection are several lines with the same unit,
+/// date and scope.
+public struct InspectionDraft: Sendable {
+    public enum Scope: String, CaseIterable, Sendable { case metrology, labels, prices, quality, quantity, origin, general }
+
+    public var unitCode: String
+    public var inspectedOn: LocalDate
+    public var scope: Scope
+    public var outcome: String
+    public var team: String?
+    public var note: String?
+    public var violation: String?
+    public var description: String?
+    public var fineVND: Int?
+    public var followUp: String?
+    public var followUpDue: LocalDate?
+    public var resolvedOn: LocalDate?
+}
+
+public enum InspectionValidation {
+    static let scopeAliases: [String: InspectionDraft.Scope] = [
+        "do_luong": .metrology, "phuong_tien_do": .metrology, "nhan": .labels, "nhan_hang_hoa": .labels, "gia": .prices,
+        "niem_yet_gia": .prices, "chat_luong": .quality, "dinh_luong": .quantity, "luong_hang": .quantity,
+        "nguon_goc": .origin, "xuat_xu": .origin, "chung": .general,
+    ]
+
+    public static func validate(_ record: ImportRecord, context: ValidationContext) -> (InspectionDraft?, [ValidationIssue]) {
+        var c = FieldChecks(location: record.location)
+        if let parseError = record.fields["__error"] {
+            c.error("(feature)", nil, parseError)
+            return (nil, c.issues)
+        }
+        let unitCode = c.unitReference(record, role: "inspected")
+        let date = c.date(record, "inspected_on", notAfter: context.today)
+        if record["inspected_on"] == nil { c.error("inspected_on", nil, "the date of the inspection, YYYY-MM-DD") }
+        let scopes = InspectionDraft.Scope.allCases.map(\.rawValue).joined(separator: ", ")
+        var scope = InspectionDraft.Scope.general
+        if let raw = record["scope"] {
+            let key = VietnameseText.fieldKey(raw)
+            if let s = InspectionDraft.Scope(rawValue: key) ?? scopeAliases[key] { scope = s } else {
+                c.error("scope", raw, "one of \(scopes)")
+            }
+        }
+        var violation: String?
+        if let raw = record["violation"] {
+            violation = context.violationCategories[VietnameseText.fieldKey(raw)]
+            if violation == nil {
+                let known = Set(context.violationCategories.values).sorted().joined(separator: ", ")
+                c.error("violation", raw, "a category from violation_categories: \(known)")
+            }
+        }
+        var outcome = violation == nil ? "compliant" : "violation"
+        if let raw = record["outcome"] {
+            switch VietnameseText.fieldKey(raw) {
+            case "compliant", "ok", "dat", "khong_vi_pham": outcome = "compliant"
+            case "violation", "vi_pham", "khong_dat": outcome = "violation"
+            default: c.error("outcome", raw, "compliant or violation (đạt / vi phạm)")
+            }
+        }
+        if outcome == "compliant" && violation != nil {
+            c.error("outcome", record["outcome"], "violation, since a violation category is given")
+        }
+        var fine: Int?
+        if let raw = record["fine_vnd"] {
+            let digits = raw.filter { $0 != "." && $0 != "," && $0 != " " }
+            if let v = Int(digits), v >= 0 { fine = v } else { c.error("fine_vnd", raw, "an amount in đồng, e.g. 5000000 or 5.000.000") }
+            if violation == nil { c.error("fine_vnd", raw, "a violation category for the fine") }
+        }
+        let followUpDue = c.date(record, "follow_up_due", notAfter: nil)
+        let resolvedOn = c.date(record, "resolved_on", notAfter: context.today)
+        if let d = date, let r = resolvedOn, r < d { c.error("resolved_on", r.description, "a date on or after inspected_on (\(d))") }
+        if violation == nil, record["follow_up"] != nil || followUpDue != nil || resolvedOn != nil {
+            c.error("violation", nil, "a violation category for follow_up, follow_up_due and resolved_on")
+        }
+        let team = c.text(record, "team", max: 120)
+        let note = c.text(record, "note", max: 1000)
+        let description = c.text(record, "description", max: 1000)
+        let followUp = c.text(record, "follow_up", max: 300)
+        guard !c.hasErrors, let unitCode, let date else { return (nil, c.issues) }
+        return (InspectionDraft(unitCode: unitCode, inspectedOn: date, scope: scope, outcome: outcome, team: team, note: note,
+                                violation: violation, description: description, fineVND: fine, followUp: followUp,
+                                followUpDue: followUpDue, resolvedOn: resolvedOn), c.issues)
+    }
+}
+
+/// Upserts inspections by (unit, date, scope) and their violations by (inspection, category).
+struct InspectionWriter {
+    struct UnitMissing: Error { let value: String }
+
+    let db: Database
+    let now: String
+
+    static let unitSQL = "SELECT id FROM economic_units WHERE code = ?"
+    static let upsertInspectionSQL = """
+        INSERT INTO inspections (unit_id, inspected_on, scope, outcome, team, note, created_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        ON CONFLICT (unit_id, inspected_on, scope) DO UPDATE SET
+          outcome = CASE WHEN outcome = 'violation' OR excluded.outcome = 'violation' THEN 'violation' ELSE 'compliant' END,
+          team = coalesce(excluded.team, team), note = coalesce(excluded.note, note)
+        RETURNING id
+        """
+    static let findSQL = "SELECT 1 FROM inspections WHERE unit_id = ? AND inspected_on = ? AND scope = ?"
+    static let upsertViolationSQL = """
+        INSERT INTO violations (inspection_id, category, description, fine_vnd, follow_up, follow_up_due, resolved_on, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (inspection_id, category) DO UPDATE SET
+          description = excluded.description, fine_vnd = excluded.fine_vnd, follow_up = excluded.follow_up,
+          follow_up_due = excluded.follow_up_due, resolved_on = excluded.resolved_on
+        """
+
+    func upsert(_ d: InspectionDraft) throws -> UnitWriter.Outcome {
+        guard let unitId = try Int64.fetchOne(db.cachedStatement(sql: InspectionWriter.unitSQL), arguments: [d.unitCode]) else {
+            throw UnitMissing(value: d.unitCode)
+        }
+        let isNew = try Int.fetchOne(db.cachedStatement(sql: InspectionWriter.findSQL),
+                                     arguments: [unitId, d.inspectedOn.description, d.scope.rawValue]) == nil
+        let inspectionId = try Int64.fetchOne(db.cachedStatement(sql: InspectionWriter.upsertInspectionSQL), arguments: [
+            unitId, d.inspectedOn.description, d.scope.rawValue, d.outcome, d.team, d.note, now,
+        ])!
+        if let category = d.violation {
+            try db.cachedStatement(sql: InspectionWriter.upsertViolationSQL).execute(arguments: [
+                inspectionId, category, d.description, d.fineVND, d.followUp, d.followUpDue?.description,
+                d.resolvedOn?.description, now,
+            ])
+        }
+        return isNew ? .inserted : .updated
+    }
+}
