@@ -48,7 +48,6 @@ public struct Importer {
         try run(path: path, options: options, aliases: ImportFields.units) { db, session in
             let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true), historyPerInsert: false)
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
             var deferred: [(UnitDraft, ImportRecord, RawRecord)] = []
             return (
                 { record, raw in
@@ -137,6 +136,11 @@ public struct Importer {
         var header: RawHeader = .csv([])
         do {
             try store.write { db in
+                // A 64 MiB page cache while the import runs (random inserts into the code index spill less),
+                // then the connection's own size again.
+                let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
                 session = ImportSession(
                     context: try ValidationContext.load(db, today: options.today),
                     transform: initialTransform, skipInvalid: options.skipInvalid)
