@@ -450,39 +450,25 @@ final class LocalSearch {
             for (i, v) in route.enumerated() { pos[v] = i }
             func pred(_ i: Int) -> Int { i == 0 ? startNode : route[i - 1] }
             func succ(_ j: Int) -> Int { j == route.count - 1 ? endNode : route[j + 1] }
+            // Reversing route[i...j] replaces edges (a, b) and (c, d) by (a, c) and (b, d), where a, b = pred(i),
+            // route[i] and c, d = route[j], succ(j). Worth trying when a new edge joins near neighbours: c near a,
+            // or d near b.
+            func reverseIfShorter(_ i: Int, _ j: Int) -> Bool {
+                let a = pred(i), b = route[i], c = route[j], d = succ(j)
+                guard D(a, c) + D(b, d) - D(a, b) - D(c, d) < -1e-7 else { return false }
+                var candidate = route
+                candidate[i...j].reverse()
+                guard feasible(candidate) else { return false }
+                route = candidate
+                return true
+            }
             outer: for i in 0..<route.count {
-                let a = pred(i), b = route[i]
-                // New edge (a, c): reverse route[i...j] where c = route[j].
-                for c in neighbours[a] {
-                    guard let j = pos[c], j > i else { continue }
-                    let d = succ(j)
-                    let delta = D(a, c) + D(b, d) - D(a, b) - D(c, d)
-                    if delta < -1e-7 {
-                        var candidate = route
-                        candidate[i...j].reverse()
-                        if feasible(candidate) {
-                            route = candidate
-                            improved = true
-                            changed = true
-                            break outer
-                        }
-                    }
-                }
-                // New edge (b, e) where e = route[j + 1]: reverse route[i...j].
-                for e in neighbours[b] {
-                    guard let k = pos[e], k > i + 1 else { continue }
-                    let j = k - 1
-                    let c = route[j]
-                    let delta = D(a, c) + D(b, e) - D(a, b) - D(c, e)
-                    if delta < -1e-7 {
-                        var candidate = route
-                        candidate[i...j].reverse()
-                        if feasible(candidate) {
-                            route = candidate
-                            improved = true
-                            changed = true
-                            break outer
-                        }
+                let ends = neighbours[pred(i)].compactMap { pos[$0] } + neighbours[route[i]].compactMap { pos[$0].map { $0 - 1 } }
+                for j in ends where j > i {
+                    if reverseIfShorter(i, j) {
+                        improved = true
+                        changed = true
+                        break outer
                     }
                 }
             }

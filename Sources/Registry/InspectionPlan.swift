@@ -72,7 +72,7 @@ public struct InspectionPlanner {
 
     public func plan(_ request: PlanRequest) throws -> InspectionPlan {
         let asOf = request.asOf ?? request.date
-        let (ward, listed, instruments, lastInspection, violations, profiles, typeNames) = try store.read { db in
+        let (ward, listed, instruments, lastInspection, violations, profiles, typeNames, rules) = try store.read { db in
             guard let wardRow = try Row.fetchOne(db, sql: InspectionPlanner.wardSQL,
                                                  arguments: [request.wardCode, asOf.description, asOf.description]) else {
                 let known = try String.fetchAll(db, sql: """
@@ -108,9 +108,8 @@ public struct InspectionPlanner {
             let names = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, name_en FROM instrument_types").map {
                 ($0["code"] as String, $0["name_en"] as String)
             })
-            return (ward, units, instruments, last, violations, profiles, names)
+            return (ward, units, instruments, last, violations, profiles, names, try VerificationCycle.load(db))
         }
-        let rules = try store.read { try VerificationCycle.load($0) }
 
         var byUnit: [String: [MeasuringInstrument]] = [:]
         for i in instruments { byUnit[i.unitCode, default: []].append(i) }

@@ -49,7 +49,7 @@ public enum InstrumentValidation {
             let upper = a.uppercased()
             if accuracyClasses.contains(upper) {
                 accuracy = upper
-            } else if Double(a.replacingOccurrences(of: ",", with: ".")) == nil {
+            } else if FieldChecks.decimal(a) == nil {
                 c.error("accuracy_class", a, "an OIML class (I, II, III, IIII, E2, F1, M1 …) or a number such as 0.3 or 0.5")
             }
         }

@@ -138,8 +138,8 @@ public enum UnitValidation {
                 c.error(lonText == nil ? "lon" : "lat", nil, "lon and lat are given together or not at all")
                 return (nil, c.issues)
             }
-            x = decimal(lt)
-            y = decimal(at)
+            x = FieldChecks.decimal(lt)
+            y = FieldChecks.decimal(at)
             if x == nil || !(x!.isFinite) { c.error("lon", lt, "a number (decimal degrees, or an easting with --srs)") }
             if y == nil || !(y!.isFinite) { c.error("lat", at, "a number (decimal degrees, or a northing with --srs)") }
         }
@@ -224,12 +224,6 @@ public enum UnitValidation {
 
     static func matches(_ regex: NSRegularExpression, _ s: String) -> Bool {
         regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
-    }
-
-    /// A number with a decimal point or, as Vietnamese spreadsheets write it, a decimal comma.
-    static func decimal(_ text: String) -> Double? {
-        if let v = Double(text) { return v }
-        return text.contains(",") ? Double(text.replacingOccurrences(of: ",", with: ".")) : nil
     }
 
     static func fmt(_ v: Double) -> String { String(format: "%.6f", v) }

@@ -97,6 +97,12 @@ struct FieldChecks {
         issues.append(ValidationIssue(location, field: field, value: value, expected: expected, severity: .warning))
     }
 
+    /// A number with a decimal point or, as Vietnamese spreadsheets write it, a decimal comma.
+    static func decimal(_ text: String) -> Double? {
+        if let v = Double(text) { return v }
+        return text.contains(",") ? Double(text.replacingOccurrences(of: ",", with: ".")) : nil
+    }
+
     /// The unit a record refers to: `unit_code`, or `market_code` and `stall_no` for a stall (MARKET/STALL).
     mutating func unitReference(_ record: ImportRecord, role: String) -> String? {
         var code = record["unit_code"].map { VietnameseText.normalised($0).uppercased() }
@@ -130,7 +136,7 @@ struct FieldChecks {
 
     mutating func number(_ record: ImportRecord, _ field: String, positive: Bool = true) -> Double? {
         guard let raw = record[field] else { return nil }
-        guard let v = Double(raw.replacingOccurrences(of: ",", with: ".")), v.isFinite else {
+        guard let v = FieldChecks.decimal(raw), v.isFinite else {
             error(field, raw, "a number (decimal point or comma)")
             return nil
         }

@@ -139,6 +139,12 @@ struct Command {
         #expect(noFile.status != 0 && noFile.err.contains("none.geojson"))
         let badTeams = try Command.run(Command.binary, ["plan", "--db", db, "--ward", "27232", "--teams", "0"])
         #expect(badTeams.status != 0 && badTeams.err.contains("--teams 0"))
+        let badDay = try Command.run(Command.binary, ["plan", "--db", db, "--ward", "27232", "--day", "11:30-07:30"])
+        #expect(badDay.status != 0 && badDay.err.contains("--day \"11:30-07:30\": expected a start before the end"), "\(badDay.err)")
+        let weights = dir.appendingPathComponent("weights.json")
+        try #"{"category": {"bakery": 5}}"#.write(to: weights, atomically: true, encoding: .utf8)
+        let badWeights = try Command.run(Command.binary, ["plan", "--db", db, "--ward", "27232", "--weights", weights.path])
+        #expect(badWeights.status != 0 && badWeights.err.contains("weights.json") && badWeights.err.contains("bakery"), "\(badWeights.err)")
         let badWard = try Command.run(Command.binary, ["plan", "--db", db, "--ward", "99999", "--date", "2026-11-16"])
         #expect(badWard.status != 0 && badWard.err.contains("99999") && badWard.err.contains("27232"))
     }
