@@ -1,3 +1,4 @@
+import CSpatial
 import GRDB
 
 /// SpatiaLite keeps a geometry table's spatial index, geometry constraints and change times up to date
@@ -53,8 +54,18 @@ struct DeferredSpatialTriggers {
             if let bad {
                 throw RegistryError.database("\(table).\(column) of row \(bad) violates its geometry constraint (type or SRID)")
             }
-            if indexed {
-                let index = "idx_\(table)_\(column)".quotedDatabaseIdentifier
+            guard indexed else { continue }
+            let index = "idx_\(table)_\(column)"
+            let writtenCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t) AS x WHERE (\(written)) AND x.\(c) IS NOT NULL",
+                                                arguments: arguments) ?? 0
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t) WHERE \(c) IS NOT NULL") ?? 0
+            if writtenCount * PackedRTree.rebuildShare >= total {
+                // Most of the index is new: packing all of it is cheaper than inserting the new part.
+                try PackedRTree.rebuild(db, rtree: index, source: """
+                    SELECT rowid, MbrMinX(\(c)), MbrMaxX(\(c)), MbrMinY(\(c)), MbrMaxY(\(c)) FROM \(t) WHERE \(c) IS NOT NULL
+                    """)
+            } else {
+                let index = index.quotedDatabaseIdentifier
                 try db.execute(sql: "DELETE FROM \(index) WHERE pkid IN (SELECT x.rowid FROM \(t) AS x WHERE \(updated))",
                                arguments: arguments + arguments)
                 try db.execute(sql: """
@@ -73,5 +84,33 @@ struct DeferredSpatialTriggers {
                 """, arguments: [table])
         }
         for (_, sql) in triggers { try db.execute(sql: sql) }
+    }
+}
+
+extension Statement {
+    /// Binds `values` to the parameters in order and runs the statement once, straight through the
+    /// SQLite C API. Same effect as `execute(arguments:)`, without building `StatementArguments`
+    /// per call, which was a tenth of a bulk import's time. For statements that return no rows.
+    func executeBound(_ values: [DatabaseValue]) throws {
+        let s = sqliteStatement
+        sqlite3_reset(s)
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (i, value) in values.enumerated() {
+            let n = Int32(i + 1)
+            switch value.storage {
+            case .null: sqlite3_bind_null(s, n)
+            case .int64(let v): sqlite3_bind_int64(s, n, v)
+            case .double(let v): sqlite3_bind_double(s, n, v)
+            case .string(let v): _ = v.utf8.withContiguousStorageIfAvailable { sqlite3_bind_text(s, n, $0.baseAddress, Int32($0.count), transient) }
+                ?? v.withCString { sqlite3_bind_text(s, n, $0, -1, transient) }
+            case .blob(let v): v.withUnsafeBytes { _ = sqlite3_bind_blob(s, n, $0.baseAddress, Int32($0.count), transient) }
+            }
+        }
+        let rc = sqlite3_step(s)
+        sqlite3_reset(s)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))),
+                                sql: sql, arguments: StatementArguments(values))
+        }
     }
 }

@@ -45,31 +45,35 @@ public struct Importer {
 
     /// Units from CSV, GeoJSON or GeoJSONSeq. See README "Import columns".
     public func importUnits(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
-        try run(path: path, options: options, aliases: ImportFields.units) { db, session in
+        try run(path: path, options: options, aliases: ImportFields.units,
+                prepare: { record, context, transform in
+                    let (draft, issues) = UnitValidation.validate(record, context: context, transform: transform)
+                    return (draft, issues, draft.map(UnitRowValues.init))
+                }) { db, session in
             let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true), historyPerInsert: false)
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
-            var deferred: [(UnitDraft, ImportRecord, RawRecord)] = []
+            var deferred: [(UnitDraft, SourceLocation, RawRecord?)] = []
             return (
-                { record, raw in
-                    let (draft, issues) = UnitValidation.validate(record, context: session.context, transform: session.transform)
+                { location, raw, validated in
+                    let (draft, issues, row) = validated
                     guard session.accept(issues, raw), let draft else { return }
                     do {
-                        let (outcome, _) = try writer.upsert(draft, rejectDuplicateInOperation: true)
+                        let (outcome, _) = try writer.upsert(draft, row: row, rejectDuplicateInOperation: true)
                         session.report.count(outcome, flagged: draft.wardFlag != nil)
                     } catch is UnitWriter.MarketMissing {
-                        deferred.append((draft, record, raw))  // the market may come later in the file
+                        deferred.append((draft, location, raw))  // the market may come later in the file
                     } catch is UnitWriter.DuplicateInFile {
-                        session.reject(raw, [ValidationIssue(record.location, field: "code", value: draft.code,
+                        session.reject(raw, [ValidationIssue(location, field: "code", value: draft.code,
                                                              expected: "a code that appears once in the file; an earlier record has it")])
                     }
                 },
                 {
-                    for (draft, record, raw) in deferred {
+                    for (draft, location, raw) in deferred {
                         do {
                             let (outcome, _) = try writer.upsert(draft)
                             session.report.count(outcome, flagged: draft.wardFlag != nil)
                         } catch is UnitWriter.MarketMissing {
-                            session.reject(raw, [ValidationIssue(record.location, field: "market_code", value: draft.marketCode,
+                            session.reject(raw, [ValidationIssue(location, field: "market_code", value: draft.marketCode,
                                                                  expected: "the code of a market (kind market) in the registry or in this file")])
                         }
                     }
@@ -83,19 +87,20 @@ public struct Importer {
 
     /// Measuring instruments from CSV or GeoJSON properties.
     public func importInstruments(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
-        try run(path: path, options: options, aliases: ImportFields.instruments) { db, session in
+        try run(path: path, options: options, aliases: ImportFields.instruments,
+                prepare: { record, context, _ in InstrumentValidation.validate(record, context: context) }) { db, session in
             let writer = InstrumentWriter(db: db, now: RegistryStore.timestamp(precise: true))
             return (
-                { record, raw in
-                    let (draft, issues) = InstrumentValidation.validate(record, context: session.context)
+                { location, raw, validated in
+                    let (draft, issues) = validated
                     guard session.accept(issues, raw), let draft else { return }
                     do {
                         session.report.count(try writer.upsert(draft), flagged: false)
                     } catch let missing as InstrumentWriter.UnitMissing {
-                        session.reject(raw, [ValidationIssue(record.location, field: missing.field, value: missing.value,
+                        session.reject(raw, [ValidationIssue(location, field: missing.field, value: missing.value,
                                                              expected: "the code of a unit in the registry (import units first)")])
                     } catch is InstrumentWriter.DuplicateInFile {
-                        session.reject(raw, [ValidationIssue(record.location, field: "serial_no", value: draft.serialNo,
+                        session.reject(raw, [ValidationIssue(location, field: "serial_no", value: draft.serialNo,
                                                              expected: "an instrument (unit, type, serial_no) given once in the file")])
                     }
                 },
@@ -106,16 +111,17 @@ public struct Importer {
 
     /// Inspections and the violations found in them, one line per finding (see README "Import columns").
     public func importInspections(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
-        try run(path: path, options: options, aliases: ImportFields.inspections) { db, session in
+        try run(path: path, options: options, aliases: ImportFields.inspections,
+                prepare: { record, context, _ in InspectionValidation.validate(record, context: context) }) { db, session in
             let writer = InspectionWriter(db: db, now: RegistryStore.timestamp(precise: true))
             return (
-                { record, raw in
-                    let (draft, issues) = InspectionValidation.validate(record, context: session.context)
+                { location, raw, validated in
+                    let (draft, issues) = validated
                     guard session.accept(issues, raw), let draft else { return }
                     do {
                         session.report.count(try writer.upsert(draft), flagged: false)
                     } catch let missing as InspectionWriter.UnitMissing {
-                        session.reject(raw, [ValidationIssue(record.location, field: "unit_code", value: missing.value,
+                        session.reject(raw, [ValidationIssue(location, field: "unit_code", value: missing.value,
                                                              expected: "the code of a unit in the registry (import units first)")])
                     }
                 },
@@ -125,15 +131,17 @@ public struct Importer {
     }
 
     /// The shared frame: one write transaction, every record validated, rollback on any error unless
-    /// skipInvalid, rejects written after the commit.
-    private func run(
+    /// skipInvalid, rejects written after the commit. `prepare` (validation) runs on the reading thread
+    /// of an ImportPipeline, `handle` and `finish` in the transaction.
+    private func run<Prepared>(
         path: String, options: ImportOptions, aliases: [String: [String]],
-        handlers: (Database, ImportSession) throws -> (handle: (ImportRecord, RawRecord) throws -> Void, finish: () throws -> Void)
+        prepare: @escaping (ImportRecord, ValidationContext, CoordinateTransform?) -> Prepared,
+        handlers: (Database, ImportSession) throws -> (handle: (SourceLocation, RawRecord?, Prepared) throws -> Void, finish: () throws -> Void)
     ) throws -> ImportReport {
         let fileName = (path as NSString).lastPathComponent
         let initialTransform = try options.srs.map { try CoordinateTransform(from: $0) }
         var session: ImportSession!
-        var header: RawHeader = .csv([])
+        let result = ReadingResult()
         do {
             try store.write { db in
                 // A 64 MiB page cache while the import runs (random inserts into the code index spill less),
@@ -141,23 +149,37 @@ public struct Importer {
                 let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
                 try db.execute(sql: "PRAGMA cache_size = -65536")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-                session = ImportSession(
-                    context: try ValidationContext.load(db, today: options.today),
-                    transform: initialTransform, skipInvalid: options.skipInvalid)
+                session = ImportSession(skipInvalid: options.skipInvalid)
+                let reading = ReadingSide(path: path, aliases: aliases, context: try ValidationContext.load(db, today: options.today),
+                                          transform: initialTransform, progress: options.progress, prepare: prepare)
                 let (handle, finish) = try handlers(db, session)
-                var warnings: [ValidationIssue] = []
-                header = try ImportFile.forEachRecord(
-                    path: path, aliases: aliases, warnings: &warnings, progress: options.progress,
-                    declaredCRS: { crs in
-                        if session.transform == nil, let crs, crs != "OGC:CRS84", crs != "EPSG:4326" {
-                            session.transform = try CoordinateTransform(from: crs)
+                let pipeline = ImportPipeline<(SourceLocation, RawRecord?, Prepared)>()
+                let keepRaw = options.skipInvalid  // the raw record is only needed for the rejects file
+                pipeline.start { send in
+                    var reading = reading
+                    var warnings: [ValidationIssue] = []
+                    result.header = try ImportFile.forEachRecord(
+                        path: reading.path, aliases: reading.aliases, warnings: &warnings, progress: reading.progress,
+                        declaredCRS: { crs in
+                            if reading.transform == nil, let crs, crs != "OGC:CRS84", crs != "EPSG:4326" {
+                                reading.transform = try CoordinateTransform(from: crs)
+                            }
+                        }
+                    ) { record, raw in
+                        guard send((record.location, keepRaw ? raw : nil, reading.prepare(record, reading.context, reading.transform))) else {
+                            throw CancellationError()
                         }
                     }
-                ) { record, raw in
-                    session.report.read += 1
-                    try handle(record, raw)
+                    result.warnings = warnings
                 }
-                session.report.warnings.insert(contentsOf: warnings, at: 0)
+                defer { pipeline.finish() }
+                while let batch = try pipeline.next() {
+                    for (location, raw, prepared) in batch {
+                        session.report.read += 1
+                        try handle(location, raw, prepared)
+                    }
+                }
+                session.report.warnings.insert(contentsOf: result.warnings, at: 0)
                 try finish()
                 if !session.report.errors.isEmpty && !options.skipInvalid {
                     throw RegistryError.invalidInput(session.report.errors + session.report.warnings, file: fileName)
@@ -168,30 +190,32 @@ public struct Importer {
         }
         var report = session.report
         if options.skipInvalid, let out = options.rejectsPath, report.rejected > 0 {
-            try session.rejects.write(to: out, header: header)
+            try session.rejects.write(to: out, header: result.header)
             report.rejectsFile = out
         }
         return report
     }
 }
 
+/// What the reading thread found besides the records; read after the last batch.
+private final class ReadingResult: @unchecked Sendable {
+    var header: RawHeader = .csv([])
+    var warnings: [ValidationIssue] = []
+}
+
 /// The state of one import while it runs.
 final class ImportSession {
-    let context: ValidationContext
-    var transform: CoordinateTransform?
     let skipInvalid: Bool
     var report = ImportReport()
     var rejects = Rejects()
 
-    init(context: ValidationContext, transform: CoordinateTransform?, skipInvalid: Bool) {
-        self.context = context
-        self.transform = transform
+    init(skipInvalid: Bool) {
         self.skipInvalid = skipInvalid
     }
 
     /// Records the issues; true when the record should be written (it is valid, and no earlier
     /// record failed in an all-or-nothing import: there is no point writing what will roll back).
-    func accept(_ issues: [ValidationIssue], _ raw: RawRecord) -> Bool {
+    func accept(_ issues: [ValidationIssue], _ raw: RawRecord?) -> Bool {
         let errors = issues.filter { $0.severity == .error }
         report.warnings += issues.filter { $0.severity == .warning }
         if !errors.isEmpty {
@@ -201,10 +225,11 @@ final class ImportSession {
         return report.errors.isEmpty || skipInvalid
     }
 
-    func reject(_ raw: RawRecord, _ issues: [ValidationIssue]) {
+    /// `raw` is there when the rejects are kept (skipInvalid).
+    func reject(_ raw: RawRecord?, _ issues: [ValidationIssue]) {
         report.errors += issues
         report.rejected += 1
-        if skipInvalid { rejects.add(raw, issues) }
+        if skipInvalid, let raw { rejects.add(raw, issues) }
     }
 }
 

@@ -1,5 +1,27 @@
 import GRDB
 
+/// The insert statement's parameters for a draft, in `UnitWriter.insertSQL` order. The market's id
+/// and the operation's time are left empty for the writer to fill; the rest is pure work on the draft,
+/// which a bulk import does on its reading thread.
+struct UnitRowValues: Sendable {
+    static let marketIndex = 6
+    static let createdIndex = 18
+    static let updatedIndex = 19
+    var values: [DatabaseValue]
+
+    init(_ d: UnitDraft) {
+        values = [
+            d.code.databaseValue, d.kind.rawValue.databaseValue, d.name.databaseValue, d.owner.databaseValue,
+            d.address.databaseValue, (d.vsicCodes.isEmpty ? nil : d.vsicCodes.joined(separator: " ")).databaseValue,
+            .null, d.stallNo.databaseValue, d.zone.databaseValue, d.registrationNo.databaseValue,
+            d.declaredWardCode.databaseValue, d.declaredWardId.databaseValue, d.locatedWardId.databaseValue,
+            d.wardFlag.databaseValue, d.status.rawValue.databaseValue, d.statusSince?.description.databaseValue ?? .null,
+            d.registeredOn?.description.databaseValue ?? .null, d.searchText.databaseValue,
+            .null, .null, d.lon.databaseValue, d.lat.databaseValue, d.footprint.databaseValue,
+        ]
+    }
+}
+
 /// Writes validated units. Upsert by natural key (`code`); an update that changes nothing leaves the
 /// version alone, any real change bumps it, and status changes are kept in `unit_status_history`.
 struct UnitWriter {
@@ -54,28 +76,23 @@ struct UnitWriter {
         """
     static let historySQL = "INSERT INTO unit_status_history (unit_id, status, since, note, recorded_at) VALUES (?, ?, ?, ?, ?)"
 
+    /// - Parameter row: the draft's column values when already made (UnitRowValues(d)).
     /// - Parameter expectedVersion: when given, the update fails unless the stored version matches.
     /// - Parameter statusNote: kept in the status history when the status changes.
-    func upsert(_ d: UnitDraft, expectedVersion: Int? = nil, rejectDuplicateInOperation: Bool = false,
+    func upsert(_ d: UnitDraft, row: UnitRowValues? = nil, expectedVersion: Int? = nil, rejectDuplicateInOperation: Bool = false,
                 statusNote: String? = nil) throws -> (Outcome, Int64) {
         var marketId: Int64?
         if let m = d.marketCode {
             marketId = try Int64.fetchOne(db.cachedStatement(sql: UnitWriter.marketSQL), arguments: [m])
             guard marketId != nil else { throw MarketMissing(marketCode: m) }
         }
-        let values: [DatabaseValue] = [
-            d.code.databaseValue, d.kind.rawValue.databaseValue, d.name.databaseValue, d.owner.databaseValue,
-            d.address.databaseValue, (d.vsicCodes.isEmpty ? nil : d.vsicCodes.joined(separator: " ")).databaseValue,
-            marketId.databaseValue, d.stallNo.databaseValue, d.zone.databaseValue, d.registrationNo.databaseValue,
-            d.declaredWardCode.databaseValue, d.declaredWardId.databaseValue, d.locatedWardId.databaseValue,
-            d.wardFlag.databaseValue, d.status.rawValue.databaseValue, d.statusSince?.description.databaseValue ?? .null,
-            d.registeredOn?.description.databaseValue ?? .null, d.searchText.databaseValue,
-        ]
+        var values = (row ?? UnitRowValues(d)).values
+        values[UnitRowValues.marketIndex] = marketId.databaseValue
+        values[UnitRowValues.createdIndex] = now.databaseValue
+        values[UnitRowValues.updatedIndex] = now.databaseValue
         // Insert first: in a bulk import most units are new, and a conflict on the code costs no more
         // than the lookup it replaces.
-        try db.cachedStatement(sql: UnitWriter.insertSQL).execute(
-            arguments: StatementArguments(values + [now.databaseValue, now.databaseValue, d.lon.databaseValue,
-                                                    d.lat.databaseValue, d.footprint.databaseValue]))
+        try db.cachedStatement(sql: UnitWriter.insertSQL).executeBound(values)
         if db.changesCount > 0 {
             let id = db.lastInsertedRowID
             if historyPerInsert {
@@ -94,8 +111,8 @@ struct UnitWriter {
         }
         if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile() }
         try db.cachedStatement(sql: UnitWriter.updateSQL).execute(
-            arguments: StatementArguments(values + [d.lon.databaseValue, d.lat.databaseValue, d.footprint.databaseValue,
-                                                    now.databaseValue, id.databaseValue]))
+            arguments: StatementArguments(values[..<UnitRowValues.createdIndex] + values[(UnitRowValues.updatedIndex + 1)...]
+                                          + [now.databaseValue, id.databaseValue]))
         guard db.changesCount > 0 else { return (.unchanged, id) }
         if (existing["status"] as String) != d.status.rawValue {
             try db.cachedStatement(sql: UnitWriter.historySQL).execute(

@@ -66,7 +66,7 @@ import Testing
             try r.store.read { try String.fetchAll($0, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'economic_units' ORDER BY name") }
         }
         func indexIsValid() throws -> Bool {
-            try r.store.read { try Int.fetchOne($0, sql: "SELECT CheckSpatialIndex('economic_units', 'geom')") } == 1
+            try r.store.write { try Int.fetchOne($0, sql: "SELECT CheckSpatialIndex('economic_units', 'geom')") } == 1
         }
         func idsInBox(_ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) throws -> [String] {
             try r.store.read {
@@ -105,6 +105,63 @@ import Testing
                                                         "lon": "106.641", "lat": "10.764", "registered_on": "2024-01-10"])
         #expect(try idsInBox(106.640, 10.760, 106.645, 10.765) == ["0301234562"])
         #expect(try indexIsValid())
+    }
+
+    /// A large import packs the R*Tree in one pass (PackedRTree) instead of inserting entry by entry.
+    /// SQLite's rtreecheck() must find the tree sound, its boxes must be exactly those SQLite's own
+    /// insertion stores (same float32 rounding), and box queries must return the same units as a scan.
+    /// A small import onto a large table takes the per-entry path; both must leave a sound index.
+    @Test func packedSpatialIndexMatchesSQLitesOwn() throws {
+        let r = try TemporaryRegistry()
+        var rng = SystemRandomNumberGenerator()
+        var codes = Set<String>()
+        func rows(_ n: Int) -> String {
+            var out = header
+            while codes.count < n {
+                let digits = [0, 3] + (0..<7).map { _ in Int.random(in: 0...9, using: &rng) }
+                guard let check = TaxCode.checkDigit(digits) else { continue }
+                let code = digits.map(String.init).joined() + String(check)
+                guard codes.insert(code).inserted else { continue }
+                let lon = 106.6360 + Double.random(in: 0..<0.024, using: &rng), lat = 10.7540 + Double.random(in: 0..<0.022, using: &rng)
+                out += "\(code),Công ty \(codes.count),enterprise,4730,,,,\(lon),\(lat),active,2024-01-10,,\n"
+            }
+            return out
+        }
+        func check(_ db: Database) throws {
+            #expect(try String.fetchOne(db, sql: "SELECT rtreecheck('idx_economic_units_geom')") == "ok")
+            #expect(try Int.fetchOne(db, sql: "SELECT CheckSpatialIndex('economic_units', 'geom')") == 1)
+            try db.execute(sql: """
+                DROP TABLE IF EXISTS temp.reference;
+                CREATE VIRTUAL TABLE temp.reference USING rtree(pkid, xmin, xmax, ymin, ymax);
+                INSERT INTO temp.reference SELECT id, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM economic_units;
+                """)
+            let differing = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (SELECT * FROM idx_economic_units_geom EXCEPT SELECT * FROM temp.reference
+                                      UNION ALL SELECT * FROM temp.reference EXCEPT SELECT * FROM idx_economic_units_geom)
+                """)
+            #expect(differing == 0)
+            for _ in 0..<20 {
+                let x = 106.6360 + Double.random(in: 0..<0.024, using: &rng), y = 10.7540 + Double.random(in: 0..<0.022, using: &rng)
+                let w = Double.random(in: 0.0005...0.006, using: &rng)
+                let viaIndex = try Int64.fetchAll(db, sql: """
+                    SELECT u.id FROM economic_units u JOIN idx_economic_units_geom i ON i.pkid = u.id
+                    WHERE i.xmin <= ?2 AND i.xmax >= ?1 AND i.ymin <= ?4 AND i.ymax >= ?3
+                      AND ST_X(u.geom) BETWEEN ?1 AND ?2 AND ST_Y(u.geom) BETWEEN ?3 AND ?4 ORDER BY u.id
+                    """, arguments: [x, x + w, y, y + w])
+                let byScan = try Int64.fetchAll(db, sql: """
+                    SELECT id FROM economic_units WHERE ST_X(geom) BETWEEN ?1 AND ?2 AND ST_Y(geom) BETWEEN ?3 AND ?4 ORDER BY id
+                    """, arguments: [x, x + w, y, y + w])
+                #expect(viaIndex == byScan)
+            }
+        }
+        _ = try Importer(store: r.store).importUnits(path: r.file("big.csv", rows(6000)))
+        let nodes = try r.store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM idx_economic_units_geom_node")! }
+        #expect(nodes <= 6000 / 51 + 12, "a packed tree of 6000 entries in nodes of 51 has about 120 leaves and 3 inner nodes")
+        try r.store.write(check)
+        // 40 more: fewer than 1/8 of the table, so added entry by entry.
+        let report = try Importer(store: r.store).importUnits(path: r.file("more.csv", rows(6040)))
+        #expect(report.inserted == 40)
+        try r.store.write(check)
     }
 
     @Test func inspectionsAndViolationsImportWithTheirRules() throws {
@@ -211,5 +268,55 @@ import Testing
                 _ = try db.makeStatement(sql: sql)
             }
         }
+    }
+}
+
+/// The two-thread import frame on its own: order kept, the reading side's error reaches the writing
+/// side, and a writing side that stops early ends the reading thread instead of leaving it blocked.
+@Suite struct ImportPipelineTests {
+    struct Broken: Error, Equatable { let at: Int }
+
+    @Test func keepsOrderAndEndsCleanly() throws {
+        let pipeline = ImportPipeline<Int>(batchSize: 7, maxBatches: 2)
+        pipeline.start { send in for i in 0..<10_000 { guard send(i) else { return } } }
+        var seen: [Int] = []
+        while let batch = try pipeline.next() { seen += batch }
+        pipeline.finish()
+        #expect(seen == Array(0..<10_000))
+    }
+
+    @Test func readingErrorReachesTheWriterAfterTheRecordsBeforeIt() {
+        let pipeline = ImportPipeline<Int>(batchSize: 4, maxBatches: 2)
+        pipeline.start { send in
+            for i in 0..<10 { _ = send(i) }
+            throw Broken(at: 10)
+        }
+        var seen: [Int] = []
+        #expect(throws: Broken(at: 10)) {
+            while let batch = try pipeline.next() { seen += batch }
+        }
+        pipeline.finish()
+        #expect(seen == Array(0..<8), "the two full batches arrive; the partial one is dropped with the error")
+    }
+
+    @Test func writerStoppingEarlyStopsTheReader() throws {
+        let pipeline = ImportPipeline<Int>(batchSize: 10, maxBatches: 2)
+        let sent = Counter()
+        pipeline.start { send in
+            for i in 0..<1_000_000 {
+                guard send(i) else { return }
+                sent.add()
+            }
+        }
+        _ = try pipeline.next()
+        pipeline.finish()  // returns only once the reading thread has ended
+        #expect(sent.value < 100, "the reader stops at the bounded queue, not at the end of its input")
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func add() { lock.lock(); n += 1; lock.unlock() }
+        var value: Int { lock.lock(); defer { lock.unlock() }; return n }
     }
 }
