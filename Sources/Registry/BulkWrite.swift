@@ -89,8 +89,10 @@ struct DeferredSpatialTriggers {
 
 extension Statement {
     /// Binds `values` to the parameters in order and runs the statement once, straight through the
-    /// SQLite C API. Same effect as `execute(arguments:)`, without building `StatementArguments`
-    /// per call, which was a tenth of a bulk import's time. For statements that return no rows.
+    /// SQLite C API: the database changes as with `execute(arguments:)`, without building
+    /// `StatementArguments` per call, which was a tenth of a bulk import's time. For statements that
+    /// return no rows. GRDB's transaction observers (ValueObservation) are not told about the
+    /// change; nothing in EconGIS observes the tables written this way.
     func executeBound(_ values: [DatabaseValue]) throws {
         let s = sqliteStatement
         sqlite3_reset(s)
