@@ -90,22 +90,7 @@ public struct Importer {
         try run(path: path, options: options, aliases: ImportFields.instruments,
                 prepare: { record, context, _ in InstrumentValidation.validate(record, context: context) }) { db, session in
             let writer = InstrumentWriter(db: db, now: RegistryStore.timestamp(precise: true))
-            return (
-                { location, raw, validated in
-                    let (draft, issues) = validated
-                    guard session.accept(issues, raw), let draft else { return }
-                    do {
-                        session.report.count(try writer.upsert(draft), flagged: false)
-                    } catch let missing as InstrumentWriter.UnitMissing {
-                        session.reject(raw, [ValidationIssue(location, field: missing.field, value: missing.value,
-                                                             expected: "the code of a unit in the registry (import units first)")])
-                    } catch is InstrumentWriter.DuplicateInFile {
-                        session.reject(raw, [ValidationIssue(location, field: "serial_no", value: draft.serialNo,
-                                                             expected: "an instrument (unit, type, serial_no) given once in the file")])
-                    }
-                },
-                {}
-            )
+            return ({ try session.write($2, at: $0, raw: $1, writer.upsert) }, {})
         }
     }
 
@@ -114,19 +99,7 @@ public struct Importer {
         try run(path: path, options: options, aliases: ImportFields.inspections,
                 prepare: { record, context, _ in InspectionValidation.validate(record, context: context) }) { db, session in
             let writer = InspectionWriter(db: db, now: RegistryStore.timestamp(precise: true))
-            return (
-                { location, raw, validated in
-                    let (draft, issues) = validated
-                    guard session.accept(issues, raw), let draft else { return }
-                    do {
-                        session.report.count(try writer.upsert(draft), flagged: false)
-                    } catch let missing as InspectionWriter.UnitMissing {
-                        session.reject(raw, [ValidationIssue(location, field: "unit_code", value: missing.value,
-                                                             expected: "the code of a unit in the registry (import units first)")])
-                    }
-                },
-                {}
-            )
+            return ({ try session.write($2, at: $0, raw: $1, writer.upsert) }, {})
         }
     }
 
@@ -197,6 +170,14 @@ public struct Importer {
     }
 }
 
+/// A writer's reason to refuse one record (not a database failure): it becomes that record's
+/// validation error, naming the field, the value and what was expected.
+protocol RecordRejection: Error {
+    var field: String { get }
+    var value: String? { get }
+    var expected: String { get }
+}
+
 /// What the reading thread found besides the records; read after the last batch.
 private final class ReadingResult: @unchecked Sendable {
     var header: RawHeader = .csv([])
@@ -223,6 +204,19 @@ final class ImportSession {
             return false
         }
         return report.errors.isEmpty || skipInvalid
+    }
+
+    /// Writes a validated record with `upsert` and counts the outcome. A writer's objection to the
+    /// record itself (a RecordRejection: unknown unit, duplicate in the file) rejects the record.
+    func write<Draft>(_ validated: (Draft?, [ValidationIssue]), at location: SourceLocation, raw: RawRecord?,
+                      _ upsert: (Draft) throws -> UnitWriter.Outcome) throws {
+        let (draft, issues) = validated
+        guard accept(issues, raw), let draft else { return }
+        do {
+            report.count(try upsert(draft), flagged: false)
+        } catch let rejection as RecordRejection {
+            reject(raw, [ValidationIssue(location, field: rejection.field, value: rejection.value, expected: rejection.expected)])
+        }
     }
 
     /// `raw` is there when the rejects are kept (skipInvalid).

@@ -89,7 +89,11 @@ public enum InspectionValidation {
 
 /// Upserts inspections by (unit, date, scope) and their violations by (inspection, category).
 struct InspectionWriter {
-    struct UnitMissing: Error { let value: String }
+    struct UnitMissing: RecordRejection {
+        let value: String?
+        var field: String { "unit_code" }
+        var expected: String { "the code of a unit in the registry (import units first)" }
+    }
 
     let db: Database
     let now: String

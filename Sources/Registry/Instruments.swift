@@ -86,8 +86,16 @@ public enum InstrumentValidation {
 
 /// Upserts instruments by (unit, type, serial number).
 struct InstrumentWriter {
-    struct UnitMissing: Error { let field: String; let value: String }
-    struct DuplicateInFile: Error {}
+    struct UnitMissing: RecordRejection {
+        let value: String?
+        var field: String { "unit_code" }
+        var expected: String { "the code of a unit in the registry (import units first)" }
+    }
+    struct DuplicateInFile: RecordRejection {
+        let value: String?
+        var field: String { "serial_no" }
+        var expected: String { "an instrument (unit, type, serial_no) given once in the file" }
+    }
 
     let db: Database
     let now: String
@@ -112,7 +120,7 @@ struct InstrumentWriter {
 
     func upsert(_ d: InstrumentDraft) throws -> UnitWriter.Outcome {
         guard let unitId = try Int64.fetchOne(db.cachedStatement(sql: InstrumentWriter.unitSQL), arguments: [d.unitCode]) else {
-            throw UnitMissing(field: "unit_code", value: d.unitCode)
+            throw UnitMissing(value: d.unitCode)
         }
         var args: [(any DatabaseValueConvertible)?] = [
             unitId, d.type, d.serialNo, d.manufacturer, d.model, d.accuracyClass, d.maxCapacity, d.scaleInterval,
@@ -122,7 +130,7 @@ struct InstrumentWriter {
             try db.cachedStatement(sql: InstrumentWriter.insertSQL).execute(arguments: StatementArguments(args))
             return .inserted
         }
-        if (existing["updated_at"] as String) == now { throw DuplicateInFile() }
+        if (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.serialNo) }
         args.append(existing["id"] as Int64)
         try db.cachedStatement(sql: InstrumentWriter.updateSQL).execute(arguments: StatementArguments(args))
         return db.changesCount > 0 ? .updated : .unchanged

@@ -253,6 +253,17 @@ import Testing
             return t.contains("i.csv line 3: field unit_code") && t.contains("i.csv line 4: field type") && t.contains("i.csv line 5: field scale_interval")
         }
         #expect(try r.count("measuring_instruments") == 0)
+        // Valid values the writer refuses: a unit not in the registry, an instrument given twice.
+        let refused = try r.file("k.csv", head + "0100233488,fuel_dispenser,F1,,,,2025-01-01\n" + "0302259802,fuel_dispenser,F9,,,,2025-01-01\n"
+                                 + "0100233488,fuel_dispenser,F1,,,,2025-02-01\n")
+        #expect(throws: RegistryError.self) { try Importer(store: r.store).importInstruments(path: refused) }
+        #expect(try r.count("measuring_instruments") == 0)
+        let report = try Importer(store: r.store).importInstruments(path: refused, options: ImportOptions(skipInvalid: true))
+        let errors = report.errors.map { "\($0)" }.joined(separator: "\n")
+        #expect(report.inserted == 1 && report.rejected == 2)
+        #expect(errors.contains("k.csv line 3: field unit_code: \"0302259802\": the code of a unit in the registry (import units first)"))
+        #expect(errors.contains("k.csv line 4: field serial_no: \"F1\": an instrument (unit, type, serial_no) given once in the file"))
+        try r.store.write { try $0.execute(sql: "DELETE FROM measuring_instruments") }
         let good = try r.file("j.csv", head + "0100233488,Cột đo xăng dầu,F1,,,,2025-01-01\n")
         #expect(try Importer(store: r.store).importInstruments(path: good).inserted == 1)
     }
