@@ -40,29 +40,44 @@ struct DeferredSpatialTriggers {
     /// written rows that existed before, whose old index entries must go; new rows have none.
     func restore(_ db: Database, written: String, updated: String, arguments: StatementArguments) throws {
         let t = table.quotedDatabaseIdentifier
-        for (column, indexed) in geometryColumns {
+        // One pass over the table for all geometry columns: per column, the first written row that
+        // breaks the column's constraint (type and SRID), how many written rows have a geometry and how
+        // many rows have one in all; and whether anything was written.
+        var measures: [String] = []
+        var measureArguments = StatementArguments()
+        for (column, _) in geometryColumns {
             let c = column.quotedDatabaseIdentifier
             let constraint = try Row.fetchOne(db, sql: """
                 SELECT geometry_type, srid FROM geometry_columns
                 WHERE lower(f_table_name) = lower(?) AND lower(f_geometry_column) = lower(?)
                 """, arguments: [table, column])!
-            let bad = try Int64.fetchOne(db, sql: """
-                SELECT x.rowid FROM \(t) AS x WHERE (\(written)) AND x.\(c) IS NOT NULL
-                  AND GeometryConstraints(x.\(c), \(constraint["geometry_type"] as Int), \(constraint["srid"] as Int)) IS NOT 1
-                LIMIT 1
-                """, arguments: arguments)
-            if let bad {
+            measures += [
+                """
+                min(CASE WHEN (\(written)) AND x.\(c) IS NOT NULL
+                  AND GeometryConstraints(x.\(c), \(constraint["geometry_type"] as Int), \(constraint["srid"] as Int)) IS NOT 1 THEN x.rowid END)
+                """,
+                "count(CASE WHEN (\(written)) AND x.\(c) IS NOT NULL THEN 1 END)",
+                "count(x.\(c))",
+            ]
+            measureArguments += arguments + arguments
+        }
+        measures.append("count(CASE WHEN (\(written)) THEN 1 END)")
+        measureArguments += arguments
+        let measured = try Row.fetchOne(db, sql: "SELECT \(measures.joined(separator: ", ")) FROM \(t) AS x", arguments: measureArguments)!
+
+        for (i, (column, indexed)) in geometryColumns.enumerated() {
+            let c = column.quotedDatabaseIdentifier
+            if let bad = measured[3 * i] as Int64? {
                 throw RegistryError.database("\(table).\(column) of row \(bad) violates its geometry constraint (type or SRID)")
             }
             guard indexed else { continue }
             let index = "idx_\(table)_\(column)"
-            let writtenCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t) AS x WHERE (\(written)) AND x.\(c) IS NOT NULL",
-                                                arguments: arguments) ?? 0
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t) WHERE \(c) IS NOT NULL") ?? 0
+            let writtenCount: Int = measured[3 * i + 1], total: Int = measured[3 * i + 2]
             if writtenCount * PackedRTree.rebuildShare >= total {
                 // Most of the index is new: packing all of it is cheaper than inserting the new part.
-                try PackedRTree.rebuild(db, rtree: index, source: """
-                    SELECT rowid, MbrMinX(\(c)), MbrMaxX(\(c)), MbrMinY(\(c)), MbrMaxY(\(c)) FROM \(t) WHERE \(c) IS NOT NULL
+                try PackedRTree.rebuild(db, rtree: index, count: total, source: """
+                    SELECT rowid AS id, MbrMinX(\(c)) AS xmin, MbrMaxX(\(c)) AS xmax, MbrMinY(\(c)) AS ymin, MbrMaxY(\(c)) AS ymax
+                    FROM \(t) WHERE \(c) IS NOT NULL
                     """)
             } else {
                 let index = index.quotedDatabaseIdentifier
@@ -75,8 +90,7 @@ struct DeferredSpatialTriggers {
                     """, arguments: arguments)
             }
         }
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(t) AS x WHERE \(written))", arguments: arguments) == true,
-           try db.tableExists("geometry_columns_time") {
+        if (measured[measures.count - 1] as Int) > 0, try db.tableExists("geometry_columns_time") {
             try db.execute(sql: """
                 UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
                   last_update = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -90,10 +104,11 @@ struct DeferredSpatialTriggers {
 extension Statement {
     /// Binds `values` to the parameters in order and runs the statement once, straight through the
     /// SQLite C API: the database changes as with `execute(arguments:)`, without building
-    /// `StatementArguments` per call, which was a tenth of a bulk import's time. For statements that
-    /// return no rows. GRDB's transaction observers (ValueObservation) are not told about the
-    /// change; nothing in EconGIS observes the tables written this way.
-    func executeBound(_ values: [DatabaseValue]) throws {
+    /// `StatementArguments` per call, which was a tenth of a bulk import's time. `onRow` gets the
+    /// first column, as text, of each row the statement returns (a RETURNING clause). GRDB's
+    /// transaction observers (ValueObservation) are not told about the change; nothing in EconGIS
+    /// observes the tables written this way.
+    func executeBound<Values: Collection<DatabaseValue>>(_ values: Values, onRow: (String) -> Void = { _ in }) throws {
         let s = sqliteStatement
         sqlite3_reset(s)
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -108,11 +123,15 @@ extension Statement {
             case .blob(let v): v.withUnsafeBytes { _ = sqlite3_bind_blob(s, n, $0.baseAddress, Int32($0.count), transient) }
             }
         }
-        let rc = sqlite3_step(s)
+        var rc = sqlite3_step(s)
+        while rc == SQLITE_ROW {
+            onRow(sqlite3_column_text(s, 0).map { String(cString: $0) } ?? "")
+            rc = sqlite3_step(s)
+        }
         sqlite3_reset(s)
-        guard rc == SQLITE_DONE || rc == SQLITE_ROW else {
+        guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))),
-                                sql: sql, arguments: StatementArguments(values))
+                                sql: sql, arguments: StatementArguments(Array(values)))
         }
     }
 }

@@ -130,8 +130,11 @@ public final class CSVReader {
                 try finishField()
                 return Record(line: startLine, fields: fields)
             default:
-                field.append(b)
-                pos += 1
+                // The rest of an unquoted field in one copy, when it ends inside the chunk.
+                var end = pos + 1
+                while end < chunk.count, chunk[end] != delimiter, chunk[end] != 0x0A, chunk[end] != 0x0D { end += 1 }
+                field.append(contentsOf: chunk[pos..<end])
+                pos = end
             }
         }
     }

@@ -17,25 +17,27 @@ public enum TaxCode {
 
     /// Nil when valid; otherwise what was expected.
     public static func problem(_ code: String, form: Form) -> String? {
-        let chars = Array(code)
+        // On the UTF-8 bytes: every valid code is ASCII, so anything else fails the length or digit test.
+        let bytes = Array(code.utf8)
+        func isDigit(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) }
         switch form {
         case .enterprise:
-            guard chars.count == 10, chars.allSatisfy(\.isASCIIDigit) else {
+            guard bytes.count == 10, bytes.allSatisfy(isDigit) else {
                 return "expected a 10-digit tax code (e.g. 0100233488)"
             }
         case .dependentUnit:
-            guard chars.count == 14, chars[10] == "-", chars[0..<10].allSatisfy(\.isASCIIDigit),
-                  chars[11...].allSatisfy(\.isASCIIDigit)
+            guard bytes.count == 14, bytes[10] == UInt8(ascii: "-"), bytes[0..<10].allSatisfy(isDigit),
+                  bytes[11...].allSatisfy(isDigit)
             else { return "expected a branch tax code of 13 digits as NNNNNNNNNN-NNN (e.g. 0100233488-001)" }
-            let suffix = Int(String(chars[11...]))!
-            guard (1...999).contains(suffix) else { return "expected a branch suffix 001-999, got \(String(chars[11...]))" }
+            let suffix = bytes[11...].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            guard (1...999).contains(suffix) else { return "expected a branch suffix 001-999, got \(code.suffix(3))" }
         }
-        let digits = chars[0..<10].map { Int(String($0))! }
+        let digits = bytes[0..<10].map { Int($0 - 0x30) }
         guard let check = checkDigit(Array(digits[0..<9])) else {
             return "not a valid tax code: its first nine digits admit no check digit"
         }
         guard check == digits[9] else {
-            return "check digit is \(digits[9]), expected \(check) for \(String(chars[0..<9]))"
+            return "check digit is \(digits[9]), expected \(check) for \(code.prefix(9))"
         }
         return nil
     }

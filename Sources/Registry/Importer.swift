@@ -45,7 +45,10 @@ public struct Importer {
 
     /// Units from CSV, GeoJSON or GeoJSONSeq. See README "Import columns".
     public func importUnits(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
-        try run(path: path, options: options, aliases: ImportFields.units,
+        // The unit and history rows' foreign keys are checked once at the end (see
+        // RegistryStore.write(checkingForeignKeysAtEndOf:)); the history rows are made from
+        // economic_units by one SELECT, so their unit_id exists by construction.
+        try run(path: path, options: options, aliases: ImportFields.units, checkingForeignKeysAtEndOf: ["economic_units"],
                 prepare: { record, context, transform in
                     let (draft, issues) = UnitValidation.validate(record, context: context, transform: transform)
                     return (draft, issues, draft.map(UnitRowValues.init))
@@ -53,25 +56,53 @@ public struct Importer {
             let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true), historyPerInsert: false)
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
             var deferred: [(UnitDraft, SourceLocation, RawRecord?)] = []
+            // New units go in `rowsPerInsert` at a time; a unit whose code is taken goes through upsert.
+            var pending: [(draft: UnitDraft, row: UnitRowValues, location: SourceLocation, raw: RawRecord?)] = []
+            var pendingCodes = Set<String>()
+            func upsert(_ draft: UnitDraft, row: UnitRowValues?, at location: SourceLocation, raw: RawRecord?) throws {
+                do {
+                    let (outcome, _) = try writer.upsert(draft, row: row, rejectDuplicateInOperation: true)
+                    session.report.count(outcome, flagged: draft.wardFlag != nil)
+                } catch is UnitWriter.DuplicateInFile {
+                    session.reject(raw, [ValidationIssue(location, field: "code", value: draft.code,
+                                                         expected: "a code that appears once in the file; an earlier record has it")])
+                }
+            }
+            func flush() throws {
+                let inserted = try writer.insertNew(pending.lazy.map(\.row)[...])
+                for (p, isNew) in zip(pending, inserted) {
+                    if isNew {
+                        session.report.count(.inserted, flagged: p.draft.wardFlag != nil)
+                    } else {
+                        try upsert(p.draft, row: p.row, at: p.location, raw: p.raw)
+                    }
+                }
+                pending.removeAll(keepingCapacity: true)
+                pendingCodes.removeAll(keepingCapacity: true)
+            }
             return (
                 { location, raw, validated in
                     let (draft, issues, row) = validated
-                    guard session.accept(issues, raw), let draft else { return }
+                    guard session.accept(issues, raw), let draft, let row else { return }
+                    // A stall's market must be in the database before its id is looked up.
+                    if let market = draft.marketCode, pendingCodes.contains(market) { try flush() }
+                    if row.hasFootprint {  // a market with its polygon: the multi-row insert has no footprint
+                        try flush()
+                        return try upsert(draft, row: row, at: location, raw: raw)
+                    }
                     do {
-                        let (outcome, _) = try writer.upsert(draft, row: row, rejectDuplicateInOperation: true)
-                        session.report.count(outcome, flagged: draft.wardFlag != nil)
+                        pending.append((draft, try writer.complete(row, of: draft), location, raw))
+                        pendingCodes.insert(draft.code)
                     } catch is UnitWriter.MarketMissing {
                         deferred.append((draft, location, raw))  // the market may come later in the file
-                    } catch is UnitWriter.DuplicateInFile {
-                        session.reject(raw, [ValidationIssue(location, field: "code", value: draft.code,
-                                                             expected: "a code that appears once in the file; an earlier record has it")])
                     }
+                    if pending.count >= UnitWriter.rowsPerInsert { try flush() }
                 },
                 {
+                    try flush()
                     for (draft, location, raw) in deferred {
                         do {
-                            let (outcome, _) = try writer.upsert(draft)
-                            session.report.count(outcome, flagged: draft.wardFlag != nil)
+                            try upsert(draft, row: nil, at: location, raw: raw)
                         } catch is UnitWriter.MarketMissing {
                             session.reject(raw, [ValidationIssue(location, field: "market_code", value: draft.marketCode,
                                                                  expected: "the code of a market (kind market) in the registry or in this file")])
@@ -103,11 +134,15 @@ public struct Importer {
         }
     }
 
+    private func write(checkingForeignKeysAtEndOf tables: [String]?, _ body: (Database) throws -> Void) throws {
+        if let tables { try store.write(checkingForeignKeysAtEndOf: tables, body) } else { try store.write(body) }
+    }
+
     /// The shared frame: one write transaction, every record validated, rollback on any error unless
     /// skipInvalid, rejects written after the commit. `prepare` (validation) runs on the reading thread
     /// of an ImportPipeline, `handle` and `finish` in the transaction.
     private func run<Prepared>(
-        path: String, options: ImportOptions, aliases: [String: [String]],
+        path: String, options: ImportOptions, aliases: [String: [String]], checkingForeignKeysAtEndOf: [String]? = nil,
         prepare: @escaping (ImportRecord, ValidationContext, CoordinateTransform?) -> Prepared,
         handlers: (Database, ImportSession) throws -> (handle: (SourceLocation, RawRecord?, Prepared) throws -> Void, finish: () throws -> Void)
     ) throws -> ImportReport {
@@ -116,7 +151,7 @@ public struct Importer {
         var session: ImportSession!
         let result = ReadingResult()
         do {
-            try store.write { db in
+            try write(checkingForeignKeysAtEndOf: checkingForeignKeysAtEndOf) { db in
                 // A 64 MiB page cache while the import runs (random inserts into the code index spill less),
                 // then the connection's own size again.
                 let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
@@ -160,6 +195,8 @@ public struct Importer {
             }
         } catch let error as DatabaseError {
             throw RegistryError.database("\(fileName): \(error.message ?? "\(error)"); nothing was written")
+        } catch RegistryError.database(let message) {  // the store's own mapping of a DatabaseError
+            throw RegistryError.database("\(fileName): \(message); nothing was written")
         }
         var report = session.report
         if options.skipInvalid, let out = options.rejectsPath, report.rejected > 0 {

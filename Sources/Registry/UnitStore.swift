@@ -1,24 +1,49 @@
+import CSpatial
+import Foundation
 import GRDB
 
 /// The insert statement's parameters for a draft, in `UnitWriter.insertSQL` order. The market's id
 /// and the operation's time are left empty for the writer to fill; the rest is pure work on the draft,
-/// which a bulk import does on its reading thread.
+/// which a bulk import does on its reading thread: the point goes in as SpatiaLite's own BLOB geometry,
+/// made by libspatialite's `gaiaMakePoint` (what SQL `MakePoint` calls).
 struct UnitRowValues: Sendable {
     static let marketIndex = 6
     static let createdIndex = 18
     static let updatedIndex = 19
+    static let geomIndex = 20
+    static let footprintIndex = 21
+    let code: String
+    let lon: Double?
+    let lat: Double?
     var values: [DatabaseValue]
+    var hasFootprint: Bool { !values[UnitRowValues.footprintIndex].isNull }
 
     init(_ d: UnitDraft) {
+        code = d.code
+        lon = d.lon
+        lat = d.lat
+        func text(_ s: String?) -> DatabaseValue { s?.databaseValue ?? .null }
+        func integer(_ i: Int64?) -> DatabaseValue { i?.databaseValue ?? .null }
         values = [
-            d.code.databaseValue, d.kind.rawValue.databaseValue, d.name.databaseValue, d.owner.databaseValue,
-            d.address.databaseValue, (d.vsicCodes.isEmpty ? nil : d.vsicCodes.joined(separator: " ")).databaseValue,
-            .null, d.stallNo.databaseValue, d.zone.databaseValue, d.registrationNo.databaseValue,
-            d.declaredWardCode.databaseValue, d.declaredWardId.databaseValue, d.locatedWardId.databaseValue,
-            d.wardFlag.databaseValue, d.status.rawValue.databaseValue, d.statusSince?.description.databaseValue ?? .null,
-            d.registeredOn?.description.databaseValue ?? .null, d.searchText.databaseValue,
-            .null, .null, d.lon.databaseValue, d.lat.databaseValue, d.footprint.databaseValue,
+            d.code.databaseValue, d.kind.rawValue.databaseValue, d.name.databaseValue, text(d.owner),
+            text(d.address), text(d.vsicCodes.isEmpty ? nil : d.vsicCodes.joined(separator: " ")),
+            .null, text(d.stallNo), text(d.zone), text(d.registrationNo),
+            text(d.declaredWardCode), integer(d.declaredWardId), integer(d.locatedWardId),
+            text(d.wardFlag), d.status.rawValue.databaseValue, text(d.statusSince?.description),
+            text(d.registeredOn?.description), d.searchText.databaseValue,
+            .null, .null, UnitRowValues.point(d.lon, d.lat), text(d.footprint),
         ]
+    }
+
+    /// A WGS 84 point as SpatiaLite BLOB geometry, or NULL.
+    static func point(_ lon: Double?, _ lat: Double?) -> DatabaseValue {
+        guard let lon, let lat else { return .null }
+        var blob: UnsafeMutablePointer<UInt8>?
+        var size: Int32 = 0
+        gaiaMakePoint(lon, lat, 4326, &blob, &size)
+        guard let blob else { return .null }
+        defer { gaiaFree(blob) }
+        return Data(bytes: blob, count: Int(size)).databaseValue
     }
 }
 
@@ -53,10 +78,26 @@ struct UnitWriter {
         """
     static let insertSQL = """
         INSERT INTO economic_units (\(columns), created_at, updated_at, version, geom, footprint)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1,
-                MakePoint(?, ?, 4326), CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?), 4326)))
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?), 4326)))
         ON CONFLICT (code) DO NOTHING
         """
+    /// Inserts `rows` units without a footprint, leaving out (OR IGNORE) any that breaks a
+    /// constraint: a code already taken, in the registry or earlier in the statement, or anything
+    /// `upsert` will then report. The statement calls no SQL function and ignores rather than
+    /// aborts, so SQLite needs no statement journal for it provided foreign keys are off (see
+    /// `RegistryStore.write(checkingForeignKeysAtEndOf:)`); otherwise it copies every page each
+    /// statement touches, 4.7 kB a unit. (A call to any SQL function, MakePoint included, also makes
+    /// SQLite keep one: hence the point as a ready-made blob.)
+    static func batchInsertSQL(rows: Int) -> String {
+        "INSERT OR IGNORE INTO economic_units (\(columns), created_at, updated_at, version, geom) VALUES "
+            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)", count: rows).joined(separator: ", ")
+            + " RETURNING code"
+    }
+    /// Rows per statement in `insertNew`. Each execution of an insert costs SQLite a statement start
+    /// and, for the table's `kind IN (…)` and `status IN (…)` checks, two small temporary b-trees; 64
+    /// rows share them.
+    static let rowsPerInsert = 64
+    static let fullBatchInsertSQL = batchInsertSQL(rows: rowsPerInsert)
     /// Updates only when something differs (IS NOT compares NULLs too), so `changesCount` tells.
     static let updateSQL = """
         UPDATE economic_units SET
@@ -81,15 +122,8 @@ struct UnitWriter {
     /// - Parameter statusNote: kept in the status history when the status changes.
     func upsert(_ d: UnitDraft, row: UnitRowValues? = nil, expectedVersion: Int? = nil, rejectDuplicateInOperation: Bool = false,
                 statusNote: String? = nil) throws -> (Outcome, Int64) {
-        var marketId: Int64?
-        if let m = d.marketCode {
-            marketId = try Int64.fetchOne(db.cachedStatement(sql: UnitWriter.marketSQL), arguments: [m])
-            guard marketId != nil else { throw MarketMissing(marketCode: m) }
-        }
-        var values = (row ?? UnitRowValues(d)).values
-        values[UnitRowValues.marketIndex] = marketId.databaseValue
-        values[UnitRowValues.createdIndex] = now.databaseValue
-        values[UnitRowValues.updatedIndex] = now.databaseValue
+        let row = try complete(row ?? UnitRowValues(d), of: d)
+        let values = row.values
         // Insert first: in a bulk import most units are new, and a conflict on the code costs no more
         // than the lookup it replaces.
         try db.cachedStatement(sql: UnitWriter.insertSQL).executeBound(values)
@@ -111,8 +145,9 @@ struct UnitWriter {
         }
         if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile() }
         try db.cachedStatement(sql: UnitWriter.updateSQL).execute(
-            arguments: StatementArguments(values[..<UnitRowValues.createdIndex] + values[(UnitRowValues.updatedIndex + 1)...]
-                                          + [now.databaseValue, id.databaseValue]))
+            arguments: StatementArguments(values[..<UnitRowValues.createdIndex]
+                                          + [row.lon.databaseValue, row.lat.databaseValue, values[UnitRowValues.footprintIndex],
+                                             now.databaseValue, id.databaseValue]))
         guard db.changesCount > 0 else { return (.unchanged, id) }
         if (existing["status"] as String) != d.status.rawValue {
             try db.cachedStatement(sql: UnitWriter.historySQL).execute(
@@ -120,6 +155,40 @@ struct UnitWriter {
                            statusNote ?? "status changed from \(existing["status"] as String)", now])
         }
         return (.updated, id)
+    }
+
+    /// The row with what only the database and the operation know: the market's id and the time.
+    /// Throws MarketMissing when the draft's market is not (yet) in the registry.
+    func complete(_ row: UnitRowValues, of d: UnitDraft) throws -> UnitRowValues {
+        var row = row
+        if let m = d.marketCode {
+            guard let marketId = try Int64.fetchOne(db.cachedStatement(sql: UnitWriter.marketSQL), arguments: [m]) else {
+                throw MarketMissing(marketCode: m)
+            }
+            row.values[UnitRowValues.marketIndex] = marketId.databaseValue
+        }
+        row.values[UnitRowValues.createdIndex] = now.databaseValue
+        row.values[UnitRowValues.updatedIndex] = now.databaseValue
+        return row
+    }
+
+    /// Inserts completed rows without a footprint (see `complete`) in as few statements as
+    /// `rowsPerInsert` allows and tells, for each, whether it went in. A row whose code is already in
+    /// the registry or earlier in `rows`, or that breaks another constraint, is not inserted and is
+    /// left for `upsert` to update or refuse. The caller must not pass a stall whose market is among
+    /// the rows (its market id was looked up before).
+    func insertNew(_ rows: ArraySlice<UnitRowValues>) throws -> [Bool] {
+        var inserted = Set<String>()
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let chunk = rows[start..<min(start + UnitWriter.rowsPerInsert, rows.endIndex)]
+            let sql = chunk.count == UnitWriter.rowsPerInsert ? UnitWriter.fullBatchInsertSQL : UnitWriter.batchInsertSQL(rows: chunk.count)
+            try db.cachedStatement(sql: sql)
+                .executeBound(chunk.lazy.flatMap { $0.values[...UnitRowValues.geomIndex] }) { inserted.insert($0) }
+            start = chunk.endIndex
+        }
+        // The first row with a code is the one that went in: within a statement rows go in in order.
+        return rows.map { inserted.remove($0.code) != nil }
     }
 
     /// The "registered" history rows of the units this operation inserted, in one statement.

@@ -26,7 +26,7 @@ public struct UnitDraft: Sendable {
     public var footprint: String?
 
     var searchText: String {
-        VietnameseText.searchKey([code, name, owner, address, marketCode, stallNo].compactMap { $0 }.joined(separator: " "))
+        VietnameseText.searchKey(joining: [code, name, owner, address, marketCode, stallNo].compactMap { $0 })
     }
 }
 

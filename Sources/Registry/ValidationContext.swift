@@ -120,7 +120,7 @@ struct FieldChecks {
             return nil
         }
         let v = VietnameseText.normalised(raw)
-        if v.count > max { error(field, raw, "at most \(max) characters") }
+        if v.utf8.count > max, v.count > max { error(field, raw, "at most \(max) characters") }
         return v
     }
 

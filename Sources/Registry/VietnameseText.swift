@@ -17,10 +17,19 @@ public enum VietnameseText {
     public static func trimmed(_ s: String) -> String {
         let scalars = s.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return s }
-        if !first.properties.isWhitespace && !last.properties.isWhitespace { return s }
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if !isWhitespace(first) && !isWhitespace(last) { return s }
+        guard let start = scalars.firstIndex(where: { !isWhitespace($0) }) else { return "" }
+        let end = scalars.lastIndex(where: { !isWhitespace($0) })!
         return String(scalars[start...end])
+    }
+
+    /// Unicode White_Space, answered without the property tables for ASCII and the Latin letters.
+    static func isWhitespace(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x09...0x0D, 0x20: return true
+        case 0..<0x80, 0xC0...0x2FF, 0x1E00...0x1EFF: return false
+        default: return u.properties.isWhitespace
+        }
     }
 
     /// True when `normalised` would return `s` unchanged, decided in one pass without Foundation: every
@@ -45,24 +54,30 @@ public enum VietnameseText {
 
     /// Lower-case ASCII-ish key: diacritics removed (NFD then combining marks dropped) and đ/Đ to d,
     /// which Unicode does not decompose. "Chợ Bình Thới" → "cho binh thoi", "Đường" → "duong".
-    public static func searchKey(_ s: String) -> String {
+    public static func searchKey(_ s: String) -> String { searchKey(joining: [s]) }
+
+    /// The search key of `parts` joined by spaces, without joining them first.
+    static func searchKey(joining parts: [String]) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
+        out.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
         var pendingSpace = false
-        for scalar in s.unicodeScalars {
-            let v = scalar.value
-            if v == 0x20 || (0x09...0x0D).contains(v) || v == 0x85 || v == 0xA0 {
-                pendingSpace = !out.isEmpty
-                continue
-            }
-            if v >= 0x0300 && v <= 0x036F { continue }
-            if pendingSpace { out.append(0x20); pendingSpace = false }
-            if v < 0x80 {
-                out.append(UInt8(v) | (v >= 0x41 && v <= 0x5A ? 0x20 : 0))
-            } else if let key = latinKeys[v] {
-                out.append(contentsOf: key)
-            } else {
-                return slowSearchKey(s) // outside the Latin blocks: decompose the whole text
+        for s in parts {
+            pendingSpace = !out.isEmpty
+            for scalar in s.unicodeScalars {
+                let v = scalar.value
+                if v == 0x20 || (0x09...0x0D).contains(v) || v == 0x85 || v == 0xA0 {
+                    pendingSpace = !out.isEmpty
+                    continue
+                }
+                if v >= 0x0300 && v <= 0x036F { continue }
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                if v < 0x80 {
+                    out.append(UInt8(v) | (v >= 0x41 && v <= 0x5A ? 0x20 : 0))
+                } else if let key = latinKeys[v] {
+                    out.append(contentsOf: key)
+                } else {
+                    return slowSearchKey(parts.joined(separator: " ")) // outside the Latin blocks: decompose the whole text
+                }
             }
         }
         return String(decoding: out, as: UTF8.self)

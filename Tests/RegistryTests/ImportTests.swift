@@ -164,6 +164,106 @@ import Testing
         try r.store.write(check)
     }
 
+    /// The R*Tree packing at the sizes where its shape changes: empty, a root leaf, exactly one full
+    /// node, one more (two leaves under a root), one full level of leaves and one more, and several
+    /// STR slices. Each must pass SQLite's rtreecheck() and hold exactly the boxes SQLite's own
+    /// insertion stores.
+    @Test func packedRTreeAtItsBoundaries() throws {
+        let r = try TemporaryRegistry()
+        var rng = SystemRandomNumberGenerator()
+        try r.store.write { db in
+            try db.execute(sql: """
+                CREATE TABLE boxes (id INTEGER PRIMARY KEY, x REAL, y REAL, w REAL);
+                CREATE VIRTUAL TABLE packed USING rtree(pkid, xmin, xmax, ymin, ymax);
+                CREATE VIRTUAL TABLE reference USING rtree(pkid, xmin, xmax, ymin, ymax);
+                """)
+            for n in [0, 1, 50, 51, 52, 2601, 2602, 7000] {
+                try db.execute(sql: "DELETE FROM boxes; DELETE FROM reference")
+                for i in 0..<n {
+                    try db.execute(sql: "INSERT INTO boxes (id, x, y, w) VALUES (?, ?, ?, ?)", arguments: [
+                        3 * i + 1, Double.random(in: 106.6...106.7, using: &rng), Double.random(in: 10.7...10.8, using: &rng),
+                        i % 3 == 0 ? 0 : Double.random(in: 0...0.001, using: &rng)])
+                }
+                try PackedRTree.rebuild(db, rtree: "packed", count: n, source: "SELECT id, x AS xmin, x + w AS xmax, y AS ymin, y + w AS ymax FROM boxes")
+                try db.execute(sql: "INSERT INTO reference SELECT id, x, x + w, y, y + w FROM boxes")
+                #expect(try String.fetchOne(db, sql: "SELECT rtreecheck('packed')") == "ok", "\(n) boxes")
+                let differing = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM (SELECT * FROM packed EXCEPT SELECT * FROM reference
+                                          UNION ALL SELECT * FROM reference EXCEPT SELECT * FROM packed)
+                    """)
+                #expect(differing == 0, "\(n) boxes")
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM packed") == n)
+                #expect(try Bool.fetchOne(db, sql: "SELECT count(*) = 0 FROM sqlite_temp_master WHERE name = 'econgis_rtree_leaf'") == true)
+            }
+        }
+    }
+
+    /// Units go in 64 to a statement, yet each record keeps its own outcome: the second record with
+    /// a code is refused (in the same statement as the first), a stall finds its market written
+    /// earlier in the same statement or later in the file, a market with a footprint goes in on its
+    /// own, and units already in the registry are updated or left alone. The points are SpatiaLite's
+    /// own blobs, foreign keys are checked and enforced again afterwards.
+    @Test func unitsWrittenManyToAStatementKeepTheirOwnOutcomes() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        var rng = SystemRandomNumberGenerator()
+        var codes: [String] = []
+        while codes.count < 200 {
+            let digits = [0, 3] + (0..<7).map { _ in Int.random(in: 0...9, using: &rng) }
+            guard let check = TaxCode.checkDigit(digits) else { continue }
+            let code = digits.map(String.init).joined() + String(check)
+            if !codes.contains(code) { codes.append(code) }
+        }
+        func unit(_ code: String, _ name: String) -> String {
+            "\(code),\(name),enterprise,4730,,,27232,106.642,10.762,active,2024-01-10,,\n"
+        }
+        _ = try Importer(store: r.store).importUnits(path: r.file("before.csv", header + unit(codes[0], "Công ty 0") + unit(codes[1], "Công ty 1")))
+        var text = header + unit(codes[0], "Công ty 0") + unit(codes[1], "Công ty Một")  // unchanged, updated
+        text += "CHO-X,Chợ X,market,,,,,106.643,10.763,active,2024-01-10,,\n"  // line 4
+        text += ",Sạp 1,market_stall,,,,,106.643,10.763,active,2024-01-10,CHO-X,A-1\n"  // its market is in the same statement
+        text += ",Sạp 2,market_stall,,,,,106.643,10.763,active,2024-01-10,CHO-Y,B-1\n"  // its market comes later
+        for i in 2..<200 {
+            text += unit(codes[i], "Công ty \(i)")
+            if i == 7 { text += unit(codes[5], "Công ty 5 lần hai") }  // line 13: a code given twice, in the statement of the first
+        }
+        let market = "CHO-Y,Chợ Y,market,,,,,,,active,2024-01-10,,"
+        let units = try r.file("u.csv", text + market + "\n")
+        let report = try Importer(store: r.store).importUnits(path: units, options: ImportOptions(skipInvalid: true))
+        #expect(report.inserted == 198 + 2 + 2, "198 enterprises, 2 markets, 2 stalls")
+        #expect(report.updated == 1 && report.unchanged == 1 && report.rejected == 1)
+        #expect(report.errors.map(\.description) == ["u.csv line 13: field code: \"\(codes[5])\": a code that appears once in the file; an earlier record has it"])
+        try r.store.read { db in
+            #expect(try String.fetchOne(db, sql: "SELECT name FROM economic_units WHERE code = ?", arguments: [codes[1]]) == "Công ty Một")
+            #expect(try String.fetchOne(db, sql: "SELECT name FROM economic_units WHERE code = ?", arguments: [codes[5]]) == "Công ty 5")
+            let stalls = try Row.fetchAll(db, sql: """
+                SELECT s.code, m.code AS market FROM economic_units s JOIN economic_units m ON m.id = s.market_id ORDER BY s.code
+                """).map { "\($0["code"] as String) in \($0["market"] as String)" }
+            #expect(stalls == ["CHO-X/A-1 in CHO-X", "CHO-Y/B-1 in CHO-Y"])
+            // 200 enterprises declare 27232; CHO-X and the stalls get their ward from their point; CHO-Y has none.
+            #expect(try String.fetchAll(db, sql: "SELECT code FROM economic_units WHERE declared_ward_id IS NULL") == ["CHO-Y"])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM unit_status_history") == 204)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE geom IS NOT MakePoint(ST_X(geom), ST_Y(geom), 4326)") == 0)
+        }
+        #expect(try r.store.write { try Int.fetchOne($0, sql: "SELECT CheckSpatialIndex('economic_units', 'geom')") } == 1)
+        #expect(try r.store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
+    }
+
+    /// Foreign keys left to the end of a write are checked there: a broken one names the table, row,
+    /// column and parent, and nothing is written.
+    @Test func foreignKeysCheckedAtTheEndStillRefuse() throws {
+        let r = try TemporaryRegistry()
+        #expect {
+            try r.store.write(checkingForeignKeysAtEndOf: ["economic_units"]) { db in
+                try db.execute(sql: """
+                    INSERT INTO economic_units (id, code, kind, name, search_text, created_at, updated_at, declared_ward_id)
+                    VALUES (7, '0100233488', 'enterprise', 'Công ty A', 'x', 'now', 'now', 987654)
+                    """)
+            }
+        } throws: { "\($0)".contains("economic_units row 7: declared_ward_id refers to no row of admin_units") }
+        #expect(try r.count("economic_units") == 0)
+        #expect(try r.store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
+    }
+
     @Test func inspectionsAndViolationsImportWithTheirRules() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
@@ -271,7 +371,7 @@ import Testing
     @Test func everySQLConstantPreparesOnAFreshDatabase() throws {
         let r = try TemporaryRegistry()
         try r.store.read { db in
-            for sql in [UnitWriter.findSQL, UnitWriter.marketSQL, UnitWriter.insertSQL, UnitWriter.updateSQL, UnitWriter.historySQL,
+            for sql in [UnitWriter.findSQL, UnitWriter.marketSQL, UnitWriter.insertSQL, UnitWriter.fullBatchInsertSQL, UnitWriter.updateSQL, UnitWriter.historySQL,
                         InstrumentWriter.unitSQL, InstrumentWriter.findSQL, InstrumentWriter.insertSQL, InstrumentWriter.updateSQL,
                         AdminImport.upsertSQL, UnitQuery.selectSQL,
                         InspectionWriter.unitSQL, InspectionWriter.findSQL, InspectionWriter.upsertInspectionSQL, InspectionWriter.upsertViolationSQL,
