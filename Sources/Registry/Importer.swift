@@ -231,8 +231,10 @@ final class ImportSession {
         self.skipInvalid = skipInvalid
     }
 
-    /// Records the issues; true when the record should be written (it is valid, and no earlier
-    /// record failed in an all-or-nothing import: there is no point writing what will roll back).
+    /// Records the issues; true when the record is valid and should be written. Valid records are
+    /// written even after an invalid one in an all-or-nothing import, which then rolls back: only
+    /// writing finds what the writer refuses (a code given twice, a stall whose market is nowhere),
+    /// and the error report must name every bad record.
     func accept(_ issues: [ValidationIssue], _ raw: RawRecord?) -> Bool {
         let errors = issues.filter { $0.severity == .error }
         report.warnings += issues.filter { $0.severity == .warning }
@@ -240,7 +242,7 @@ final class ImportSession {
             reject(raw, errors)
             return false
         }
-        return report.errors.isEmpty || skipInvalid
+        return true
     }
 
     /// Writes a validated record with `upsert` and counts the outcome. A writer's objection to the

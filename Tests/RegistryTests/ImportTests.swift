@@ -15,13 +15,18 @@ import Testing
         let bad = try r.file("bad.csv", header
             + "0100233488,Công ty A đổi tên,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
             + "0100233487,Công ty B,enterprise,4730,,,,106.643,10.762,active,2024-01-10,,\n"
-            + "41L8012345,Hộ C,household_business,4722,,,,106.643,10.762,active,2024-02-30,,\n")
+            + "41L8012345,Hộ C,household_business,4722,,,,106.643,10.762,active,2024-02-30,,\n"
+            // Valid by themselves, refused by the writer: after the errors above, they must be named too.
+            + "0100233488,Công ty A lần hai,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
+            + ",Sạp 9,market_stall,,,,,106.643,10.762,active,2024-01-10,CHO-Z,A-9\n")
         #expect {
             try Importer(store: r.store).importUnits(path: bad)
         } throws: { error in
             let text = "\(error)"
             return text.contains("bad.csv line 3: field code: \"0100233487\"") && text.contains("bad.csv line 4: field registered_on")
-                && text.contains("nothing was written")
+                && text.contains("bad.csv line 5: field code: \"0100233488\": a code that appears once in the file")
+                && text.contains("bad.csv line 6: field market_code: \"CHO-Z\"")
+                && text.contains("bad.csv: 4 invalid values; nothing was written")
         }
         #expect(try r.snapshot("economic_units") == before)
         #expect(try r.count("unit_status_history") == 1)
