@@ -267,6 +267,23 @@ import Testing
         } throws: { "\($0)".contains("economic_units row 7: declared_ward_id refers to no row of admin_units") }
         #expect(try r.count("economic_units") == 0)
         #expect(try r.store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
+        // A broken key already in the table (written with enforcement off) fails an import, which
+        // names its file and writes nothing.
+        try r.store.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: """
+                INSERT INTO economic_units (id, code, kind, name, search_text, created_at, updated_at, located_ward_id)
+                VALUES (9, '0100233488', 'enterprise', 'Công ty A', 'x', 'now', 'now', 987654)
+                """)
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let file = try r.file("u.csv", header + "0302259802,Công ty B,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n")
+        #expect {
+            try Importer(store: r.store).importUnits(path: file)
+        } throws: {
+            "\($0)".contains("u.csv: economic_units row 9: located_ward_id refers to no row of admin_units (foreign key); nothing was written")
+        }
+        #expect(try r.count("economic_units") == 1)
     }
 
     @Test func inspectionsAndViolationsImportWithTheirRules() throws {
