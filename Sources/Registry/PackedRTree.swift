@@ -1,4 +1,5 @@
 import CSpatial
+import Foundation
 import GRDB
 
 /// Builds a 2-D SQLite R*Tree (the kind SpatiaLite uses for its spatial indexes) in one pass: the
@@ -108,7 +109,7 @@ enum PackedRTree {
             while start < level.count {
                 let end = min(start + capacity, level.count)
                 let number = try nodes.write(level[start..<end], depth: depth, isRoot: isRoot)
-                for e in level[start..<end] { try bindRun(nodes.writeParent, e.id, number) }
+                for e in level[start..<end] { try nodes.writeParent.executeBound([e.id.databaseValue, number.databaseValue]) }
                 if !isRoot { upper.append(bounds(level[start..<end], id: number)) }
                 start = end
             }
@@ -136,7 +137,7 @@ enum PackedRTree {
             let number: Int64 = isRoot ? 1 : nextNumber
             if !isRoot { nextNumber += 1 }
             encode(cells, depth: isRoot ? depth : 0, into: &blob)
-            try bindRun(writeNode, number, blob)
+            try writeNode.executeBound([number.databaseValue, Data(blob).databaseValue])
             return number
         }
     }
@@ -220,29 +221,5 @@ enum PackedRTree {
         var f = Float(d)
         if Double(f) < d { f = Float(d * (d < 0 ? 1 - 1 / 8388608.0 : 1 + 1 / 8388608.0)) }
         return f
-    }
-
-    private static func bindRun(_ statement: Statement, _ a: Int64, _ b: Int64) throws {
-        let s = statement.sqliteStatement
-        sqlite3_bind_int64(s, 1, a)
-        sqlite3_bind_int64(s, 2, b)
-        try step(statement)
-    }
-
-    private static func bindRun(_ statement: Statement, _ a: Int64, _ blob: [UInt8]) throws {
-        let s = statement.sqliteStatement
-        sqlite3_bind_int64(s, 1, a)
-        blob.withUnsafeBytes { _ = sqlite3_bind_blob(s, 2, $0.baseAddress, Int32($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
-        try step(statement)
-    }
-
-    private static func step(_ statement: Statement) throws {
-        let s = statement.sqliteStatement
-        let rc = sqlite3_step(s)
-        sqlite3_reset(s)
-        guard rc == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))),
-                                sql: statement.sql)
-        }
     }
 }
