@@ -60,12 +60,8 @@ public struct Importer {
             var pending: [(draft: UnitDraft, row: UnitRowValues, location: SourceLocation, raw: RawRecord?)] = []
             var pendingCodes = Set<String>()
             func upsert(_ draft: UnitDraft, row: UnitRowValues?, at location: SourceLocation, raw: RawRecord?) throws {
-                do {
-                    let (outcome, _) = try writer.upsert(draft, row: row, rejectDuplicateInOperation: true)
-                    session.report.count(outcome, flagged: draft.wardFlag != nil)
-                } catch is UnitWriter.DuplicateInFile {
-                    session.reject(raw, [ValidationIssue(location, field: "code", value: draft.code,
-                                                         expected: "a code that appears once in the file; an earlier record has it")])
+                try session.apply(at: location, raw: raw, flagged: draft.wardFlag != nil) {
+                    try writer.upsert(draft, row: row, rejectDuplicateInOperation: true).0
                 }
             }
             func flush() throws {
@@ -100,14 +96,8 @@ public struct Importer {
                 },
                 {
                     try flush()
-                    for (draft, location, raw) in deferred {
-                        do {
-                            try upsert(draft, row: nil, at: location, raw: raw)
-                        } catch is UnitWriter.MarketMissing {
-                            session.reject(raw, [ValidationIssue(location, field: "market_code", value: draft.marketCode,
-                                                                 expected: "the code of a market (kind market) in the registry or in this file")])
-                        }
-                    }
+                    // A stall whose market is still missing is refused (UnitWriter.MarketMissing).
+                    for (draft, location, raw) in deferred { try upsert(draft, row: nil, at: location, raw: raw) }
                     try writer.recordRegistrations()
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
                                          arguments: [writer.now])
@@ -216,6 +206,23 @@ protocol RecordRejection: Error {
     var expected: String { get }
 }
 
+/// The unit a record names by `unit_code`: instruments and inspections each belong to one.
+enum UnitReference {
+    struct Missing: RecordRejection {
+        let value: String?
+        var field: String { "unit_code" }
+        var expected: String { "the code of a unit in the registry (import units first)" }
+    }
+
+    static let sql = "SELECT id FROM economic_units WHERE code = ?"
+
+    /// The unit's id; Missing when the registry has no unit with that code.
+    static func id(_ db: Database, code: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [code]) else { throw Missing(value: code) }
+        return id
+    }
+}
+
 /// What the reading thread found besides the records; read after the last batch.
 private final class ReadingResult: @unchecked Sendable {
     var header: RawHeader = .csv([])
@@ -252,8 +259,14 @@ final class ImportSession {
                       _ upsert: (Draft) throws -> UnitWriter.Outcome) throws {
         let (draft, issues) = validated
         guard accept(issues, raw), let draft else { return }
+        try apply(at: location, raw: raw) { try upsert(draft) }
+    }
+
+    /// Runs a writer's step for one accepted record and counts its outcome; a writer's objection to
+    /// the record itself (a RecordRejection) rejects the record instead.
+    func apply(at location: SourceLocation, raw: RawRecord?, flagged: Bool = false, _ step: () throws -> UnitWriter.Outcome) throws {
         do {
-            report.count(try upsert(draft), flagged: false)
+            report.count(try step(), flagged: flagged)
         } catch let rejection as RecordRejection {
             reject(raw, [ValidationIssue(location, field: rejection.field, value: rejection.value, expected: rejection.expected)])
         }

@@ -89,16 +89,9 @@ public enum InspectionValidation {
 
 /// Upserts inspections by (unit, date, scope) and their violations by (inspection, category).
 struct InspectionWriter {
-    struct UnitMissing: RecordRejection {
-        let value: String?
-        var field: String { "unit_code" }
-        var expected: String { "the code of a unit in the registry (import units first)" }
-    }
-
     let db: Database
     let now: String
 
-    static let unitSQL = "SELECT id FROM economic_units WHERE code = ?"
     static let upsertInspectionSQL = """
         INSERT INTO inspections (unit_id, inspected_on, scope, outcome, team, note, created_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -117,9 +110,7 @@ struct InspectionWriter {
         """
 
     func upsert(_ d: InspectionDraft) throws -> UnitWriter.Outcome {
-        guard let unitId = try Int64.fetchOne(db.cachedStatement(sql: InspectionWriter.unitSQL), arguments: [d.unitCode]) else {
-            throw UnitMissing(value: d.unitCode)
-        }
+        let unitId = try UnitReference.id(db, code: d.unitCode)
         let isNew = try Int.fetchOne(db.cachedStatement(sql: InspectionWriter.findSQL),
                                      arguments: [unitId, d.inspectedOn.description, d.scope.rawValue]) == nil
         let inspectionId = try Int64.fetchOne(db.cachedStatement(sql: InspectionWriter.upsertInspectionSQL), arguments: [

@@ -86,11 +86,6 @@ public enum InstrumentValidation {
 
 /// Upserts instruments by (unit, type, serial number).
 struct InstrumentWriter {
-    struct UnitMissing: RecordRejection {
-        let value: String?
-        var field: String { "unit_code" }
-        var expected: String { "the code of a unit in the registry (import units first)" }
-    }
     struct DuplicateInFile: RecordRejection {
         let value: String?
         var field: String { "serial_no" }
@@ -100,7 +95,6 @@ struct InstrumentWriter {
     let db: Database
     let now: String
 
-    static let unitSQL = "SELECT id FROM economic_units WHERE code = ?"
     static let findSQL = "SELECT id, updated_at FROM measuring_instruments WHERE unit_id = ? AND instrument_type = ? AND serial_no = ?"
     static let insertSQL = """
         INSERT INTO measuring_instruments (unit_id, instrument_type, serial_no, manufacturer, model, accuracy_class,
@@ -119,9 +113,7 @@ struct InstrumentWriter {
         """
 
     func upsert(_ d: InstrumentDraft) throws -> UnitWriter.Outcome {
-        guard let unitId = try Int64.fetchOne(db.cachedStatement(sql: InstrumentWriter.unitSQL), arguments: [d.unitCode]) else {
-            throw UnitMissing(value: d.unitCode)
-        }
+        let unitId = try UnitReference.id(db, code: d.unitCode)
         var args: [(any DatabaseValueConvertible)?] = [
             unitId, d.type, d.serialNo, d.manufacturer, d.model, d.accuracyClass, d.maxCapacity, d.scaleInterval,
             d.measureUnit, d.lastVerifiedOn?.description, d.certificateNo, d.stampNo, d.verifiedBy, d.isReference, now,

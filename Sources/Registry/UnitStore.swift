@@ -52,8 +52,19 @@ struct UnitRowValues: Sendable {
 struct UnitWriter {
     enum Outcome { case inserted, updated, unchanged }
 
-    struct MarketMissing: Error { let marketCode: String }
-    struct DuplicateInFile: Error {}
+    /// A stall's market is not (yet) in the registry.
+    struct MarketMissing: RecordRejection {
+        let marketCode: String
+        var field: String { "market_code" }
+        var value: String? { marketCode }
+        var expected: String { "the code of a market (kind market) in the registry or in this file" }
+    }
+    /// An earlier record of the same operation has the code.
+    struct DuplicateInFile: RecordRejection {
+        let value: String?
+        var field: String { "code" }
+        var expected: String { "a code that appears once in the file; an earlier record has it" }
+    }
 
     let db: Database
     /// The operation's timestamp: rows written by this operation carry it in updated_at (and new rows in
@@ -143,7 +154,7 @@ struct UnitWriter {
         if let expectedVersion, expectedVersion != version {
             throw RegistryError.versionConflict(key: d.code, expected: expectedVersion, actual: version)
         }
-        if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile() }
+        if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.code) }
         try db.cachedStatement(sql: UnitWriter.updateSQL).execute(
             arguments: StatementArguments(values[..<UnitRowValues.createdIndex]
                                           + [row.lon.databaseValue, row.lat.databaseValue, values[UnitRowValues.footprintIndex],

@@ -394,9 +394,9 @@ import Testing
         let r = try TemporaryRegistry()
         try r.store.read { db in
             for sql in [UnitWriter.findSQL, UnitWriter.marketSQL, UnitWriter.insertSQL, UnitWriter.fullBatchInsertSQL, UnitWriter.updateSQL, UnitWriter.historySQL,
-                        InstrumentWriter.unitSQL, InstrumentWriter.findSQL, InstrumentWriter.insertSQL, InstrumentWriter.updateSQL,
+                        UnitReference.sql, InstrumentWriter.findSQL, InstrumentWriter.insertSQL, InstrumentWriter.updateSQL,
                         AdminImport.upsertSQL, UnitQuery.selectSQL,
-                        InspectionWriter.unitSQL, InspectionWriter.findSQL, InspectionWriter.upsertInspectionSQL, InspectionWriter.upsertViolationSQL,
+                        InspectionWriter.findSQL, InspectionWriter.upsertInspectionSQL, InspectionWriter.upsertViolationSQL,
                         InspectionPlanner.wardSQL, InspectionPlanner.inspectionsSQL, InspectionPlanner.violationsSQL, InspectionPlanner.profilesSQL] {
                 _ = try db.makeStatement(sql: sql)
             }
