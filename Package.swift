@@ -26,25 +26,29 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "CSpatial", "GeoJSON", "Planning",
+                "CSpatial", "GeoJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Who needs a check and in what order: priority with reasons, and routes. No database.
         .target(name: "Planning", dependencies: ["GeoJSON"]),
+        // The inspection planner: the registry's facts of a ward scored and routed by Planning.
+        .target(name: "Inspections", dependencies: ["Registry", "Planning", "GeoJSON"]),
+        // Rendering for people and map tools: tables, CSV, JSON, GeoJSON, streamed layer exports, day sheets.
+        .target(name: "Output", dependencies: ["Registry", "Inspections", "Planning", "GeoJSON"]),
         // The embedded demo data set's generator (scripts/make-demo-data) and loader (econgis init --demo).
         .target(name: "DemoData", dependencies: ["Registry", "GeoJSON", "Planning"]),
         .executableTarget(
             name: "econgis",
             dependencies: [
-                "Registry", "GeoJSON", "DemoData", "Planning",
+                "Registry", "GeoJSON", "DemoData", "Planning", "Inspections", "Output",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON"]),
-        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON", "Planning"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON", "Output"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON", "Planning", "Inspections", "Output"]),
         .testTarget(name: "CLITests", dependencies: ["econgis"]),
     ]
 )

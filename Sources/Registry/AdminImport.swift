@@ -61,6 +61,7 @@ public struct AdminImport {
         }
         var report = ImportReport()
         try store.write { db in
+            var writtenIds: [Int64] = []
             for item in reader {
                 report.read += 1
                 var c = FieldChecks(location: SourceLocation(file: name, line: item.line, feature: item.index))
@@ -138,9 +139,12 @@ public struct AdminImport {
                     code, unitName, level, parentId, f.description, to?.description, options.source ?? name, geometryText,
                 ])
                 if existed { report.updated += 1 } else { report.inserted += 1 }
+                writtenIds.append(try Int64.fetchOne(db, sql: "SELECT id FROM admin_units WHERE code = ? AND valid_from = ?",
+                                                     arguments: [code, f.description])!)
             }
             if !report.errors.isEmpty { throw RegistryError.invalidInput(report.errors, file: name) }
-            report.flagged = try WardAssignment.refresh(db, today: LocalDate.today())
+            report.flagged = try WardMembership.rebuild(db, wards: "w.id IN (SELECT value FROM json_each(\(writtenIds.description)))",
+                                                        today: LocalDate.today())
         }
         return report
     }
@@ -231,46 +235,5 @@ public struct AdminImport {
                                                                   expected: "valid polygons (their union is not valid)")], file: file)
             }
         }
-    }
-}
-
-/// Which ward a unit is in: the declared code read in the period of `date`, the ward its point lies
-/// in on `date`, and a flag when the two disagree. A disagreement is flagged, never silently changed.
-public enum WardAssignment {
-    public struct Result: Sendable {
-        public var declared: AdminUnit?
-        public var located: AdminUnit?
-        public var flag: String?
-    }
-
-    public static func assign(declaredCode: String?, lon: Double?, lat: Double?, on date: LocalDate, wards: WardIndex) -> Result {
-        var result = Result(declared: declaredCode.flatMap { wards.ward(code: $0, on: date) })
-        guard let lon, let lat, !wards.isEmpty else { return result }
-        let found = wards.wards(containing: lon, lat, on: date)
-        result.located = found.first
-        if let d = result.declared, let l = result.located, !found.contains(d) {
-            result.flag = "declared ward \(d.code) (\(d.name)) but the location is in \(l.code) (\(l.name)) on \(date)"
-        } else if result.located == nil, !wards.wards(on: date).isEmpty {
-            result.flag = "the location lies in no ward loaded for \(date)"
-        }
-        if declaredCode == nil { result.declared = result.located }
-        return result
-    }
-
-    /// Recomputes every unit's wards after boundaries change. Returns how many units are flagged.
-    @discardableResult
-    public static func refresh(_ db: Database, today: LocalDate) throws -> Int {
-        let wards = try WardIndex.load(db)
-        let rows = try Row.fetchAll(db, sql: "SELECT id, declared_ward_code, registered_on, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM economic_units")
-        let update = try db.makeStatement(sql: "UPDATE economic_units SET declared_ward_code = ?, declared_ward_id = ?, located_ward_id = ?, ward_flag = ? WHERE id = ?")
-        var flagged = 0
-        for row in rows {
-            let date = (row["registered_on"] as String?).flatMap(LocalDate.init(iso:)) ?? today
-            let declaredCode: String? = row["declared_ward_code"]
-            let r = assign(declaredCode: declaredCode, lon: row["lon"], lat: row["lat"], on: date, wards: wards)
-            if r.flag != nil { flagged += 1 }
-            try update.execute(arguments: [declaredCode ?? r.declared?.code, r.declared?.id, r.located?.id, r.flag, row["id"] as Int64])
-        }
-        return flagged
     }
 }

@@ -60,7 +60,7 @@ public struct Importer {
             var pending: [(draft: UnitDraft, row: UnitRowValues, location: SourceLocation, raw: RawRecord?)] = []
             var pendingCodes = Set<String>()
             func upsert(_ draft: UnitDraft, row: UnitRowValues?, at location: SourceLocation, raw: RawRecord?) throws {
-                try session.apply(at: location, raw: raw, flagged: draft.wardFlag != nil) {
+                try session.apply(at: location, raw: raw) {
                     try writer.upsert(draft, row: row, rejectDuplicateInOperation: true).0
                 }
             }
@@ -68,7 +68,7 @@ public struct Importer {
                 let inserted = try writer.insertNew(pending.lazy.map(\.row)[...])
                 for (p, isNew) in zip(pending, inserted) {
                     if isNew {
-                        session.report.count(.inserted, flagged: p.draft.wardFlag != nil)
+                        session.report.count(.inserted, flagged: false)
                     } else {
                         try upsert(p.draft, row: p.row, at: p.location, raw: p.raw)
                     }
@@ -101,6 +101,11 @@ public struct Importer {
                     try writer.recordRegistrations()
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
                                          arguments: [writer.now])
+                    // Ward by ward through the cells when the import wrote a large part of the registry.
+                    let written = session.report.inserted + session.report.updated
+                    let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0
+                    session.report.flagged = try WardMembership.place(db, units: "u.updated_at = \(writer.now)",
+                                                                      many: written * 8 >= total, today: options.today)
                 }
             )
         }

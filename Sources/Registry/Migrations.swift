@@ -205,6 +205,54 @@ enum RegistryMigrations {
                 """)
             try RuleSeeds.seedInspectionRules(db)
         }
+        migrator.registerMigration("v3 ward membership and unit search") { db in
+            try db.execute(sql: """
+                -- The wards of every period that a unit's point lies in (ST_Intersects: a point on a shared
+                -- edge is in both), computed by SpatiaLite when units or wards are written. Units without a
+                -- point are found by their declared ward instead.
+                CREATE TABLE unit_wards (
+                  unit_id INTEGER NOT NULL REFERENCES economic_units(id) ON DELETE CASCADE,
+                  admin_unit_id INTEGER NOT NULL REFERENCES admin_units(id) ON DELETE CASCADE,
+                  PRIMARY KEY (unit_id, admin_unit_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX unit_wards_ward ON unit_wards(admin_unit_id, unit_id);
+
+                -- Each ward cut into a 64 x 64 grid over its bounding box, keeping the cells it covers
+                -- (inside = 1) or its boundary crosses (inside = 0): a point whose index box lies in an
+                -- inside cell is in the ward without a geometry test; only points in boundary cells go
+                -- to SpatiaLite's ST_Intersects. Made when wards are written (WardMembership).
+                CREATE TABLE ward_cells (
+                  id INTEGER PRIMARY KEY,
+                  admin_unit_id INTEGER NOT NULL REFERENCES admin_units(id) ON DELETE CASCADE,
+                  minx REAL NOT NULL, miny REAL NOT NULL, maxx REAL NOT NULL, maxy REAL NOT NULL,
+                  inside INTEGER NOT NULL CHECK (inside IN (0, 1))
+                );
+                CREATE INDEX ward_cells_ward ON ward_cells(admin_unit_id);
+
+                -- Text search over the normalised key (lower case, no diacritics, đ as d) by trigrams, so
+                -- that any substring of three characters or more is found through the index.
+                CREATE VIRTUAL TABLE unit_search USING fts5(
+                  search_text, content = 'economic_units', content_rowid = 'id', tokenize = 'trigram');
+                INSERT INTO unit_search (unit_search) VALUES ('rebuild');
+                CREATE TRIGGER unit_search_insert AFTER INSERT ON economic_units BEGIN
+                  INSERT INTO unit_search (rowid, search_text) VALUES (new.id, new.search_text);
+                END;
+                CREATE TRIGGER unit_search_delete AFTER DELETE ON economic_units BEGIN
+                  INSERT INTO unit_search (unit_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+                END;
+                CREATE TRIGGER unit_search_update AFTER UPDATE OF search_text ON economic_units
+                WHEN old.search_text IS NOT new.search_text BEGIN
+                  INSERT INTO unit_search (unit_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+                  INSERT INTO unit_search (rowid, search_text) VALUES (new.id, new.search_text);
+                END;
+
+                CREATE INDEX economic_units_updated ON economic_units(updated_at);
+                CREATE INDEX economic_units_registered ON economic_units(registered_on);
+                CREATE INDEX economic_units_unplaced ON economic_units(declared_ward_id) WHERE geom IS NULL;
+                -- located_ward_id is no longer kept: unit_wards holds the ward of every period.
+                UPDATE economic_units SET located_ward_id = NULL;
+                """)
+        }
         return migrator
     }
 }

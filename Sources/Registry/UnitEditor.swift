@@ -82,6 +82,7 @@ public struct UnitEditor {
             do { id = try body(writer, draft) } catch let m as UnitWriter.MarketMissing {
                 throw RegistryError.notFound(what: "market with code", key: m.marketCode, hint: "add the market first")
             }
+            try WardMembership.place(db, units: "u.id = \(id)", many: false, today: today)
             return UnitQuery.unit(try Row.fetchOne(db, sql: UnitQuery.selectSQL + " WHERE u.id = ?", arguments: [id])!)
         }
     }

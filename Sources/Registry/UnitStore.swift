@@ -28,8 +28,8 @@ struct UnitRowValues: Sendable {
             d.code.databaseValue, d.kind.rawValue.databaseValue, d.name.databaseValue, text(d.owner),
             text(d.address), text(d.vsicCodes.isEmpty ? nil : d.vsicCodes.joined(separator: " ")),
             .null, text(d.stallNo), text(d.zone), text(d.registrationNo),
-            text(d.declaredWardCode), integer(d.declaredWardId), integer(d.locatedWardId),
-            text(d.wardFlag), d.status.rawValue.databaseValue, text(d.statusSince?.description),
+            text(d.declaredWardCode), integer(d.declaredWardId), .null,
+            .null, d.status.rawValue.databaseValue, text(d.statusSince?.description),
             text(d.registeredOn?.description), d.searchText.databaseValue,
             .null, .null, UnitRowValues.point(d.lon, d.lat), text(d.footprint),
         ]
@@ -109,19 +109,21 @@ struct UnitWriter {
     /// rows share them.
     static let rowsPerInsert = 64
     static let fullBatchInsertSQL = batchInsertSQL(rows: rowsPerInsert)
-    /// Updates only when something differs (IS NOT compares NULLs too), so `changesCount` tells.
+    /// Updates only when something differs (IS NOT compares NULLs too), so `changesCount` tells. The
+    /// located ward and the flag are WardMembership's (set after the write, compared by nobody), and a
+    /// draft without a declared ward keeps the stored one unless the unit moved, when it is found again.
     static let updateSQL = """
         UPDATE economic_units SET
           code = ?1, kind = ?2, name = ?3, owner = ?4, address = ?5, vsic_codes = ?6, market_id = ?7, stall_no = ?8,
-          zone = ?9, registration_no = ?10, declared_ward_code = ?11, declared_ward_id = ?12, located_ward_id = ?13,
-          ward_flag = ?14, status = ?15, status_since = ?16, registered_on = ?17, search_text = ?18,
+          zone = ?9, registration_no = ?10, declared_ward_code = ?11, declared_ward_id = ?12,
+          status = ?15, status_since = ?16, registered_on = ?17, search_text = ?18,
           geom = MakePoint(?19, ?20, 4326), footprint = CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?21), 4326)),
           updated_at = ?22, version = version + 1
         WHERE id = ?23 AND (
           kind IS NOT ?2 OR name IS NOT ?3 OR owner IS NOT ?4 OR address IS NOT ?5 OR vsic_codes IS NOT ?6
           OR market_id IS NOT ?7 OR stall_no IS NOT ?8 OR zone IS NOT ?9 OR registration_no IS NOT ?10
-          OR declared_ward_code IS NOT ?11 OR declared_ward_id IS NOT ?12 OR located_ward_id IS NOT ?13
-          OR ward_flag IS NOT ?14 OR status IS NOT ?15 OR status_since IS NOT ?16 OR registered_on IS NOT ?17
+          OR (?11 IS NOT NULL AND (declared_ward_code IS NOT ?11 OR declared_ward_id IS NOT ?12))
+          OR status IS NOT ?15 OR status_since IS NOT ?16 OR registered_on IS NOT ?17
           OR ST_X(geom) IS NOT ?19 OR ST_Y(geom) IS NOT ?20
           OR (footprint IS NULL) <> (?21 IS NULL)
           OR (footprint IS NOT NULL AND NOT ST_Equals(footprint, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?21), 4326)))))

@@ -1,7 +1,8 @@
 import Foundation
 import GeoJSON
 
-/// A unit that passed validation: normalised, with its wards resolved. Ready to write.
+/// A unit that passed validation: normalised, its declared ward resolved. Ready to write; the ward its
+/// point lies in is found once it is written (WardMembership).
 public struct UnitDraft: Sendable {
     public var code: String
     public var kind: UnitKind
@@ -18,8 +19,6 @@ public struct UnitDraft: Sendable {
     public var registeredOn: LocalDate?
     public var declaredWardCode: String?
     public var declaredWardId: Int64?
-    public var locatedWardId: Int64?
-    public var wardFlag: String?
     public var lon: Double?
     public var lat: Double?
     /// A market's footprint as GeoJSON text (MultiPolygon, WGS 84).
@@ -188,14 +187,14 @@ public enum UnitValidation {
 
         // Wards: the declared one is read in the period of registration; the located one from the point.
         let wardDate = registeredOn ?? context.today
-        var declaredWardCode = record["ward_code"]
-        let wards = WardAssignment.assign(declaredCode: declaredWardCode, lon: lon, lat: lat, on: wardDate, wards: context.wards)
-        if let wc = declaredWardCode, wards.declared == nil, !context.wards.isEmpty {
+        let declaredWardCode = record["ward_code"]
+        // The located ward and the flag are SpatiaLite's to find once the unit is written (WardMembership).
+        let declaredWard = declaredWardCode.flatMap { context.wards.ward(code: $0, on: wardDate) }
+        if let wc = declaredWardCode, declaredWard == nil, !context.wards.isEmpty {
             let codes = context.wards.wards(on: wardDate).map(\.code)
             c.error("ward_code", wc, "a ward code valid on \(wardDate)" + (registeredOn == nil ? " (today; no registered_on)" : " (registered_on)")
                     + (codes.isEmpty ? ": no wards are loaded for that date" : ": one of \(codes.joined(separator: ", "))"))
         }
-        declaredWardCode = declaredWardCode ?? wards.declared?.code
         if lon == nil && declaredWardCode == nil && !c.hasErrors {
             c.warning("lon/lat", nil, "no location and no ward_code: the unit cannot be placed on a map or in a ward")
         }
@@ -205,8 +204,7 @@ public enum UnitValidation {
             code: code, kind: kind, name: name, owner: owner, address: address, vsicCodes: vsic,
             marketCode: marketCode, stallNo: stallNo, zone: zone, registrationNo: registrationNo,
             status: status, statusSince: statusSince, registeredOn: registeredOn,
-            declaredWardCode: declaredWardCode, declaredWardId: wards.declared?.id, locatedWardId: wards.located?.id,
-            wardFlag: wards.flag, lon: lon, lat: lat, footprint: footprint), c.issues)
+            declaredWardCode: declaredWardCode, declaredWardId: declaredWard?.id, lon: lon, lat: lat, footprint: footprint), c.issues)
     }
 
     static func checkTaxCode(_ c: inout FieldChecks, _ code: String, form: TaxCode.Form) {

@@ -6,7 +6,7 @@ import GeoJSON
 /// jurisdiction. Loaded once per operation.
 public struct ValidationContext {
     public var today: LocalDate
-    public var wards: WardIndex
+    public var wards: WardCatalog
     public var jurisdiction: Jurisdiction?
     var knownVSIC: Set<String>
     var identifierFormats: [IdentifierFormat]
@@ -49,7 +49,7 @@ public struct ValidationContext {
             }
         }
         return ValidationContext(
-            today: today, wards: try WardIndex.load(db), jurisdiction: try Jurisdiction.load(db),
+            today: today, wards: try WardCatalog.load(db), jurisdiction: try Jurisdiction.load(db),
             knownVSIC: vsic, identifierFormats: formats, instrumentTypes: types, violationCategories: violations)
     }
 
@@ -63,23 +63,50 @@ public struct ValidationContext {
     }
 }
 
-/// The area an office is responsible for. Unit locations must lie inside it.
+/// The area an office is responsible for. Unit locations must lie inside it (or on its edge), as
+/// SpatiaLite decides: the test runs on a private in-memory SpatiaLite connection holding the
+/// polygon, so it can be asked from an import's reading thread while the writer holds the database.
 public struct Jurisdiction: Sendable {
     public var name: String
-    var polygons: [[[Position]]]
+    private let geometry: DatabaseValue
+    private let engine: DatabaseQueue
 
     static func load(_ db: Database) throws -> Jurisdiction? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT name, AsGeoJSON(geom) AS g FROM jurisdiction WHERE id = 1 AND geom IS NOT NULL") else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT name, geom FROM jurisdiction WHERE id = 1 AND geom IS NOT NULL") else {
             return nil
         }
-        let text: String = row["g"]
-        guard let polys = try GeoJSONDecoding.geometry(JSONText.decode(Array(text.utf8))).polygons else { return nil }
-        return Jurisdiction(name: row["name"], polygons: polys.map { $0.map(\.positions) })
+        return Jurisdiction(name: row["name"], geometry: row["geom"], engine: try DatabaseQueue(configuration: SpatiaLite.configuration()))
     }
 
+    /// The same polygon on every call lets SpatiaLite keep it prepared (GEOS) between points.
     public func contains(_ lon: Double, _ lat: Double) -> Bool {
-        WardIndex.contains(polygons, lon, lat)
+        (try? engine.inDatabase { db in
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT ST_Intersects(?, MakePoint(?, ?, 4326))"),
+                              arguments: [geometry, lon, lat])
+        }) == true
     }
+}
+
+/// The wards of every period by code, without their polygons: what validation needs to read a
+/// declared ward code in the period of a date.
+public struct WardCatalog: Sendable {
+    private var wards: [AdminUnit]
+
+    static func load(_ db: Database) throws -> WardCatalog {
+        WardCatalog(wards: try Row.fetchAll(db, sql: """
+            SELECT id, code, name, level, valid_from, valid_to FROM admin_units
+            WHERE level = 'ward' ORDER BY valid_from, code
+            """).map(AdminUnitRecord.adminUnit))
+    }
+
+    public var isEmpty: Bool { wards.isEmpty }
+
+    /// The ward with `code` valid on `date`.
+    public func ward(code: String, on date: LocalDate) -> AdminUnit? {
+        wards.first { $0.code == code && $0.isValid(on: date) }
+    }
+
+    public func wards(on date: LocalDate) -> [AdminUnit] { wards.filter { $0.isValid(on: date) } }
 }
 
 /// Shared field checks that produce `ValidationIssue`s.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Output
 import Registry
 
 @main
@@ -7,7 +8,7 @@ struct EconGIS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "econgis",
         abstract: "Registry of economic units, their measuring instruments and wards, on SpatiaLite.",
-        subcommands: [Init.self, Import.self, Units.self, Wards.self, Due.self, Plan.self, Route.self, Rules.self, MakeDemoData.self])
+        subcommands: [Init.self, Import.self, Units.self, Wards.self, Due.self, Export.self, Plan.self, Route.self, Rules.self, MakeDemoData.self])
 }
 
 /// `--db`, shared by every command.
@@ -18,6 +19,9 @@ struct DatabaseOptions: ParsableArguments {
     var path: String { db ?? ProcessInfo.processInfo.environment["ECONGIS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "econgis.sqlite" }
 
     func open() throws -> RegistryStore { try RegistryStore.openExisting(path: path) }
+
+    /// For commands that only read.
+    func openForReading() throws -> RegistryStore { try RegistryStore.openExisting(path: path) }
 }
 
 extension LocalDate: ExpressibleByArgument {
@@ -32,6 +36,18 @@ extension UnitStatus: ExpressibleByArgument {}
 /// Writes to standard error, where progress and summaries go so stdout stays clean for data.
 func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Runs `body` with a sink on standard output or on `path` (which appears only when complete).
+func withOutput(_ path: String?, overwrite: Bool = true, _ body: (ByteSink) throws -> Void) throws {
+    let target = try OutputTarget(path: path, overwrite: overwrite)
+    do {
+        try body(target.sink)
+        try target.finish()
+    } catch {
+        target.abandon()
+        throw error
+    }
 }
 
 func output(_ text: String, to path: String?) throws {

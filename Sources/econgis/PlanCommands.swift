@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import GeoJSON
 import Planning
+import Inspections
+import Output
 import Registry
 
 /// Options shared by `plan` and `route`: teams, start and end, the solver's budget.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoJSON
+import Output
 import Registry
 
 extension EconGIS {
@@ -16,54 +17,104 @@ extension EconGIS {
     }
 }
 
+/// The unit filters of `units list`, `due` and `export`, parsed once.
+struct UnitFilterOptions: ParsableArguments {
+    @Option(help: "Only units in this ward (GSO code) as it was on --as-of.") var ward: String?
+    @Option(help: ArgumentHelp("Date for --ward, for the wards shown and for which units existed (default: today).", valueName: "date")) var asOf: LocalDate?
+    @Option(help: "Kinds: enterprise, branch, household_business, cooperative, market, market_stall (repeatable).") var kind: [UnitKind] = []
+    @Option(help: "active, suspended or closed (repeatable).") var status: [UnitStatus] = []
+    @Option(help: "VSIC code prefix, e.g. 4730 or 477.") var vsic: String?
+    @Option(help: ArgumentHelp("minLon,minLat,maxLon,maxLat", valueName: "box")) var bbox: String?
+    @Option(help: ArgumentHelp("LON,LAT: units within --radius metres, nearest first.", valueName: "point")) var near: String?
+    @Option(help: "Radius for --near, in metres (geodesic).") var radius: Double?
+    @Option(help: "Words or parts of words of the name, owner, address or code; diacritics and case are ignored.") var search: String?
+    @Flag(help: "Only units whose declared ward disagrees with their location.") var flagged = false
+    @Option(help: ArgumentHelp("Only units written after this UTC time (ISO 8601, e.g. 2026-11-30T00:00:00Z).", valueName: "time")) var changedSince: String?
+
+    func validate() throws {
+        if (near == nil) != (radius == nil) { throw ValidationError("--near and --radius go together") }
+    }
+
+    func filter() throws -> UnitFilter {
+        var f = UnitFilter(asOf: asOf ?? .today())
+        f.wardCode = ward
+        f.kinds = kind
+        f.statuses = status
+        f.vsicPrefix = vsic
+        f.search = search
+        f.flaggedOnly = flagged
+        f.changedSince = changedSince
+        do {
+            if let bbox { f.bbox = try BoundingBox(parsing: bbox) }
+            if let near, let radius {
+                let (x, y) = try parseCoordinatePair(near, option: "--near")
+                f.near = try Proximity(lon: x, lat: y, radius: radius)
+            }
+        } catch RegistryError.invalidArgument(let field, let value, let expected) {
+            throw ValidationError("--\(field) \"\(value)\": expected \(expected)")
+        }
+        return f
+    }
+}
+
 extension EconGIS.Units {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List units, filtered.")
+        static let configuration = CommandConfiguration(
+            abstract: "List units, filtered, sorted and paged by the database.",
+            discussion: """
+                Sorted by code (by relevance with --search, by distance with --near) unless --sort says otherwise. \
+                A page ends with the cursor of the next one (on standard error); give it to --after for the next page.
+                """)
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "Only units in this ward (GSO code) as it was on --as-of.") var ward: String?
-        @Option(help: ArgumentHelp("Date for --ward and for which units existed (default: today).", valueName: "date")) var asOf: LocalDate?
-        @Option(help: "Kinds: enterprise, branch, household_business, cooperative, market, market_stall (repeatable).") var kind: [UnitKind] = []
-        @Option(help: "active, suspended or closed (repeatable).") var status: [UnitStatus] = []
-        @Option(help: "VSIC code prefix, e.g. 4730 or 477.") var vsic: String?
-        @Option(help: ArgumentHelp("minLon,minLat,maxLon,maxLat", valueName: "box")) var bbox: String?
-        @Option(help: ArgumentHelp("LON,LAT: units within --radius metres, nearest first.", valueName: "point")) var near: String?
-        @Option(help: "Radius for --near, in metres (geodesic).") var radius: Double?
-        @Option(help: "Words in the name, owner, address or code; diacritics and case are ignored.") var search: String?
-        @Flag(help: "Only units whose declared ward disagrees with their location.") var flagged = false
+        @OptionGroup var filters: UnitFilterOptions
+        @Option(help: ArgumentHelp("code, name, kind, status, registered_on, updated_at, distance or relevance; prefix - for descending.", valueName: "key"))
+        var sort: String?
         @Option(help: "At most this many units.") var limit: Int?
+        @Option(help: "Skip this many units first.") var offset = 0
+        @Option(help: ArgumentHelp("Start after this cursor (printed at the end of the previous page).", valueName: "cursor")) var after: String?
+        @Option(help: ArgumentHelp("Also show each unit's ward on these dates: the old-to-new crosswalk.", valueName: "date,…")) var wardOn: String?
+        @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
+        @Flag(help: "Print only how many units match.") var count = false
         @OptionGroup var out: EconGIS.OutputOptions
 
         func validate() throws {
-            if (near == nil) != (radius == nil) { throw ValidationError("--near and --radius go together") }
-            if let r = radius, !(r > 0 && r <= 100_000) { throw ValidationError("--radius \(r): expected metres between 0 and 100000") }
-            if let v = vsic, !(v.count <= 5 && v.allSatisfy(\.isNumber) && !v.isEmpty) { throw ValidationError("--vsic \"\(v)\": expected 1 to 5 digits") }
             if let l = limit, l <= 0 { throw ValidationError("--limit \(l): expected a positive number") }
+            if offset < 0 { throw ValidationError("--offset \(offset): expected 0 or more") }
         }
 
         func run() throws {
-            var f = UnitFilter()
-            f.wardCode = ward
-            f.asOf = asOf ?? .today()
-            f.kinds = kind
-            f.statuses = status
-            f.vsicPrefix = vsic
-            f.search = search
-            f.flaggedOnly = flagged
-            f.limit = limit
-            if let bbox {
-                let p = bbox.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-                guard p.count == 4, p.allSatisfy({ $0 != nil }), p[0]! < p[2]!, p[1]! < p[3]! else {
-                    throw ValidationError("--bbox \"\(bbox)\": expected minLon,minLat,maxLon,maxLat with min < max")
+            let filter = try filters.filter()
+            let query = UnitQuery(store: try database.openForReading())
+            if count {
+                print(try query.count(filter))
+                return
+            }
+            let wardsOn = try (wardOn ?? "").split(separator: ",").map { text -> LocalDate in
+                let t = text.trimmingCharacters(in: .whitespaces)
+                if t == "today" { return .today() }
+                guard let d = LocalDate(iso: t) else { throw ValidationError("--ward-on \"\(t)\": expected dates YYYY-MM-DD (or today) separated by commas") }
+                return d
+            }
+            let sorting = try sort.map { try Sorting<UnitSortKey>(parsing: $0) }
+            let page = try PageRequest(limit: limit, offset: offset, after: after.map { try PageCursor(encoded: $0) })
+            let all = RegistryRows.unitColumns(wardsOn: wardsOn)
+            let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names }
+                ?? (out.format == .table ? RegistryRows.unitTableColumns(near: filter.near != nil, wardsOn: wardsOn) : all)
+            let indices = chosen.map { all.firstIndex(of: $0)! }
+            var next: PageCursor?
+            var written = 0
+            try withOutput(out.output) { sink in
+                var writer = try ListWriter(format: out.format, name: "economic_units", columns: chosen, sink: sink)
+                next = try query.forEach(filter, sort: sorting, page: page, wardsOn: wardsOn) { item in
+                    let row = RegistryRows.unit(item)
+                    try writer.write(indices.map { row[$0] }, geometry: item.unit.location.map { .point($0) })
                 }
-                f.bbox = (p[0]!, p[1]!, p[2]!, p[3]!)
+                written = writer.rowsWritten
+                try writer.end()
             }
-            if let near, let radius {
-                let (x, y) = try parseCoordinatePair(near, option: "--near")
-                f.near = (x, y, radius)
+            if out.format == .table || next != nil {
+                note("\(written) unit\(written == 1 ? "" : "s")" + (next.map { "; next page: --after \($0.encoded)" } ?? ""))
             }
-            let units = try UnitQuery(store: database.open()).list(f)
-            try output(UnitQuery.listing(units).render(out.format), to: out.output)
-            if out.format == .table { note("\(units.count) unit\(units.count == 1 ? "" : "s")") }
         }
     }
 
@@ -71,12 +122,14 @@ extension EconGIS.Units {
         static let configuration = CommandConfiguration(abstract: "Show one unit with its instruments and status history.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Tax code, household number, market code or MARKET/STALL.") var key: String
+        @Option(help: ArgumentHelp("Date for the ward shown (default: today).", valueName: "date")) var asOf: LocalDate?
         @Option(help: "table or json.") var format: Listing.Format = .table
 
         func run() throws {
-            let (item, instruments, history) = try UnitQuery(store: database.open()).show(key)
+            let (item, instruments, history) = try UnitQuery(store: try database.openForReading()).show(key, asOf: asOf ?? .today())
             let u = item.unit
-            var l = UnitQuery.listing([item])
+            var l = Listing(name: "economic_units", columns: RegistryRows.unitColumns())
+            l.append(RegistryRows.unit(item))
             if format == .json || format == .geojson {
                 let obj = JSONValue.object(Array(zip(l.columns, l.rows[0])) + [
                     ("instruments", .array(instruments.map { i in .object([

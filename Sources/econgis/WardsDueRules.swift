@@ -1,19 +1,25 @@
 import ArgumentParser
 import Foundation
 import GeoJSON
+import Output
 import Registry
 
 extension EconGIS {
     struct Wards: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the wards valid on a date.")
+        static let configuration = CommandConfiguration(abstract: "List the wards valid on a date, with how many units each holds.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("Date (default: today).", valueName: "date")) var asOf: LocalDate?
         @OptionGroup var out: OutputOptions
 
         func run() throws {
-            let listing = try AdminQuery(store: database.open()).wards(on: asOf ?? .today())
-            try output(listing.render(out.format), to: out.output)
-            if out.format == .table { note("\(listing.rows.count) wards on \(asOf ?? .today())") }
+            let date = asOf ?? .today()
+            let wards = try AdminQuery(store: database.openForReading()).wards(on: date, boundaries: out.format == .geojson)
+            try withOutput(out.output) { sink in
+                var writer = try ListWriter(format: out.format, name: "wards", columns: RegistryRows.wardColumns, sink: sink)
+                for w in wards { try writer.write(RegistryRows.ward(w), geometry: w.boundary) }
+                try writer.end()
+            }
+            if out.format == .table { note("\(wards.count) wards on \(date)") }
         }
     }
 
@@ -21,22 +27,40 @@ extension EconGIS {
         static let configuration = CommandConfiguration(
             abstract: "Instruments whose verification has expired, is due soon, or is unknown.")
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "Ward code, read on --as-of.") var ward: String?
-        @Option(help: ArgumentHelp("Date (default: today).", valueName: "date")) var asOf: LocalDate?
+        @OptionGroup var filters: UnitFilterOptions
         @Option(help: "Days ahead that count as due.") var within = 30
-        @Option(help: "Only units of these kinds (repeatable).") var kind: [UnitKind] = []
+        @Option(help: "Only instruments of these types (codes of instrument_types; repeatable).") var type: [String] = []
+        @Option(help: "Only these states: expired, due, unknown (repeatable).") var state: [DueItem.State] = []
+        @Option(help: "At most this many instruments.") var limit: Int?
+        @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
         @OptionGroup var out: OutputOptions
 
         func validate() throws {
             if within < 0 || within > 3660 { throw ValidationError("--within \(within): expected 0 to 3660 days") }
+            if let l = limit, l <= 0 { throw ValidationError("--limit \(l): expected a positive number") }
         }
 
         func run() throws {
-            let date = asOf ?? .today()
-            let (items, s) = try DueList(store: database.open()).items(wardCode: ward, asOf: date, within: within, kinds: kind)
-            try output(DueList.listing(items).render(out.format), to: out.output)
-            let units = Set(items.map(\.unit.code)).count
-            note("\(items.count) instruments at \(units) units need a check on \(date)\(ward.map { " in ward \($0)" } ?? ""): "
+            var filter = DueFilter(units: try filters.filter())
+            filter.within = within
+            filter.types = type
+            filter.states = state
+            let list = DueList(store: try database.openForReading())
+            let all = RegistryRows.dueColumns
+            let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names }
+                ?? (out.format == .table ? RegistryRows.dueTableColumns : all)
+            let indices = chosen.map { all.firstIndex(of: $0)! }
+            try withOutput(out.output) { sink in
+                var writer = try ListWriter(format: out.format, name: "metrology_due", columns: chosen, sink: sink)
+                try list.forEach(filter, page: try PageRequest(limit: limit)) { item in
+                    let row = RegistryRows.due(item)
+                    try writer.write(indices.map { row[$0] }, geometry: item.unit.location.map { .point($0) })
+                }
+                try writer.end()
+            }
+            let s = try list.summary(filter)
+            let date = filter.units.asOf
+            note("\(s.expired + s.due + s.unknown) instruments at \(s.units) units need a check on \(date)\(filters.ward.map { " in ward \($0)" } ?? ""): "
                  + "\(s.expired) expired, \(s.due) due within \(within) days, \(s.unknown) unknown (of \(s.instruments) instruments)")
         }
     }
@@ -48,8 +72,62 @@ extension EconGIS {
         @OptionGroup var out: OutputOptions
 
         func run() throws {
-            let listing = try AdminQuery(store: database.open()).verificationRules(on: asOf ?? .today())
-            try output(listing.render(out.format), to: out.output)
+            let rules = try AdminQuery(store: database.openForReading()).verificationRules(on: asOf ?? .today())
+            try withOutput(out.output) { sink in
+                var writer = try ListWriter(format: out.format, name: "verification_rules", columns: RegistryRows.ruleColumns, sink: sink)
+                for r in rules { try writer.write(RegistryRows.rule(r)) }
+                try writer.end()
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a layer for map tools: RFC 7946 GeoJSON, RFC 8142 GeoJSON sequences or CSV, streamed from the database.",
+            discussion: """
+                Layers: units (every unit of every kind and status unless filtered), markets (footprints), stalls, \
+                instruments (with their last and next verification and state), due (the due list), wards (of --as-of) \
+                and inspections (with the ward of their date). Features carry the ward's code and name for --as-of.
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "units, markets, stalls, instruments, due, wards or inspections.") var layer: FeatureLayer
+        @OptionGroup var filters: UnitFilterOptions
+        @Option(help: "Days ahead that count as due (layer due).") var within = 30
+        @Option(help: "geojson, geojsonseq or csv.") var format: FeatureWriter.Format = .geojson
+        @Flag(help: "RFC 8142 record separators (0x1E) in geojsonseq.") var rs = false
+        @Option(help: "Decimals of coordinates.") var precision = 7
+        @Flag(help: "A bbox member on each feature.") var bboxMember = false
+        @Option(help: ArgumentHelp("Write to a file instead of standard output; it appears only when complete.", valueName: "path")) var output: String?
+        @Flag(help: "Replace --output if it exists.") var overwrite = false
+
+        func validate() throws {
+            if !(0...15).contains(precision) { throw ValidationError("--precision \(precision): expected 0 to 15 decimals") }
+            if within < 0 || within > 3660 { throw ValidationError("--within \(within): expected 0 to 3660 days") }
+            if rs && format != .geojsonseq { throw ValidationError("--rs goes with --format geojsonseq") }
+        }
+
+        func run() throws {
+            var options = FeatureWriter.Options()
+            options.format = format
+            options.recordSeparator = rs
+            options.precision = precision
+            options.bboxMember = bboxMember
+            let layers = FeatureLayers(store: try database.openForReading())
+            let filter = try filters.filter()
+            var written = 0
+            try withOutput(output, overwrite: overwrite) { sink in
+                var writer = FeatureWriter(options, sink: sink)
+                try layers.stream(layer, filter: filter, within: within, precision: precision, begin: { writer.begin($0) }) { row in
+                    try writer.write(row)
+                }
+                try writer.end()
+                written = writer.written
+            }
+            if output != nil { note("wrote \(written) \(layer.rawValue) features to \(output!)") }
         }
     }
 }
+
+extension DueItem.State: ExpressibleByArgument {}
+extension FeatureLayer: ExpressibleByArgument {}
+extension FeatureWriter.Format: ExpressibleByArgument {}

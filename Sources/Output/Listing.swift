@@ -1,5 +1,6 @@
 import Foundation
 import GeoJSON
+import Registry
 
 /// Rows with named columns and, optionally, a geometry per row: the one shape every list command
 /// prints, in any of the output formats.
@@ -47,18 +48,7 @@ public struct Listing: Sendable {
             }
             return GeoJSONWriter.string(features, name: name)
         case .table:
-            let cells = rows.map { $0.map { $0.text ?? "" } }
-            var widths = columns.map(\.count)
-            for row in cells { for (i, c) in row.enumerated() { widths[i] = min(max(widths[i], c.count), 48) } }
-            func line(_ items: [String]) -> String {
-                items.enumerated().map { i, s in
-                    let t = s.count > widths[i] ? String(s.prefix(widths[i] - 1)) + "…" : s
-                    return t + String(repeating: " ", count: widths[i] - t.count)
-                }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-            }
-            var out = line(columns) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
-            for row in cells { out += line(row) + "\n" }
-            return out
+            return TableText(columns: columns, rows: rows).render()
         }
     }
 }

@@ -1,0 +1,226 @@
+import Foundation
+import Registry
+
+/// Writes a registry layer as RFC 7946 GeoJSON, RFC 8142 GeoJSON text sequences or CSV straight from
+/// the database rows into bytes: no value per cell, no Feature per row, memory flat at any size.
+public struct FeatureWriter {
+    public enum Format: String, CaseIterable, Sendable { case geojson, geojsonseq, csv }
+
+    public struct Options: Sendable {
+        public var format: Format = .geojson
+        /// RFC 8142's record separator (0x1E) before each feature of a sequence.
+        public var recordSeparator = false
+        /// Decimals of longitude and latitude (7 is about 1 cm).
+        public var precision = 7
+        /// A `bbox` member on each feature (RFC 7946 §5).
+        public var bboxMember = false
+
+        public init() {}
+    }
+
+    let options: Options
+    let sink: ByteSink
+    private var count = 0
+    private var query: FeatureLayer.Query?
+    private let scale: Double
+
+    public init(_ options: Options, sink: ByteSink) {
+        self.options = options
+        self.sink = sink
+        scale = pow(10, Double(min(max(options.precision, 0), 15)))
+    }
+
+    public var written: Int { count }
+
+    public mutating func begin(_ q: FeatureLayer.Query) {
+        query = q
+        switch options.format {
+        case .geojson:
+            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(q.layer.rawValue)\",\"features\":[\n")
+        case .geojsonseq: break
+        case .csv:
+            var header = ["id"] + q.properties.map(\.name)
+            header += q.geometry == .pointBlob ? ["lon", "lat"] : ["geometry"]
+            sink.append(header.joined(separator: ",") + "\r\n")
+        }
+    }
+
+    public mutating func write(_ row: RawRow) throws {
+        guard let q = query else { return }
+        if options.format == .csv { return try writeCSV(row, q) }
+        if options.format == .geojson && count > 0 { sink.append(",\n" as String) }
+        if options.format == .geojsonseq && options.recordSeparator { sink.append(0x1E) }
+        count += 1
+        sink.append("{\"type\":\"Feature\",\"id\":")
+        writeInteger(row.int64(0))
+        sink.append(",\"geometry\":")
+        var point: (x: Double, y: Double)?
+        switch q.geometry {
+        case .pointBlob:
+            if let p = row.point(1) {
+                point = p
+                sink.append("{\"type\":\"Point\",\"coordinates\":[")
+                writeCoordinate(p.x)
+                sink.append(0x2C)
+                writeCoordinate(p.y)
+                sink.append("]}")
+            } else {
+                sink.append("null")
+            }
+        case .geoJSONText:
+            if row.isNull(1) { sink.append("null") } else { sink.append(row.text(1)) }
+        }
+        if options.bboxMember, let p = point {
+            sink.append(",\"bbox\":[")
+            for (i, v) in [p.x, p.y, p.x, p.y].enumerated() {
+                if i > 0 { sink.append(0x2C) }
+                writeCoordinate(v)
+            }
+            sink.append(0x5D)
+        }
+        sink.append(",\"properties\":{")
+        for (i, property) in q.properties.enumerated() {
+            if i > 0 { sink.append(0x2C) }
+            sink.append(0x22)
+            sink.append(property.name)
+            sink.append("\":")
+            writeValue(row, i + 2, property.type)
+        }
+        sink.append("}}")
+        if options.format == .geojsonseq { sink.append(0x0A) }
+        try sink.recordDone()
+    }
+
+    public mutating func end() throws {
+        if options.format == .geojson { sink.append("\n]}\n") }
+        try sink.flush()
+    }
+
+    private mutating func writeCSV(_ row: RawRow, _ q: FeatureLayer.Query) throws {
+        count += 1
+        writeInteger(row.int64(0))
+        for (i, _) in q.properties.enumerated() {
+            sink.append(0x2C)
+            if !row.isNull(i + 2) { writeCSVField(row.text(i + 2)) }
+        }
+        switch q.geometry {
+        case .pointBlob:
+            sink.append(0x2C)
+            if let p = row.point(1) {
+                writeCoordinate(p.x)
+                sink.append(0x2C)
+                writeCoordinate(p.y)
+            } else {
+                sink.append(0x2C)
+            }
+        case .geoJSONText:
+            sink.append(0x2C)
+            if !row.isNull(1) { writeCSVField(row.text(1)) }
+        }
+        sink.append("\r\n")
+        try sink.recordDone()
+    }
+
+    private func writeValue(_ row: RawRow, _ column: Int, _ type: FeatureLayer.PropertyType) {
+        if row.isNull(column) { return sink.append("null") }
+        switch type {
+        case .integer: writeInteger(row.int64(column))
+        case .boolean: sink.append(row.int64(column) != 0 ? "true" : "false")
+        case .real:
+            let v = row.double(column)
+            sink.append(v.isFinite ? JSONNumber.text(v) : "null")
+        case .text, .date, .timestamp: writeJSONString(row.text(column))
+        }
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped, everything else (UTF-8) as is.
+    private func writeJSONString(_ bytes: UnsafeBufferPointer<UInt8>) {
+        sink.append(0x22)
+        var start = 0
+        for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+            if i > start { sink.append(UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+            switch b {
+            case 0x22: sink.append("\\\"")
+            case 0x5C: sink.append("\\\\")
+            case 0x0A: sink.append("\\n")
+            case 0x0D: sink.append("\\r")
+            case 0x09: sink.append("\\t")
+            default:
+                let hex = Array("0123456789abcdef".utf8)
+                sink.append("\\u00")
+                sink.append(hex[Int(b >> 4)])
+                sink.append(hex[Int(b & 15)])
+            }
+            start = i + 1
+        }
+        if start < bytes.count { sink.append(UnsafeBufferPointer(rebasing: bytes[start...])) }
+        sink.append(0x22)
+    }
+
+    private func writeCSVField(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let quote = bytes.contains { (b: UInt8) -> Bool in b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D }
+        guard quote else { return sink.append(bytes) }
+        sink.append(0x22)
+        for b in bytes {
+            if b == 0x22 { sink.append(0x22) }
+            sink.append(b)
+        }
+        sink.append(0x22)
+    }
+
+    private func writeInteger(_ v: Int64) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var magnitude = v.magnitude
+        if v < 0 { sink.append(0x2D) }
+        withUnsafeMutableBytes(of: &digits) { buf in
+            var n = 0
+            repeat {
+                buf[n] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            while n > 0 {
+                n -= 1
+                sink.append(buf[n])
+            }
+        }
+    }
+
+    /// A coordinate rounded to `precision` decimals, without trailing zeros.
+    private func writeCoordinate(_ v: Double) {
+        let scaled = (v * scale).rounded()
+        guard scaled.isFinite, abs(scaled) < 9e15 else { return sink.append(JSONNumber.text(v)) }
+        var units = Int64(scaled)
+        if units < 0 {
+            sink.append(0x2D)
+            units = -units
+        }
+        let s = Int64(scale)
+        writeInteger(units / s)
+        var fraction = units % s
+        guard fraction > 0 else { return }
+        var width = options.precision
+        while fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        sink.append(0x2E)
+        var divisor: Int64 = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            sink.append(UInt8(fraction / divisor) + 0x30)
+            fraction %= divisor
+            divisor /= 10
+        }
+    }
+}
+
+/// JSON numbers for reals: the shortest text that reads back as the same Double.
+enum JSONNumber {
+    static func text(_ v: Double) -> String {
+        guard v.isFinite else { return "null" }
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GeoJSON
+import Registry
+
+/// Writes a list row by row in any of the list formats. CSV, JSON and GeoJSON stream (memory stays
+/// flat whatever the length); a table is for people and is laid out when the last row is in.
+public struct ListWriter {
+    public let format: Listing.Format
+    let name: String
+    let columns: [String]
+    let sink: ByteSink
+    private var count = 0
+    private var table: [[JSONValue]] = []
+    private var geojson: GeoJSONWriter?
+    private var pending = ""
+
+    public init(format: Listing.Format, name: String, columns: [String], sink: ByteSink) throws {
+        self.format = format
+        self.name = name
+        self.columns = columns
+        self.sink = sink
+        switch format {
+        case .csv: sink.append(columns.map(CSVWriter.escape).joined(separator: ",") + "\n")
+        case .json: sink.append("[\n")
+        case .geojson:
+            var w = GeoJSONWriter { [sink] text in sink.append(text) }
+            try w.begin(name: name)
+            geojson = w
+        case .table: break
+        }
+    }
+
+    public var rowsWritten: Int { count }
+
+    public mutating func write(_ row: [JSONValue], geometry: Geometry? = nil) throws {
+        precondition(row.count == columns.count, "row has \(row.count) cells for \(columns.count) columns")
+        switch format {
+        case .csv:
+            sink.append(row.map { CSVWriter.escape($0.text ?? "") }.joined(separator: ",") + "\n")
+        case .json:
+            sink.append((count > 0 ? ",\n  " : "  ") + JSONText.encode(.object(Array(zip(columns, row)))))
+        case .geojson:
+            try geojson!.write(Feature(geometry: geometry, properties: Array(zip(columns, row)).filter { $0.0 != "lon" && $0.0 != "lat" }))
+        case .table:
+            table.append(row)
+        }
+        count += 1
+        try sink.recordDone()
+    }
+
+    public mutating func end() throws {
+        switch format {
+        case .csv: break
+        case .json: sink.append(count > 0 ? "\n]\n" : "]\n")
+        case .geojson: try geojson!.end()
+        case .table: sink.append(TableText(columns: columns, rows: table).render())
+        }
+        try sink.flush()
+    }
+}
+
+/// A choice of columns by name (`--columns code,name,ward_code`), checked against those on offer.
+public struct ColumnChoice: Sendable {
+    public var names: [String]
+
+    public init(parsing text: String, available: [String]) throws {
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else {
+            throw RegistryError.invalidArgument(field: "columns", value: text, expected: "column names separated by commas: " + available.joined(separator: ", "))
+        }
+        if let bad = names.first(where: { !available.contains($0) }) {
+            throw RegistryError.invalidArgument(field: "columns", value: bad, expected: "one of " + available.joined(separator: ", "))
+        }
+        self.names = names
+    }
+
+    /// Positions of the chosen columns in `all`.
+    public func indices(in all: [String]) -> [Int] { names.map { all.firstIndex(of: $0)! } }
+}

@@ -1,0 +1,64 @@
+import GRDB
+import GeoJSON
+
+/// A ward of one period with its boundary and how many units it held on the date asked.
+public struct WardSummary: Sendable {
+    public var ward: AdminUnit
+    public var areaKm2: Double?
+    public var units: Int
+    /// "Phường 9 (whole); Phường 10 (part)": the wards it succeeded.
+    public var predecessors: String?
+    public var boundary: Geometry?
+}
+
+/// Read-only views of administrative units and rule tables.
+public struct AdminQuery: Sendable {
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    /// The wards valid on `date` with their unit counts (units registered by then whose point lies in
+    /// the ward, or, without a point, that declared it): indexed counts on the stored membership.
+    public func wards(on date: LocalDate, boundaries: Bool = true) throws -> [WardSummary] {
+        try store.read { db in
+            let d = date.description
+            // Members minus those registered after the date: the second count walks only the few late
+            // registrations (index on registered_on), not every member.
+            let rows = try Row.fetchAll(db, SQLRequest(literal: """
+                SELECT w.id, w.code, w.name, w.level, w.valid_from, w.valid_to, ST_Area(w.geom, 1) / 1e6 AS area,
+                       \(boundaries ? "AsGeoJSON(w.geom, 7)" : "NULL") AS g,
+                       (SELECT group_concat(p.name || ' (' || s.extent || ')', '; ') FROM admin_unit_successions s
+                          JOIN admin_units p ON p.id = s.predecessor_id WHERE s.successor_id = w.id) AS predecessors,
+                       (SELECT count(*) FROM unit_wards m WHERE m.admin_unit_id = w.id)
+                       - (SELECT count(*) FROM economic_units u JOIN unit_wards m ON m.unit_id = u.id AND m.admin_unit_id = w.id
+                          WHERE u.registered_on > \(d))
+                       + (SELECT count(*) FROM economic_units u WHERE u.geom IS NULL AND u.declared_ward_id = w.id
+                          AND (u.registered_on IS NULL OR u.registered_on <= \(d))) AS units
+                FROM admin_units w
+                WHERE w.level = 'ward' AND \(Period(date).contains("w"))
+                ORDER BY w.code
+                """))
+            return rows.map { row in
+                WardSummary(
+                    ward: AdminUnitRecord.adminUnit(row), areaKm2: (row["area"] as Double?).map { ($0 * 1000).rounded() / 1000 },
+                    units: row["units"], predecessors: row["predecessors"],
+                    boundary: (row["g"] as String?).flatMap { try? GeoJSONDecoding.geometry(JSONText.decode(Array($0.utf8))) })
+            }
+        }
+    }
+
+    /// Verification cycles in force on `date`.
+    public func verificationRules(on date: LocalDate) throws -> [VerificationCycle] {
+        try store.read { db in
+            try Row.fetchAll(db, SQLRequest(literal: """
+                SELECT r.instrument_type, t.name_vi, r.cycle_months, r.valid_from, r.valid_to, r.confidence, r.source
+                FROM verification_rules r JOIN instrument_types t ON t.code = r.instrument_type
+                WHERE \(Period(date).contains("r")) ORDER BY r.instrument_type
+                """)).map { row in
+                VerificationCycle(instrumentType: row["instrument_type"], months: row["cycle_months"],
+                                  validFrom: LocalDate(iso: row["valid_from"])!, validTo: (row["valid_to"] as String?).flatMap(LocalDate.init(iso:)),
+                                  source: row["source"], typeName: row["name_vi"], confidence: row["confidence"])
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import GRDB
+
+/// The layers the registry hands to map tools (export, and the OGC API next): each one SQL statement
+/// whose first column is the feature id, the second its geometry, the rest typed properties.
+public enum FeatureLayer: String, CaseIterable, Sendable {
+    case units, markets, stalls, instruments, due, wards, inspections
+
+    public enum PropertyType: String, Sendable { case text, integer, real, boolean, date, timestamp }
+
+    /// How the geometry column arrives: a SpatiaLite point blob, or GeoJSON text made by SpatiaLite
+    /// (polygons, counter-clockwise outer rings as RFC 7946 asks).
+    public enum GeometryEncoding: Sendable { case pointBlob, geoJSONText }
+
+    public struct Property: Sendable {
+        public let name: String
+        public let type: PropertyType
+        let sql: SQL
+    }
+
+    /// A layer's statement for one request, ready to stream.
+    public struct Query: Sendable {
+        public let layer: FeatureLayer
+        public let properties: [Property]
+        public let geometry: GeometryEncoding
+        let sql: SQL
+        let countSQL: SQL
+    }
+
+    static func p(_ name: String, _ type: PropertyType, _ sql: SQL) -> Property { Property(name: name, type: type, sql: sql) }
+
+    /// The unit properties every unit-based layer carries, for the ward of the filter's date.
+    static let unitProperties: [Property] = [
+        p("code", .text, "u.code"), p("name", .text, "u.name"), p("kind", .text, "u.kind"), p("status", .text, "u.status"),
+        p("status_since", .date, "u.status_since"), p("registered_on", .date, "u.registered_on"), p("vsic", .text, "u.vsic_codes"),
+        p("owner", .text, "u.owner"), p("address", .text, "u.address"), p("market_code", .text, "mk.code"),
+        p("stall_no", .text, "u.stall_no"), p("zone", .text, "u.zone"), p("ward_code", .text, "ward_code"),
+        p("ward_name", .text, "ward_name"), p("declared_ward_code", .text, "u.declared_ward_code"),
+        p("ward_flag", .text, "u.ward_flag"), p("version", .integer, "u.version"), p("updated_at", .timestamp, "u.updated_at"),
+    ]
+
+    static let instrumentProperties: [Property] = [
+        p("unit_code", .text, "code"), p("unit_name", .text, "name"), p("kind", .text, "kind"),
+        p("instrument_type", .text, "instrument_type"), p("type_name", .text, "(SELECT name_vi FROM instrument_types t WHERE t.code = instrument_type)"),
+        p("serial_no", .text, "serial_no"), p("manufacturer", .text, "manufacturer"), p("model", .text, "model"),
+        p("accuracy_class", .text, "accuracy_class"), p("max_capacity", .real, "max_capacity"), p("scale_interval", .real, "scale_interval"),
+        p("measure_unit", .text, "measure_unit"), p("is_reference", .boolean, "is_reference"),
+        p("last_verified_on", .date, "last_verified_on"), p("cycle_months", .integer, "cycle_months"),
+        p("next_verification_on", .date, "due_on"), p("state", .text, "state"), p("days_overdue", .integer, "days_overdue"),
+        p("ward_code", .text, "ward_code"), p("ward_name", .text, "ward_name"),
+    ]
+
+    static let wardProperties: [Property] = [
+        p("code", .text, "w.code"), p("name", .text, "w.name"), p("level", .text, "w.level"), p("valid_from", .date, "w.valid_from"),
+        p("valid_to", .date, "w.valid_to"), p("area_km2", .real, "round(ST_Area(w.geom, 1) / 1e6, 3)"),
+    ]
+
+    static let inspectionProperties: [Property] = [
+        p("unit_code", .text, "u.code"), p("unit_name", .text, "u.name"), p("kind", .text, "u.kind"),
+        p("inspected_on", .date, "i.inspected_on"), p("scope", .text, "i.scope"), p("outcome", .text, "i.outcome"),
+        p("team", .text, "i.team"), p("note", .text, "i.note"),
+        p("violations", .integer, "(SELECT count(*) FROM violations v WHERE v.inspection_id = i.id)"),
+        p("violation_codes", .text, "(SELECT group_concat(v.category, ' ') FROM violations v WHERE v.inspection_id = i.id)"),
+        p("fine_vnd", .integer, "(SELECT sum(v.fine_vnd) FROM violations v WHERE v.inspection_id = i.id)"),
+        p("open_follow_ups", .integer, "(SELECT count(*) FROM violations v WHERE v.inspection_id = i.id AND v.follow_up IS NOT NULL AND v.resolved_on IS NULL)"),
+        p("ward_code", .text, "(SELECT x.code FROM admin_units x WHERE x.id = \(UnitStatement.wardId(onSQL: "i.inspected_on")))"),
+        p("ward_name", .text, "(SELECT x.name FROM admin_units x WHERE x.id = \(UnitStatement.wardId(onSQL: "i.inspected_on")))"),
+    ]
+
+    public var properties: [Property] {
+        switch self {
+        case .units, .markets, .stalls: FeatureLayer.unitProperties
+        case .instruments, .due: FeatureLayer.instrumentProperties
+        case .wards: FeatureLayer.wardProperties
+        case .inspections: FeatureLayer.inspectionProperties
+        }
+    }
+
+    /// The statement for `filter` (its date reads wards and states; `within` the due window).
+    /// `precision` is for layers whose geometry SpatiaLite writes as GeoJSON.
+    public func query(_ db: Database, filter: UnitFilter, within: Int = 30, precision: Int = 7) throws -> Query {
+        var filter = filter
+        let properties = self.properties
+        func select(_ id: SQL, _ geometry: SQL, _ from: SQL) -> SQL {
+            "SELECT \(id), \(geometry), \(properties.map(\.sql).joined(separator: ", ")) FROM \(from)"
+        }
+        switch self {
+        case .units, .markets, .stalls:
+            if self == .markets { filter.kinds = [.market] }
+            if self == .stalls { filter.kinds = [.market_stall] }
+            let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [])
+            let geometry: SQL = self == .markets
+                ? "AsGeoJSON(CASE WHEN u.footprint IS NOT NULL THEN ST_ForcePolygonCCW(u.footprint) ELSE u.geom END, \(precision))"
+                : "u.geom"
+            let sql = select("u.id", geometry, "(SELECT u.*, \(plan.wardColumns) FROM \(plan.from) WHERE \(plan.whereClause)) u LEFT JOIN economic_units mk ON mk.id = u.market_id") + " ORDER BY u.id"
+            return Query(layer: self, properties: properties, geometry: self == .markets ? .geoJSONText : .pointBlob,
+                         sql: sql, countSQL: plan.countSQL)
+        case .instruments, .due:
+            var due = DueFilter(units: filter)
+            due.within = within
+            let (_, inner) = try DueList.statement(db, due)
+            let listed: SQL = self == .due ? DueList.listed(due) : "1"
+            let sql = select("instrument_id", "geom", "(SELECT d.*, g.geom FROM (\(inner)) d JOIN economic_units g ON g.id = d.id) WHERE \(listed)")
+                + " ORDER BY instrument_id"
+            return Query(layer: self, properties: properties, geometry: .pointBlob, sql: sql,
+                         countSQL: "SELECT count(*) FROM (\(inner)) WHERE \(listed)")
+        case .wards:
+            let from: SQL = "admin_units w WHERE w.level = 'ward' AND \(Period(filter.asOf).contains("w"))"
+            return Query(layer: self, properties: properties, geometry: .geoJSONText,
+                         sql: select("w.id", "AsGeoJSON(ST_ForcePolygonCCW(w.geom), \(precision))", from) + " ORDER BY w.code",
+                         countSQL: "SELECT count(*) FROM \(from)")
+        case .inspections:
+            let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [], existedOnly: false)
+            let from: SQL = "inspections i JOIN \(plan.from) ON u.id = i.unit_id WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
+            return Query(layer: self, properties: properties, geometry: .pointBlob,
+                         sql: select("i.id", "u.geom", from) + " ORDER BY i.id", countSQL: "SELECT count(*) FROM \(from)")
+        }
+    }
+}
+
+/// Streams layers out of the registry.
+public struct FeatureLayers: Sendable {
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    /// Runs `layer` for `filter` and hands each row to `body` in place (see RawRow), in one read
+    /// transaction; returns the query's description of its columns first through `begin`.
+    public func stream(_ layer: FeatureLayer, filter: UnitFilter, within: Int = 30, precision: Int = 7,
+                       begin: (FeatureLayer.Query) throws -> Void, _ body: (RawRow) throws -> Void) throws {
+        try store.read { db in
+            let q = try layer.query(db, filter: filter, within: within, precision: precision)
+            try begin(q)
+            try RawRow.forEach(db, q.sql, body)
+        }
+    }
+
+    public func count(_ layer: FeatureLayer, filter: UnitFilter, within: Int = 30) throws -> Int {
+        try store.read { db in
+            let q = try layer.query(db, filter: filter, within: within)
+            return try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0
+        }
+    }
+}

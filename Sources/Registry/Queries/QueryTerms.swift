@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+
+/// A longitude/latitude box (WGS 84), checked when made.
+public struct BoundingBox: Sendable, Hashable {
+    public var minLon, minLat, maxLon, maxLat: Double
+
+    public init(minLon: Double, minLat: Double, maxLon: Double, maxLat: Double) throws {
+        guard [minLon, minLat, maxLon, maxLat].allSatisfy(\.isFinite), (-180...180).contains(minLon), (-180...180).contains(maxLon),
+              (-90...90).contains(minLat), (-90...90).contains(maxLat), minLon <= maxLon, minLat <= maxLat else {
+            throw RegistryError.invalidArgument(field: "bbox", value: "\(minLon),\(minLat),\(maxLon),\(maxLat)",
+                                                expected: "minLon,minLat,maxLon,maxLat in WGS 84 degrees with min <= max")
+        }
+        (self.minLon, self.minLat, self.maxLon, self.maxLat) = (minLon, minLat, maxLon, maxLat)
+    }
+
+    /// "minLon,minLat,maxLon,maxLat".
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 4, let a = parts[0], let b = parts[1], let c = parts[2], let d = parts[3] else {
+            throw RegistryError.invalidArgument(field: "bbox", value: text, expected: "four numbers minLon,minLat,maxLon,maxLat")
+        }
+        try self.init(minLon: a, minLat: b, maxLon: c, maxLat: d)
+    }
+}
+
+/// Units within `radius` metres (geodesic, WGS 84 ellipsoid) of a point.
+public struct Proximity: Sendable, Hashable {
+    public var lon, lat, radius: Double
+
+    public init(lon: Double, lat: Double, radius: Double) throws {
+        guard lon.isFinite, lat.isFinite, (-180...180).contains(lon), (-90...90).contains(lat) else {
+            throw RegistryError.invalidArgument(field: "near", value: "\(lon),\(lat)", expected: "LON,LAT in WGS 84 degrees")
+        }
+        guard radius.isFinite, radius > 0, radius <= 100_000 else {
+            throw RegistryError.invalidArgument(field: "radius", value: "\(radius)", expected: "metres greater than 0 and at most 100000")
+        }
+        (self.lon, self.lat, self.radius) = (lon, lat, radius)
+    }
+}
+
+/// Where a page starts: after the row with this sort value and id (keyset paging), or at an offset.
+public struct PageRequest: Sendable {
+    public var limit: Int?
+    public var offset: Int
+    public var after: PageCursor?
+
+    public init(limit: Int? = nil, offset: Int = 0, after: PageCursor? = nil) throws {
+        if let limit, limit < 0 { throw RegistryError.invalidArgument(field: "limit", value: "\(limit)", expected: "0 or more") }
+        guard offset >= 0 else { throw RegistryError.invalidArgument(field: "offset", value: "\(offset)", expected: "0 or more") }
+        (self.limit, self.offset, self.after) = (limit, offset, after)
+    }
+
+    public static let all = try! PageRequest()
+}
+
+/// An opaque position in a sorted list: the last row's sort value and id, as URL-safe text.
+public struct PageCursor: Sendable, Hashable {
+    public var value: DatabaseValue
+    public var id: Int64
+
+    public init(value: DatabaseValue, id: Int64) {
+        self.value = value
+        self.id = id
+    }
+
+    /// Reads a cursor given by an earlier page.
+    public init(encoded: String) throws {
+        let bad = RegistryError.invalidArgument(field: "cursor", value: encoded, expected: "the cursor of an earlier page, unchanged")
+        var b64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        b64 += String(repeating: "=", count: (4 - b64.count % 4) % 4)
+        guard encoded.count <= 2048, let data = Data(base64Encoded: b64),
+              let array = try? JSONSerialization.jsonObject(with: data) as? [Any], array.count == 3,
+              let tag = array[0] as? String, let id = (array[2] as? NSNumber)?.int64Value else { throw bad }
+        switch (tag, array[1]) {
+        case ("t", let s as String): value = s.databaseValue
+        case ("r", let n as NSNumber): value = n.doubleValue.databaseValue
+        case ("i", let n as NSNumber): value = n.int64Value.databaseValue
+        default: throw bad
+        }
+        self.id = id
+    }
+
+    public var encoded: String {
+        let item: Any
+        let tag: String
+        switch value.storage {
+        case .string(let s): (tag, item) = ("t", s)
+        case .double(let d): (tag, item) = ("r", d)
+        case .int64(let i): (tag, item) = ("i", i)
+        default: (tag, item) = ("t", "")
+        }
+        let data = try! JSONSerialization.data(withJSONObject: [tag, item, id])
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// A sort key by name, with `-` in front for descending ("-registered_on").
+public struct Sorting<Key: RawRepresentable & CaseIterable & Sendable>: Sendable where Key.RawValue == String {
+    public var key: Key
+    public var descending: Bool
+
+    public init(_ key: Key, descending: Bool = false) {
+        self.key = key
+        self.descending = descending
+    }
+
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let descending = trimmed.hasPrefix("-")
+        let name = trimmed.hasPrefix("-") || trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed
+        guard let key = Key(rawValue: name) else {
+            throw RegistryError.invalidArgument(field: "sort", value: text,
+                                                expected: "one of " + Key.allCases.map(\.rawValue).joined(separator: ", ") + " (prefix - for descending)")
+        }
+        self.init(key, descending: descending)
+    }
+}

@@ -1,0 +1,345 @@
+import Foundation
+import GRDB
+import GeoJSON
+
+/// Filters for listing units. Everything is optional; "by ward" and "existed" are read on `asOf`.
+public struct UnitFilter: Sendable {
+    public var wardCode: String?
+    public var asOf: LocalDate
+    public var kinds: [UnitKind] = []
+    public var statuses: [UnitStatus] = []
+    public var vsicPrefix: String?
+    public var bbox: BoundingBox?
+    public var near: Proximity?
+    /// Words or parts of words of the name, owner, address or codes; diacritics and case ignored.
+    public var search: String?
+    public var flaggedOnly = false
+    /// Only units written after this UTC timestamp (ISO 8601, as in `updated_at`).
+    public var changedSince: String?
+
+    public init(asOf: LocalDate) { self.asOf = asOf }
+}
+
+/// What a unit list can be sorted by. `distance` needs a `near` filter, `relevance` a search.
+public enum UnitSortKey: String, CaseIterable, Sendable {
+    case code, name, kind, status, registered_on, updated_at, distance, relevance
+}
+
+/// A unit in a list: the stored unit, its ward on the as-of date, its distance for `near`, and its
+/// wards on the extra dates asked for (the old-to-new crosswalk).
+public struct ListedUnit: Sendable {
+    public var unit: EconomicUnit
+    public var ward: AdminUnit?
+    public var distance: Double?
+    public var wardsOn: [(date: LocalDate, code: String?, name: String?)] = []
+    /// Where the next page starts if this row ends the page.
+    public var cursor: PageCursor?
+}
+
+/// One page of a list, and where the next one starts (nil on the last page).
+public struct ListPage<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var next: PageCursor?
+}
+
+/// The registry's units, read through one SQL statement per question: filters, sort, keyset or offset
+/// paging and counts are the database's work, rows stream through a cursor. The shape (query, get,
+/// count) is that of a feature provider, so another backend (PostGIS) could answer the same calls.
+public struct UnitQuery: Sendable {
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    /// Streams the matching units to `body` in order; returns the cursor of the next page when
+    /// `page.limit` cut the list short.
+    @discardableResult
+    public func forEach(_ filter: UnitFilter, sort: Sorting<UnitSortKey>? = nil, page: PageRequest = .all,
+                        wardsOn: [LocalDate] = [], _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
+        try store.read { db in try forEach(db, filter, sort: sort, page: page, wardsOn: wardsOn, body) }
+    }
+
+    public func list(_ filter: UnitFilter, sort: Sorting<UnitSortKey>? = nil, page: PageRequest = .all,
+                     wardsOn: [LocalDate] = []) throws -> ListPage<ListedUnit> {
+        var items: [ListedUnit] = []
+        let next = try forEach(filter, sort: sort, page: page, wardsOn: wardsOn) { items.append($0) }
+        return ListPage(items: items, next: next)
+    }
+
+    /// How many units match, counted by the database without reading them.
+    public func count(_ filter: UnitFilter) throws -> Int {
+        try store.read { db in
+            let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [])
+            return try Int.fetchOne(db, SQLRequest<Int>(literal: plan.countSQL)) ?? 0
+        }
+    }
+
+    func forEach(_ db: Database, _ filter: UnitFilter, sort: Sorting<UnitSortKey>?, page: PageRequest, wardsOn: [LocalDate],
+                 _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
+        let plan = try UnitStatement(db, filter: filter, sort: sort, wardsOn: wardsOn)
+        // One row more than asked tells whether there is a next page.
+        let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: plan.selectSQL(page: page, extra: 1)))
+        var count = 0
+        var last: ListedUnit?
+        while let row = try cursor.next() {
+            if let limit = page.limit, count == limit { return last?.cursor }
+            let item = plan.item(row)
+            try body(item)
+            last = item
+            count += 1
+        }
+        return nil
+    }
+
+    /// One unit by its natural key: a tax code, a household number, a market code or MARKET/STALL.
+    public func get(_ key: String, asOf: LocalDate) throws -> ListedUnit? {
+        try store.read { db in
+            let code = VietnameseText.normalised(key).uppercased()
+            let plan = try UnitStatement(db, filter: UnitFilter(asOf: asOf), sort: nil, wardsOn: [], existedOnly: false)
+            return try Row.fetchOne(db, SQLRequest<Row>(literal: plan.selectSQL(where: "u.code = \(code)"))).map(plan.item)
+        }
+    }
+
+    /// A unit with its instruments and status history.
+    public func show(_ key: String, asOf: LocalDate) throws -> (ListedUnit, [MeasuringInstrument], [(String, String?, String?)]) {
+        guard let item = try get(key, asOf: asOf) else {
+            throw RegistryError.notFound(what: "unit with code", key: key, hint: "search for it by name, owner or address")
+        }
+        return try store.read { db in
+            let instruments = try InstrumentQuery.instruments(db, unitIds: [item.unit.id])
+            let history = try Row.fetchAll(db, sql: "SELECT status, since, note FROM unit_status_history WHERE unit_id = ? ORDER BY id",
+                                           arguments: [item.unit.id])
+                .map { ($0["status"] as String, $0["since"] as String?, $0["note"] as String?) }
+            return (item, instruments, history)
+        }
+    }
+
+    /// The ward with `code` on `date`, or an error that lists the codes valid then.
+    static func ward(_ db: Database, code: String, on date: LocalDate) throws -> AdminUnit {
+        if let w = try AdminUnitRecord.find(db, code: code, on: date, level: "ward") { return w }
+        let valid = try String.fetchAll(db, SQLRequest(literal: """
+            SELECT w.code || ' ' || w.name FROM admin_units w WHERE w.level = 'ward' AND \(Period(date).contains("w")) ORDER BY w.code
+            """))
+        throw RegistryError.notFound(
+            what: "ward with code", key: code,
+            hint: "on \(date) the wards are: " + (valid.isEmpty ? "none loaded" : valid.joined(separator: ", ")))
+    }
+
+    /// The unit read from a row of `UnitStatement` (or of `selectSQL` in the writers).
+    static func unit(_ row: Row) -> EconomicUnit {
+        let lon: Double? = row["lon"], lat: Double? = row["lat"]
+        return EconomicUnit(
+            id: row["id"], code: row["code"], kind: UnitKind(rawValue: row["kind"])!, name: row["name"],
+            owner: row["owner"], address: row["address"],
+            vsicCodes: (row["vsic_codes"] as String?)?.split(separator: " ").map(String.init) ?? [],
+            marketCode: row["market_code"], stallNo: row["stall_no"], zone: row["zone"], registrationNo: row["registration_no"],
+            status: UnitStatus(rawValue: row["status"])!, statusSince: (row["status_since"] as String?).flatMap(LocalDate.init(iso:)),
+            registeredOn: (row["registered_on"] as String?).flatMap(LocalDate.init(iso:)),
+            declaredWardCode: row["declared_ward_code"], wardFlag: row["ward_flag"],
+            location: lon.flatMap { x in lat.map { Position(x, $0) } },
+            createdAt: row["created_at"], updatedAt: row["updated_at"], version: row["version"])
+    }
+
+    /// The columns of a unit, for the writers that read one back.
+    static let selectSQL = """
+        SELECT u.id, u.code, u.kind, u.name, u.owner, u.address, u.vsic_codes, m.code AS market_code, u.stall_no, u.zone,
+               u.registration_no, u.status, u.status_since, u.registered_on, u.declared_ward_code, u.ward_flag,
+               ST_X(u.geom) AS lon, ST_Y(u.geom) AS lat, u.created_at, u.updated_at, u.version, u.declared_ward_id
+        FROM economic_units u LEFT JOIN economic_units m ON m.id = u.market_id
+        """
+}
+
+/// One unit question as SQL: the conditions, the ward columns for the date, the sort and the page.
+/// Every value is bound; property names come from enums, never from the caller's text.
+struct UnitStatement {
+    let filter: UnitFilter
+    let sortKey: UnitSortKey
+    let descending: Bool
+    var conditions: [SQL] = []
+    var from: SQL = "economic_units u LEFT JOIN economic_units mk ON mk.id = u.market_id"
+    var wardColumns: SQL
+    var distance: SQL = "NULL"
+    let wardsOn: [LocalDate]
+
+    init(_ db: Database, filter: UnitFilter, sort: Sorting<UnitSortKey>?, wardsOn: [LocalDate], existedOnly: Bool = true) throws {
+        self.filter = filter
+        self.wardsOn = wardsOn
+        let defaultKey: UnitSortKey = filter.search != nil ? .relevance : filter.near != nil ? .distance : .code
+        sortKey = sort?.key ?? defaultKey
+        descending = sort?.descending ?? false
+        if sortKey == .distance && filter.near == nil {
+            throw RegistryError.invalidArgument(field: "sort", value: "distance", expected: "a sort key other than distance, or a near point and radius")
+        }
+        if sortKey == .relevance && filter.search == nil {
+            throw RegistryError.invalidArgument(field: "sort", value: "relevance", expected: "a sort key other than relevance, or a search text")
+        }
+        let date = filter.asOf.description
+        if existedOnly { conditions.append("(u.registered_on IS NULL OR u.registered_on <= \(date))") }
+        if let code = filter.wardCode {
+            let w = try UnitQuery.ward(db, code: code, on: filter.asOf)
+            conditions.append("""
+                (EXISTS (SELECT 1 FROM unit_wards m WHERE m.unit_id = u.id AND m.admin_unit_id = \(w.id))
+                 OR (u.geom IS NULL AND u.declared_ward_id = \(w.id)))
+                """)
+            wardColumns = "\(w.id) AS ward_id, \(w.code) AS ward_code, \(w.name) AS ward_name, \(w.validFrom.description) AS ward_from, \(w.validTo?.description) AS ward_to"
+        } else {
+            from += " LEFT JOIN admin_units w ON w.id = \(UnitStatement.wardId(on: filter.asOf))"
+            wardColumns = "w.id AS ward_id, w.code AS ward_code, w.name AS ward_name, w.valid_from AS ward_from, w.valid_to AS ward_to"
+        }
+        if !filter.kinds.isEmpty { conditions.append("u.kind IN \(filter.kinds.map(\.rawValue))") }
+        if !filter.statuses.isEmpty { conditions.append("u.status IN \(filter.statuses.map(\.rawValue))") }
+        if let p = filter.vsicPrefix {
+            guard (1...5).contains(p.count), p.allSatisfy(\.isASCIIDigit) else {
+                throw RegistryError.invalidArgument(field: "vsic", value: p, expected: "a VSIC code prefix of 1 to 5 digits")
+            }
+            conditions.append("(' ' || u.vsic_codes) LIKE \("% \(p)%")")
+        }
+        if let b = filter.bbox {
+            conditions.append(UnitStatement.indexed(b.minLon, b.minLat, b.maxLon, b.maxLat))
+            conditions.append("ST_X(u.geom) BETWEEN \(b.minLon) AND \(b.maxLon) AND ST_Y(u.geom) BETWEEN \(b.minLat) AND \(b.maxLat)")
+        }
+        if let n = filter.near {
+            // A box a little larger than the circle, then the geodesic distance on the WGS 84 ellipsoid.
+            let dLat = n.radius / 110_574 * 1.01
+            let dLon = n.radius / (111_320 * max(cos(n.lat * .pi / 180), 0.01)) * 1.01
+            conditions.append(UnitStatement.indexed(n.lon - dLon, n.lat - dLat, n.lon + dLon, n.lat + dLat))
+            distance = "ST_Distance(u.geom, MakePoint(\(n.lon), \(n.lat), 4326), 1)"
+            conditions.append("\(distance) <= \(n.radius)")
+        }
+        if let s = filter.search {
+            let tokens = VietnameseText.searchKey(s).split(separator: " ").map(String.init)
+            guard !tokens.isEmpty else {
+                throw RegistryError.invalidArgument(field: "search", value: s, expected: "at least one letter or digit")
+            }
+            // Tokens of three characters or more go through the trigram index; shorter ones are
+            // checked on the rows it returns (a trigram index cannot look them up).
+            let long = tokens.filter { $0.count >= 3 }
+            if long.isEmpty {
+                from += " LEFT JOIN (SELECT 0.0 AS rank) s"
+            } else {
+                let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+                from += " JOIN unit_search s ON s.rowid = u.id AND s.unit_search MATCH \(match)"
+            }
+            for t in tokens where t.count < 3 {
+                let escaped = t.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_")
+                conditions.append("u.search_text LIKE \("%\(escaped)%") ESCAPE '\\'")
+            }
+        }
+        if filter.flaggedOnly { conditions.append("u.ward_flag IS NOT NULL") }
+        if let t = filter.changedSince { conditions.append("u.updated_at > \(t)") }
+    }
+
+    /// The id of the unit's ward on `date`: from its point (the lowest code if the point lies on a
+    /// shared edge), or its declared ward if it has no point and that ward is valid then.
+    static func wardId(on date: LocalDate) -> SQL { wardId(onSQL: "\(date.description)") }
+
+    static func wardId(onSQL date: SQL) -> SQL {
+        """
+        CASE WHEN u.geom IS NULL
+          THEN (SELECT d.id FROM admin_units d WHERE d.id = u.declared_ward_id AND \(Period.contains("d", on: date)))
+          ELSE (SELECT m.admin_unit_id FROM unit_wards m JOIN admin_units a ON a.id = m.admin_unit_id
+                WHERE m.unit_id = u.id AND a.level = 'ward' AND \(Period.contains("a", on: date)) ORDER BY a.code LIMIT 1)
+        END
+        """
+    }
+
+    static func indexed(_ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) -> SQL {
+        "u.id IN (SELECT pkid FROM idx_economic_units_geom WHERE xmax >= \(minX) AND xmin <= \(maxX) AND ymax >= \(minY) AND ymin <= \(maxY))"
+    }
+
+    var sortExpression: SQL {
+        switch sortKey {
+        case .code: "u.code"
+        case .name: "u.name"
+        case .kind: "u.kind"
+        case .status: "u.status"
+        case .registered_on: "coalesce(u.registered_on, '')"
+        case .updated_at: "u.updated_at"
+        case .distance: distance
+        case .relevance: "s.rank"
+        }
+    }
+
+    var whereClause: SQL { conditions.isEmpty ? "1" : conditions.joined(separator: " AND ") }
+
+    var countSQL: SQL { "SELECT count(*) FROM \(from) WHERE \(whereClause)" }
+
+    /// The unit columns every list reads, with the ward columns for the date.
+    var columns: SQL {
+        var wardsOn: SQL = ""
+        for (i, d) in self.wardsOn.enumerated() {
+            wardsOn += ", (SELECT x.code FROM admin_units x WHERE x.id = \(UnitStatement.wardId(on: d))) AS \(SQL(sql: "on_code_\(i)"))"
+            wardsOn += ", (SELECT x.name FROM admin_units x WHERE x.id = \(UnitStatement.wardId(on: d))) AS \(SQL(sql: "on_name_\(i)"))"
+        }
+        return """
+            u.id, u.code, u.kind, u.name, u.owner, u.address, u.vsic_codes, mk.code AS market_code, u.stall_no, u.zone,
+            u.registration_no, u.status, u.status_since, u.registered_on, u.declared_ward_code, u.ward_flag,
+            ST_X(u.geom) AS lon, ST_Y(u.geom) AS lat, u.created_at, u.updated_at, u.version,
+            \(wardColumns), \(distance) AS distance\(wardsOn)
+            """
+    }
+
+    func selectSQL(where extra: SQL? = nil, page: PageRequest = .all, extra more: Int = 0) -> SQL {
+        var conditions = [whereClause]
+        if let extra { conditions.append(extra) }
+        let order: SQL = descending ? "DESC" : "ASC"
+        if let after = page.after {
+            let op: SQL = descending ? "<" : ">"
+            // The code is unique: comparing it alone lets SQLite use its index.
+            conditions.append(sortKey == .code ? "u.code \(op) \(after.value)" : "(\(sortExpression), u.id) \(op) (\(after.value), \(after.id))")
+        }
+        var sql: SQL = """
+            SELECT \(columns), \(sortExpression) AS sort_value
+            FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(sortExpression) \(order)
+            """
+        if sortKey != .code { sql += ", u.id \(order)" }
+        return sql + UnitStatement.limit(page, extra: more)
+    }
+
+    static func limit(_ page: PageRequest, extra: Int = 0) -> SQL {
+        var sql: SQL = ""
+        if let limit = page.limit { sql += " LIMIT \(limit + extra)" } else if page.offset > 0 { sql += " LIMIT -1" }
+        if page.offset > 0 { sql += " OFFSET \(page.offset)" }
+        return sql
+    }
+
+    func item(_ row: Row) -> ListedUnit {
+        var ward: AdminUnit?
+        if let id = row["ward_id"] as Int64?, let from = (row["ward_from"] as String?).flatMap(LocalDate.init(iso:)) {
+            ward = AdminUnit(id: id, code: row["ward_code"], name: row["ward_name"], level: "ward", validFrom: from,
+                             validTo: (row["ward_to"] as String?).flatMap(LocalDate.init(iso:)))
+        }
+        let id: Int64 = row["id"]
+        return ListedUnit(
+            unit: UnitQuery.unit(row), ward: ward, distance: row["distance"],
+            wardsOn: wardsOn.enumerated().map { i, d in (d, row["on_code_\(i)"], row["on_name_\(i)"]) },
+            cursor: row.hasColumn("sort_value") ? PageCursor(value: row["sort_value"], id: id) : nil)
+    }
+}
+
+public enum InstrumentQuery {
+    static func instruments(_ db: Database, unitIds: [Int64]) throws -> [MeasuringInstrument] {
+        guard !unitIds.isEmpty else { return [] }
+        var result: [MeasuringInstrument] = []
+        // Chunks keep the statement under SQLite's host-parameter limit.
+        for chunk in stride(from: 0, to: unitIds.count, by: 500).map({ Array(unitIds[$0..<min($0 + 500, unitIds.count)]) }) {
+            let rows = try Row.fetchAll(db, SQLRequest(literal: """
+                SELECT i.*, u.code AS unit_code FROM measuring_instruments i JOIN economic_units u ON u.id = i.unit_id
+                WHERE i.unit_id IN \(chunk) ORDER BY u.code, i.instrument_type, i.serial_no
+                """))
+            result += rows.map(instrument)
+        }
+        return result
+    }
+
+    static func instrument(_ row: Row) -> MeasuringInstrument {
+        MeasuringInstrument(
+            id: row["id"], unitCode: row["unit_code"], type: row["instrument_type"], serialNo: row["serial_no"],
+            manufacturer: row["manufacturer"], model: row["model"], accuracyClass: row["accuracy_class"],
+            maxCapacity: row["max_capacity"], scaleInterval: row["scale_interval"], measureUnit: row["measure_unit"],
+            lastVerifiedOn: (row["last_verified_on"] as String?).flatMap(LocalDate.init(iso:)),
+            certificateNo: row["certificate_no"], stampNo: row["stamp_no"], verifiedBy: row["verified_by"],
+            isReference: row["is_reference"])
+    }
+}

@@ -1,0 +1,79 @@
+import GRDB
+
+/// What the registry knows about the active units of one ward on a day, read in one snapshot: the
+/// ward, its units, their instruments' verification states, past violations, last inspections and
+/// the visit profiles. The inspection planner scores and routes from this; storage knows no optimiser.
+public struct WardFacts: Sendable {
+    public struct Violation: Sendable {
+        public var unitId: Int64
+        public var inspectedOn: LocalDate
+        public var category: String
+        public var seriousness: Int
+        public var followUp: String?
+        public var followUpDue: LocalDate?
+        public var resolvedOn: LocalDate?
+    }
+
+    /// Service minutes and opening hours ("07:00-11:00,13:00-17:00") of a kind of visit.
+    public struct VisitProfile: Sendable {
+        public var serviceMinutes: Int
+        public var openingHours: String
+    }
+
+    public var ward: AdminUnit
+    /// A point inside the ward (SpatiaLite's ST_PointOnSurface), where teams start by default.
+    public var inside: (lon: Double, lat: Double)
+    public var units: [ListedUnit]
+    public var instruments: [DueItem]
+    public var lastInspection: [Int64: LocalDate]
+    public var violations: [Violation]
+    public var profiles: [String: VisitProfile]
+    public var instrumentTypeNames: [String: String]
+}
+
+extension UnitQuery {
+    /// The facts for planning visits in ward `code` (read on `asOf`) on `date`.
+    public func wardFacts(code: String, asOf: LocalDate, date: LocalDate) throws -> WardFacts {
+        try store.read { db in
+            let w = try UnitQuery.ward(db, code: code, on: asOf)
+            let inside = try Row.fetchOne(db, sql: "SELECT X(ST_PointOnSurface(geom)) AS x, Y(ST_PointOnSurface(geom)) AS y FROM admin_units WHERE id = ?",
+                                          arguments: [w.id])
+            var filter = UnitFilter(asOf: asOf)
+            filter.wardCode = code
+            filter.statuses = [.active]
+            var units: [ListedUnit] = []
+            _ = try forEach(db, filter, sort: nil, page: .all, wardsOn: []) { units.append($0) }
+            var due = DueFilter(units: filter)
+            due.units.asOf = date
+            due.within = 3660
+            var instruments: [DueItem] = []
+            try DueList.forEach(db, due) { instruments.append($0) }
+            var last: [Int64: LocalDate] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT i.unit_id, max(i.inspected_on) AS last FROM inspections i WHERE i.inspected_on <= ? GROUP BY i.unit_id
+                """, arguments: [date.description]) {
+                if let d = LocalDate(iso: row["last"]) { last[row["unit_id"]] = d }
+            }
+            let violations = try Row.fetchAll(db, sql: """
+                SELECT i.unit_id, i.inspected_on, c.name_en, c.seriousness, v.follow_up, v.follow_up_due, v.resolved_on
+                FROM violations v JOIN inspections i ON i.id = v.inspection_id JOIN violation_categories c ON c.code = v.category
+                WHERE i.inspected_on <= ?
+                """, arguments: [date.description]).compactMap { row -> WardFacts.Violation? in
+                guard let on = LocalDate(iso: row["inspected_on"]) else { return nil }
+                return WardFacts.Violation(
+                    unitId: row["unit_id"], inspectedOn: on, category: row["name_en"], seriousness: row["seriousness"],
+                    followUp: row["follow_up"], followUpDue: (row["follow_up_due"] as String?).flatMap(LocalDate.init(iso:)),
+                    resolvedOn: (row["resolved_on"] as String?).flatMap(LocalDate.init(iso:)))
+            }
+            var profiles: [String: WardFacts.VisitProfile] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT category, service_minutes, opening_hours FROM visit_profiles") {
+                profiles[row["category"]] = WardFacts.VisitProfile(serviceMinutes: row["service_minutes"], openingHours: row["opening_hours"])
+            }
+            let names = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, name_en FROM instrument_types").map {
+                ($0["code"] as String, $0["name_en"] as String)
+            })
+            return WardFacts(ward: w, inside: (inside?["x"] ?? 0, inside?["y"] ?? 0), units: units, instruments: instruments,
+                             lastInspection: last, violations: violations, profiles: profiles, instrumentTypeNames: names)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import CSpatial
+import GRDB
+
+/// One row of a statement being stepped, read in place: text and blobs are borrowed from SQLite and
+/// valid only until the next row. For writers that turn millions of rows into bytes without making a
+/// Swift value per cell (the exporter); everything else reads GRDB rows.
+public struct RawRow {
+    let statement: OpaquePointer
+
+    public var columnCount: Int { Int(sqlite3_column_count(statement)) }
+    public func isNull(_ i: Int) -> Bool { sqlite3_column_type(statement, Int32(i)) == SQLITE_NULL }
+    public func int64(_ i: Int) -> Int64 { sqlite3_column_int64(statement, Int32(i)) }
+    public func double(_ i: Int) -> Double { sqlite3_column_double(statement, Int32(i)) }
+
+    /// The UTF-8 bytes of a text column (empty for NULL).
+    public func text(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        guard let p = sqlite3_column_text(statement, Int32(i)) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, Int32(i))))
+    }
+
+    public func blob(_ i: Int) -> UnsafeRawBufferPointer {
+        guard let p = sqlite3_column_blob(statement, Int32(i)) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, Int32(i))))
+    }
+
+    /// The x and y of a SpatiaLite POINT blob (little- or big-endian), nil for anything else.
+    public func point(_ i: Int) -> (x: Double, y: Double)? {
+        RawRow.point(blob(i))
+    }
+
+    static func point(_ b: UnsafeRawBufferPointer) -> (x: Double, y: Double)? {
+        // 0x00, endianness, SRID (4), MBR (32), 0x7C, class (4) = 1, x, y, 0xFE.
+        guard b.count == 60, b[0] == 0, b[38] == 0x7C, b[59] == 0xFE else { return nil }
+        let little = b[1] == 1
+        func int32(_ at: Int) -> UInt32 {
+            let v = b.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+            return little ? UInt32(littleEndian: v) : UInt32(bigEndian: v)
+        }
+        func float64(_ at: Int) -> Double {
+            let v = b.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+            return Double(bitPattern: little ? UInt64(littleEndian: v) : UInt64(bigEndian: v))
+        }
+        guard int32(39) == 1 else { return nil }
+        return (float64(43), float64(51))
+    }
+
+    /// Steps through the rows of `sql`, handing each to `body` in place.
+    static func forEach(_ db: Database, _ sql: SQL, _ body: (RawRow) throws -> Void) throws {
+        let statement = try db.makeStatement(literal: sql)
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))),
+                                    sql: statement.sql, arguments: statement.arguments)
+            }
+            try body(RawRow(statement: s))
+        }
+    }
+}
