@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Planning", dependencies: ["GeoJSON"]),
         // The embedded demo data set's generator (scripts/make-demo-data) and loader (econgis init --demo).
         .target(name: "DemoData", dependencies: ["Registry", "GeoJSON", "Planning"]),
+        // OGC CQL2 filters: cql2-text and cql2-json to one syntax tree, then SQLite/SpatiaLite SQL with bound values.
+        .target(name: "CQL2", dependencies: ["GeoJSON"]),
         .executableTarget(
             name: "econgis",
             dependencies: [
@@ -46,5 +48,9 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON", "Planning"]),
         .testTarget(name: "CLITests", dependencies: ["econgis"]),
+        .testTarget(
+            name: "CQL2Tests",
+            dependencies: ["CQL2", "Registry", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )
