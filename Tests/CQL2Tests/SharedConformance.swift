@@ -28,7 +28,9 @@ enum SharedConformance {
     /// The 351 rows of ats_predicates.tsv.
     static func predicates() throws -> [Predicate] {
         let text = try String(contentsOf: folder.appendingPathComponent("ats_predicates.tsv"), encoding: .utf8)
-        return text.split(separator: "\n").enumerated().dropFirst().map { i, line in
+        // Lines may end in CRLF ("\r\n" is one Character, so split on the scalar).
+        let lines = text.unicodeScalars.split(separator: "\n").map { String(String.UnicodeScalarView($0)).trimmingCharacters(in: ["\r"]) }
+        return lines.enumerated().dropFirst().filter { !$0.element.isEmpty }.map { i, line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             return Predicate(line: i + 1, conformanceClass: f[0], collection: f[2], filter: f[3], expectedCount: Int(f[4])!)
         }
