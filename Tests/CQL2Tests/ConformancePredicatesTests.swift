@@ -71,4 +71,20 @@ struct ConformancePredicatesTests {
         let outcomes = try Self.run(label: "cql2-text, R*Tree prefilter", withIndex: true) { try CQL2Expression.parse(text: $0.filter) }
         for (name, o) in outcomes { #expect(o.failures.isEmpty, "\(name): \(o.failures.joined(separator: "\n"))") }
     }
+
+    /// The same filters converted to cql2-json by the reference implementation (PyPI cql2): each gives the tree the
+    /// text gave, and the expected count.
+    @Test(.enabled(if: ReferenceConverter.isAvailable, ReferenceConverter.absentReason))
+    func jsonFiltersFromTheReferenceConverterGiveTheSameTreesAndCounts() throws {
+        let rows = try SharedConformance.predicates()
+        let converted = Dictionary(uniqueKeysWithValues: zip(rows.map(\.line), try ReferenceConverter.json(for: rows.map(\.filter))))
+        let outcomes = try Self.run(label: "cql2-json from PyPI cql2", withIndex: true) { row in
+            let json = try converted[row.line]!.get()
+            let tree = try CQL2Expression.parse(json: json)
+            #expect(tree == (try CQL2Expression.parse(text: row.filter)), "line \(row.line): \(row.filter) ↔ \(json)")
+            return tree
+        }
+        #expect(outcomes.values.reduce(0) { $0 + $1.passed + $1.failures.count + $1.disputed.count } == 351)
+        for (name, o) in outcomes { #expect(o.failures.isEmpty, "\(name): \(o.failures.joined(separator: "\n"))") }
+    }
 }
