@@ -17,8 +17,9 @@ struct ConformanceDatabase {
         queue = try DatabaseQueue(path: path, configuration: ConformanceDatabase.configuration())
     }
 
-    static func configuration() -> Configuration {
-        var config = SpatiaLite.configuration(readonly: true)
+    /// SpatiaLite plus casei/accenti on every connection, as the server will configure its reader.
+    static func configuration(readonly: Bool = true) -> Configuration {
+        var config = SpatiaLite.configuration(readonly: readonly)
         config.prepareDatabase { db in
             for (name, fold) in CQL2TextFolding.sqlFunctions {
                 db.add(function: DatabaseFunction(name, argumentCount: 1, pure: true) { values in
