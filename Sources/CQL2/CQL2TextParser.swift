@@ -75,23 +75,22 @@ struct CQL2TextParser {
     }
 
     mutating func orExpression() throws(CQL2Error) -> Node {
-        let start = token.offset
-        var terms = [try andExpression()]
-        while isKeyword("OR") {
-            advance()
-            terms.append(try andExpression())
-        }
-        return terms.count == 1 ? terms[0] : try build("or", terms, at: start)
+        try chain("OR") { (p: inout CQL2TextParser) throws(CQL2Error) in try p.andExpression() }
     }
 
     mutating func andExpression() throws(CQL2Error) -> Node {
+        try chain("AND") { (p: inout CQL2TextParser) throws(CQL2Error) in try p.notExpression() }
+    }
+
+    /// `operand { keyword operand }` as one n-ary AND or OR node (a single operand stands alone).
+    mutating func chain(_ keyword: String, _ operand: (inout CQL2TextParser) throws(CQL2Error) -> Node) throws(CQL2Error) -> Node {
         let start = token.offset
-        var factors = [try notExpression()]
-        while isKeyword("AND") {
+        var operands = [try operand(&self)]
+        while isKeyword(keyword) {
             advance()
-            factors.append(try notExpression())
+            operands.append(try operand(&self))
         }
-        return factors.count == 1 ? factors[0] : try build("and", factors, at: start)
+        return operands.count == 1 ? operands[0] : try build(keyword.lowercased(), operands, at: start)
     }
 
     mutating func notExpression() throws(CQL2Error) -> Node {
