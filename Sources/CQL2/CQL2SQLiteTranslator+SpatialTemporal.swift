@@ -63,7 +63,8 @@ extension CQL2SQLiteTranslator {
 
     // MARK: Temporal
 
-    /// Start and end of a temporal operand as julianday() SQL; an instant is an interval whose ends coincide.
+    /// Start and end of a temporal operand as julianday() SQL; an instant is an interval whose ends coincide, and a
+    /// DATE is the instant of its day's start (UTC), so dates compare with dates day by day.
     struct Period {
         var start: Fragment
         var end: Fragment
