@@ -75,19 +75,23 @@ extension CQL2TextParser {
         }
     }
 
+    /// `item, item, …` up to a closing parenthesis (not consumed); empty when the parenthesis comes first.
+    mutating func commaList(_ item: (inout CQL2TextParser) throws(CQL2Error) -> Node) throws(CQL2Error) -> [Node] {
+        if token.isSymbol(")") { return [] }
+        var items = [try item(&self)]
+        while token.isSymbol(",") {
+            advance()
+            items.append(try item(&self))
+        }
+        return items
+    }
+
     /// `name(arguments)`: CASEI, ACCENTI, the S_/T_/A_ predicates and custom functions.
     mutating func functionCall(_ name: String, at t: CQL2Token) throws(CQL2Error) -> Node {
         advance() // (
         try enter()
         defer { depth -= 1 }
-        var args: [Node] = []
-        if !token.isSymbol(")") {
-            args.append(try orExpression())
-            while token.isSymbol(",") {
-                advance()
-                args.append(try orExpression())
-            }
-        }
+        let args = try commaList { (p: inout CQL2TextParser) throws(CQL2Error) in try p.orExpression() }
         try expect(")", "the arguments of \(name) are not closed")
         return try build(name, args, at: t.offset)
     }

@@ -130,14 +130,7 @@ struct CQL2TextParser {
             advance()
             let listStart = token
             try expect("(", "IN needs a parenthesised list")
-            var items: [Node] = []
-            if !token.isSymbol(")") {
-                items.append(try additive())
-                while token.isSymbol(",") {
-                    advance()
-                    items.append(try additive())
-                }
-            }
+            let items = try commaList { (p: inout CQL2TextParser) throws(CQL2Error) in try p.additive() }
             try expect(")", "the IN list is not closed")
             let list = Node(expr: .array(items.map(\.expr)), height: 1 + (items.map(\.height).max() ?? 0), offset: listStart.offset)
             result = try build("in", [left, list], at: opToken.offset)
