@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "Output", dependencies: ["Registry", "Inspections", "Planning", "GeoJSON"]),
         // The embedded demo data set's generator (scripts/make-demo-data) and loader (econgis init --demo).
         .target(name: "DemoData", dependencies: ["Registry", "GeoJSON", "Planning"]),
+        // OGC CQL2 filters: cql2-text and cql2-json to one syntax tree, then SQLite/SpatiaLite SQL with bound values.
+        .target(name: "CQL2", dependencies: ["GeoJSON"]),
         .executableTarget(
             name: "econgis",
             dependencies: [
@@ -50,5 +52,9 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON", "Output"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON", "Planning", "Inspections", "Output"]),
         .testTarget(name: "CLITests", dependencies: ["econgis"]),
+        .testTarget(
+            name: "CQL2Tests",
+            dependencies: ["CQL2", "Registry", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ]
 )
