@@ -27,30 +27,21 @@ enum DemoFacts {
         ("Phường 14", "27214", [14]), ("Phường 15", "27208", [15]), ("Phường 16", "27253", [16]),
     ]
 
-    /// From 2025-07-01 (Resolution 1685/NQ-UBTVQH15 Art. 1 cl. 28-31): name, code, whole 2025-H1 wards,
-    /// and which side of the Phường 8 split it takes.
-    static let wards2025: [(String, String, [String], P8Part?)] = [
+    /// From 2025-07-01 (Resolution 1685/NQ-UBTVQH15 Art. 1 cl. 28-31): name, code, whole 2025-H1 wards, and the
+    /// old ward whose ground it takes from the split 2025-H1 Phường 8: the split follows the old P8/P12 line
+    /// (FACTS.md §1, from OpenStreetMap's boundaries), old P8 to Bình Thới, old P12 to Phú Thọ.
+    static let wards2025: [(String, String, [String], Int?)] = [
         ("Phường Minh Phụng", "27238", ["Phường 1", "Phường 7", "Phường 16"], nil),
-        ("Phường Bình Thới", "27232", ["Phường 3", "Phường 10"], .west),
+        ("Phường Bình Thới", "27232", ["Phường 3", "Phường 10"], 8),
         ("Phường Hòa Bình", "27211", ["Phường 5", "Phường 14"], nil),
-        ("Phường Phú Thọ", "27226", ["Phường 11", "Phường 15"], .east),
+        ("Phường Phú Thọ", "27226", ["Phường 11", "Phường 15"], 12),
     ]
-
-    enum P8Part { case west, east }
-
-    /// The split line of 2025-H1 Phường 8 is not published (FACTS.md §1). The demo draws it on the
-    /// meridian 106.6505° E, between the points of old Phường 8 and Phường 12: west to Bình Thới, east to Phú Thọ.
-    static let p8SplitLongitude = 106.6505
 
     static let periods = (
         pre2025: (from: "2000-01-01", to: "2024-12-31"),
         h1: (from: "2025-01-01", to: "2025-06-30"),
         current: (from: "2025-07-01", to: nil as String?)
     )
-
-    /// The district's extent (FACTS.md §1) and the outline buffer that gives its area of about 5.1 km².
-    static let extent = (minLon: 106.6342, minLat: 10.7515, maxLon: 106.6615, maxLat: 10.7778)
-    static let outlineBufferDegrees = 0.0024
 
     static let familyNames = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
                               "Dương", "Lý", "Lâm", "Quách", "Tăng", "Mạc", "Trương", "Lưu", "Châu", "Thái"]

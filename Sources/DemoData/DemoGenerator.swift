@@ -12,25 +12,26 @@ public enum DemoGenerator {
     public static let defaultSeed: UInt64 = 11
 
     /// Writes jurisdiction.geojson, admin_units.geojson, successions.csv, markets.geojson, units.csv
-    /// instruments.csv and inspections.csv into `directory`.
+    /// instruments.csv and inspections.csv into `directory`, from the real inputs in `directory`/sources.
     public static func generate(into directory: String, seed: UInt64 = defaultSeed) throws {
-        let files = try makeFiles(seed: seed)
+        let files = try makeFiles(sources: (directory as NSString).appendingPathComponent("sources"), seed: seed)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (name, text) in files.sorted(by: { $0.key < $1.key }) {
             try text.write(toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
     }
 
-    /// The files' contents by name.
-    public static func makeFiles(seed: UInt64 = defaultSeed) throws -> [String: String] {
-        let geo = try WardGeometry.make()
+    /// The files' contents by name, made from the OSM wards and the ward facts in `sources` (geodata/sources).
+    public static func makeFiles(sources: String, seed: UInt64 = defaultSeed) throws -> [String: String] {
+        let geo = try WardGeometry.make(sources: DemoSources.read(from: sources))
         var rng = SplitMix64(seed: seed)
         var units = UnitMaker(geo: geo, rng: rng)
         units.makeAll()
         rng = units.rng
         return [
-            "jurisdiction.geojson": GeoJSONWriter.string([Feature(geometry: geo.outline, properties: [("name", .string(jurisdictionName))])], name: "jurisdiction"),
-            "admin_units.geojson": GeoJSONWriter.string(geo.adminFeatures(), name: "admin_units"),
+            "jurisdiction.geojson": geo.licensed(GeoJSONWriter.string([Feature(geometry: geo.outline, properties: [("name", .string(jurisdictionName))])],
+                                                                      name: "jurisdiction", precision: 9)),
+            "admin_units.geojson": geo.licensed(GeoJSONWriter.string(geo.adminFeatures(), name: "admin_units", precision: 9)),
             "successions.csv": geo.successionsCSV(),
             "markets.geojson": GeoJSONWriter.string(units.marketFeatures, name: "markets"),
             "units.csv": units.unitsCSV(),
@@ -54,7 +55,8 @@ extension SplitMix64 {
     }
 }
 
-/// The schematic ward polygons of the three periods.
+/// The ward polygons of the three periods: today's four from OpenStreetMap, the 16 older wards shaped from the
+/// facts inside them (`WardPartition`), and the ten of 2025-H1 as unions of those.
 struct WardGeometry {
     struct Ward {
         var code: String
@@ -70,58 +72,121 @@ struct WardGeometry {
     var pre2025: [Int: Ward] = [:]
     var h1: [String: Ward] = [:]
     var current: [String: Ward] = [:]
+    /// The pre-2025 wards on the local plane, for placing units at a distance from their edges.
+    var plane: LocalPlane
+    var pre2025Rings: [Int: [PlanePoint]] = [:]
+    /// How close the shapes came to the facts: pre-2025 ward → plane area in km².
+    var areasKm2: [Int: Double] = [:]
+    /// 2019 census population of each pre-2025 ward (facts CSV): units are spread in proportion.
+    var populations: [Int: Int] = [:]
+    var licence: String
 
-    static func make() throws -> WardGeometry {
-        let db = try DatabaseQueue(configuration: SpatiaLite.configuration())
-        return try db.read { db in
-            let facts = DemoFacts.wards2024
-            let multipoint = "MULTIPOINT(" + facts.map { "\($0.lon) \($0.lat)" }.joined(separator: ", ") + ")"
-            let e = DemoFacts.extent
-            func geometry(_ sql: String, _ args: StatementArguments) throws -> Geometry {
-                guard let text = try String.fetchOne(db, sql: "SELECT AsGeoJSON(CastToMultiPolygon(\(sql)), 9)", arguments: args) else {
-                    throw RegistryError.database("demo geometry: \(sql) gave nothing")
-                }
-                return try GeoJSONDecoding.geometry(JSONText.decode(Array(text.utf8)))
-            }
-            func wkt(_ g: Geometry) -> String { GeoJSONWriter(precision: 9) { _ in }.geometryText(g) }
-            let outlineSQL = "ST_Intersection(ST_Buffer(ST_ConvexHull(GeomFromText(?1, 4326)), ?2), BuildMbr(?3, ?4, ?5, ?6, 4326))"
-            let outline = try geometry(outlineSQL, [multipoint, DemoFacts.outlineBufferDegrees, e.minLon, e.minLat, e.maxLon, e.maxLat])
-            var result = WardGeometry(outline: outline)
-            let p = DemoFacts.periods
-            for w in facts {
-                let cell = try geometry("""
-                    (SELECT ST_Intersection(GeometryN(v, n), GeomFromGeoJSON(?4)) FROM
-                       (SELECT ST_VoronojDiagram(GeomFromText(?1, 4326), 0, 50) AS v),
-                       (WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 16) SELECT n FROM s)
-                     WHERE ST_Contains(GeometryN(v, n), MakePoint(?2, ?3, 4326)))
-                    """, [multipoint, w.lon, w.lat, wkt(outline)])
-                result.pre2025[w.number] = Ward(code: w.code, name: "Phường \(w.number)", validFrom: p.pre2025.from, validTo: p.pre2025.to,
-                                                parent: "772", geometry: cell)
-            }
-            func union(_ parts: [Geometry]) throws -> Geometry {
-                var acc = parts[0]
-                for g in parts.dropFirst() {
-                    acc = try geometry("ST_Union(SetSRID(GeomFromGeoJSON(?1), 4326), SetSRID(GeomFromGeoJSON(?2), 4326))", [wkt(acc), wkt(g)])
-                }
-                return acc
-            }
-            // The district is exactly the union of its wards, so wards and jurisdiction tile without slivers.
-            result.outline = try union(facts.map { result.pre2025[$0.number]!.geometry })
-            for (name, code, members) in DemoFacts.wards2025H1 {
-                result.h1[name] = Ward(code: code, name: name, validFrom: p.h1.from, validTo: p.h1.to, parent: "772",
-                                       geometry: try union(members.map { result.pre2025[$0]!.geometry }))
-            }
-            let p8 = result.h1["Phường 8"]!.geometry
-            let west = try geometry("ST_Intersection(SetSRID(GeomFromGeoJSON(?1), 4326), BuildMbr(?2, ?3, ?4, ?5, 4326))",
-                                    [wkt(p8), e.minLon - 0.01, e.minLat - 0.01, DemoFacts.p8SplitLongitude, e.maxLat + 0.01])
-            let east = try geometry("ST_Difference(SetSRID(GeomFromGeoJSON(?1), 4326), SetSRID(GeomFromGeoJSON(?2), 4326))", [wkt(p8), wkt(west)])
-            for (name, code, members, part) in DemoFacts.wards2025 {
-                var parts = members.map { result.h1[$0]!.geometry }
-                if let part { parts.append(part == .west ? west : east) }
-                result.current[name] = Ward(code: code, name: name, validFrom: p.current.from, validTo: nil, parent: "79", geometry: try union(parts))
-            }
-            return result
+    /// The least overlap of two neighbouring wards along a border of today's wards, in metres.
+    static let minimumBorderOverlap = 20.0
+
+    /// Builds the partition, then builds it again with each ward's area target scaled by how far the last
+    /// build missed it: moving junctions to make the facts' neighbours changes areas by a few per cent.
+    static func make(sources: DemoSources) throws -> WardGeometry {
+        let plane = LocalPlane(lon0: 106.648, lat0: 10.765)
+        var correction: [Int: Double] = [:]
+        var built = try build(sources: sources, plane: plane, correction: correction)
+        for _ in 0..<8 {
+            let misses = sources.oldWards.map { f in f.areaKm2 / (PlaneRing.signedArea(built.partition.ring(built.partition.cells[built.cellOf[f.number]!])) / 1e6) }
+            if misses.allSatisfy({ abs($0 - 1) < 0.01 }) { break }
+            var next = correction
+            for (f, miss) in zip(sources.oldWards, misses) { next[f.number, default: 1] *= miss.squareRoot() }
+            // A correction that loses a neighbour pair of the facts is not taken; the last good build stays.
+            guard let better = try? build(sources: sources, plane: plane, correction: next) else { break }
+            (correction, built) = (next, better)
         }
+        let (partition, cellOf) = built
+        var targets: [Int: Double] = [:]
+        for f in sources.oldWards { targets[f.number] = f.areaKm2 }
+        let facts = Dictionary(uniqueKeysWithValues: sources.oldWards.map { ($0.number, $0) })
+        func positions(_ ids: [Int]) -> [Position] {
+            let open = ids.map { id -> Position in
+                if let c = partition.osmLonLat[id] { return Position(c.lon, c.lat) }
+                let c = plane.lonLat(partition.points[id])
+                return Position(c.lon, c.lat)
+            }
+            return open + [open[0]]
+        }
+        func polygon(_ rings: [[Int]], _ what: String) throws -> Geometry {
+            guard rings.count == 1 else { throw RegistryError.database("demo geometry: \(what) has \(rings.count) rings: \(rings.map { positions($0) })") }
+            return .polygon([try LinearRing(positions(rings[0]))])
+        }
+        let p = DemoFacts.periods
+        var result = WardGeometry(outline: try polygon(WardPartition.outline(of: partition.wardRings), "the district"), plane: plane, licence: sources.osmLicence)
+        for (number, cell) in cellOf.sorted(by: { $0.key < $1.key }) {
+            let ring = partition.ring(partition.cells[cell])
+            result.pre2025Rings[number] = ring
+            result.areasKm2[number] = PlaneRing.signedArea(ring) / 1e6
+            result.populations[number] = facts[number]!.population2019
+            result.pre2025[number] = Ward(code: facts[number]!.code, name: "Phường \(number)", validFrom: p.pre2025.from, validTo: p.pre2025.to,
+                                          parent: "772", geometry: try polygon([partition.cells[cell]], "Phường \(number)"))
+        }
+        for (name, code, members) in DemoFacts.wards2025H1 {
+            result.h1[name] = Ward(code: code, name: name, validFrom: p.h1.from, validTo: p.h1.to, parent: "772",
+                                   geometry: try polygon(WardPartition.outline(of: members.map { partition.cells[cellOf[$0]!] }), name))
+        }
+        for ward in sources.currentWards {
+            result.current[ward.name] = Ward(code: ward.code, name: ward.name, validFrom: p.current.from, validTo: nil, parent: "79",
+                                             geometry: .polygon([try LinearRing(ward.ring)]))
+        }
+        return result
+    }
+
+    /// A FeatureCollection made from OpenStreetMap's geometry carries its licence: ODbL 1.0, © OpenStreetMap contributors.
+    func licensed(_ collection: String) -> String {
+        var members = ""
+        JSONText.writeString(licence, to: &members)
+        var attribution = ""
+        JSONText.writeString("© OpenStreetMap contributors (ODbL 1.0, https://www.openstreetmap.org/copyright); see geodata/README.md", to: &attribution)
+        return collection.replacingOccurrences(of: "\"features\":[", with: "\"license\":\(members),\"attribution\":\(attribution),\"features\":[",
+                                               options: [], range: collection.range(of: "\"features\":["))
+    }
+
+    /// One build: a fitted power diagram in each 2025 ward, stray pieces given to their neighbours, then the
+    /// borders and edges made to match the facts' neighbour graph (or an error naming the difference).
+    static func build(sources: DemoSources, plane: LocalPlane, correction: [Int: Double]) throws -> (partition: WardPartition, cellOf: [Int: Int]) {
+        var partition = WardPartition(plane: plane, rings: sources.currentWards.map { $0.ring.map { ($0.x, $0.y) } })
+        var cellOf: [Int: Int] = [:], numberOf: [Int: Int] = [:]
+        let clipper = try PlaneClipper()
+        var extra: [(ring: [PlanePoint], ward: Int, cell: Int)] = []
+        for (w, ward) in sources.currentWards.enumerated() {
+            let members = sources.oldWards.filter { $0.currentWardName == ward.name }
+            guard !members.isEmpty else { throw RegistryError.database("demo geometry: no pre-2025 ward lies in \(ward.name) by the facts") }
+            let boundary = partition.wardRing(w)
+            let wanted = members.map { $0.areaKm2 * (correction[$0.number] ?? 1) }
+            let area = PlaneRing.signedArea(boundary), total = wanted.reduce(0, +)
+            // One site per old ward, started at the facts' centroid.
+            let diagram = PowerDiagram.fit(in: boundary, areas: wanted.map { $0 / total * area },
+                                           centroids: members.map { plane.point(lon: $0.centroid.lon, lat: $0.centroid.lat) })
+            // Each power cell (convex: a large square cut by the half-planes), then its pieces inside the ward.
+            let square = [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)].map { PlanePoint(x: $0.0 * 1e5, y: $0.1 * 1e5) }
+            for (k, m) in members.enumerated() {
+                cellOf[m.number] = partition.cells.count
+                numberOf[partition.cells.count] = m.number
+                let pieces = try clipper.intersection(diagram.cell(k, in: square), boundary)
+                guard let main = pieces.first else { throw RegistryError.database("demo geometry: Phường \(m.number) got no ground in \(ward.name)") }
+                partition.addCell(main, ward: w)
+                extra += pieces.dropFirst().map { ($0, w, partition.cells.count - 1) }
+            }
+        }
+        // A piece cut off from its cell by a bend of the ward's border goes to the neighbour around it.
+        for piece in extra { try partition.absorb(piece.ring, ward: piece.ward, preferring: piece.cell) }
+        let facts = Dictionary(uniqueKeysWithValues: sources.oldWards.map { ($0.number, $0) })
+        let adjacent = { (a: Int, b: Int) -> Bool in facts[numberOf[a]!]!.neighbours[numberOf[b]!] != nil || facts[numberOf[b]!]!.neighbours[numberOf[a]!] != nil }
+        try partition.alignBorders(adjacent: adjacent, minimumOverlap: minimumBorderOverlap)
+        partition.insertSharedVertices()
+        try partition.removeUnwantedEdges(adjacent: adjacent)
+        let shared = Set(partition.sharedLengths().keys.map { WardPartition.Pair(numberOf[$0.a]!, numberOf[$0.b]!) })
+        let wanted = Set(sources.oldWards.flatMap { f in f.neighbours.keys.map { WardPartition.Pair(min(f.number, $0), max(f.number, $0)) } })
+        let normalised = Set(shared.map { WardPartition.Pair(min($0.a, $0.b), max($0.a, $0.b)) })
+        guard normalised == wanted else {
+            throw RegistryError.database("demo geometry: neighbours differ from the facts: extra \(normalised.subtracting(wanted).map { "P\($0.a)-P\($0.b)" }.sorted()), missing \(wanted.subtracting(normalised).map { "P\($0.a)-P\($0.b)" }.sorted())")
+        }
+        return (partition, cellOf)
     }
 
     func adminFeatures() -> [Feature] {
@@ -162,7 +227,7 @@ struct WardGeometry {
             }
             if let part {
                 writer.write([h1["Phường 8"]!.code, p.h1.from, code, p.current.from, p.current.from, "part",
-                              "\(part == .west ? "part" : "rest") of Phường 8 into \(name); split line schematic (\(DemoFacts.p8SplitLongitude)° E)"])
+                              "the ground of old Phường \(part) in Phường 8 into \(name) (split on the old P8/P12 line, as OpenStreetMap shows)"])
             }
         }
         return out

@@ -59,13 +59,14 @@ struct UnitMaker {
         Profile(label: "cooperatives", count: 5, kinds: [(.cooperative, 1)], vsic: ["4781", "4789"], names: ["Hợp tác xã Thương mại {brand}"], instruments: []),
     ]
 
-    /// The two markets: code, name, centre, half-size in degrees, zones (letter, goods, stalls, VSIC).
-    static let markets: [(String, String, Double, Double, [(String, String, Int, String)])] = [
-        ("CHO-BINH-THOI", "Chợ Bình Thới", 106.6476, 10.7628, [
+    /// The two markets: code, name, the pre-2025 ward it stands in, zones (letter, goods, stalls, VSIC). No source
+    /// we have gives their locations: each stands at the centroid of the demo's shape of a plausible ward (see geodata/README.md).
+    static let markets: [(String, String, Int, [(String, String, Int, String)])] = [
+        ("CHO-BINH-THOI", "Chợ Bình Thới", 8, [
             ("A", "Thực phẩm tươi sống", 60, "4781"), ("B", "Rau củ quả", 45, "4781"), ("C", "Hàng khô", 40, "4781"),
             ("D", "Vải - may mặc", 25, "4782"), ("E", "Ăn uống", 10, "5610"),
         ]),
-        ("CHO-THIEC", "Chợ Thiếc", 106.6530, 10.7598, [
+        ("CHO-THIEC", "Chợ Thiếc", 12, [
             ("A", "Thực phẩm tươi sống", 45, "4781"), ("B", "Rau củ quả", 35, "4781"), ("C", "Hàng khô", 30, "4781"),
             ("D", "Hàng gia dụng", 20, "4789"), ("E", "Ăn uống", 10, "5610"),
         ]),
@@ -105,25 +106,32 @@ struct UnitMaker {
         from.adding(days: rng.int(0...max(0, from.days(until: to))))
     }
 
-    /// A point in the ward of `number`: mostly near the ward's known point (the only location
-    /// FACTS.md gives with confidence), some anywhere in its schematic polygon.
+    /// Units keep this far from their ward's edges: ward boundaries run along street centrelines, and a business's
+    /// point is its building, not the middle of the street.
+    static let edgeClearance = 15.0
+
+    /// A pre-2025 ward drawn with probability proportional to its 2019 census population (facts CSV).
+    mutating func wardByPopulation() -> Int {
+        let total = geo.populations.values.reduce(0, +)
+        var r = rng.int(0...(total - 1))
+        for (number, people) in geo.populations.sorted(by: { $0.key < $1.key }) {
+            if r < people { return number }
+            r -= people
+        }
+        return geo.populations.keys.max()!
+    }
+
+    /// A point drawn uniformly in the ward of `number`, at least `edgeClearance` inside it. The script knows no
+    /// streets (no licensed street network is at hand), so units are not lined up along them.
     mutating func point(inWard number: Int) -> (Double, Double) {
-        let ward = geo.pre2025[number]!
-        let fact = DemoFacts.wards2024.first { $0.number == number }!
-        let all = ward.geometry.positions
-        let (minX, maxX) = (all.map(\.x).min()!, all.map(\.x).max()!)
-        let (minY, maxY) = (all.map(\.y).min()!, all.map(\.y).max()!)
-        let near = rng.chance(0.85)
+        let ring = geo.pre2025Rings[number]!
+        let (minX, maxX) = (ring.map(\.x).min()!, ring.map(\.x).max()!)
+        let (minY, maxY) = (ring.map(\.y).min()!, ring.map(\.y).max()!)
         while true {
-            let x: Double, y: Double
-            if near {
-                x = fact.lon + rng.normal() * 0.0008
-                y = fact.lat + rng.normal() * 0.0008
-            } else {
-                x = minX + rng.unit() * (maxX - minX)
-                y = minY + rng.unit() * (maxY - minY)
-            }
-            if WardIndex.contains(ward.polygons, x, y) { return ((x * 1e7).rounded() / 1e7, (y * 1e7).rounded() / 1e7) }
+            let p = PlanePoint(x: minX + rng.unit() * (maxX - minX), y: minY + rng.unit() * (maxY - minY))
+            guard PlaneRing.contains(ring, p), PlaneRing.boundaryDistance(ring, p) >= UnitMaker.edgeClearance else { continue }
+            let (lon, lat) = geo.plane.lonLat(p)
+            return ((lon * 1e7).rounded() / 1e7, (lat * 1e7).rounded() / 1e7)
         }
     }
 
@@ -156,8 +164,10 @@ struct UnitMaker {
     // MARK: markets and stalls
 
     mutating func makeMarkets() {
-        for (code, name, cx, cy, zones) in UnitMaker.markets {
+        for (code, name, number, zones) in UnitMaker.markets {
             let (hx, hy) = (0.00045, 0.00032)  // about 100 m × 70 m
+            let centre = geo.plane.lonLat(PlaneRing.centroid(geo.pre2025Rings[number]!))
+            let (cx, cy) = ((centre.lon * 1e6).rounded() / 1e6, (centre.lat * 1e6).rounded() / 1e6)
             let ring = try! LinearRing([Position(cx - hx, cy - hy), Position(cx + hx, cy - hy), Position(cx + hx, cy + hy),
                                         Position(cx - hx, cy + hy), Position(cx - hx, cy - hy)])
             let registered = LocalDate(year: 2011, month: 1, day: 3)!
@@ -213,8 +223,7 @@ struct UnitMaker {
             code = parent + "-" + String(format: "%03d", rng.int(1...12))
         default: code = taxCode()
         }
-        let ward = rng.int(1...16)
-        let (lon, lat) = point(inWard: ward)
+        let (lon, lat) = point(inWard: wardByPopulation())
         let registered = date(from: LocalDate(year: 2011, month: 1, day: 1)!, to: DemoGenerator.referenceDate)
         row(code: code, name: fill(rng.pick(p.names), n: n), kind: kind, vsic: rng.pick(p.vsic), owner: person(),
             lon: lon, lat: lat, registered: registered)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GeoJSON
 import Testing
 @testable import DemoData
 import Planning
@@ -23,31 +24,140 @@ final class DemoRegistry: @unchecked Sendable {
 
 @Suite struct DemoDataTests {
     @Test func generatorIsDeterministicAndGeodataIsUpToDate() throws {
-        let a = try DemoGenerator.makeFiles()
-        let b = try DemoGenerator.makeFiles()
+        let sources = checkout.appendingPathComponent("geodata/sources").path
+        let a = try DemoGenerator.makeFiles(sources: sources)
+        let b = try DemoGenerator.makeFiles(sources: sources)
         #expect(a == b)
         for (name, text) in a {
             let committed = try String(contentsOf: checkout.appendingPathComponent("geodata/\(name)"), encoding: .utf8)
             #expect(committed == text, "geodata/\(name) differs from the generator's output: run scripts/make-demo-data")
         }
-        #expect(try DemoGenerator.makeFiles(seed: 12)["units.csv"] != a["units.csv"])
+        #expect(try DemoGenerator.makeFiles(sources: sources, seed: 12)["units.csv"] != a["units.csv"])
+    }
+
+    /// The pre-2025 ward numbers, facts and 2025 ward of each, from the committed facts CSV.
+    static let facts = try! DemoSources.read(from: checkout.appendingPathComponent("geodata/sources").path)
+
+    @Test func eachOldWardLiesInTheWardThatAbsorbedIt() throws {
+        try DemoRegistry.shared.store.read { db in
+            for f in DemoDataTests.facts.oldWards {
+                let outside = try Double.fetchOne(db, sql: """
+                    SELECT coalesce(ST_Area(ST_Difference(o.geom, n.geom), 1), 0) FROM admin_units o, admin_units n
+                    WHERE o.level = 'ward' AND o.code = ? AND o.valid_to = '2024-12-31' AND n.name = ? AND n.valid_from = '2025-07-01'
+                    """, arguments: [f.code, f.currentWardName])
+                #expect(outside != nil && outside! < 1, "Phường \(f.number): \(outside ?? -1) m² outside \(f.currentWardName)")
+            }
+        }
+    }
+
+    /// Areas within 3 % of the facts. Five wards miss (see geodata/README.md): moving junctions to make the facts'
+    /// neighbours costs them area that the re-fit does not win back yet.
+    @Test func oldWardAreasAreWithinThreePercentOfTheFacts() throws {
+        try DemoRegistry.shared.store.read { db in
+            for f in DemoDataTests.facts.oldWards {
+                let area = try Double.fetchOne(db, sql: "SELECT ST_Area(geom, 1) / 1e6 FROM admin_units WHERE level = 'ward' AND code = ? AND valid_to = '2024-12-31'",
+                                               arguments: [f.code])!
+                print("Phường \(f.number): \(String(format: "%.4f", area)) km², facts \(f.areaKm2) km² (\(String(format: "%+.1f", (area / f.areaKm2 - 1) * 100)) %)")
+                withKnownIssue("areas of old P9-P13 are off by 4-26 % after the neighbour alignment") {
+                    #expect(abs(area / f.areaKm2 - 1) <= 0.03, "Phường \(f.number)")
+                } when: { [9, 10, 11, 12, 13].contains(f.number) }
+            }
+        }
+    }
+
+    /// Two old wards share an edge (longer than 1 m, by GEOS) exactly when the facts list them as neighbours.
+    @Test func adjacencyGraphIsTheFactsGraph() throws {
+        let byCode = Dictionary(uniqueKeysWithValues: DemoDataTests.facts.oldWards.map { ($0.code, $0.number) })
+        var wanted = Set<String>()
+        for f in DemoDataTests.facts.oldWards { for n in f.neighbours.keys { wanted.insert("P\(min(f.number, n))-P\(max(f.number, n))") } }
+        let rows = try DemoRegistry.shared.store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.code AS a, b.code AS b, ST_Length(ST_Intersection(ST_Boundary(a.geom), ST_Boundary(b.geom)), 1) AS shared
+                FROM admin_units a JOIN admin_units b ON a.code < b.code
+                WHERE a.level = 'ward' AND b.level = 'ward' AND a.valid_to = '2024-12-31' AND b.valid_to = '2024-12-31'
+                """)
+        }
+        var found = Set<String>()
+        for r in rows where (r["shared"] as Double? ?? 0) > 1 {
+            let (x, y) = (byCode[r["a"] as String]!, byCode[r["b"] as String]!)
+            found.insert("P\(min(x, y))-P\(max(x, y))")
+        }
+        #expect(found == wanted, "extra \(found.subtracting(wanted).sorted()), missing \(wanted.subtracting(found).sorted())")
+    }
+
+    /// The point FACTS.md §1 gives inside each pre-2025 ward is inside the demo's shape of it. Phường 6's point
+    /// (at its south-west end, far from its facts centroid) is not yet: see geodata/README.md.
+    @Test func factsPointsLieInTheirWards() throws {
+        try DemoRegistry.shared.store.read { db in
+            for w in DemoFacts.wards2024 {
+                let inside = try Bool.fetchOne(db, sql: """
+                    SELECT ST_Contains(geom, MakePoint(?, ?, 4326)) FROM admin_units WHERE level = 'ward' AND code = ? AND valid_to = '2024-12-31'
+                    """, arguments: [w.lon, w.lat, w.code]) ?? false
+                withKnownIssue("Phường 6's FACTS.md point lies outside its fitted shape") {
+                    #expect(inside, "Phường \(w.number) (\(w.lon), \(w.lat))")
+                } when: { w.number == 6 }
+            }
+        }
     }
 
     @Test(arguments: ["2024-06-01", "2025-03-01", "2026-11-15"])
     func wardsOfEachPeriodTileTheDistrict(date: String) throws {
         let expected = ["2024-06-01": 16, "2025-03-01": 10, "2026-11-15": 4][date]!
         try DemoRegistry.shared.store.read { db in
+            // Overlap as the area of the pairwise intersections: the sum of geodesic areas minus the union's
+            // differs by ~2e-6 of the district from rounding in the ellipsoidal area alone.
             let row = try Row.fetchOne(db, sql: """
-                WITH w AS (SELECT geom FROM admin_units WHERE level = 'ward' AND valid_from <= ?1 AND (valid_to IS NULL OR valid_to >= ?1))
+                WITH w AS (SELECT id, geom FROM admin_units WHERE level = 'ward' AND valid_from <= ?1 AND (valid_to IS NULL OR valid_to >= ?1))
                 SELECT (SELECT count(*) FROM w) AS n,
-                       (SELECT sum(ST_Area(geom, 1)) FROM w) AS total,
-                       ST_Area((SELECT ST_Union(geom) FROM w), 1) AS unioned,
+                       (SELECT coalesce(sum(coalesce(ST_Area(ST_Intersection(a.geom, b.geom), 1), 0)), 0) FROM w a JOIN w b ON a.id < b.id
+                          WHERE ST_Intersects(a.geom, b.geom)) AS overlap,
                        ST_Area(ST_Difference((SELECT geom FROM jurisdiction), (SELECT ST_Union(geom) FROM w)), 1) AS gap
                 """, arguments: [date])!
             #expect(row["n"] as Int == expected)
-            let overlap = (row["total"] as Double) - (row["unioned"] as Double)
+            let overlap = row["overlap"] as Double
             #expect(overlap < 1, "overlap \(overlap) m²")
             #expect((row["gap"] as Double? ?? 0) < 1, "gap \(row["gap"] as Double? ?? 0) m²")
+        }
+    }
+
+    /// As a user would: `econgis init --demo`, then `econgis wards --as-of`; today's four wards are the OSM file's
+    /// polygons, vertex for vertex.
+    @Test func initDemoGivesThreePeriodsAndTheOSMWardsToday() throws {
+        let binary = checkout.appendingPathComponent(".build/debug/econgis").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-demo-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("demo.sqlite").path
+        func run(_ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = args
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        #expect(try run(["init", "--demo", "--db", db, "--geodata", checkout.appendingPathComponent("geodata").path]).0 == 0)
+        let today = LocalDate.today().description
+        for (date, n) in [("2024-06-01", 16), ("2025-03-01", 10), (today, 4)] {
+            let (status, out) = try run(["wards", "--db", db, "--as-of", date, "--format", "json"])
+            #expect(status == 0)
+            let rows = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]]
+            #expect(rows?.count == n, "\(date)")
+        }
+        let store = try RegistryStore(path: db)
+        for ward in DemoDataTests.facts.currentWards {
+            let text = try store.read { try String.fetchOne($0, sql: "SELECT AsGeoJSON(geom, 9) FROM admin_units WHERE level = 'ward' AND code = ? AND valid_to IS NULL", arguments: [ward.code]) }
+            let stored = try GeoJSONDecoding.geometry(JSONText.decode(Array((text ?? "null").utf8))).polygons?.first?.first?.positions
+            #expect(stored == ward.ring, "\(ward.name)")
+        }
+        // The shipped copy is the reference file itself, when the reference data is beside the checkout.
+        if ReferenceData.available {
+            let shipped = try Data(contentsOf: checkout.appendingPathComponent("geodata/sources/q11_wards_2025-07-01_osm.geojson"))
+            #expect(shipped == (try Data(contentsOf: ReferenceData.root.appendingPathComponent("osm-q11-wards-2025/q11_wards_2025-07-01_osm.geojson"))))
         }
     }
 
@@ -148,22 +258,25 @@ final class DemoRegistry: @unchecked Sendable {
         let real: [(String, [[[Position]]])] = try GeoJSONReaderShim.wards(gadm)
         let rows = try DemoRegistry.shared.store.read { try Row.fetchAll($0, sql: "SELECT declared_ward_code, registered_on, ST_X(geom) x, ST_Y(geom) y FROM economic_units") }
         var same = 0
+        var perWard: [String: (same: Int, all: Int)] = [:]
         for row in rows {
             let x: Double = row["x"], y: Double = row["y"]
             let date: String = row["registered_on"]
+            let code: String = row["declared_ward_code"]
             let period = date < "2025-01-01" ? 0 : date < "2025-07-01" ? 1 : 2
-            guard let number = real.first(where: { WardIndex.contains($0.1, x, y) })?.0 else { continue }
-            if periodCodes[number]![period].contains(row["declared_ward_code"] as String) { same += 1 }
+            let hit = real.first(where: { WardIndex.contains($0.1, x, y) }).map { periodCodes[$0.0]![period].contains(code) } ?? false
+            if hit { same += 1 }
+            perWard["\(period) \(code)", default: (0, 0)].all += 1
+            if hit { perWard["\(period) \(code)"]!.same += 1 }
+        }
+        for (key, v) in perWard.sorted(by: { $0.key < $1.key }) {
+            print("period \(key.split(separator: " ")[0]) ward \(key.split(separator: " ")[1]): \(v.same)/\(v.all) = \(String(format: "%.1f", Double(v.same) / Double(v.all) * 100)) %")
         }
         let share = Double(same) / Double(rows.count)
         print("demo units in the real ward of their code: \(same)/\(rows.count) = \(String(format: "%.1f", share * 100)) %")
-        withKnownIssue("issue 3: the schematic Voronoi wards are not yet close enough to the real ones (aim: 90 %)") {
-            #expect(share >= 0.90)
-        }
+        #expect(share >= 0.90)
     }
 }
-
-import GeoJSON
 
 enum GeoJSONReaderShim {
     /// (ward number, polygons) of the GADM file.
