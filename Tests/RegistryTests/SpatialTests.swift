@@ -53,38 +53,12 @@ import Testing
         let xy = try cs2cs(Self.wgs84LonLat, [(106.6421, 10.7621)], to: "EPSG:3405")[0]
         let file = try r.file("vn2000.csv", "code,name,kind,x,y\n0100233488,A,enterprise,\(xy.0),\(xy.1)\n")
         _ = try Importer(store: r.store).importUnits(path: file, options: ImportOptions(srs: "EPSG:3405"))
-        let u = try UnitQuery(store: r.store).show("0100233488").0.unit
+        let u = try UnitQuery(store: r.store).show("0100233488", asOf: .today()).0.unit
         #expect(abs(u.location!.x - 106.6421) < 1e-7 && abs(u.location!.y - 10.7621) < 1e-7)
     }
 }
 
 @Suite struct WardAssignmentTests {
-    @Test func agreesWithSpatiaLiteSTContainsOnTheRealWards() throws {
-        guard ReferenceData.available else { return }
-        let r = try TemporaryRegistry()
-        let path = try ReferenceData.gadmWardsWithCodes(in: r.directory)
-        let report = try AdminImport(store: r.store).importWards(path: path, options: .init(
-            validFrom: LocalDate(iso: "2000-01-01")!, validTo: LocalDate(iso: "2024-12-31")!, nameField: "NAME_3"))
-        #expect(report.inserted == 16)
-        let date = LocalDate(iso: "2024-06-01")!
-        try r.store.read { db in
-            let index = try WardIndex.load(db)
-            var rng = SystemRandomNumberGenerator()
-            var inside = 0
-            for _ in 0..<400 {
-                let lon = Double.random(in: 106.6342...106.6615, using: &rng), lat = Double.random(in: 10.7515...10.7778, using: &rng)
-                let ours = Set(index.wards(containing: lon, lat, on: date).map(\.code))
-                let theirs = Set(try String.fetchAll(db, sql: """
-                    SELECT code FROM admin_units WHERE level = 'ward' AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)
-                    AND ST_Contains(geom, MakePoint(?, ?, 4326))
-                    """, arguments: [date.description, date.description, lon, lat]))
-                #expect(ours == theirs, "point \(lon), \(lat)")
-                if !ours.isEmpty { inside += 1 }
-            }
-            #expect(inside > 200)  // most of the extent is covered, so the comparison is not all empty sets
-        }
-    }
-
     @Test func asOfQueriesAcrossTheReform() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
@@ -95,17 +69,17 @@ import Testing
         _ = try Importer(store: r.store).importUnits(path: file)
         let q = UnitQuery(store: r.store)
         func codes(_ ward: String, _ date: String) throws -> [String] {
-            var f = UnitFilter()
+            var f = UnitFilter(asOf: LocalDate(iso: date)!)
             f.wardCode = ward
-            f.asOf = LocalDate(iso: date)!
-            return try q.list(f).map(\.unit.code)
+            return try q.list(f).items.map(\.unit.code)
         }
         #expect(try codes("27232", "2024-06-01") == ["0100233488"])  // old Phường 9
         #expect(try codes("27223", "2024-06-01") == ["0301043769"])  // old Phường 10
         #expect(try codes("27232", "2026-11-15") == ["0100233488", "0301043769"])  // Bình Thới today
         #expect { try codes("27223", "2026-11-15") } throws: { "\($0)".contains("27232 Phường Bình Thới") }
-        // The unit keeps the ward of its registration.
-        #expect(try q.show("0100233488").0.unit.declaredWardCode == "27232")
+        // The unit keeps the ward it declared for its registration, and is in today's ward by its point.
+        #expect(try q.show("0100233488", asOf: LocalDate(iso: "2024-06-01")!).0.unit.declaredWardCode == "27232")
+        #expect(try q.show("0301043769", asOf: LocalDate(iso: "2026-11-15")!).0.ward?.name == "Phường Bình Thới")
         #expect(try codes("27232", "2023-01-01") == [])  // not yet registered then
     }
 
@@ -147,9 +121,9 @@ import Testing
     }
 
     func list(_ r: TemporaryRegistry, _ configure: (inout UnitFilter) -> Void) throws -> [String] {
-        var f = UnitFilter()
+        var f = UnitFilter(asOf: .today())
         configure(&f)
-        return try UnitQuery(store: r.store).list(f).map(\.unit.code)
+        return try UnitQuery(store: r.store).list(f, sort: Sorting(.code)).items.map(\.unit.code)
     }
 
     @Test func searchIgnoresDiacriticsAndCase() throws {
@@ -165,10 +139,14 @@ import Testing
         let r = try loaded()
         #expect(try list(r) { $0.vsicPrefix = "477" } == ["41L8000001"])
         #expect(try list(r) { $0.kinds = [.market, .enterprise] } == ["0100233488", "CHO-BT"])
-        #expect(try list(r) { $0.bbox = (106.641, 10.761, 106.6422, 10.763) } == ["CHO-BT"])
+        #expect(try list(r) { $0.bbox = try! BoundingBox(minLon: 106.641, minLat: 10.761, maxLon: 106.6422, maxLat: 10.763) } == ["CHO-BT"])
         // 0.0005° of longitude at 10.76° N is about 54.7 m.
-        #expect(try list(r) { $0.near = (106.642, 10.762, 50) } == ["CHO-BT"])
-        #expect(try list(r) { $0.near = (106.642, 10.762, 60) } == ["CHO-BT", "0100233488"])
+        #expect(try list(r) { $0.near = try! Proximity(lon: 106.642, lat: 10.762, radius: 50) } == ["CHO-BT"])
+        #expect(try list(r) { $0.near = try! Proximity(lon: 106.642, lat: 10.762, radius: 60) } == ["0100233488", "CHO-BT"])
+        // Nearest first unless another order is asked for.
+        var near = UnitFilter(asOf: .today())
+        near.near = try Proximity(lon: 106.642, lat: 10.762, radius: 60)
+        #expect(try UnitQuery(store: r.store).list(near).items.map(\.unit.code) == ["CHO-BT", "0100233488"])
     }
 
     @Test func optimisticLockingRejectsAStaleVersion() throws {
@@ -199,13 +177,17 @@ import Testing
             + "0100233488,spring_dial_scale,SPR,2025-01-01\n"  // 24 months: fine
             + "0100233488,fuel_dispenser,UNK,\n"
             + "0301043769,fuel_dispenser,CLOSED,2020-01-01\n"))
-        let (items, summary) = try DueList(store: r.store).items(wardCode: "27232", asOf: LocalDate(iso: "2026-11-15")!, within: 30)
+        var ward = UnitFilter(asOf: LocalDate(iso: "2026-11-15")!)
+        ward.wardCode = "27232"
+        let list = DueList(store: r.store)
+        let items = try list.items(DueFilter(units: ward))
+        let summary = try list.summary(DueFilter(units: ward))
         #expect(items.map(\.instrument.serialNo) == ["EXP", "UNK", "DUE"])
         #expect(items[0].daysOverdue == 45 && items[0].dueOn?.description == "2026-10-01")
         #expect(summary.expired == 1 && summary.due == 1 && summary.unknown == 1 && summary.instruments == 5)
         // Rules are data: a shorter cycle in the table changes the answer without code.
         try r.store.write { try $0.execute(sql: "UPDATE verification_rules SET cycle_months = 6 WHERE instrument_type = 'spring_dial_scale'") }
-        let (after, _) = try DueList(store: r.store).items(wardCode: nil, asOf: LocalDate(iso: "2026-11-15")!, within: 30)
+        let after = try list.items(DueFilter(units: UnitFilter(asOf: LocalDate(iso: "2026-11-15")!)))
         #expect(after.contains { $0.instrument.serialNo == "SPR" && $0.state == .expired })
     }
 }

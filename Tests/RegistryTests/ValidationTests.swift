@@ -67,7 +67,7 @@ import Testing
         try r.loadSmallWards()
         let (draft, issues) = try validate(base, registry: r)
         #expect(issues.isEmpty)
-        #expect(draft?.declaredWardCode == "27232")  // filled by ward assignment (today: Bình Thới)
+        #expect(draft?.declaredWardCode == nil)  // none declared: the point decides once written (WardMembership)
     }
 
     @Test(arguments: [
@@ -126,6 +126,9 @@ import Testing
         // Registered in 2024 with the code of Phường 10 but the point is in Phường 9.
         let (draft, _) = try validate(base.merging(["ward_code": "27223", "registered_on": "2024-03-01"]) { $1 }, registry: r)
         #expect(draft?.declaredWardCode == "27223")
-        #expect(draft?.wardFlag?.contains("27232") == true)
+        // Written, SpatiaLite places the point and the disagreement is flagged, the declaration kept.
+        let u = try UnitEditor(store: r.store).add(fields: base.merging(["ward_code": "27223", "registered_on": "2024-03-01"]) { $1 })
+        #expect(u.declaredWardCode == "27223")
+        #expect(u.wardFlag?.contains("declared ward 27223") == true && u.wardFlag?.contains("location is in 27232") == true, "\(u.wardFlag ?? "no flag")")
     }
 }

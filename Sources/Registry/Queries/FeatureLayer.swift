@@ -110,7 +110,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
                          countSQL: "SELECT count(*) FROM \(from)")
         case .inspections:
             let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [], existedOnly: false)
-            let from: SQL = "inspections i JOIN \(plan.from) ON u.id = i.unit_id WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
+            let from: SQL = "\(plan.from) JOIN inspections i ON i.unit_id = u.id WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
             return Query(layer: self, properties: properties, geometry: .pointBlob,
                          sql: select("i.id", "u.geom", from) + " ORDER BY i.id", countSQL: "SELECT count(*) FROM \(from)")
         }

@@ -1,0 +1,277 @@
+import Foundation
+import GRDB
+import GeoJSON
+import Output
+import Testing
+@testable import Registry
+
+/// Runs a command and returns its standard output (the GDAL clients).
+func run(_ tool: String, _ args: [String]) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = [tool] + args
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+@Suite struct WardMembershipTests {
+    /// Random points over the district; the stored membership of every unit in every ward of both
+    /// periods equals SpatiaLite's own answer on the real boundaries (GADM before 2025, OSM after),
+    /// through the bulk path (an import), the single-unit path (an edit) and a re-import of wards.
+    @Test func storedMembershipEqualsSpatiaLiteOnRealBoundaries() throws {
+        guard ReferenceData.available else {
+            print("skipped: ../shared/reference-data is not beside this checkout (real ward boundaries)")
+            return
+        }
+        let r = try TemporaryRegistry()
+        let gadm = try ReferenceData.gadmWardsWithCodes(in: r.directory)
+        _ = try AdminImport(store: r.store).importWards(path: gadm, options: .init(
+            validFrom: LocalDate(iso: "2000-01-01")!, validTo: LocalDate(iso: "2024-12-31")!, nameField: "NAME_3"))
+        let osm = ReferenceData.root.appendingPathComponent("osm-q11-wards-2025/q11_wards_2025-07-01_osm.geojson").path
+        _ = try AdminImport(store: r.store).importWards(path: osm, options: .init(validFrom: LocalDate(iso: "2025-07-01")!))
+        var rng = SplitMix(seed: 11)
+        var csv = "code,name,kind,lon,lat\n"
+        for i in 0..<3000 {
+            let lon = 106.6330 + rng.unit() * 0.0300, lat = 10.7505 + rng.unit() * 0.0290
+            csv += "M\(i),Unit \(i),market,\(lon),\(lat)\n"
+        }
+        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", csv))
+        let editor = UnitEditor(store: r.store)
+        for i in 0..<25 {
+            _ = try editor.add(fields: ["code": "E\(i)", "name": "Edit \(i)", "kind": "market",
+                                        "lon": "\(106.6342 + rng.unit() * 0.0273)", "lat": "\(10.7534 + rng.unit() * 0.0244)"])
+        }
+        func compare() throws {
+            try r.store.read { db in
+                let pairs = try Row.fetchAll(db, sql: """
+                    SELECT u.id AS u, w.id AS w, ST_Intersects(w.geom, u.geom) AS touches, ST_Contains(w.geom, u.geom) AS contains,
+                           EXISTS (SELECT 1 FROM unit_wards m WHERE m.unit_id = u.id AND m.admin_unit_id = w.id) AS stored
+                    FROM economic_units u, admin_units w WHERE w.level = 'ward'
+                    """)
+                #expect(pairs.count == 3025 * 20)
+                var stored = 0, differ = 0
+                for p in pairs {
+                    let s: Bool = p["stored"], t: Bool = p["touches"], c: Bool = p["contains"]
+                    if s { stored += 1 }
+                    if s != t || (c && !s) { differ += 1 }
+                }
+                #expect(differ == 0)
+                #expect(stored > 2000)  // about half the box is the district, in both periods: the comparison is not all empty
+            }
+        }
+        try compare()
+        // New boundaries for the 2025 wards: their memberships are found again, the old ones stay.
+        _ = try AdminImport(store: r.store).importWards(path: osm, options: .init(validFrom: LocalDate(iso: "2025-07-01")!))
+        try compare()
+    }
+
+    @Test func aMovedUnitChangesWardAndAMismatchIsFlagged() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let editor = UnitEditor(store: r.store, today: LocalDate(iso: "2026-11-15")!)
+        _ = try editor.add(fields: ["code": "0100233488", "name": "A", "kind": "enterprise", "lon": "106.642", "lat": "10.762",
+                                    "registered_on": "2024-03-01", "ward_code": "27232"])
+        var old = UnitFilter(asOf: LocalDate(iso: "2024-06-01")!)
+        old.wardCode = "27223"
+        #expect(try UnitQuery(store: r.store).count(old) == 0)
+        let moved = try editor.update(key: "0100233488", changes: ["lon": "106.648", "ward_code": "27232"], expectedVersion: nil)
+        #expect(try UnitQuery(store: r.store).count(old) == 1)
+        #expect(moved.wardFlag?.contains("declared ward 27232") == true)
+    }
+}
+
+@Suite struct PagingTests {
+    func registry(_ n: Int) throws -> TemporaryRegistry {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        var csv = "code,name,kind,lon,lat\n"
+        for i in 0..<n { csv += "M\(String(format: "%04d", i * 2)),Chợ \(i),market,\(106.641 + Double(i % 80) * 0.0001),10.762\n" }
+        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", csv))
+        return r
+    }
+
+    /// Keyset pages by any key, while units are added before and after the cursor, return every unit
+    /// that was there at the start exactly once.
+    @Test(arguments: ["code", "-code", "name", "-registered_on", "updated_at"])
+    func cursorPagesLoseAndRepeatNothingWhileUnitsAreAdded(sort: String) throws {
+        let r = try registry(300)
+        let q = UnitQuery(store: r.store)
+        let editor = UnitEditor(store: r.store)
+        var seen: [String] = []
+        var after: PageCursor?
+        var added = 0
+        repeat {
+            let page = try q.list(UnitFilter(asOf: .today()), sort: try Sorting(parsing: sort), page: try PageRequest(limit: 37, after: after))
+            seen += page.items.map(\.unit.code)
+            after = page.next
+            // One code sorts before every page's cursor, one after.
+            _ = try editor.add(fields: ["code": "A\(added)", "name": "Chợ mới \(added)", "kind": "market", "lon": "106.642", "lat": "10.762"])
+            _ = try editor.add(fields: ["code": "Z\(added)", "name": "Chợ mới \(added)", "kind": "market", "lon": "106.642", "lat": "10.762"])
+            added += 1
+        } while after != nil
+        let original = seen.filter { $0.hasPrefix("M") }
+        #expect(original.count == 300 && Set(original).count == 300)
+        #expect(Set(seen).count == seen.count)
+    }
+
+    /// Offset pages in an order new units only append to (updated_at) lose and repeat nothing either.
+    @Test func offsetPagesInAnAppendOnlyOrder() throws {
+        let r = try registry(120)
+        let q = UnitQuery(store: r.store)
+        var seen: [String] = []
+        var offset = 0
+        while true {
+            let page = try q.list(UnitFilter(asOf: .today()), sort: Sorting(.updated_at), page: try PageRequest(limit: 25, offset: offset))
+            if page.items.isEmpty { break }
+            seen += page.items.map(\.unit.code)
+            offset += page.items.count
+            _ = try UnitEditor(store: r.store).add(fields: ["code": "A\(offset)", "name": "X", "kind": "market", "lon": "106.642", "lat": "10.762"])
+        }
+        #expect(seen.filter { $0.hasPrefix("M") }.count == 120 && Set(seen).count == seen.count)
+        #expect(try q.count(UnitFilter(asOf: .today())) == 120 + seen.filter { $0.hasPrefix("A") }.count + 1)
+    }
+
+    @Test func badFiltersNameTheFieldAndWhatWasExpected() throws {
+        let r = try registry(3)
+        let before = try r.snapshot("economic_units")
+        func check(_ field: String, _ body: () throws -> Void) {
+            #expect { try body() } throws: { error in
+                guard case RegistryError.invalidArgument(let f, _, let expected) = error else { return false }
+                return f == field && !expected.isEmpty
+            }
+        }
+        check("bbox") { _ = try BoundingBox(parsing: "106.64,10.76,106.65") }
+        check("bbox") { _ = try BoundingBox(parsing: "106.65,10.76,106.64,10.77") }
+        check("radius") { _ = try Proximity(lon: 106.64, lat: 10.76, radius: -5) }
+        check("sort") { _ = try Sorting<UnitSortKey>(parsing: "colour") }
+        check("cursor") { _ = try PageCursor(encoded: "not a cursor") }
+        check("sort") { _ = try UnitQuery(store: r.store).list(UnitFilter(asOf: .today()), sort: Sorting(.distance)) }
+        #expect(try r.snapshot("economic_units") == before)
+    }
+
+    @Test func searchFindsSubstringsAndPrefixesWithoutDiacritics() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", "code,name,kind,address,lon,lat\n"
+            + "CHO-BT,Chợ Bình Thới,market,,106.642,10.762\n"
+            + "0100233488,Cửa hàng xăng dầu số 1,enterprise,12 Đường Lạc Long Quân,106.6425,10.762\n"))
+        func found(_ text: String) throws -> [String] {
+            var f = UnitFilter(asOf: .today())
+            f.search = text
+            return try UnitQuery(store: r.store).list(f).items.map(\.unit.code)
+        }
+        for text in ["cho binh thoi", "CHO BINH", "binh thoi", "Chợ Bình Thới", "inh th", "bin", "cho-bt"] {
+            #expect(try found(text) == ["CHO-BT"], "\(text)")
+        }
+        #expect(try found("duong") == ["0100233488"])
+        #expect(try found("đường lạc") == ["0100233488"])
+        #expect(try found("0233") == ["0100233488"])
+        #expect(try found("xyz") == [])
+    }
+}
+
+@Suite struct ExportTests {
+    /// Every layer written as RFC 7946 GeoJSON opens in GDAL with the database's feature count and
+    /// properties, and keeps the RFC's rules: no crs member, counter-clockwise outer rings, integer
+    /// ids, typed properties, Vietnamese text as UTF-8.
+    @Test(arguments: FeatureLayer.allCases)
+    func layerOpensInGDALWithTheDatabasesCount(layer: FeatureLayer) throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", "code,name,kind,address,lon,lat,market_code,stall_no\n"
+            + "CHO-BT,Chợ Bình Thới,market,\"Số 1, Đường \"\"Bình Thới\"\"\",106.642,10.762,,\n"
+            + ",Sạp rau,market_stall,,106.6421,10.7621,CHO-BT,A-1\n"
+            + "0100233488,Cửa hàng xăng dầu số 1,enterprise,,106.6425,10.762,,\n"))
+        _ = try Importer(store: r.store).importInstruments(path: try r.file("i.csv", "unit_code,type,serial_no,last_verified_on\n"
+            + "0100233488,fuel_dispenser,F1,2025-01-01\n0100233488,fuel_dispenser,F2,\nCHO-BT/A-1,counter_scale,C1,2026-06-01\n"))
+        _ = try Importer(store: r.store).importInspections(path: try r.file("n.csv", "unit_code,inspected_on,scope,outcome\n"
+            + "0100233488,2026-01-05,metrology,compliant\n"))
+        let path = r.directory.appendingPathComponent("export-\(layer.rawValue).geojson").path
+        let layers = FeatureLayers(store: r.store)
+        var filter = UnitFilter(asOf: .today())
+        if layer == .wards { filter.asOf = LocalDate(iso: "2024-06-01")! }
+        let target = try OutputTarget(path: path, overwrite: false)
+        var writer = FeatureWriter(FeatureWriter.Options(), sink: target.sink)
+        try layers.stream(layer, filter: filter, begin: { writer.begin($0) }) { try writer.write($0) }
+        try writer.end()
+        try target.finish()
+        let expected = try layers.count(layer, filter: filter)
+        #expect(expected > 0)
+        #expect(writer.written == expected)
+        let info = try run("ogrinfo", ["-ro", "-so", "-al", path])
+        #expect(info.contains("Feature Count: \(expected)"), "\(info)")
+
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let json = try JSONText.decode(Array(bytes))
+        guard case .object(let top) = json, case .array(let features)? = top.first(where: { $0.0 == "features" })?.1 else {
+            Issue.record("not a FeatureCollection")
+            return
+        }
+        #expect(!top.contains { $0.0 == "crs" })
+        for case .object(let f) in features {
+            guard case .int = f.first(where: { $0.0 == "id" })?.1 else { Issue.record("id is not an integer"); continue }
+            let geometry = try GeoJSONDecoding.geometry(f.first { $0.0 == "geometry" }!.1)
+            for polygon in geometry.polygons ?? [] {
+                let ring = polygon[0].positions
+                let area = zip(ring, ring.dropFirst()).reduce(0.0) { $0 + ($1.0.x * $1.1.y - $1.1.x * $1.0.y) }
+                #expect(area > 0, "outer ring not counter-clockwise")
+            }
+        }
+        if layer == .units {
+            #expect(String(decoding: bytes, as: UTF8.self).contains("\"name\":\"Chợ Bình Thới\""))
+            #expect(String(decoding: bytes, as: UTF8.self).contains(#""address":"Số 1, Đường \"Bình Thới\"""#))
+            let props = try run("ogrinfo", ["-ro", "-al", "-q", "-where", "code = 'CHO-BT'", path])
+            #expect(props.contains("name (String) = Chợ Bình Thới") && props.contains("ward_code (String) = 27232"), "\(props)")
+            #expect(props.contains("version (Integer) = 1"), "\(props)")
+        }
+    }
+
+    @Test func csvAndSequencesOpenInGDALToo() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", "code,name,kind,lon,lat\nCHO-BT,Chợ Bình Thới,market,106.642,10.762\nCHO-2,\"Chợ, hai\",market,106.643,10.762\n"))
+        for (format, rs, name) in [(FeatureWriter.Format.geojsonseq, true, "u.geojsons"), (.geojsonseq, false, "u.geojsonl"), (.csv, false, "u.csv")] {
+            let path = r.directory.appendingPathComponent("out-" + name).path
+            var options = FeatureWriter.Options()
+            options.format = format
+            options.recordSeparator = rs
+            let target = try OutputTarget(path: path, overwrite: false)
+            var writer = FeatureWriter(options, sink: target.sink)
+            try FeatureLayers(store: r.store).stream(.units, filter: UnitFilter(asOf: .today()), begin: { writer.begin($0) }) { try writer.write($0) }
+            try writer.end()
+            try target.finish()
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            if rs { #expect(text.split(separator: "\n").allSatisfy { $0.first == "\u{1E}" }) }
+            let info = try run("ogrinfo", ["-ro", "-so", "-al"] + (format == .csv ? ["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat"] : []) + [path])
+            #expect(info.contains("Feature Count: 2"), "\(name): \(info)")
+        }
+    }
+
+    @Test func anExistingFileIsNotReplacedUnlessAsked() throws {
+        let r = try TemporaryRegistry()
+        let path = try r.file("mine.geojson", "precious")
+        #expect { _ = try OutputTarget(path: path, overwrite: false) } throws: { "\($0)".contains("output") }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious")
+        #expect { _ = try OutputTarget(path: r.directory.path, overwrite: true) } throws: { "\($0)".contains("directory") }
+        #expect { _ = try OutputTarget(path: r.directory.path + "/nodir/x.geojson", overwrite: true) } throws: { "\($0)".contains("folder") }
+    }
+}
+
+/// A small deterministic generator for test points.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
