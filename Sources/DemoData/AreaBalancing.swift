@@ -91,35 +91,38 @@ extension WardPartition {
                 for (v, ab) in chains { moved[v] = points[v] + ((points[ab[0]] + points[ab[1]]) * 0.5 - points[v]) * 0.5 }
                 if edges.isPlanar(moved, movable: column) { points = moved }
             }
-            var rows: [(gradient: [Double], change: Double)] = []
+            var rows: [Row] = []
             left = (0, 0)
             for c in cells.indices {
                 let r = cells[c], ring = ring(r)
-                var gradient = Array(repeating: 0.0, count: 2 * movable.count)
+                var row = Row(entries: [], change: 0)
                 for i in r.indices {
                     guard let k = column[r[i]] else { continue }
                     let prev = ring[(i + r.count - 1) % r.count], next = ring[(i + 1) % r.count]
-                    gradient[2 * k] = (next.y - prev.y) / 2
-                    gradient[2 * k + 1] = (prev.x - next.x) / 2
+                    row.entries += [(2 * k, (next.y - prev.y) / 2), (2 * k + 1, (prev.x - next.x) / 2)]
                 }
                 let area = PlaneRing.signedArea(ring)
                 left.areaError = max(left.areaError, abs(area / targets[c] - 1))
-                rows.append((gradient, targets[c] - area))
-                if let p = wanted[c], let row = pointRow(cell: c, point: p, margin: margin, column: column, count: movable.count) {
+                row.change = targets[c] - area
+                rows.append(row)
+                if let p = wanted[c], let row = pointRow(cell: c, point: p, margin: margin, column: column) {
                     left.pointShortfall = max(left.pointShortfall, row.change)
                     rows.append(row)
                 }
             }
             if !smoothing && left.areaError < 1e-6 && left.pointShortfall < 0.01 { break }
-            let step = WardPartition.leastMovement(rows)
+            let step = WardPartition.leastMovement(rows, width: 2 * movable.count)
             let longest = movable.indices.map { k -> Double in PlanePoint(x: step[2 * k], y: step[2 * k + 1]).length }.max() ?? 0
             var scale = longest > maximumStep ? maximumStep / longest : 1
+            var stuck = true
             for _ in 0..<10 {
                 var moved = points
                 for (k, v) in movable.enumerated() { moved[v] = points[v] + PlanePoint(x: step[2 * k], y: step[2 * k + 1]) * scale }
-                if edges.isPlanar(moved, movable: column) { points = moved; break }
+                if edges.isPlanar(moved, movable: column) { points = moved; stuck = longest * scale < 1e-6; break }
                 scale /= 2
             }
+            // What cannot move (a cell with no free vertex, a step that always crosses an edge) ends the balancing.
+            if !smoothing && stuck { break }
             // Settled: smoothing and the step undo each other to within a millimetre.
             if smoothing && (round >= rounds / 2 || movable.allSatisfy({ (points[$0] - before[$0]).length < 1e-3 })) { smoothing = false }
         }
@@ -140,7 +143,7 @@ extension WardPartition {
 
     /// A row asking the depth of `point` in cell `c` to grow to `margin`, through the nearest point of the cell's
     /// boundary; nil while the point lies more than 5 m deeper than that.
-    private func pointRow(cell c: Int, point p: PlanePoint, margin: Double, column: [Int: Int], count: Int) -> (gradient: [Double], change: Double)? {
+    private func pointRow(cell c: Int, point p: PlanePoint, margin: Double, column: [Int: Int]) -> Row? {
         let r = cells[c], ring = ring(r)
         let (depth, i, t) = WardPartition.depth(of: p, in: ring)
         guard depth < margin + 5, abs(depth) > 1e-9 else { return nil }
@@ -148,26 +151,34 @@ extension WardPartition {
         // Moving the nearest boundary point q by δ changes the depth by u·δ, u pointing from the point outward.
         let q = a + (b - a) * t
         let u = (depth > 0 ? q - p : p - q) * (1 / abs(depth))
-        var gradient = Array(repeating: 0.0, count: 2 * count)
+        var row = Row(entries: [], change: max(0, margin - depth))
         for (v, share) in [(r[i], 1 - t), (r[(i + 1) % r.count], t)] {
             guard let k = column[v] else { continue }
-            gradient[2 * k] += u.x * share
-            gradient[2 * k + 1] += u.y * share
+            row.entries += [(2 * k, u.x * share), (2 * k + 1, u.y * share)]
         }
-        return (gradient, max(0, margin - depth))
+        return row
+    }
+
+    /// One linearised requirement: the change of a cell's area (or of a point's depth) wanted, and its gradient
+    /// with respect to the free coordinates (x and y of each movable vertex), sparse.
+    struct Row {
+        var entries: [(column: Int, value: Double)]
+        var change: Double
     }
 
     /// The smallest move δ with J δ = change for every row (J's rows the gradients): δ = Jᵀ (J Jᵀ + μI)⁻¹ change.
     /// The tiny μ covers the one dependent row per 2025 ward (its cells' areas always add up to the ward's).
-    static func leastMovement(_ rows: [(gradient: [Double], change: Double)]) -> [Double] {
-        let n = rows.count, width = rows.first?.gradient.count ?? 0
+    static func leastMovement(_ rows: [Row], width: Int) -> [Double] {
+        let n = rows.count
         var m = Array(repeating: Array(repeating: 0.0, count: n + 1), count: n)
+        var dense = Array(repeating: 0.0, count: width)
         for i in 0..<n {
+            for e in rows[i].entries { dense[e.column] += e.value }
             for j in i..<n {
-                var s = 0.0
-                for k in 0..<width where rows[i].gradient[k] != 0 { s += rows[i].gradient[k] * rows[j].gradient[k] }
+                let s = rows[j].entries.reduce(0.0) { $0 + dense[$1.column] * $1.value }
                 (m[i][j], m[j][i]) = (s, s)
             }
+            for e in rows[i].entries { dense[e.column] = 0 }
             m[i][n] = rows[i].change
         }
         let mu = 1e-9 * max(1e-12, (0..<n).map { m[$0][$0] }.max() ?? 0)
@@ -188,7 +199,7 @@ extension WardPartition {
             y[i] = s / m[i][i]
         }
         var step = Array(repeating: 0.0, count: width)
-        for i in 0..<n { for k in 0..<width where rows[i].gradient[k] != 0 { step[k] += rows[i].gradient[k] * y[i] } }
+        for i in 0..<n { for e in rows[i].entries { step[e.column] += e.value * y[i] } }
         return step
     }
 }

@@ -89,7 +89,8 @@ struct WardGeometry {
     static let factsPointMargin = 10.0
 
     /// Builds the partition, then builds it again with each ward's area target scaled by how far the last
-    /// build missed it: moving junctions to make the facts' neighbours changes areas by a few per cent.
+    /// build missed it (moving junctions to make the facts' neighbours changes areas by a few per cent), then
+    /// balances what is left by moving the vertices inside the 2025 wards (`balanceAreas`).
     static func make(sources: DemoSources) throws -> WardGeometry {
         let plane = LocalPlane(lon0: 106.648, lat0: 10.765)
         var correction: [Int: Double] = [:]

@@ -3,8 +3,8 @@ import GRDB
 import GeoJSON
 import Registry
 
-/// Intersections by GEOS, through SpatiaLite in an in-memory database: a convex power cell cut by a non-convex
-/// ward can fall into several pieces, which a hand-written polygon clipper would join by a seam.
+/// Intersections and validity by GEOS, through SpatiaLite in an in-memory database: a convex power cell cut by a
+/// non-convex ward can fall into several pieces, which a hand-written polygon clipper would join by a seam.
 struct PlaneClipper {
     let db: DatabaseQueue
 
