@@ -55,13 +55,16 @@ extension WardPartition {
             let own = Set(cells[c])
             let junctions = cells[c].filter { near[$0]!.count == 3 && !isOnAnyBorder($0) }
             guard let j = junctions.min(by: { (points[$0] - p).length < (points[$1] - p).length }),
-                  let far = near[j]!.first(where: { !own.contains($0) }) else {
+                  let far = near[j]!.sorted().first(where: { !own.contains($0) }) else {
                 throw RegistryError.database("demo geometry: cell \(c) has no junction to slide toward its point")
             }
             let from = points[j], edge = points[far] - from
             let along = min((p - from).dot(edge) / edge.length + margin, edge.length - margin)
             guard along > 0 else { throw RegistryError.database("demo geometry: the point of cell \(c) lies behind its nearest junction") }
             points[j] = from + edge * (along / edge.length)
+            guard WardEdges(partition: self).isPlanar(points, movable: [j: 0]) else {
+                throw RegistryError.database("demo geometry: sliding a junction of cell \(c) toward its point makes edges cross")
+            }
             moved.insert(j)
         }
         return moved
@@ -69,9 +72,10 @@ extension WardPartition {
 
     /// Moves the vertices inside the 2025 wards until every cell has its target area (m², consistent with the ward's
     /// area) and keeps its point at least `margin` inside. Each round takes the least-movement Gauss–Newton step
-    /// (capped at `maximumStep` metres per vertex and halved until no edge crosses another). Until the shape
-    /// settles, each round first pulls every vertex on a bent edge halfway to the middle of its two neighbours, so
-    /// edges bow smoothly instead of zigzagging. Returns the largest relative area error and point shortfall left.
+    /// (capped at `maximumStep` metres per vertex and halved until no edge crosses another). With `smoothing`, until
+    /// the shape settles or half the rounds are used, each round first pulls every vertex on a bent edge halfway to
+    /// the middle of its two neighbours, so edges bow smoothly instead of zigzagging; plain steps then make the
+    /// targets exact. Returns the largest relative area error and point shortfall (m) seen before the last step.
     @discardableResult
     mutating func balanceAreas(targets: [Double], points wanted: [PlanePoint?], margin: Double,
                                fixed: Set<Int> = [], smoothing smooth: Bool, maximumStep: Double = 5, rounds: Int = 300)
@@ -91,11 +95,11 @@ extension WardPartition {
                 for (v, ab) in chains { moved[v] = points[v] + ((points[ab[0]] + points[ab[1]]) * 0.5 - points[v]) * 0.5 }
                 if edges.isPlanar(moved, movable: column) { points = moved }
             }
-            var rows: [Row] = []
+            var rows: [Requirement] = []
             left = (0, 0)
             for c in cells.indices {
                 let r = cells[c], ring = ring(r)
-                var row = Row(entries: [], change: 0)
+                var row = Requirement(entries: [], change: 0)
                 for i in r.indices {
                     guard let k = column[r[i]] else { continue }
                     let prev = ring[(i + r.count - 1) % r.count], next = ring[(i + 1) % r.count]
@@ -143,7 +147,7 @@ extension WardPartition {
 
     /// A row asking the depth of `point` in cell `c` to grow to `margin`, through the nearest point of the cell's
     /// boundary; nil while the point lies more than 5 m deeper than that.
-    private func pointRow(cell c: Int, point p: PlanePoint, margin: Double, column: [Int: Int]) -> Row? {
+    private func pointRow(cell c: Int, point p: PlanePoint, margin: Double, column: [Int: Int]) -> Requirement? {
         let r = cells[c], ring = ring(r)
         let (depth, i, t) = WardPartition.depth(of: p, in: ring)
         guard depth < margin + 5, abs(depth) > 1e-9 else { return nil }
@@ -151,7 +155,7 @@ extension WardPartition {
         // Moving the nearest boundary point q by δ changes the depth by u·δ, u pointing from the point outward.
         let q = a + (b - a) * t
         let u = (depth > 0 ? q - p : p - q) * (1 / abs(depth))
-        var row = Row(entries: [], change: max(0, margin - depth))
+        var row = Requirement(entries: [], change: max(0, margin - depth))
         for (v, share) in [(r[i], 1 - t), (r[(i + 1) % r.count], t)] {
             guard let k = column[v] else { continue }
             row.entries += [(2 * k, u.x * share), (2 * k + 1, u.y * share)]
@@ -161,14 +165,14 @@ extension WardPartition {
 
     /// One linearised requirement: the change of a cell's area (or of a point's depth) wanted, and its gradient
     /// with respect to the free coordinates (x and y of each movable vertex), sparse.
-    struct Row {
+    struct Requirement {
         var entries: [(column: Int, value: Double)]
         var change: Double
     }
 
     /// The smallest move δ with J δ = change for every row (J's rows the gradients): δ = Jᵀ (J Jᵀ + μI)⁻¹ change.
     /// The tiny μ covers the one dependent row per 2025 ward (its cells' areas always add up to the ward's).
-    static func leastMovement(_ rows: [Row], width: Int) -> [Double] {
+    static func leastMovement(_ rows: [Requirement], width: Int) -> [Double] {
         let n = rows.count
         var m = Array(repeating: Array(repeating: 0.0, count: n + 1), count: n)
         var dense = Array(repeating: 0.0, count: width)
