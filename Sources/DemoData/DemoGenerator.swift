@@ -83,9 +83,14 @@ struct WardGeometry {
 
     /// The least overlap of two neighbouring wards along a border of today's wards, in metres.
     static let minimumBorderOverlap = 20.0
+    /// The longest piece of an edge inside a 2025 ward when it bends to balance the areas, in metres.
+    static let innerEdgePiece = 40.0
+    /// How far inside its ward each FACTS.md point must lie, in metres (the points are given to about 50 m).
+    static let factsPointMargin = 10.0
 
     /// Builds the partition, then builds it again with each ward's area target scaled by how far the last
-    /// build missed it: moving junctions to make the facts' neighbours changes areas by a few per cent.
+    /// build missed it (moving junctions to make the facts' neighbours changes areas by a few per cent), then
+    /// balances what is left by moving the vertices inside the 2025 wards (`balanceAreas`).
     static func make(sources: DemoSources) throws -> WardGeometry {
         let plane = LocalPlane(lon0: 106.648, lat0: 10.765)
         var correction: [Int: Double] = [:]
@@ -99,10 +104,27 @@ struct WardGeometry {
             guard let better = try? build(sources: sources, plane: plane, correction: next) else { break }
             (correction, built) = (next, better)
         }
-        let (partition, cellOf) = built
-        var targets: [Int: Double] = [:]
-        for f in sources.oldWards { targets[f.number] = f.areaKm2 }
+        var (partition, cellOf) = built
         let facts = Dictionary(uniqueKeysWithValues: sources.oldWards.map { ($0.number, $0) })
+        // The facts' areas scaled to the OSM ward holding them (they differ by under 0.4 %), and the FACTS.md points.
+        var targets = Array(repeating: 0.0, count: partition.cells.count)
+        var factsPoints = [PlanePoint?](repeating: nil, count: partition.cells.count)
+        for (w, ward) in sources.currentWards.enumerated() {
+            let members = sources.oldWards.filter { $0.currentWardName == ward.name }
+            let scale = PlaneRing.signedArea(partition.wardRing(w)) / 1e6 / members.map(\.areaKm2).reduce(0, +)
+            for m in members { targets[cellOf[m.number]!] = m.areaKm2 * scale * 1e6 }
+        }
+        for w in DemoFacts.wards2024 { factsPoints[cellOf[w.number]!] = plane.point(lon: w.lon, lat: w.lat) }
+        // First with straight edges, so that junctions move and edges turn; then edges bend for what is left.
+        let slid = try partition.slideJunctionsTowardPoints(factsPoints, margin: factsPointMargin)
+        partition.balanceAreas(targets: targets, points: factsPoints.map { _ in nil }, margin: factsPointMargin, fixed: slid, smoothing: false)
+        partition.subdivideInnerEdges(maximumLength: innerEdgePiece)
+        let left = partition.balanceAreas(targets: targets, points: factsPoints, margin: factsPointMargin, smoothing: true)
+        guard left.areaError < 1e-4, left.pointShortfall < 0.01 else {
+            throw RegistryError.database("demo geometry: balancing left an area error of \(left.areaError) and a point \(left.pointShortfall) m short of its margin")
+        }
+        try checkNeighbours(partition, cellOf: cellOf, sources: sources)
+        try PlaneClipper().checkTiling(partition)
         func positions(_ ids: [Int]) -> [Position] {
             let open = ids.map { id -> Position in
                 if let c = partition.osmLonLat[id] { return Position(c.lon, c.lat) }
@@ -180,13 +202,19 @@ struct WardGeometry {
         try partition.alignBorders(adjacent: adjacent, minimumOverlap: minimumBorderOverlap)
         partition.insertSharedVertices()
         try partition.removeUnwantedEdges(adjacent: adjacent)
+        try checkNeighbours(partition, cellOf: cellOf, sources: sources)
+        return (partition, cellOf)
+    }
+
+    /// Throws unless two cells share an edge exactly when the facts list their wards as neighbours.
+    static func checkNeighbours(_ partition: WardPartition, cellOf: [Int: Int], sources: DemoSources) throws {
+        let numberOf = Dictionary(uniqueKeysWithValues: cellOf.map { ($1, $0) })
         let shared = Set(partition.sharedLengths().keys.map { WardPartition.Pair(numberOf[$0.a]!, numberOf[$0.b]!) })
         let wanted = Set(sources.oldWards.flatMap { f in f.neighbours.keys.map { WardPartition.Pair(min(f.number, $0), max(f.number, $0)) } })
         let normalised = Set(shared.map { WardPartition.Pair(min($0.a, $0.b), max($0.a, $0.b)) })
         guard normalised == wanted else {
             throw RegistryError.database("demo geometry: neighbours differ from the facts: extra \(normalised.subtracting(wanted).map { "P\($0.a)-P\($0.b)" }.sorted()), missing \(wanted.subtracting(normalised).map { "P\($0.a)-P\($0.b)" }.sorted())")
         }
-        return (partition, cellOf)
     }
 
     func adminFeatures() -> [Feature] {
