@@ -55,6 +55,7 @@ public struct Importer {
                 }) { db, session in
             let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true), historyPerInsert: false)
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
+            let search = try DeferredSearchIndex.suspend(db)
             var deferred: [(UnitDraft, SourceLocation, RawRecord?)] = []
             // New units go in `rowsPerInsert` at a time; a unit whose code is taken goes through upsert.
             var pending: [(draft: UnitDraft, row: UnitRowValues, location: SourceLocation, raw: RawRecord?)] = []
@@ -101,6 +102,7 @@ public struct Importer {
                     try writer.recordRegistrations()
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
                                          arguments: [writer.now])
+                    try search.restore(db, createdAt: writer.now)
                     // Ward by ward through the cells when the import wrote a large part of the registry.
                     let written = session.report.inserted + session.report.updated
                     let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0

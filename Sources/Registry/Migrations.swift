@@ -229,10 +229,11 @@ enum RegistryMigrations {
                 );
                 CREATE INDEX ward_cells_ward ON ward_cells(admin_unit_id);
 
-                -- Text search over the normalised key (lower case, no diacritics, đ as d) by trigrams, so
-                -- that any substring of three characters or more is found through the index.
+                -- Text search over the normalised key (lower case, no diacritics, đ as d), word by word:
+                -- each word of a query matches the words it begins (UnitStatement). A bulk import adds
+                -- its new units in one statement instead of through the insert trigger (UnitSearchIndex).
                 CREATE VIRTUAL TABLE unit_search USING fts5(
-                  search_text, content = 'economic_units', content_rowid = 'id', tokenize = 'trigram');
+                  search_text, content = 'economic_units', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
                 INSERT INTO unit_search (unit_search) VALUES ('rebuild');
                 CREATE TRIGGER unit_search_insert AFTER INSERT ON economic_units BEGIN
                   INSERT INTO unit_search (rowid, search_text) VALUES (new.id, new.search_text);

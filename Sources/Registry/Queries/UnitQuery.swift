@@ -210,20 +210,13 @@ struct UnitStatement {
             guard !tokens.isEmpty else {
                 throw RegistryError.invalidArgument(field: "search", value: s, expected: "at least one letter or digit")
             }
-            // Tokens of three characters or more go through the trigram index; shorter ones are
-            // checked on the rows it returns (a trigram index cannot look them up).
-            let long = tokens.filter { $0.count >= 3 }
-            if long.isEmpty {
-                from += " LEFT JOIN (SELECT 0.0 AS rank) s"
-            } else {
-                let match = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
-                from += " JOIN unit_search s ON s.rowid = u.id AND s.unit_search MATCH \(match)"
+            // Every word of the query must begin a word of the unit's text (name, owner, address, codes).
+            let match = tokens.flatMap { $0.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) }
+                .map { "\"" + $0 + "\"*" }.joined(separator: " AND ")
+            guard !match.isEmpty else {
+                throw RegistryError.invalidArgument(field: "search", value: s, expected: "at least one letter or digit")
             }
-            for t in tokens where t.count < 3 {
-                let escaped = t.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_")
-                conditions.append("u.search_text LIKE \("%\(escaped)%") ESCAPE '\\'")
-            }
+            from += " JOIN unit_search s ON s.rowid = u.id AND s.unit_search MATCH \(match)"
         }
         if filter.flaggedOnly { conditions.append("u.ward_flag IS NOT NULL") }
         if let t = filter.changedSince { conditions.append("u.updated_at > \(t)") }
