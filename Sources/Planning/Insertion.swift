@@ -26,6 +26,10 @@ extension SearchModel {
                 consider(s.routeOf[v], s.position[v] + 1)
             }
             if let empty = s.routes.firstIndex(where: \.isEmpty) { consider(empty, 0) }
+            if options.isEmpty && !constrained {
+                // Nothing near is routed yet and any place is feasible: either end of a route will do for now.
+                for r in s.routes.indices where !s.routes[r].isEmpty { consider(r, 0); consider(r, s.routes[r].count) }
+            }
             all = options.isEmpty && s.routes.contains { !$0.isEmpty }
         }
         if all {
@@ -36,8 +40,14 @@ extension SearchModel {
                 for p in 0...s.routes[r].count { consider(r, p) }
             }
         }
-        options.sort { ($0.delta, $0.route, $0.pos) < ($1.delta, $1.route, $1.pos) }
-        for o in options {
+        // Cheapest first; usually the first is feasible, so pick minima rather than sort.
+        while !options.isEmpty {
+            var k = 0
+            for i in 1..<options.count where (options[i].delta, options[i].route, options[i].pos) < (options[k].delta, options[k].route, options[k].pos) {
+                k = i
+            }
+            options.swapAt(k, options.count - 1)
+            let o = options.removeLast()
             let seg = join(join(s.prefix[o.route][o.pos], s.node(o.route, o.pos - 1, self), nodeSegment[u], u), u,
                              s.suffix[o.route][o.pos], s.node(o.route, o.pos, self))
             if feasible(seg, { var r = s.routes[o.route]; r.insert(u, at: o.pos); return r }()) { return (o.route, o.pos) }

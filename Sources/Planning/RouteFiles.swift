@@ -10,6 +10,15 @@ public struct StopsFileError: Error, CustomStringConvertible, Sendable {
     public var value: String?
     public var expected: String
 
+    public init(file: String, feature: Int? = nil, line: Int? = nil, field: String? = nil, value: String? = nil, expected: String) {
+        self.file = file
+        self.feature = feature
+        self.line = line
+        self.field = field
+        self.value = value
+        self.expected = expected
+    }
+
     public var description: String {
         var where_ = file
         if let line { where_ += " line \(line)" }

@@ -23,6 +23,9 @@ public enum Router {
             routable = Array(routable[..<k]).sorted()
         }
         let model = SearchModel(problem: problem, stops: routable)
+        let trace = ProcessInfo.processInfo.environment["ECONGIS_TRACE"] != nil
+        func mark(_ what: String) { if trace { FileHandle.standardError.write(Data("\(what) \(Double(DispatchTime.now().uptimeNanoseconds - clockStart) / 1e9)\n".utf8)) } }
+        mark("model")
         // Stops that cannot be served even alone are out from the start, with the reason why.
         var candidates: [Int] = []
         for node in 0..<model.n {
@@ -32,12 +35,15 @@ public enum Router {
 
         var state = SearchState(model: model, routes: Array(repeating: [], count: model.teams), unassigned: candidates)
         let kicks = RuinAndRecreate(model: model, seed: options.seed)
-        kicks.recreate(&state, order: .farthestFirst, blink: false)
+        // Farthest first shapes the routes; on large instances nearest first keeps each insertion local (fast).
+        kicks.recreate(&state, order: candidates.count > 300 ? .nearestFirst : .farthestFirst, blink: false)
         var best = state
+        mark("constructed")
         // Seconds of time warp cost about what the distance covered in a second does.
         let basePenalty = max(averageSpeed(model), 1e-3)
         let search = LocalSearch(model: model, penalty: basePenalty)
         search.run(&state, from: candidates, shouldStop: timeUp)
+        mark("improved")
         if state.isFeasible { best = state }
         var current = state
         var iterations = 0

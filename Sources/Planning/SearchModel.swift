@@ -58,9 +58,7 @@ final class SearchModel {
         outer: for i in 0..<sz { for j in (i + 1)..<sz where abs(d[i * sz + j] - d[j * sz + i]) > 1e-9 { symmetric = false; break outer } }
         self.symmetric = symmetric
         let k = min(24, max(n - 1, 0))
-        neighbours = (0..<sz).map { i in
-            Array((0..<stops.count).filter { $0 != i }.sorted { (d[i * sz + $0], $0) < (d[i * sz + $1], $1) }.prefix(k))
-        }
+        neighbours = (0..<sz).map { i in SearchModel.nearest(k, to: i, among: stops.count, d, sz) }
         let t = time
         let startRow = stops.count, endRow = stops.count + 1
         check = FeasibilityCheck(
@@ -88,11 +86,14 @@ final class SearchModel {
         let origin = problem.start ?? Coordinate(lon: 0, lat: 0)
         let coords = stops.map { problem.stops[$0].coordinate! } + [origin, problem.end ?? origin]
         if let line = problem.travel as? StraightLineTravel {
-            // Symmetric: half the pairs, and the duration from the distance.
-            let speed = line.speedKmh / 3.6
+            // Symmetric: half the pairs, the cosines once per point, and the duration from the distance.
+            let speed = line.speedKmh / 3.6, rad = Double.pi / 180
+            let lat = coords.map { $0.lat * rad }, lon = coords.map { $0.lon * rad }, cosLat = lat.map { cos($0) }
+            let scale = 2 * StraightLineTravel.earthRadius * line.detourFactor
             for i in 0..<size {
                 for j in (i + 1)..<size {
-                    let m = line.distance(from: coords[i], to: coords[j])
+                    let sLat = sin((lat[j] - lat[i]) / 2), sLon = sin((lon[j] - lon[i]) / 2)
+                    let m = scale * asin(min(1, (sLat * sLat + cosLat[i] * cosLat[j] * sLon * sLon).squareRoot()))
                     d[i * size + j] = m; d[j * size + i] = m
                     t[i * size + j] = m / speed; t[j * size + i] = m / speed
                 }
@@ -108,8 +109,25 @@ final class SearchModel {
         return (d, t)
     }
 
+    /// The k stops nearest to i (ties by index), kept in a small sorted buffer: O(n·k) at worst, about O(n) in practice.
+    static func nearest(_ k: Int, to i: Int, among n: Int, _ d: [Double], _ size: Int) -> [Int] {
+        guard k > 0 else { return [] }
+        var best: [(Double, Int)] = []
+        best.reserveCapacity(k + 1)
+        for j in 0..<n where j != i {
+            let key = (d[i * size + j], j)
+            if best.count == k, key >= best[k - 1] { continue }
+            var at = best.count
+            while at > 0 && key < best[at - 1] { at -= 1 }
+            best.insert(key, at: at)
+            if best.count > k { best.removeLast() }
+        }
+        return best.map(\.1)
+    }
+
     @inline(__always) func D(_ a: Int, _ b: Int) -> Double { dist[a * size + b] }
     @inline(__always) func T(_ a: Int, _ b: Int) -> Double { time[a * size + b] }
+    @inline(__always) func leg(_ a: Int, _ b: Int) -> (distance: Double, time: Double) { (dist[a * size + b], time[a * size + b]) }
 
     /// `a` then `b`, where `aLast` ends `a` and `bFirst` begins `b`.
     @inline(__always)
