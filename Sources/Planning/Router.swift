@@ -5,7 +5,7 @@ import Foundation
 /// until the round limit (reproducible) or the time budget. Every returned route passes `FeasibilityCheck`.
 public enum Router {
     public static func solve(_ problem: RoutingProblem, options: SolverOptions = SolverOptions()) -> RoutingSolution {
-        let clockStart = options.budgetStart ?? DispatchTime.now().uptimeNanoseconds
+        let clockStart = min(options.budgetStart ?? .max, DispatchTime.now().uptimeNanoseconds)
         let timed = options.maxIterations == nil
         let reserve = options.outputReserve ?? (0.005 + 2e-5 * Double(problem.stops.count))
         let usable = max(0, min(options.timeBudget, 1e6) - reserve)

@@ -46,6 +46,28 @@ struct RoutingOptions: ParsableArguments {
     }
 }
 
+/// When this process started, on `DispatchTime`'s clock, so that a time budget also covers loading the program
+/// (tens of milliseconds for a large binary). Linux: /proc/self/stat's start time (clock ticks since boot) against
+/// CLOCK_BOOTTIME; elsewhere, or if that cannot be read, now.
+func processStart() -> UInt64 {
+    let now = DispatchTime.now().uptimeNanoseconds
+    #if os(Linux)
+    guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return now }
+    // Fields after the command name: state is field 3, starttime field 22.
+    let fields = stat[stat.index(after: close)...].split(separator: " ")
+    guard fields.count > 19, let ticks = Double(fields[19]) else { return now }
+    var boot = timespec()
+    guard clock_gettime(CLOCK_BOOTTIME, &boot) == 0 else { return now }
+    let sinceBoot = Double(boot.tv_sec) + Double(boot.tv_nsec) / 1e9
+    let age = sinceBoot - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    guard age >= 0, age < 60 else { return now }
+    return now - UInt64(age * 1e9)
+    #else
+    return now
+    #endif
+}
+
 extension EconGIS {
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -75,7 +97,7 @@ extension EconGIS {
         }
 
         func run() throws {
-            let began = DispatchTime.now().uptimeNanoseconds
+            let began = processStart()
             var request = PlanRequest(wardCode: ward, date: date ?? .today())
             request.asOf = asOf
             request.teams = routing.teams ?? 1
@@ -160,7 +182,7 @@ extension EconGIS {
         }
 
         func run() throws {
-            let began = DispatchTime.now().uptimeNanoseconds
+            let began = processStart()
             let data = try read(stops)
             let haversine = metric == .haversine
             let travel: any TravelModel = haversine ? StraightLineTravel.haversine : StraightLineTravel()
