@@ -80,8 +80,11 @@ final class LocalSearch {
         let route = build()
         if m.constrained || !m.symmetric {
             let d = m.symmetric ? s.distance[r] + delta : m.length(route)
-            let c = d + (m.constrained ? penalty * m.exactWarp(route) : 0)
-            guard c < cost(s, r) - Self.eps else { return false }
+            let old = cost(s, r)
+            guard d < old - Self.eps else { return false }
+            // Warp beyond this cannot pay: the replay may stop there.
+            let limit = (old - Self.eps - d) / max(penalty, 1e-12)
+            guard !m.constrained || m.exactWarp(route, giveUpAbove: limit) < limit else { return false }
         }
         s.routes[r] = route
         s.refresh(r, m)
@@ -93,17 +96,19 @@ final class LocalSearch {
     /// Tries the moves of a routed node towards its neighbours; applies the first that improves.
     func improve(_ u: Int, _ s: inout SearchState) -> Bool {
         for v in m.neighbours[u] where s.routeOf[v] >= 0 && s.routeOf[u] >= 0 {
-            let before = around(u, v, s)
+            let before = (around(u, s), around(v, s))
             if moveSegment(u, v, &s) || swap(u, v, &s) || twoOpt(u, v, &s) {
-                for x in before { enqueue(x) }
-                for x in around(u, v, s) { enqueue(x) }
+                enqueue(before.0)
+                enqueue(before.1)
+                enqueue(around(u, s))
+                enqueue(around(v, s))
                 return true
             }
         }
         if let empty = s.routes.firstIndex(where: \.isEmpty), s.routeOf[u] >= 0 {
-            let before = around(u, u, s)
+            let before = around(u, s)
             if moveSegment(u, to: empty, at: 0, &s) {
-                for x in before { enqueue(x) }
+                enqueue(before)
                 enqueue(u)
                 return true
             }
@@ -111,16 +116,20 @@ final class LocalSearch {
         return false
     }
 
-    /// u, v and the nodes next to them (the ends of the edges a move changes).
-    private func around(_ u: Int, _ v: Int, _ s: SearchState) -> [Int] {
-        var out = [u, v]
-        for x in [u, v] where s.routeOf[x] >= 0 {
-            let r = s.routeOf[x], i = s.position[x]
-            out.append(s.node(r, i - 1, m))
-            out.append(s.node(r, i + 1, m))
-            out.append(s.node(r, i + 2, m))
-        }
-        return out
+    typealias Around = (Int, Int, Int, Int)
+
+    /// x and the nodes next to it (the ends of the edges a move changes), without allocating.
+    @inline(__always) private func around(_ x: Int, _ s: SearchState) -> Around {
+        guard s.routeOf[x] >= 0 else { return (x, x, x, x) }
+        let r = s.routeOf[x], i = s.position[x]
+        return (x, s.node(r, i - 1, m), s.node(r, i + 1, m), s.node(r, i + 2, m))
+    }
+
+    @inline(__always) private func enqueue(_ a: Around) {
+        enqueue(a.0)
+        enqueue(a.1)
+        enqueue(a.2)
+        enqueue(a.3)
     }
 
     /// Segment data of route r's stops i..<i+k, forwards or backwards.
@@ -141,7 +150,8 @@ final class LocalSearch {
         let ru = s.routeOf[u], rv = s.routeOf[v], i = s.position[u], j = s.position[v]
         for k in 1...3 where i + k <= s.routes[ru].count {
             if ru == rv && j >= i && j < i + k { break }
-            for p in [j + 1, j] {
+            for side in 0..<2 {
+                let p = side == 0 ? j + 1 : j
                 if ru == rv && (p >= i && p <= i + k) { continue }
                 if moveSegment(u, k, to: rv, at: p, &s) { return true }
             }
@@ -156,7 +166,8 @@ final class LocalSearch {
         let first = r1[i], last = r1[i + k - 1]
         let pred = s.node(ru, i - 1, m), succ = s.node(ru, i + k, m)
         let a = s.node(rv, p - 1, m), b = s.node(rv, p, m)
-        for reversed in k == 1 ? [false] : [false, true] {
+        for orientation in 0..<(k == 1 ? 1 : 2) {
+            let reversed = orientation == 1
             let (x, y) = reversed ? (last, first) : (first, last)
             if ru != rv {
                 let rest = m.join(s.prefix[ru][i], pred, s.suffix[ru][i + k], succ)

@@ -23,9 +23,6 @@ public enum Router {
             routable = Array(routable[..<k]).sorted()
         }
         let model = SearchModel(problem: problem, stops: routable)
-        let trace = ProcessInfo.processInfo.environment["ECONGIS_TRACE"] != nil
-        func mark(_ what: String) { if trace { FileHandle.standardError.write(Data("\(what) \(Double(DispatchTime.now().uptimeNanoseconds - clockStart) / 1e9)\n".utf8)) } }
-        mark("model")
         // Stops that cannot be served even alone are out from the start, with the reason why.
         var candidates: [Int] = []
         for node in 0..<model.n {
@@ -38,16 +35,16 @@ public enum Router {
         // Farthest first shapes the routes; on large instances nearest first keeps each insertion local (fast).
         kicks.recreate(&state, order: candidates.count > 300 ? .nearestFirst : .farthestFirst, blink: false)
         var best = state
-        mark("constructed")
         // Seconds of time warp cost about what the distance covered in a second does.
         let basePenalty = max(averageSpeed(model), 1e-3)
         let search = LocalSearch(model: model, penalty: basePenalty)
         search.run(&state, from: candidates, shouldStop: timeUp)
-        mark("improved")
-        if state.isFeasible { best = state }
+        repair(&state, search, timeUp)
+        if state.isFeasible && isBetter(state, than: best) { best = state } else { state = best }
         var current = state
         var iterations = 0
-        var feasibleRecently = 0
+        var recent: [Bool] = []
+        var rng = SplitMix64(seed: options.seed ^ 0x5EED)
         let adaptEvery = 25
         while true {
             if let limit = options.maxIterations, iterations >= limit { break }
@@ -56,22 +53,25 @@ public enum Router {
             var trial = current
             // Stops that cannot be routed at all never re-enter.
             trial.unassigned.removeAll { excluded.contains($0) }
-            let touched = kicks.ruin(&trial)
-            let inserted = kicks.recreate(&trial)
-            search.run(&trial, from: touched + inserted + trial.unassigned, shouldStop: timeUp)
+            let (removed, touched) = kicks.ruin(&trial)
+            // Put back what was taken out, and the left-out stops near it (all of them now and then).
+            let pool = rng.nextDouble() < 0.1 ? trial.unassigned : nearby(removed, trial, model)
+            let inserted = kicks.recreate(&trial, pool: pool)
+            search.run(&trial, from: touched + inserted + pool, shouldStop: timeUp)
+            let feasibleAtOnce = trial.isFeasible
+            if !feasibleAtOnce { repair(&trial, search, timeUp) }
             trial.missedPrize = trial.unassigned.reduce(0) { $0 + model.prize[$1] }
-
-            if trial.isFeasible {
-                feasibleRecently += 1
-                if isBetter(trial, than: best) { best = trial }
-            }
-            if iterations % adaptEvery == 0 {
-                // Aim at about half of the searches ending feasible (Vidal et al.; PyVRP's penalty manager).
-                let share = Double(feasibleRecently) / Double(adaptEvery)
+            recent.append(feasibleAtOnce)
+            if recent.count == adaptEvery {
+                // Aim at about half of the searches ending feasible before repair (Vidal et al.; PyVRP's penalty manager).
+                let share = Double(recent.filter { $0 }.count) / Double(adaptEvery)
                 if share < 0.4 { search.penalty = min(search.penalty * 1.4, basePenalty * 1e4) }
-                if share > 0.6 { search.penalty = max(search.penalty * 0.75, basePenalty * 1e-2) }
-                feasibleRecently = 0
+                if share > 0.6 { search.penalty = max(search.penalty * 0.75, basePenalty * 0.1) }
+                recent.removeAll(keepingCapacity: true)
             }
+            // Only feasible days go on: the penalty lets a search pass through late schedules, not end in one.
+            guard trial.isFeasible else { continue }
+            if isBetter(trial, than: best) { best = trial }
             // Record-to-record: a little longer than the best is accepted early, nothing late; never less priority.
             let progress = options.maxIterations.map { Double(iterations) / Double(max($0, 1)) }
                 ?? Double(DispatchTime.now().uptimeNanoseconds - clockStart) / 1e9 / max(usable, 1e-9)
@@ -82,6 +82,25 @@ public enum Router {
             }
         }
         return solution(best, problem, model, routable, unassigned, iterations)
+    }
+
+    /// The left-out stops among the near neighbours of the stops just taken out, and those stops.
+    static func nearby(_ removed: [Int], _ s: SearchState, _ m: SearchModel) -> [Int] {
+        var pool = removed
+        var seen = Set(removed)
+        for v in removed { for w in m.neighbours[v] where s.routeOf[w] < 0 && seen.insert(w).inserted { pool.append(w) } }
+        return pool
+    }
+
+    /// Searches a state that ended with time warp again, with warp a hundred times dearer, to bring it back to a
+    /// feasible day (PyVRP's repair step).
+    static func repair(_ state: inout SearchState, _ search: LocalSearch, _ timeUp: () -> Bool) {
+        guard !state.isFeasible else { return }
+        let penalty = search.penalty
+        search.penalty = penalty * 100
+        let late = state.routes.indices.filter { state.warp[$0] > 0 }.flatMap { state.routes[$0] }
+        search.run(&state, from: late + state.unassigned, shouldStop: timeUp)
+        search.penalty = penalty
     }
 
     static func isBetter(_ a: SearchState, than b: SearchState) -> Bool {

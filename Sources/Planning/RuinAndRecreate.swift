@@ -14,10 +14,10 @@ final class RuinAndRecreate {
         rng = SplitMix64(seed: seed)
     }
 
-    /// Takes stops out of their routes; returns the nodes whose surroundings changed.
-    func ruin(_ s: inout SearchState) -> [Int] {
+    /// Takes stops out of their routes; returns them and the nodes whose surroundings changed.
+    func ruin(_ s: inout SearchState) -> (removed: [Int], touched: [Int]) {
         let visited = m.n - s.unassigned.count
-        guard visited > 0 else { return [] }
+        guard visited > 0 else { return ([], []) }
         var removed: [Int] = []
         if !s.unassigned.isEmpty && rng.nextDouble() < 0.25 {
             removed = costliestMinutes(s, count: 1 + rng.below(max(1, min(8, visited / 4))))
@@ -36,7 +36,7 @@ final class RuinAndRecreate {
         for r in routesHit { s.routes[r].removeAll { out.contains($0) } }
         for v in removed { s.leaveOut(v, m) }
         for r in routesHit { s.refresh(r, m) }
-        return touched.filter { $0 < m.n } + removed
+        return (removed, touched.filter { $0 < m.n })
     }
 
     /// Strings of consecutive stops from the routes nearest a random stop.
@@ -79,11 +79,12 @@ final class RuinAndRecreate {
 
     enum Order: CaseIterable { case random, farthestFirst, nearestFirst, fewestMinutesFirst }
 
-    /// Inserts the left-out stops, highest priority first, each at its cheapest feasible place; returns the inserted.
+    /// Inserts left-out stops (`pool`, or all), highest priority first, each at its cheapest feasible place;
+    /// returns the inserted.
     @discardableResult
-    func recreate(_ s: inout SearchState, order: Order? = nil, blink: Bool = true) -> [Int] {
+    func recreate(_ s: inout SearchState, pool: [Int]? = nil, order: Order? = nil, blink: Bool = true) -> [Int] {
         let order = order ?? Order.allCases[rng.below(Order.allCases.count)]
-        let keys: [(Double, Double, Int)] = s.unassigned.map { v in
+        let keys: [(Double, Double, Int)] = (pool ?? s.unassigned).map { v in
             let tie: Double = switch order {
             case .random: rng.nextDouble()
             case .farthestFirst: m.D(m.startNode, v)
@@ -92,10 +93,10 @@ final class RuinAndRecreate {
             }
             return (m.prize[v], tie, -v)
         }
-        let pool = keys.sorted { $0 > $1 }.map { -$0.2 }
+        let ordered = keys.sorted { $0 > $1 }.map { -$0.2 }
         let allPositions = m.n - s.unassigned.count <= 200
         var inserted: [Int] = []
-        for u in pool {
+        for u in ordered where s.routeOf[u] < 0 {
             let place = m.cheapestInsertion(u, s, allPositions: allPositions, blink: blink ? { [self] p in rng.nextDouble() < p } : nil)
             guard let (r, p) = place else { continue }
             s.routes[r].insert(u, at: p)

@@ -136,9 +136,10 @@ final class SearchModel {
     }
 
     /// The seconds of time warp of a whole route, exactly, with every gap between a stop's visit starts.
-    func exactWarp(_ route: [Int]) -> Double {
+    func exactWarp(_ route: [Int], giveUpAbove limit: Double = .infinity) -> Double {
         var t = 0.0, warp = 0.0, prev = startNode
         for v in route {
+            if warp >= limit { return warp }
             t += time[prev * size + v]
             let starts = visitStarts[v]
             if let open = starts.first(where: { $0.upperBound >= t }) {
