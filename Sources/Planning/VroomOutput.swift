@@ -71,11 +71,11 @@ extension VroomProblem {
     /// cumulative travel duration and distance, and the unassigned jobs (with econgis's reason as `description`).
     public static func solutionJSON(_ s: RoutingSolution, _ p: RoutingProblem, jobIds: [Int]? = nil, vehicleIds: [Int]? = nil) -> JSONValue {
         var routes: [JSONValue] = []
-        var total = (cost: 0.0, service: 0.0, duration: 0.0, waiting: 0.0, distance: 0.0, priority: 0.0)
+        var total = (cost: 0.0, service: 0.0, duration: 0.0, waiting: 0.0, distance: 0.0)
         for r in s.routes where !r.visits.isEmpty {
             var steps: [JSONValue] = [.object([("type", "start"), ("location", location(p.start)), ("arrival", .int(Int(r.leaveAt.rounded()))),
                                                ("duration", 0), ("distance", 0)])]
-            var travel = 0.0, metres = 0.0, service = 0.0, waiting = 0.0, priority = 0.0
+            var travel = 0.0, metres = 0.0, service = 0.0, waiting = 0.0
             var previous: Int?
             for v in r.visits {
                 let leg = p.leg(from: previous, to: v.stop)
@@ -83,7 +83,6 @@ extension VroomProblem {
                 metres += leg.metres
                 service += v.departure - v.start
                 waiting += v.start - v.arrival
-                priority += p.stops[v.stop].priority
                 steps.append(.object([
                     ("type", "job"), ("id", .int(jobId(v.stop, p, jobIds))), ("description", .string(p.stops[v.stop].id)),
                     ("location", location(p.stops[v.stop].coordinate)), ("arrival", .int(Int(v.arrival.rounded()))),
@@ -99,7 +98,7 @@ extension VroomProblem {
                                   ("duration", .int(Int(travel.rounded()))), ("distance", .int(Int(metres.rounded())))]))
             let cost = s.distanceIsTravelTime ? travel : metres
             total.cost += cost; total.service += service; total.duration += travel; total.waiting += waiting
-            total.distance += metres; total.priority += priority
+            total.distance += metres
             routes.append(.object([
                 ("vehicle", .int(vehicleIds?[r.team - 1] ?? r.team)), ("cost", .int(Int(cost.rounded()))), ("steps", .array(steps)),
                 ("service", .int(Int(service.rounded()))), ("duration", .int(Int(travel.rounded()))),

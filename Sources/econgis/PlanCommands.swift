@@ -12,12 +12,11 @@ struct RoutingOptions: ParsableArguments {
     @Option(help: "Number of teams (each gets one route; default 1).") var teams: Int?
     @Option(help: ArgumentHelp("Where the teams leave from, LON,LAT.", valueName: "lon,lat")) var start: String?
     @Option(help: ArgumentHelp("Where they finish (default: the start).", valueName: "lon,lat")) var end: String?
-    @Option(help: ArgumentHelp("""
-        Seconds for the whole command, from reading the input to writing the answer (route: 1, plan: 3).         Not with --seed.
-        """, valueName: "seconds")) var timeBudget: Double?
-    @Option(help: """
-        Reproducible: the same seed and input give byte-identical output on any machine and under any load, because         the optimiser then stops after --rounds rounds instead of on the clock.
-        """) var seed: UInt64?
+    @Option(help: ArgumentHelp("Seconds for the whole command, from reading the input to writing the answer "
+                               + "(route: 1, plan: 3). Not with --seed.", valueName: "seconds")) var timeBudget: Double?
+    @Option(help: ArgumentHelp("Reproducible: the same seed and input give byte-identical output on any machine and under "
+                               + "any load, because the optimiser then stops after --rounds rounds instead of on the clock."))
+    var seed: UInt64?
     @Option(help: "Improvement rounds of a seeded run (default \(RoutingOptions.defaultRounds)).") var rounds: Int?
 
     func coordinate(_ text: String?, _ option: String) throws -> Coordinate? {
