@@ -33,7 +33,7 @@ public enum Router {
         var state = SearchState(model: model, routes: Array(repeating: [], count: model.teams), unassigned: candidates)
         let kicks = RuinAndRecreate(model: model, seed: options.seed)
         // Farthest first shapes the routes; on large instances nearest first keeps each insertion local (fast).
-        kicks.recreate(&state, order: candidates.count > 300 ? .nearestFirst : .farthestFirst, blink: false)
+        kicks.recreate(&state, order: candidates.count > 300 ? .nearestFirst : .farthestFirst, blink: false, shouldStop: timeUp)
         var best = state
         // Seconds of time warp cost about what the distance covered in a second does.
         let basePenalty = max(averageSpeed(model), 1e-3)

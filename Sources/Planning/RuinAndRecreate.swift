@@ -82,7 +82,8 @@ final class RuinAndRecreate {
     /// Inserts left-out stops (`pool`, or all), highest priority first, each at its cheapest feasible place;
     /// returns the inserted.
     @discardableResult
-    func recreate(_ s: inout SearchState, pool: [Int]? = nil, order: Order? = nil, blink: Bool = true) -> [Int] {
+    func recreate(_ s: inout SearchState, pool: [Int]? = nil, order: Order? = nil, blink: Bool = true,
+                  shouldStop: () -> Bool = { false }) -> [Int] {
         let order = order ?? Order.allCases[rng.below(Order.allCases.count)]
         let keys: [(Double, Double, Int)] = (pool ?? s.unassigned).map { v in
             let tie: Double = switch order {
@@ -96,8 +97,18 @@ final class RuinAndRecreate {
         let ordered = keys.sorted { $0 > $1 }.map { -$0.2 }
         let allPositions = m.n - s.unassigned.count <= 200
         var inserted: [Int] = []
-        for u in ordered where s.routeOf[u] < 0 {
-            let place = m.cheapestInsertion(u, s, allPositions: allPositions, blink: blink ? { [self] p in rng.nextDouble() < p } : nil)
+        var hurry = false
+        for (k, u) in ordered.enumerated() where s.routeOf[u] < 0 {
+            if k & 31 == 31 && !hurry { hurry = shouldStop() }
+            var place: (Int, Int)?
+            if hurry && !m.constrained {
+                // Out of time while building: at the end of the shortest route (any place is feasible), the search will not come.
+                if let r = s.routes.indices.filter({ s.routes[$0].count < m.maxStops }).min(by: { s.routes[$0].count < s.routes[$1].count }) {
+                    place = (r, s.routes[r].count)
+                }
+            } else {
+                place = m.cheapestInsertion(u, s, allPositions: allPositions, blink: blink ? { [self] p in rng.nextDouble() < p } : nil)
+            }
             guard let (r, p) = place else { continue }
             s.routes[r].insert(u, at: p)
             s.remove(unassigned: u, m)
