@@ -10,6 +10,15 @@ public struct StopsFileError: Error, CustomStringConvertible, Sendable {
     public var value: String?
     public var expected: String
 
+    public init(file: String, feature: Int? = nil, line: Int? = nil, field: String? = nil, value: String? = nil, expected: String) {
+        self.file = file
+        self.feature = feature
+        self.line = line
+        self.field = field
+        self.value = value
+        self.expected = expected
+    }
+
     public var description: String {
         var where_ = file
         if let line { where_ += " line \(line)" }
@@ -100,7 +109,7 @@ public enum RouteOutput {
                     let stop = p.stops[v.stop]
                     return .object([
                         ("id", .string(stop.id)), ("seq", .int(k + 1)),
-                        ("lon", .double(stop.coordinate!.lon)), ("lat", .double(stop.coordinate!.lat)),
+                        ("lon", stop.coordinate.map { .double($0.lon) } ?? .null), ("lat", stop.coordinate.map { .double($0.lat) } ?? .null),
                         ("arrival", .string(Clock.text(v.arrival))), ("start", .string(Clock.text(v.start))),
                         ("departure", .string(Clock.text(v.departure))),
                     ] + extra(v.stop))
@@ -124,16 +133,16 @@ public enum RouteOutput {
     public static func features(_ s: RoutingSolution, _ p: RoutingProblem, extra: (Int) -> [(String, JSONValue)] = { _ in [] }) -> [Feature] {
         var features: [Feature] = []
         for r in s.routes where !r.visits.isEmpty {
-            let line = [p.start] + r.visits.map { p.stops[$0.stop].coordinate! } + [p.end]
+            let line = ([p.start] + r.visits.map { p.stops[$0.stop].coordinate } + [p.end]).compactMap { $0 }
             features.append(Feature(
-                id: .string("route-\(r.team)"), geometry: .lineString(line.map { Position($0.lon, $0.lat) }),
+                id: .string("route-\(r.team)"), geometry: line.count >= 2 ? .lineString(line.map { Position($0.lon, $0.lat) }) : nil,
                 properties: [("kind", "route"), ("team", .int(r.team)), ("stops", .int(r.visits.count)),
                              ("distance_m", .double(rounded(r.distance))), ("duration_s", .double(r.duration.rounded())),
                              ("leave", .string(Clock.text(r.leaveAt))), ("return", .string(Clock.text(r.returnAt)))]))
             for (k, v) in r.visits.enumerated() {
                 let stop = p.stops[v.stop]
                 features.append(Feature(
-                    id: .string(stop.id), geometry: .point(Position(stop.coordinate!.lon, stop.coordinate!.lat)),
+                    id: .string(stop.id), geometry: stop.coordinate.map { .point(Position($0.lon, $0.lat)) },
                     properties: [("kind", "stop"), ("id", .string(stop.id)), ("team", .int(r.team)), ("seq", .int(k + 1)),
                                  ("arrival", .string(Clock.text(v.arrival))), ("start", .string(Clock.text(v.start))),
                                  ("departure", .string(Clock.text(v.departure)))] + extra(v.stop)))
