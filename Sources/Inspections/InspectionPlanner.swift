@@ -35,7 +35,7 @@ public struct PlanRequest: Sendable {
     public var minimumScore = 1.0
     /// Candidates routed per team, highest score first; a team's day holds at most about 45 ten-minute visits.
     public var consideredPerTeam = 60
-    public var solver = SolverOptions(timeBudget: 3, maxIterations: 300, seed: 1)
+    public var solver = SolverOptions.reproducible(seed: 1, rounds: 2000)
 
     public init(wardCode: String, date: LocalDate) {
         self.wardCode = wardCode
