@@ -18,8 +18,14 @@ public struct DemoLoader {
     /// Finds geodata/: the explicit path, $ECONGIS_GEODATA, ./geodata, or the checkout the tool was built from.
     public static func locate(explicit: String?, sourceFile: String) throws -> String {
         let fm = FileManager.default
+        if let explicit {
+            // Given by the user: that folder or an error, never a quiet fallback to another copy.
+            guard fm.fileExists(atPath: (explicit as NSString).appendingPathComponent("units.csv")) else {
+                throw RegistryError.notFound(what: "demo data directory", key: explicit, hint: "expected a folder with units.csv, admin_units.geojson, … (geodata/)")
+            }
+            return explicit
+        }
         var candidates: [String] = []
-        if let explicit { candidates.append(explicit) }
         if let env = ProcessInfo.processInfo.environment["ECONGIS_GEODATA"], !env.isEmpty { candidates.append(env) }
         candidates.append("geodata")
         // Sources/econgis/File.swift → the checkout's geodata/

@@ -67,7 +67,7 @@ extension EconGIS {
             request.solver.seed = routing.seed
             if let t = routing.timeBudget { request.solver.timeBudget = t }
             if let weights { request.weights = try loadWeights(weights) }
-            let plan = try InspectionPlanner(store: database.open()).plan(request)
+            let plan = try InspectionPlanner(store: database.openForReading()).plan(request)
             switch format {
             case .json:
                 try econgis.output(JSONText.encode(RouteOutput.json(plan.solution, plan.problem, extra: plan.details)) + "\n", to: output)

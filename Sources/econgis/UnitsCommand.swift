@@ -61,7 +61,7 @@ extension EconGIS.Units {
                 let (x, y) = try parseCoordinatePair(near, option: "--near")
                 f.near = (x, y, radius)
             }
-            let units = try UnitQuery(store: database.open()).list(f)
+            let units = try UnitQuery(store: database.openForReading()).list(f)
             try output(UnitQuery.listing(units).render(out.format), to: out.output)
             if out.format == .table { note("\(units.count) unit\(units.count == 1 ? "" : "s")") }
         }
@@ -74,7 +74,7 @@ extension EconGIS.Units {
         @Option(help: "table or json.") var format: Listing.Format = .table
 
         func run() throws {
-            let (item, instruments, history) = try UnitQuery(store: database.open()).show(key)
+            let (item, instruments, history) = try UnitQuery(store: database.openForReading()).show(key)
             let u = item.unit
             var l = UnitQuery.listing([item])
             if format == .json || format == .geojson {

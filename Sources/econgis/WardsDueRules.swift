@@ -11,7 +11,7 @@ extension EconGIS {
         @OptionGroup var out: OutputOptions
 
         func run() throws {
-            let listing = try AdminQuery(store: database.open()).wards(on: asOf ?? .today())
+            let listing = try AdminQuery(store: database.openForReading()).wards(on: asOf ?? .today())
             try output(listing.render(out.format), to: out.output)
             if out.format == .table { note("\(listing.rows.count) wards on \(asOf ?? .today())") }
         }
@@ -33,7 +33,7 @@ extension EconGIS {
 
         func run() throws {
             let date = asOf ?? .today()
-            let (items, s) = try DueList(store: database.open()).items(wardCode: ward, asOf: date, within: within, kinds: kind)
+            let (items, s) = try DueList(store: database.openForReading()).items(wardCode: ward, asOf: date, within: within, kinds: kind)
             try output(DueList.listing(items).render(out.format), to: out.output)
             let units = Set(items.map(\.unit.code)).count
             note("\(items.count) instruments at \(units) units need a check on \(date)\(ward.map { " in ward \($0)" } ?? ""): "
@@ -48,7 +48,7 @@ extension EconGIS {
         @OptionGroup var out: OutputOptions
 
         func run() throws {
-            let listing = try AdminQuery(store: database.open()).verificationRules(on: asOf ?? .today())
+            let listing = try AdminQuery(store: database.openForReading()).verificationRules(on: asOf ?? .today())
             try output(listing.render(out.format), to: out.output)
         }
     }
