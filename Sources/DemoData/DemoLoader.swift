@@ -48,7 +48,11 @@ public struct DemoLoader {
         let options = ImportOptions(today: max(today, DemoLoader.referenceDate))
         let m = try importer.importUnits(path: file("markets.geojson"), options: options)
         let u = try importer.importUnits(path: file("units.csv"), options: options)
-        let i = try importer.importInstruments(path: file("instruments.csv"), options: options)
+        // The generator draws verification dates without regard to when a unit registered or closed (87
+        // of its 943 instruments fall outside), and the dates are shifted below; the check is for real files.
+        var instrumentOptions = options
+        instrumentOptions.checksVerificationAgainstUnitLife = false
+        let i = try importer.importInstruments(path: file("instruments.csv"), options: instrumentOptions)
         let p = try importer.importInspections(path: file("inspections.csv"), options: options)
         let shift = DemoLoader.referenceDate.days(until: today)
         let days = shift >= 0 ? "+\(shift) days" : "\(shift) days"

@@ -121,7 +121,7 @@ public enum ImportFile {
 
     /// Calls `body` with each record. CSV rows keep their raw cells for a rejects file.
     static func forEachRecord(
-        path: String, aliases: [String: [String]], warnings: inout [ValidationIssue],
+        path: String, aliases: [String: [String]], warnings: inout ImportWarnings,
         progress: ((Int, Int) -> Void)? = nil,
         declaredCRS: (String?) throws -> Void = { _ in },
         _ body: (ImportRecord, _ raw: RawRecord) throws -> Void
@@ -145,9 +145,19 @@ public enum ImportFile {
                     fields[field] = rec.fields[i]
                 }
                 let location = SourceLocation(file: name, line: rec.line)
-                if rec.fields.count != reader.header.count {
+                let columns = reader.header.count
+                if rec.fields.count > columns {
+                    // Cells beyond the header mean the row is shifted: its values are not where their
+                    // columns say, so one error names the row instead of a wrong error per cell.
+                    let extra = rec.fields[columns...].map { "\"\($0.count > 30 ? String($0.prefix(30)) + "…" : $0)\"" }
+                    fields = ["__error": "\(columns) cells as in the header; \(extra.count) extra cell\(extra.count == 1 ? "" : "s") "
+                                  + "(cell\(extra.count == 1 ? "" : "s") \(columns + 1)\(extra.count == 1 ? "" : "–\(rec.fields.count)"): \(extra.prefix(3).joined(separator: ", "))"
+                                  + "\(extra.count > 3 ? ", …" : "")); a separator inside an unquoted value shifts every cell after it: put that value in double quotes",
+                              "__field": "(row)", "__value": "\(rec.fields.count) cells"]
+                } else if rec.fields.count < columns {
+                    let missing = reader.header[rec.fields.count...]
                     warnings.append(ValidationIssue(location, field: "(row)", value: "\(rec.fields.count) cells",
-                                                    expected: "\(reader.header.count) cells as in the header; missing cells are read as empty",
+                                                    expected: "\(columns) cells as in the header; \(missing.count) missing (\(missing.joined(separator: ", "))), read as empty",
                                                     severity: .warning))
                 }
                 try body(ImportRecord(location: location, fields: fields), .csv(rec.fields, line: rec.line))
@@ -204,4 +214,14 @@ public enum RawRecord {
 public enum RawHeader {
     case csv([String])
     case geojson(String?)
+}
+
+/// Warnings about a file's shape (unknown columns, short rows), the first `ImportReport.shownLimit` kept.
+struct ImportWarnings {
+    var shown: [ValidationIssue] = []
+    var more = 0
+
+    mutating func append(_ issue: ValidationIssue) {
+        if shown.count < ImportReport.shownLimit { shown.append(issue) } else { more += 1 }
+    }
 }

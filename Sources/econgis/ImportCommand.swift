@@ -33,9 +33,12 @@ extension EconGIS {
     }
 
     static func report(_ r: ImportReport, what: String) {
-        for w in r.warnings.prefix(50) { note(w.description) }
-        if r.warnings.count > 50 { note("… and \(r.warnings.count - 50) more warnings") }
+        for w in r.warnings { note(w.description) }
+        if r.moreWarnings > 0 { note("… and \(r.moreWarnings) more warnings") }
         for e in r.errors { note(e.description) }
+        if r.moreErrors > 0 {
+            note("… and \(r.moreErrors) more problems" + (r.rejectsFile.map { " (every rejected record is in \($0) with its reasons)" } ?? ""))
+        }
         var line = "\(what): \(r.read) read, \(r.inserted) added, \(r.updated) updated, \(r.unchanged) unchanged"
         if r.rejected > 0 { line += ", \(r.rejected) rejected" + (r.rejectsFile.map { " (written to \($0))" } ?? "") }
         if r.flagged > 0 { line += ", \(r.flagged) flagged (declared ward differs from location; see `econgis units list --flagged`)" }
