@@ -167,12 +167,8 @@ public enum ImportFile {
             progress?(total, total)
             return .csv(reader.header)
         case .geojson, .geojsonseq:
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-                throw RegistryError.unreadable(file: name, reason: "no such file or not readable")
-            }
             let reader: GeoJSONReader
-            do { reader = try GeoJSONReader(data: data) } catch {
+            do { reader = try GeoJSONReader(path: path) } catch {
                 throw RegistryError.unreadable(file: name, reason: error.message)
             }
             try declaredCRS(reader.declaredCRS)

@@ -1,3 +1,4 @@
+import CSpatial
 import Foundation
 import GRDB
 
@@ -19,7 +20,7 @@ public final class RegistryStore: Sendable {
         self.path = path
         self.isReadOnly = false
         self.busyTimeout = busyTimeout
-        writer = try RegistryStore.mapOpenErrors(path: path) {
+        writer = try RegistryStore.mapOpenErrors(path: path, busyTimeout: busyTimeout) {
             let pool = try DatabasePool(path: path, configuration: RegistryStore.configuration(busyTimeout: busyTimeout))
             let migrator = RegistryMigrations.migrator()
             let state = try pool.read { try SchemaState(db: $0, migrator: migrator) }
@@ -76,7 +77,7 @@ public final class RegistryStore: Sendable {
     /// `backupPath` (default: beside it, named with the old version and the time).
     public static func migrate(path: String, backupPath: String? = nil, busyTimeout: TimeInterval = defaultBusyTimeout) throws -> Migration {
         try requireFile(path)
-        return try mapOpenErrors(path: path) {
+        return try mapOpenErrors(path: path, busyTimeout: busyTimeout) {
             let pool = try DatabasePool(path: path, configuration: configuration(busyTimeout: busyTimeout))
             let migrator = RegistryMigrations.migrator()
             let state = try pool.read { try SchemaState(db: $0, migrator: migrator) }
@@ -106,6 +107,10 @@ public final class RegistryStore: Sendable {
     static func configuration(busyTimeout: TimeInterval) -> Configuration {
         var config = SpatiaLite.configuration()
         config.busyMode = .timeout(busyTimeout)
+        // spatialite_init_ex sets a busy timeout of its own (5 s) on each connection, after GRDB set ours.
+        config.prepareDatabase { db in
+            sqlite3_busy_timeout(db.sqliteConnection, CInt(busyTimeout * 1000))
+        }
         return config
     }
 
@@ -126,9 +131,11 @@ public final class RegistryStore: Sendable {
         return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
-    private static func mapOpenErrors<T>(path: String, _ body: () throws -> T) throws -> T {
+    private static func mapOpenErrors<T>(path: String, busyTimeout: TimeInterval = 0, _ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+            throw RegistryError.busy(path: path, seconds: busyTimeout)  // GRDB writes once when it opens a pool on an empty WAL
         } catch let error as DatabaseError {
             throw RegistryError.database("\(path): \(error.message ?? "\(error)")")
         }
