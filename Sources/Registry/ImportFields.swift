@@ -90,11 +90,14 @@ public struct ImportRecord {
     public var fields: [String: String]
     /// A GeoJSON geometry, when the record came from a feature.
     public var geometry: Geometry?
+    /// How the file writes its dates.
+    public var dateOrder: LocalDate.Order
 
-    public init(location: SourceLocation, fields: [String: String], geometry: Geometry? = nil) {
+    public init(location: SourceLocation, fields: [String: String], geometry: Geometry? = nil, dateOrder: LocalDate.Order = .iso) {
         self.location = location
         self.fields = fields
         self.geometry = geometry
+        self.dateOrder = dateOrder
     }
 
     /// The trimmed value, nil when absent or blank.
@@ -119,10 +122,47 @@ public enum ImportFile {
         }
     }
 
+    /// Fields that hold dates, read in the file's date order.
+    static let dateFields: Set<String> = ["registered_on", "status_since", "last_verified_on", "inspected_on", "follow_up_due",
+                                          "resolved_on", "predecessor_valid_from", "successor_valid_from", "effective_on"]
+
+    /// The date order of a file when none is given: ISO when its first date is ISO; otherwise day
+    /// first, provided every date in it reads only that way. A date that reads either way (03/05/2024)
+    /// or month first (03/15/2024) is refused, naming it: the user must say (`dateOrder`).
+    static func detectDateOrder(path: String, aliases: [String: [String]]) throws -> LocalDate.Order {
+        let name = (path as NSString).lastPathComponent
+        var warnings = ImportWarnings()
+        var order: LocalDate.Order?
+        struct Decided: Error {}
+        do {
+            _ = try forEachRecord(path: path, aliases: aliases, warnings: &warnings) { record, _ in
+                for field in dateFields.sorted() {
+                    guard let value = record[field] else { continue }
+                    let evidence = LocalDate.evidence(value)
+                    if order == nil, evidence == .iso { throw Decided() }  // an ISO file: read as such, no second look
+                    func refuse(_ why: String) -> RegistryError {
+                        RegistryError.invalidInput([ValidationIssue(record.location, field: field, value: value, expected: why)], file: name)
+                    }
+                    switch evidence {
+                    case .unreadable: continue  // the validator names it
+                    case .iso, .dayFirst: order = .dmy
+                    case .ambiguous:
+                        throw refuse("a date that reads one way only: this one may be day/month or month/day; give the file's date format (dmy for dd/mm/yyyy, as Vietnamese Excel writes it)")
+                    case .monthFirst:
+                        throw refuse("a date dd/mm/yyyy (month first, mm/dd/yyyy, is not read); or give dates as YYYY-MM-DD")
+                    }
+                }
+            }
+        } catch is Decided {
+            return .iso
+        }
+        return order ?? .iso
+    }
+
     /// Calls `body` with each record. CSV rows keep their raw cells for a rejects file.
     static func forEachRecord(
         path: String, aliases: [String: [String]], warnings: inout ImportWarnings,
-        progress: ((Int, Int) -> Void)? = nil,
+        progress: ((Int, Int) -> Void)? = nil, dateOrder: LocalDate.Order = .iso,
         declaredCRS: (String?) throws -> Void = { _ in },
         _ body: (ImportRecord, _ raw: RawRecord) throws -> Void
     ) throws -> RawHeader {
@@ -160,7 +200,7 @@ public enum ImportFile {
                                                     expected: "\(columns) cells as in the header; \(missing.count) missing (\(missing.joined(separator: ", "))), read as empty",
                                                     severity: .warning))
                 }
-                try body(ImportRecord(location: location, fields: fields), .csv(rec.fields, line: rec.line))
+                try body(ImportRecord(location: location, fields: fields, dateOrder: dateOrder), .csv(rec.fields, line: rec.line))
                 n += 1
                 if n % 4096 == 0 { progress?(reader.bytesRead, total) }
             }
@@ -179,7 +219,7 @@ public enum ImportFile {
                 let location = SourceLocation(file: name, line: item.line, feature: item.index)
                 switch item.result {
                 case .failure(let error):
-                    try body(ImportRecord(location: location, fields: ["__error": error.message]), .feature(nil))
+                    try body(ImportRecord(location: location, fields: ["__error": error.message], dateOrder: dateOrder), .feature(nil))
                 case .success(let feature):
                     var fields: [String: String] = [:]
                     for (key, value) in feature.properties {
@@ -192,7 +232,7 @@ public enum ImportFile {
                         }
                         if let t = value.text { fields[field] = t }
                     }
-                    try body(ImportRecord(location: location, fields: fields, geometry: feature.geometry), .feature(feature))
+                    try body(ImportRecord(location: location, fields: fields, geometry: feature.geometry, dateOrder: dateOrder), .feature(feature))
                 }
                 if item.index % 4096 == 0 { progress?(item.index, reader.count) }
             }

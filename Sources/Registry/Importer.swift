@@ -49,6 +49,8 @@ public struct ImportOptions {
     /// Refuse an instrument verified before its unit was registered or after it closed. Only the
     /// generated demo data set turns this off (its dates are drawn independently; see DemoLoader).
     public var checksVerificationAgainstUnitLife = true
+    /// How the file writes dates; nil: detected from the file (see ImportFile.detectDateOrder).
+    public var dateOrder: LocalDate.Order?
 
     public init(skipInvalid: Bool = false, rejectsPath: String? = nil, srs: String? = nil, today: LocalDate = .today(),
                 progress: ((Int, Int) -> Void)? = nil) {
@@ -163,6 +165,7 @@ public struct Importer {
         let fileName = (path as NSString).lastPathComponent
         if options.skipInvalid, let out = options.rejectsPath { try Rejects.checkDestination(out, input: path) }
         let initialTransform = try options.srs.map { try CoordinateTransform(from: $0) }
+        let dateOrder = try options.dateOrder ?? ImportFile.detectDateOrder(path: path, aliases: aliases)
         var session: ImportSession!
         let result = ReadingResult()
         do {
@@ -183,7 +186,7 @@ public struct Importer {
                     var reading = reading
                     var warnings = ImportWarnings()
                     result.header = try ImportFile.forEachRecord(
-                        path: reading.path, aliases: reading.aliases, warnings: &warnings, progress: reading.progress,
+                        path: reading.path, aliases: reading.aliases, warnings: &warnings, progress: reading.progress, dateOrder: dateOrder,
                         declaredCRS: { crs in
                             if reading.transform == nil, let crs, crs != "OGC:CRS84", crs != "EPSG:4326" {
                                 reading.transform = try CoordinateTransform(from: crs)

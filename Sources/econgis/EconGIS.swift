@@ -73,6 +73,7 @@ extension EconGIS {
     }
 }
 
+extension LocalDate.Order: ExpressibleByArgument {}
 extension Listing.Format: ExpressibleByArgument {}
 extension UnitKind: ExpressibleByArgument {}
 extension UnitStatus: ExpressibleByArgument {}

@@ -22,13 +22,18 @@ extension EconGIS {
         @Option(help: ArgumentHelp("Where --skip-invalid writes rejected records (default: FILE.rejects.csv or .geojson).", valueName: "path"))
         var rejects: String?
 
+        @Option(help: ArgumentHelp("How the file writes dates: iso (YYYY-MM-DD) or dmy (dd/mm/yyyy, as Vietnamese Excel does). Default: detected from the file, refused when a date could be read both ways.", valueName: "format"))
+        var dateFormat: LocalDate.Order?
+
         func validate() throws {
             if rejects != nil && !skipInvalid { throw ValidationError("--rejects goes with --skip-invalid") }
         }
 
         func options(label: String) -> ImportOptions {
             let ext = ImportFile.format(of: file) == .csv ? "csv" : "geojson"
-            return ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects ?? "\(file).rejects.\(ext)", srs: srs, progress: progressBar(label))
+            var options = ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects ?? "\(file).rejects.\(ext)", srs: srs, progress: progressBar(label))
+            options.dateOrder = dateFormat
+            return options
         }
     }
 

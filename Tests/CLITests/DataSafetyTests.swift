@@ -310,4 +310,25 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         #expect(busy.status != 0 && busy.err.contains("busy") && busy.err.contains("0.2 s"), "\(busy.err)")
         #expect(try s.units() == "0100233488")
     }
+
+    // Dates as offices type them: dd/mm/yyyy with --date-format dmy, detected when no date in the file is
+    // ambiguous, refused otherwise; a date flag's error says what a date must be.
+    @Test func datesAsOfficesTypeThem() throws {
+        let s = try Scratch()
+        let clear = try s.file("clear.csv", "code,name,kind,registered_on\n0100233488,A,enterprise,15/03/2020\n0323155508,B,enterprise,2021-11-03\n")
+        #expect(try s.run(["import", "units", clear, "--db", s.db]).status == 0)
+        #expect(try s.sql("SELECT group_concat(registered_on, ' ') FROM (SELECT registered_on FROM economic_units ORDER BY code)") == "2020-03-15 2021-11-03")
+        let ambiguous = try s.file("ambiguous.csv", "code,name,kind,registered_on\n0321853641,C,enterprise,13/03/2020\n0394415618,D,enterprise,03/02/2021\n")
+        let r = try s.run(["import", "units", ambiguous, "--db", s.db])
+        #expect(r.status != 0 && r.err.contains("ambiguous.csv line 3: field registered_on: \"03/02/2021\"") && r.err.contains("dmy"), "\(r.err)")
+        #expect(try s.run(["import", "units", ambiguous, "--db", s.db, "--date-format", "dmy"]).status == 0)
+        #expect(try s.sql("SELECT registered_on FROM economic_units WHERE code = '0394415618'") == "2021-02-03")
+        let wrong = try s.file("wrong.csv", "code,name,kind,registered_on\n0400101161,E,enterprise,31/02/2021\n")
+        let w = try s.run(["import", "units", wrong, "--db", s.db, "--date-format", "dmy"])
+        #expect(w.status != 0 && w.err.contains("\"31/02/2021\": a date dd/mm/yyyy (or YYYY-MM-DD) that exists"), "\(w.err)")
+        let iso = try s.file("iso.csv", "code,name,kind,registered_on\n0400101161,E,enterprise,15/03/2020\n")
+        #expect(try s.run(["import", "units", iso, "--db", s.db, "--date-format", "iso"]).status != 0)
+        let flag = try s.run(["due", "--db", s.db, "--as-of", "2024-02-30"])
+        #expect(flag.status != 0 && flag.err.contains("--as-of <date>': expected a date YYYY-MM-DD that exists"), "\(flag.err)")
+    }
 }
