@@ -9,8 +9,10 @@ public enum VietnameseText {
         if !s.utf8.allSatisfy({ $0 < 0x80 }) {
             text = s.precomposedStringWithCanonicalMapping
         }
-        let parts = text.split(whereSeparator: { $0.isWhitespace })
-        return parts.joined(separator: " ")
+        // Split on white-space scalars, not Characters: a space joined before a combining mark would
+        // make one Character with it, and a second pass would drop the mark (found by scripts/fuzz).
+        let parts = text.unicodeScalars.split(whereSeparator: isWhitespace)
+        return parts.map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
     }
 
     /// The text with white space at either end removed (Unicode White_Space, as `Character.isWhitespace`).
