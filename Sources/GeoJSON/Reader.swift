@@ -149,7 +149,11 @@ private struct Scanner {
     /// bytes directly: it is most of the reading time of a large file.
     mutating func skipValue() throws(GeoJSONError) {
         skipSpace()
-        guard stream.peek() != nil else { throw GeoJSONError("unexpected end of file at line \(line)") }
+        guard let first = stream.peek() else { throw GeoJSONError("unexpected end of file at line \(line)") }
+        // A value cannot start with these; skipping "nothing" here would loop for ever (found by scripts/fuzz).
+        if [0x2C, 0x5D, 0x7D, 0x3A].contains(first) {
+            throw GeoJSONError("expected a value at line \(line), got \"\(Character(Unicode.Scalar(first)))\"")
+        }
         var depth = 0
         var inString = false
         var escaped = false

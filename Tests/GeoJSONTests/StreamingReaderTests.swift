@@ -54,4 +54,14 @@ import Testing
         #expect(throws: GeoJSONError.self) { try GeoJSONReader(path: path) }
         #expect(throws: GeoJSONError("no such file or not readable")) { try GeoJSONReader(path: path + ".missing") }
     }
+
+    /// geojson-timeout-1294ee…: a stray closing bracket after the top-level object made both readers
+    /// loop for ever (the skip of "nothing" never advanced); on main too.
+    @Test(arguments: ["{\"type\":\"FeatureCollection\",\"features\":[]}}", "{}\n,", "{}\n]", "{\"type\":\"Feature\"}\n:"])
+    func strayClosersAfterTheObjectAreRefused(text: String) throws {
+        #expect(throws: GeoJSONError.self) { try GeoJSONReader(data: Data(text.utf8)) }
+        let path = try write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: GeoJSONError.self) { try GeoJSONReader(path: path) }
+    }
 }
