@@ -100,12 +100,12 @@ private final class ByteStream {
     /// Replaces the consumed buffer with the next chunk; false at the end of the text.
     func refill() -> Bool {
         guard let handle, index >= buffer.count else { return index < buffer.count }
+        let data = (try? handle.read(upToCount: 1 << 20)) ?? nil
+        guard let data, !data.isEmpty else { return false }  // the end: the capture stays where it is
         if let from = captureFrom {
             captured.append(contentsOf: buffer[from...])
             captureFrom = 0
         }
-        let data = (try? handle.read(upToCount: 1 << 20)) ?? nil
-        guard let data, !data.isEmpty else { return false }
         buffer = [UInt8](data)
         index = 0
         return true

@@ -64,4 +64,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(throws: GeoJSONError.self) { try GeoJSONReader(path: path) }
     }
+
+    /// geojson-crash-d3a4be…: a value that ends at the end of the file (a bare 47 after a feature) was
+    /// captured twice by the file reader, which then disagreed with the memory reader.
+    @Test(arguments: ["{\"type\":\"Feature\",\"properties\":{},\"geometry\":null}\n47", "{\"type\":\"Feature\"}\n\"text\""])
+    func aValueEndingTheFileReadsTheSameFromTheFile(text: String) throws {
+        let path = try write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(items(try GeoJSONReader(path: path)) == items(try GeoJSONReader(data: Data(text.utf8))))
+    }
 }
