@@ -56,6 +56,28 @@ final class Scratch {
         try Command.run("/usr/bin/sqlite3", [db, query]).out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Starts sqlite3 holding the database's write lock for `seconds`; returns once it holds it.
+    func holdWriteLock(seconds: Int, marker: String) throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [db]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        input.fileHandleForWriting.write(Data("""
+            BEGIN IMMEDIATE;
+            INSERT INTO vsic_codes VALUES ('\(marker)', 'lock', 'test');
+            .shell touch \(path(marker))
+            .shell sleep \(seconds)
+            COMMIT;
+
+            """.utf8))
+        try input.fileHandleForWriting.close()
+        while !FileManager.default.fileExists(atPath: path(marker)) { usleep(10_000) }
+        return holder
+    }
+
     func units() throws -> String { try sql("SELECT group_concat(code, ' ') FROM (SELECT code FROM economic_units ORDER BY code)") }
 }
 
@@ -280,31 +302,13 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
     @Test func writersWaitForABusyDatabase() throws {
         let s = try Scratch()
         // sqlite3 holds the write lock for a moment; econgis must wait for it, not fail.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        holder.arguments = [s.db]
-        let input = Pipe()
-        holder.standardInput = input
-        holder.standardOutput = FileHandle.nullDevice
-        try holder.run()
-        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nINSERT INTO vsic_codes VALUES ('99999', 'lock', 'test');\n.shell touch \(s.path("locked"))\n.shell sleep 1\nCOMMIT;\n".utf8))
-        try input.fileHandleForWriting.close()
-        while !FileManager.default.fileExists(atPath: s.path("locked")) { usleep(10_000) }
+        let holder = try s.holdWriteLock(seconds: 1, marker: "locked")
         let r = try s.run(["units", "add", "--db", s.db, "--code", "0100233488", "--name", "A", "--kind", "enterprise", "--busy-timeout", "60"])
         holder.waitUntilExit()
         #expect(r.status == 0, "\(r.err)")
         #expect(try s.units() == "0100233488")
         // Held longer than the timeout: a clear message.
-        let holder2 = Process()
-        holder2.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        holder2.arguments = [s.db]
-        let input2 = Pipe()
-        holder2.standardInput = input2
-        holder2.standardOutput = FileHandle.nullDevice
-        try holder2.run()
-        input2.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nINSERT INTO vsic_codes VALUES ('99998', 'lock', 'test');\n.shell touch \(s.path("locked2"))\n.shell sleep 3\nCOMMIT;\n".utf8))
-        try input2.fileHandleForWriting.close()
-        while !FileManager.default.fileExists(atPath: s.path("locked2")) { usleep(10_000) }
+        let holder2 = try s.holdWriteLock(seconds: 3, marker: "locked2")
         let busy = try s.run(["units", "add", "--db", s.db, "--code", "0321853641", "--name", "B", "--kind", "enterprise", "--busy-timeout", "0.2"])
         holder2.waitUntilExit()
         #expect(busy.status != 0 && busy.err.contains("busy") && busy.err.contains("0.2 s"), "\(busy.err)")
