@@ -95,10 +95,21 @@ extension EconGIS {
         @Option(help: "Property holding the GSO code, when not `code`.") var codeField: String?
         @Option(help: "Property holding the name, when not `name`.") var nameField: String?
         @Option(help: "Coordinate system of the file (see `import units`).") var srs: String?
+        @Option(help: ArgumentHelp("Box every boundary must lie in, minLon,minLat,maxLon,maxLat (default: Viet Nam's mainland and coastal islands).", valueName: "box"))
+        var extent: String?
 
         func run() throws {
+            var box = CountryExtent.vietnam
+            if let extent {
+                let p = extent.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard p.count == 4, let w = p[0], let s = p[1], let e = p[2], let n = p[3], w < e, s < n, (-180...180).contains(w),
+                      (-180...180).contains(e), (-90...90).contains(s), (-90...90).contains(n) else {
+                    throw ValidationError("--extent \"\(extent)\": expected minLon,minLat,maxLon,maxLat in degrees with min < max")
+                }
+                box = CountryExtent(name: "--extent", minLon: w, minLat: s, maxLon: e, maxLat: n)
+            }
             let r = try AdminImport(store: database.open()).importWards(path: file, options: .init(
-                validFrom: validFrom, validTo: validTo, level: level, codeField: codeField, nameField: nameField, srs: srs))
+                validFrom: validFrom, validTo: validTo, level: level, codeField: codeField, nameField: nameField, srs: srs, extent: box))
             EconGIS.report(r, what: "administrative units")
         }
     }

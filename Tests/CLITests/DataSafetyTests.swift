@@ -217,6 +217,12 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
             #expect(r.status != 0 && r.err.contains(expected), "\(name): \(r.err.prefix(500))")
         }
         #expect(try s.sql("SELECT count(*) FROM admin_units") == "0")
+        // Trường Sa lies outside the default extent; an office there gives its own.
+        let islands = try s.file("islands.geojson", "{\"type\":\"FeatureCollection\",\"features\":[" + ward("56789", "Xã Sinh Tồn", lon: 114.3) + "]}")
+        #expect(try s.run(["import", "wards", islands, "--db", s.db, "--valid-from", "2020-01-01"]).status != 0)
+        let own = try s.run(["import", "wards", islands, "--db", s.db, "--valid-from", "2020-01-01", "--extent", "111,6,118,12"])
+        #expect(own.status == 0, "\(own.err)")
+        _ = try s.sql("DELETE FROM admin_units")
         // A valid ring of a million vertices (a circle) goes in.
         var ring = "["
         let n = 1_000_000
