@@ -24,6 +24,9 @@ public struct LinearRing: Hashable, Sendable {
         }
         self.positions = positions
     }
+
+    /// A ring mapped from a valid one: a transform that fails (NaN) must be reported by its caller, not trap here.
+    init(mapped positions: [Position]) { self.positions = positions }
 }
 
 /// A GeoJSON geometry, one case per type (RFC 7946 §3.1).
@@ -74,7 +77,7 @@ public indirect enum Geometry: Hashable, Sendable {
     public func mapPositions(_ transform: (Position) throws -> Position) rethrows -> Geometry {
         func ring(_ r: LinearRing) throws -> LinearRing {
             // A transform maps the closing position like the first, so the ring stays closed.
-            try! LinearRing(r.positions.map(transform))
+            LinearRing(mapped: try r.positions.map(transform))
         }
         switch self {
         case .point(let p): return .point(try transform(p))

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Reads features from GeoJSON text: a FeatureCollection, a single Feature, or newline-delimited
-/// GeoJSON (GeoJSONSeq, RFC 8142, with or without the RS separator). Features are decoded one at a
-/// time, so memory stays near the size of the file however many features it has.
+/// Reads features from GeoJSON: a FeatureCollection, a single Feature, or newline-delimited GeoJSON
+/// (GeoJSONSeq, RFC 8142, with or without the RS separator). A file is read in two streaming passes:
+/// the first checks the layout and counts the features (and finds a `crs` member wherever it is), the
+/// second decodes one feature at a time, so memory stays flat however large the file is.
 public struct GeoJSONReader: Sequence {
     /// A feature, or the reason it could not be read, with its 1-based position in the file.
     public struct Item {
@@ -15,40 +16,36 @@ public struct GeoJSONReader: Sequence {
 
     /// The coordinate reference system named by a top-level `crs` member (GeoJSON 2008), e.g. "EPSG:3405".
     public private(set) var declaredCRS: String?
-    private let bytes: [UInt8]
-    private let spans: [(start: Int, end: Int, line: Int)]
+    /// How many features the file has.
+    public let count: Int
+    private let source: ByteSource
+    private let layout: Layout
 
-    /// Reads `data`. Throws when the text is not a FeatureCollection, a Feature or GeoJSONSeq.
+    enum Layout { case sequence, single, collection }
+
+    /// Reads GeoJSON text held in memory.
     public init(data: Data) throws(GeoJSONError) {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        self.bytes = bytes
-        var scanner = Scanner(bytes: bytes)
-        let (spans, crs) = try scanner.featureSpans()
-        self.spans = spans
-        if let crs {
-            self.declaredCRS = GeoJSONReader.crsName(crs)
-        }
+        try self.init(source: .bytes([UInt8](data)))
+    }
+
+    /// Reads a GeoJSON file without holding it in memory.
+    public init(path: String) throws(GeoJSONError) {
+        try self.init(source: .file(path))
+    }
+
+    private init(source: ByteSource) throws(GeoJSONError) {
+        self.source = source
+        var scanner = try Scanner(source.open())
+        let (layout, count, crs) = try scanner.survey(reopen: { () throws(GeoJSONError) in try source.open() })
+        self.layout = layout
+        self.count = count
+        if let crs { declaredCRS = GeoJSONReader.crsName(crs) }
     }
 
     public func makeIterator() -> AnyIterator<Item> {
-        var i = 0
-        return AnyIterator {
-            guard i < spans.count else { return nil }
-            defer { i += 1 }
-            let span = spans[i]
-            let result: Result<Feature, GeoJSONError>
-            do throws(GeoJSONError) {
-                let value = try JSONText.decode(bytes[span.start..<span.end])
-                result = .success(try GeoJSONDecoding.feature(value))
-            } catch {
-                result = .failure(error)
-            }
-            return Item(index: i + 1, line: span.line, result: result)
-        }
+        let walk = FeatureWalk(source: source, layout: layout)
+        return AnyIterator { walk.next() }
     }
-
-    public var count: Int { spans.count }
 
     /// "EPSG:3405" from the names GDAL and others write ("urn:ogc:def:crs:EPSG::3405", "EPSG:3405").
     static func crsName(_ crs: JSONValue) -> String? {
@@ -62,64 +59,160 @@ public struct GeoJSONReader: Sequence {
     }
 }
 
+/// Where the text comes from: bytes in memory or a file read in chunks.
+private enum ByteSource {
+    case bytes([UInt8])
+    case file(String)
+
+    func open() throws(GeoJSONError) -> ByteStream {
+        switch self {
+        case .bytes(let b): return ByteStream(bytes: b)
+        case .file(let path):
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw GeoJSONError("no such file or not readable") }
+            return ByteStream(handle: handle)
+        }
+    }
+}
+
+/// Bytes one chunk at a time, with the bytes of one value kept when asked (`startCapture`).
+private final class ByteStream {
+    var buffer: [UInt8]
+    var index = 0
+    private let handle: FileHandle?
+    private var captured: [UInt8] = []
+    private var captureFrom: Int?
+
+    init(bytes: [UInt8]) {
+        buffer = bytes
+        handle = nil
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+    }
+
+    init(handle: FileHandle) {
+        self.handle = handle
+        buffer = []
+        _ = refill()
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+    }
+
+    deinit { try? handle?.close() }
+
+    /// Replaces the consumed buffer with the next chunk; false at the end of the text.
+    func refill() -> Bool {
+        guard let handle, index >= buffer.count else { return index < buffer.count }
+        let data = (try? handle.read(upToCount: 1 << 20)) ?? nil
+        guard let data, !data.isEmpty else { return false }  // the end: the capture stays where it is
+        if let from = captureFrom {
+            captured.append(contentsOf: buffer[from...])
+            captureFrom = 0
+        }
+        buffer = [UInt8](data)
+        index = 0
+        return true
+    }
+
+    @inline(__always) func peek() -> UInt8? {
+        if index < buffer.count { return buffer[index] }
+        return refill() ? buffer[index] : nil
+    }
+
+    func startCapture() {
+        captured.removeAll(keepingCapacity: true)
+        captureFrom = index
+    }
+
+    func endCapture() -> [UInt8] {
+        if let from = captureFrom { captured.append(contentsOf: buffer[from..<index]) }
+        captureFrom = nil
+        return captured
+    }
+}
+
 /// Finds where each feature's text starts and ends without decoding the rest of the file.
 private struct Scanner {
-    let bytes: [UInt8]
-    var pos = 0
+    let stream: ByteStream
     var line = 1
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(_ stream: ByteStream) { self.stream = stream }
 
     mutating func skipSpace() {
-        while pos < bytes.count {
-            switch bytes[pos] {
-            case 0x0A: line += 1; pos += 1
-            case 0x20, 0x09, 0x0D, 0x1E: pos += 1 // 0x1E: RFC 8142 record separator
+        while let b = stream.peek() {
+            switch b {
+            case 0x0A: line += 1; stream.index += 1
+            case 0x20, 0x09, 0x0D, 0x1E: stream.index += 1 // 0x1E: RFC 8142 record separator
             default: return
             }
         }
     }
 
-    /// Skips one JSON value, returning where it started.
-    mutating func skipValue() throws(GeoJSONError) -> Int {
+    /// Skips one JSON value (without checking it: the decoder does). The scan runs over each chunk's
+    /// bytes directly: it is most of the reading time of a large file.
+    mutating func skipValue() throws(GeoJSONError) {
         skipSpace()
-        let start = pos
-        guard pos < bytes.count else { throw GeoJSONError("unexpected end of file at line \(line)") }
+        guard let first = stream.peek() else { throw GeoJSONError("unexpected end of file at line \(line)") }
+        // A value cannot start with these; skipping "nothing" here would loop for ever (found by scripts/fuzz).
+        if [0x2C, 0x5D, 0x7D, 0x3A].contains(first) {
+            throw GeoJSONError("expected a value at line \(line), got \"\(Character(Unicode.Scalar(first)))\"")
+        }
         var depth = 0
         var inString = false
-        while pos < bytes.count {
-            let b = bytes[pos]
-            if inString {
-                if b == 0x5C { pos += 2; continue } // backslash escape
-                if b == 0x22 { inString = false }
-                if b == 0x0A { line += 1 }
-                pos += 1
-                if !inString && depth == 0 { return start }
-                continue
+        var escaped = false
+        var lines = 0
+        defer { line += lines }
+        while true {
+            if stream.index >= stream.buffer.count, !stream.refill() { break }
+            let (end, finished) = stream.buffer.withUnsafeBufferPointer { buffer -> (Int, Bool) in
+                var i = stream.index
+                while i < buffer.count {
+                    let b = buffer[i]
+                    if inString {
+                        i += 1
+                        if escaped { escaped = false; continue }
+                        switch b {
+                        case 0x5C: escaped = true
+                        case 0x0A: lines += 1
+                        case 0x22:
+                            inString = false
+                            if depth == 0 { return (i, true) }
+                        default: break
+                        }
+                        continue
+                    }
+                    switch b {
+                    case 0x22: inString = true
+                    case 0x7B, 0x5B: depth += 1
+                    case 0x7D, 0x5D:
+                        if depth == 0 { return (i, true) } // ends a bare number or literal inside its container
+                        depth -= 1
+                        if depth == 0 { return (i + 1, true) }
+                    case 0x2C where depth == 0: return (i, true)
+                    case 0x0A:
+                        if depth == 0 { return (i, true) }
+                        lines += 1
+                    default: break
+                    }
+                    i += 1
+                }
+                return (i, false)
             }
-            switch b {
-            case 0x22: inString = true
-            case 0x7B, 0x5B: depth += 1
-            case 0x7D, 0x5D:
-                if depth == 0 { return start } // ends a bare number or literal inside its container
-                depth -= 1
-                if depth == 0 { pos += 1; return start }
-            case 0x2C where depth == 0: return start
-            case 0x0A:
-                line += 1
-                if depth == 0 { return start }
-            default: break
-            }
-            pos += 1
+            stream.index = end
+            if finished { return }
         }
         if depth != 0 || inString { throw GeoJSONError("unexpected end of file inside a value that starts at line \(line)") }
-        return start
+    }
+
+    /// Skips one value and returns its bytes.
+    mutating func captureValue() throws(GeoJSONError) -> [UInt8] {
+        skipSpace()
+        stream.startCapture()
+        do { try skipValue() } catch { _ = stream.endCapture(); throw error }
+        return stream.endCapture()
     }
 
     mutating func readString() throws(GeoJSONError) -> String {
         skipSpace()
-        let start = try skipValue()
-        guard bytes[start] == 0x22, case .string(let s) = try JSONText.decode(bytes[start..<pos]) else {
+        let bytes = try captureValue()
+        guard bytes.first == 0x22, case .string(let s) = try JSONText.decode(bytes) else {
             throw GeoJSONError("expected a member name at line \(line)")
         }
         return s
@@ -127,86 +220,160 @@ private struct Scanner {
 
     mutating func expect(_ byte: UInt8, _ what: String) throws(GeoJSONError) {
         skipSpace()
-        guard pos < bytes.count, bytes[pos] == byte else {
-            throw GeoJSONError("expected \(what) at line \(line)")
-        }
-        pos += 1
+        guard stream.peek() == byte else { throw GeoJSONError("expected \(what) at line \(line)") }
+        stream.index += 1
     }
 
-    mutating func featureSpans() throws(GeoJSONError) -> ([(start: Int, end: Int, line: Int)], JSONValue?) {
+    /// After the opening bracket of "features": skips items up to the closing bracket, counting them.
+    mutating func countFeatures() throws(GeoJSONError) -> Int {
         skipSpace()
-        guard pos < bytes.count else { throw GeoJSONError("the file is empty") }
-        guard bytes[pos] == 0x7B else { throw GeoJSONError("expected a JSON object at line \(line)") }
-        // Peek the first object's "type" to tell a FeatureCollection from a sequence of features.
-        let firstLine = line
-        let firstStart = try skipValue()
-        let firstEnd = pos
+        if stream.peek() == 0x5D { stream.index += 1; return 0 }
+        var n = 0
+        while true {
+            try skipValue()
+            n += 1
+            skipSpace()
+            switch stream.peek() {
+            case nil: throw GeoJSONError("unexpected end of file in \"features\"")
+            case 0x2C: stream.index += 1
+            case 0x5D: stream.index += 1; return n
+            default: throw GeoJSONError("expected , or ] between features at line \(line)")
+            }
+        }
+    }
+
+    /// The first pass: the layout, the number of features and the `crs` member.
+    mutating func survey(reopen: () throws(GeoJSONError) -> ByteStream) throws(GeoJSONError) -> (GeoJSONReader.Layout, Int, JSONValue?) {
         skipSpace()
-        if pos < bytes.count {
+        guard let first = stream.peek() else { throw GeoJSONError("the file is empty") }
+        guard first == 0x7B else { throw GeoJSONError("expected a JSON object at line \(line)") }
+        try skipValue()
+        skipSpace()
+        if stream.peek() != nil {
             // More text after the first object: newline-delimited features.
-            var spans = [(start: firstStart, end: firstEnd, line: firstLine)]
+            var n = 1
             while true {
                 skipSpace()
-                if pos >= bytes.count { break }
-                let l = line
-                let s = try skipValue()
-                spans.append((s, pos, l))
+                if stream.peek() == nil { return (.sequence, n, nil) }
+                try skipValue()
+                n += 1
             }
-            return (spans, nil)
         }
-        // A single object: a FeatureCollection or one Feature.
-        pos = firstStart
-        line = firstLine
+        // A single object: a FeatureCollection or one Feature. Read its members from the start again.
+        var again = Scanner(try reopen())
+        return try again.surveyObject()
+    }
+
+    private mutating func surveyObject() throws(GeoJSONError) -> (GeoJSONReader.Layout, Int, JSONValue?) {
         try expect(0x7B, "{")
+        skipSpace()
+        if stream.peek() == 0x7D { throw GeoJSONError("the top-level object is empty") }
         var type: String?
         var crs: JSONValue?
-        var spans: [(start: Int, end: Int, line: Int)]?
-        skipSpace()
-        if pos < bytes.count, bytes[pos] == 0x7D { throw GeoJSONError("the top-level object is empty") }
+        var features: Int?
         while true {
             let key = try readString()
             try expect(0x3A, ":")
             skipSpace()
             if key == "features" {
                 try expect(0x5B, "[ after \"features\"")
-                var items: [(start: Int, end: Int, line: Int)] = []
-                skipSpace()
-                if pos < bytes.count, bytes[pos] == 0x5D {
-                    pos += 1
-                } else {
-                    while true {
-                        skipSpace()
-                        let l = line
-                        let s = try skipValue()
-                        items.append((s, pos, l))
-                        skipSpace()
-                        guard pos < bytes.count else { throw GeoJSONError("unexpected end of file in \"features\"") }
-                        if bytes[pos] == 0x2C { pos += 1; continue }
-                        if bytes[pos] == 0x5D { pos += 1; break }
-                        throw GeoJSONError("expected , or ] between features at line \(line)")
-                    }
-                }
-                spans = items
+                features = try countFeatures()
             } else {
-                let s = try skipValue()
-                let value = try JSONText.decode(bytes[s..<pos])
+                let value = try JSONText.decode(try captureValue())
                 if key == "type", case .string(let t) = value { type = t }
                 if key == "crs" { crs = value }
             }
             skipSpace()
-            guard pos < bytes.count else { throw GeoJSONError("unexpected end of file in the top-level object") }
-            if bytes[pos] == 0x2C { pos += 1; continue }
-            if bytes[pos] == 0x7D { pos += 1; break }
-            throw GeoJSONError("expected , or } at line \(line)")
+            switch stream.peek() {
+            case nil: throw GeoJSONError("unexpected end of file in the top-level object")
+            case 0x2C: stream.index += 1
+            case 0x7D:
+                stream.index += 1
+                switch type {
+                case "FeatureCollection":
+                    guard let features else { throw GeoJSONError("the FeatureCollection has no \"features\" member") }
+                    return (.collection, features, crs)
+                case "Feature":
+                    return (.single, 1, crs)
+                case let other:
+                    throw GeoJSONError("expected a FeatureCollection, a Feature or newline-delimited features, got type \(other.map { "\"\($0)\"" } ?? "none")")
+                }
+            default: throw GeoJSONError("expected , or } at line \(line)")
+            }
         }
-        switch type {
-        case "FeatureCollection":
-            guard let spans else { throw GeoJSONError("the FeatureCollection has no \"features\" member") }
-            return (spans, crs)
-        case "Feature":
-            return ([(firstStart, firstEnd, firstLine)], crs)
-        case let other:
-            throw GeoJSONError("expected a FeatureCollection, a Feature or newline-delimited features, got type \(other.map { "\"\($0)\"" } ?? "none")")
+    }
+}
+
+/// The second pass: decodes the features one at a time.
+private final class FeatureWalk {
+    private var scanner: Scanner?
+    private let layout: GeoJSONReader.Layout
+    private var index = 0
+    private var inFeatures = false
+    private var done = false
+    private let source: ByteSource
+
+    init(source: ByteSource, layout: GeoJSONReader.Layout) {
+        self.source = source
+        self.layout = layout
+    }
+
+    func next() -> GeoJSONReader.Item? {
+        guard !done else { return nil }
+        do throws(GeoJSONError) {
+            if scanner == nil { scanner = Scanner(try source.open()) }
+            guard let bytes = try nextFeatureBytes() else { done = true; return nil }
+            index += 1
+            let line = bytes.line
+            let result: Result<Feature, GeoJSONError>
+            do throws(GeoJSONError) {
+                result = .success(try GeoJSONDecoding.feature(JSONText.decode(bytes.text)))
+            } catch {
+                result = .failure(error)
+            }
+            return GeoJSONReader.Item(index: index, line: line, result: result)
+        } catch {
+            // The first pass read the same layout; the file changed since, or cannot be read now.
+            done = true
+            index += 1
+            return GeoJSONReader.Item(index: index, line: scanner?.line ?? 0, result: .failure(error))
+        }
+    }
+
+    private func nextFeatureBytes() throws(GeoJSONError) -> (text: [UInt8], line: Int)? {
+        switch layout {
+        case .sequence:
+            scanner!.skipSpace()
+            guard scanner!.stream.peek() != nil else { return nil }
+            let line = scanner!.line
+            return (try scanner!.captureValue(), line)
+        case .single:
+            guard index == 0 else { return nil }
+            scanner!.skipSpace()
+            let line = scanner!.line
+            return (try scanner!.captureValue(), line)
+        case .collection:
+            if !inFeatures {
+                try scanner!.expect(0x7B, "{")
+                while true {
+                    let key = try scanner!.readString()
+                    try scanner!.expect(0x3A, ":")
+                    if key == "features" { break }
+                    try scanner!.skipValue()
+                    try scanner!.expect(0x2C, ",")
+                }
+                try scanner!.expect(0x5B, "[")
+                scanner!.skipSpace()
+                if scanner!.stream.peek() == 0x5D { return nil }
+                inFeatures = true
+            } else {
+                scanner!.skipSpace()
+                guard scanner!.stream.peek() == 0x2C else { return nil } // the closing bracket
+                scanner!.stream.index += 1
+            }
+            scanner!.skipSpace()
+            let line = scanner!.line
+            return (try scanner!.captureValue(), line)
         }
     }
 }

@@ -17,9 +17,11 @@ public struct AdminImport {
         public var nameField: String?
         public var srs: String?
         public var source: String?
+        /// Every boundary must lie inside it: a polygon elsewhere is a wrong coordinate system or a typo.
+        public var extent: CountryExtent
 
         public init(validFrom: LocalDate, validTo: LocalDate? = nil, level: String = "ward", codeField: String? = nil,
-                    nameField: String? = nil, srs: String? = nil, source: String? = nil) {
+                    nameField: String? = nil, srs: String? = nil, source: String? = nil, extent: CountryExtent = .vietnam) {
             self.validFrom = validFrom
             self.validTo = validTo
             self.level = level
@@ -27,14 +29,22 @@ public struct AdminImport {
             self.nameField = nameField
             self.srs = srs
             self.source = source
+            self.extent = extent
         }
     }
 
+    /// Longest administrative unit name accepted ("Phường Bình Thới" is 16; the longest commune names ~40).
+    static let maxNameLength = 100
+
+    static let validitySQL = """
+        SELECT ST_IsValid(g) AS ok, ST_IsValidReason(g) AS reason FROM (SELECT GeomFromWKB(?, 4326) AS g)
+        """
+
     static let upsertSQL = """
         INSERT INTO admin_units (code, name, level, parent_id, valid_from, valid_to, source, geom)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?8), 4326)))
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CastToMultiPolygon(GeomFromWKB(?8, 4326)))
         ON CONFLICT (code, valid_from) DO UPDATE SET name = ?2, level = ?3, parent_id = ?4, valid_to = ?6,
-          source = ?7, geom = CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?8), 4326))
+          source = ?7, geom = CastToMultiPolygon(GeomFromWKB(?8, 4326))
         """
 
     /// Imports boundary features (Polygon or MultiPolygon; provinces and districts may have none).
@@ -48,18 +58,15 @@ public struct AdminImport {
             throw RegistryError.invalidArgument(field: "--valid-to", value: to.description, expected: "a date on or after --valid-from (\(options.validFrom))")
         }
         var transform = try options.srs.map { try CoordinateTransform(from: $0) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw RegistryError.unreadable(file: path, reason: "no such file or not readable")
-        }
         let reader: GeoJSONReader
-        do { reader = try GeoJSONReader(data: data) } catch {
+        do { reader = try GeoJSONReader(path: path) } catch {
             throw RegistryError.unreadable(file: name, reason: "\(error.message) (wards are read from GeoJSON)")
         }
         if transform == nil, let crs = reader.declaredCRS, crs != "EPSG:4326", crs != "OGC:CRS84" {
             transform = try CoordinateTransform(from: crs)
         }
         var report = ImportReport()
+        var seen: [String: Int] = [:]  // "code valid_from" → feature
         try store.write { db in
             var writtenIds: [Int64] = []
             for item in reader {
@@ -90,9 +97,21 @@ public struct AdminImport {
                     c.error("code", code, "a GSO code of 1 to 5 digits, e.g. 27232")
                 }
                 if unitName == nil { c.error(options.nameField ?? "name", nil, "the unit's name (use --name-field to name the property)") }
+                if let n = unitName, n.count > AdminImport.maxNameLength {
+                    c.error(options.nameField ?? "name", n, "a name of at most \(AdminImport.maxNameLength) characters")
+                }
+                c.refuseControlCharacters(ImportRecord(location: c.location, fields: Dictionary(
+                    feature.properties.compactMap { key, value in value.text.map { (key, $0) } }, uniquingKeysWith: { a, _ in a })))
+                if let code, let f = from {
+                    if let first = seen["\(code) \(f)"] {
+                        c.error("code", code, "a code given once per valid_from in the file; feature \(first) has \(code) from \(f) too")
+                    } else {
+                        seen["\(code) \(f)"] = item.index
+                    }
+                }
                 if !["province", "district", "ward"].contains(level) { c.error("level", level, "province, district or ward") }
                 if let f = from, let t = to, t < f { c.error("valid_to", t.description, "a date on or after valid_from (\(f))") }
-                var geometryText: String?
+                var geometryWKB: Data?
                 switch feature.geometry {
                 case nil where level != "ward": break
                 case nil: c.error("geometry", nil, "a Polygon or MultiPolygon boundary")
@@ -101,13 +120,16 @@ public struct AdminImport {
                     if let t = transform {
                         transformed = g.mapPositions { p in t.toWGS84(x: p.x, y: p.y).map { Position($0.lon, $0.lat) } ?? Position(.nan, .nan) }
                     }
-                    if transformed.positions.contains(where: { !$0.x.isFinite || abs($0.x) > 180 || abs($0.y) > 90 }) {
-                        c.error("geometry", nil, "WGS 84 longitude/latitude (projected coordinates need --srs)")
+                    let positions = transformed.positions
+                    if let bad = positions.first(where: { !$0.x.isFinite || !$0.y.isFinite || abs($0.x) > 180 || abs($0.y) > 90 }) {
+                        c.error("geometry", bad.x.isFinite ? "\(bad.x), \(bad.y)" : nil,
+                                transform.map { "coordinates that PROJ can transform from \($0.source) to WGS 84" }
+                                    ?? "WGS 84 longitude/latitude (projected coordinates need --srs)")
+                    } else if let outside = positions.first(where: { !options.extent.contains($0.x, $0.y) }) {
+                        c.error("geometry", "\(outside.x), \(outside.y)", "a boundary inside \(options.extent)")
                     } else {
-                        geometryText = GeoJSONWriter(precision: 9) { _ in }.geometryText(.multiPolygon(transformed.polygons!))
-                        let validity = try Row.fetchOne(db, sql: """
-                            SELECT ST_IsValid(g) AS ok, ST_IsValidReason(g) AS reason FROM (SELECT SetSRID(GeomFromGeoJSON(?), 4326) AS g)
-                            """, arguments: [geometryText])
+                        geometryWKB = WellKnownBinary.multiPolygon(transformed.polygons!)
+                        let validity = try Row.fetchOne(db, sql: AdminImport.validitySQL, arguments: [geometryWKB])
                         if (validity?["ok"] as Int?) != 1 {
                             c.error("geometry", nil, "a valid polygon (OGC rules); SpatiaLite says: \(validity?["reason"] as String? ?? "unreadable geometry")")
                         }
@@ -136,7 +158,7 @@ public struct AdminImport {
                 }
                 let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM admin_units WHERE code = ? AND valid_from = ?", arguments: [code, f.description]) ?? false
                 try db.execute(sql: AdminImport.upsertSQL, arguments: [
-                    code, unitName, level, parentId, f.description, to?.description, options.source ?? name, geometryText,
+                    code, unitName, level, parentId, f.description, to?.description, options.source ?? name, geometryWKB,
                 ])
                 if existed { report.updated += 1 } else { report.inserted += 1 }
                 writtenIds.append(try Int64.fetchOne(db, sql: "SELECT id FROM admin_units WHERE code = ? AND valid_from = ?",
@@ -202,14 +224,10 @@ public struct AdminImport {
     /// Sets the jurisdiction to the union of the polygons in a GeoJSON file.
     public func importJurisdiction(path: String, name: String, srs: String? = nil) throws {
         let file = (path as NSString).lastPathComponent
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw RegistryError.unreadable(file: path, reason: "no such file or not readable")
-        }
         let transform = try srs.map { try CoordinateTransform(from: $0) }
         var polygons: [[LinearRing]] = []
         do {
-            for item in try GeoJSONReader(data: data) {
+            for item in try GeoJSONReader(path: path) {
                 guard let polys = try item.result.get().geometry?.polygons else {
                     throw RegistryError.invalidInput([ValidationIssue(SourceLocation(file: file, feature: item.index), field: "geometry", value: nil,
                                                                       expected: "a Polygon or MultiPolygon")], file: file)
@@ -224,16 +242,44 @@ public struct AdminImport {
         if let t = transform {
             geometry = geometry.mapPositions { p in t.toWGS84(x: p.x, y: p.y).map { Position($0.lon, $0.lat) } ?? Position(.nan, .nan) }
         }
-        let text = GeoJSONWriter(precision: 9) { _ in }.geometryText(geometry)
+        if let bad = geometry.positions.first(where: { !$0.x.isFinite || !$0.y.isFinite || abs($0.x) > 180 || abs($0.y) > 90 }) {
+            throw RegistryError.invalidInput([ValidationIssue(SourceLocation(file: file), field: "geometry", value: bad.x.isFinite ? "\(bad.x), \(bad.y)" : nil,
+                                                              expected: "WGS 84 longitude/latitude (or coordinates --srs can transform)")], file: file)
+        }
+        let wkb = WellKnownBinary.multiPolygon(geometry.polygons!)
         try store.write { db in
             try db.execute(sql: "DELETE FROM jurisdiction")
             try db.execute(sql: """
-                INSERT INTO jurisdiction (id, name, geom) VALUES (1, ?, CastToMultiPolygon(ST_UnaryUnion(SetSRID(GeomFromGeoJSON(?), 4326))))
-                """, arguments: [VietnameseText.normalised(name), text])
+                INSERT INTO jurisdiction (id, name, geom) VALUES (1, ?, CastToMultiPolygon(ST_UnaryUnion(GeomFromWKB(?, 4326))))
+                """, arguments: [VietnameseText.normalised(name), wkb])
             guard try Bool.fetchOne(db, sql: "SELECT ST_IsValid(geom) FROM jurisdiction") == true else {
                 throw RegistryError.invalidInput([ValidationIssue(SourceLocation(file: file), field: "geometry", value: nil,
                                                                   expected: "valid polygons (their union is not valid)")], file: file)
             }
         }
     }
+}
+
+/// A longitude/latitude box that administrative boundaries must lie in.
+public struct CountryExtent: Sendable, CustomStringConvertible {
+    public var name: String
+    public var minLon, minLat, maxLon, maxLat: Double
+
+    public init(name: String, minLon: Double, minLat: Double, maxLon: Double, maxLat: Double) {
+        self.name = name
+        self.minLon = minLon
+        self.minLat = minLat
+        self.maxLon = maxLon
+        self.maxLat = maxLat
+    }
+
+    /// Viet Nam's mainland and coastal islands, the bounding box of GADM 4.1 level 0 (VNM) rounded
+    /// outwards; the Hoàng Sa and Trường Sa island districts need an extent of their own.
+    public static let vietnam = CountryExtent(name: "Viet Nam", minLon: 102.1, minLat: 8.3, maxLon: 109.5, maxLat: 23.4)
+
+    public func contains(_ lon: Double, _ lat: Double) -> Bool {
+        (minLon...maxLon).contains(lon) && (minLat...maxLat).contains(lat)
+    }
+
+    public var description: String { "the extent of \(name) (lon \(minLon)..\(maxLon), lat \(minLat)..\(maxLat))" }
 }

@@ -90,11 +90,14 @@ public struct ImportRecord {
     public var fields: [String: String]
     /// A GeoJSON geometry, when the record came from a feature.
     public var geometry: Geometry?
+    /// How the file writes its dates.
+    public var dateOrder: LocalDate.Order
 
-    public init(location: SourceLocation, fields: [String: String], geometry: Geometry? = nil) {
+    public init(location: SourceLocation, fields: [String: String], geometry: Geometry? = nil, dateOrder: LocalDate.Order = .iso) {
         self.location = location
         self.fields = fields
         self.geometry = geometry
+        self.dateOrder = dateOrder
     }
 
     /// The trimmed value, nil when absent or blank.
@@ -119,10 +122,47 @@ public enum ImportFile {
         }
     }
 
+    /// Fields that hold dates, read in the file's date order.
+    static let dateFields: Set<String> = ["registered_on", "status_since", "last_verified_on", "inspected_on", "follow_up_due",
+                                          "resolved_on", "predecessor_valid_from", "successor_valid_from", "effective_on"]
+
+    /// The date order of a file when none is given: ISO when its first date is ISO; otherwise day
+    /// first, provided every date in it reads only that way. A date that reads either way (03/05/2024)
+    /// or month first (03/15/2024) is refused, naming it: the user must say (`dateOrder`).
+    static func detectDateOrder(path: String, aliases: [String: [String]]) throws -> LocalDate.Order {
+        let name = (path as NSString).lastPathComponent
+        var warnings = ImportWarnings()
+        var order: LocalDate.Order?
+        struct Decided: Error {}
+        do {
+            _ = try forEachRecord(path: path, aliases: aliases, warnings: &warnings) { record, _ in
+                for field in dateFields.sorted() {
+                    guard let value = record[field] else { continue }
+                    let evidence = LocalDate.evidence(value)
+                    if order == nil, evidence == .iso { throw Decided() }  // an ISO file: read as such, no second look
+                    func refuse(_ why: String) -> RegistryError {
+                        RegistryError.invalidInput([ValidationIssue(record.location, field: field, value: value, expected: why)], file: name)
+                    }
+                    switch evidence {
+                    case .unreadable: continue  // the validator names it
+                    case .iso, .dayFirst: order = .dmy
+                    case .ambiguous:
+                        throw refuse("a date that reads one way only: this one may be day/month or month/day; give the file's date format (dmy for dd/mm/yyyy, as Vietnamese Excel writes it)")
+                    case .monthFirst:
+                        throw refuse("a date dd/mm/yyyy (month first, mm/dd/yyyy, is not read); or give dates as YYYY-MM-DD")
+                    }
+                }
+            }
+        } catch is Decided {
+            return .iso
+        }
+        return order ?? .iso
+    }
+
     /// Calls `body` with each record. CSV rows keep their raw cells for a rejects file.
     static func forEachRecord(
-        path: String, aliases: [String: [String]], warnings: inout [ValidationIssue],
-        progress: ((Int, Int) -> Void)? = nil,
+        path: String, aliases: [String: [String]], warnings: inout ImportWarnings,
+        progress: ((Int, Int) -> Void)? = nil, dateOrder: LocalDate.Order = .iso,
         declaredCRS: (String?) throws -> Void = { _ in },
         _ body: (ImportRecord, _ raw: RawRecord) throws -> Void
     ) throws -> RawHeader {
@@ -145,24 +185,30 @@ public enum ImportFile {
                     fields[field] = rec.fields[i]
                 }
                 let location = SourceLocation(file: name, line: rec.line)
-                if rec.fields.count != reader.header.count {
+                let columns = reader.header.count
+                if rec.fields.count > columns {
+                    // Cells beyond the header mean the row is shifted: its values are not where their
+                    // columns say, so one error names the row instead of a wrong error per cell.
+                    let extra = rec.fields[columns...].map { "\"\($0.count > 30 ? String($0.prefix(30)) + "…" : $0)\"" }
+                    fields = ["__error": "\(columns) cells as in the header; \(extra.count) extra cell\(extra.count == 1 ? "" : "s") "
+                                  + "(cell\(extra.count == 1 ? "" : "s") \(columns + 1)\(extra.count == 1 ? "" : "–\(rec.fields.count)"): \(extra.prefix(3).joined(separator: ", "))"
+                                  + "\(extra.count > 3 ? ", …" : "")); a separator inside an unquoted value shifts every cell after it: put that value in double quotes",
+                              "__field": "(row)", "__value": "\(rec.fields.count) cells"]
+                } else if rec.fields.count < columns {
+                    let missing = reader.header[rec.fields.count...]
                     warnings.append(ValidationIssue(location, field: "(row)", value: "\(rec.fields.count) cells",
-                                                    expected: "\(reader.header.count) cells as in the header; missing cells are read as empty",
+                                                    expected: "\(columns) cells as in the header; \(missing.count) missing (\(missing.joined(separator: ", "))), read as empty",
                                                     severity: .warning))
                 }
-                try body(ImportRecord(location: location, fields: fields), .csv(rec.fields, line: rec.line))
+                try body(ImportRecord(location: location, fields: fields, dateOrder: dateOrder), .csv(rec.fields, line: rec.line))
                 n += 1
                 if n % 4096 == 0 { progress?(reader.bytesRead, total) }
             }
             progress?(total, total)
             return .csv(reader.header)
         case .geojson, .geojsonseq:
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-                throw RegistryError.unreadable(file: name, reason: "no such file or not readable")
-            }
             let reader: GeoJSONReader
-            do { reader = try GeoJSONReader(data: data) } catch {
+            do { reader = try GeoJSONReader(path: path) } catch {
                 throw RegistryError.unreadable(file: name, reason: error.message)
             }
             try declaredCRS(reader.declaredCRS)
@@ -173,7 +219,7 @@ public enum ImportFile {
                 let location = SourceLocation(file: name, line: item.line, feature: item.index)
                 switch item.result {
                 case .failure(let error):
-                    try body(ImportRecord(location: location, fields: ["__error": error.message]), .feature(nil))
+                    try body(ImportRecord(location: location, fields: ["__error": error.message], dateOrder: dateOrder), .feature(nil))
                 case .success(let feature):
                     var fields: [String: String] = [:]
                     for (key, value) in feature.properties {
@@ -186,7 +232,7 @@ public enum ImportFile {
                         }
                         if let t = value.text { fields[field] = t }
                     }
-                    try body(ImportRecord(location: location, fields: fields, geometry: feature.geometry), .feature(feature))
+                    try body(ImportRecord(location: location, fields: fields, geometry: feature.geometry, dateOrder: dateOrder), .feature(feature))
                 }
                 if item.index % 4096 == 0 { progress?(item.index, reader.count) }
             }
@@ -204,4 +250,14 @@ public enum RawRecord {
 public enum RawHeader {
     case csv([String])
     case geojson(String?)
+}
+
+/// Warnings about a file's shape (unknown columns, short rows), the first `ImportReport.shownLimit` kept.
+struct ImportWarnings {
+    var shown: [ValidationIssue] = []
+    var more = 0
+
+    mutating func append(_ issue: ValidationIssue) {
+        if shown.count < ImportReport.shownLimit { shown.append(issue) } else { more += 1 }
+    }
 }

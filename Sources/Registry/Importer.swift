@@ -11,9 +11,29 @@ public struct ImportReport: Sendable {
     public var rejected = 0
     /// Units whose declared ward disagrees with their location.
     public var flagged = 0
+    /// The first `shownLimit` warnings and errors; the counts below say how many more there were.
     public var warnings: [ValidationIssue] = []
     public var errors: [ValidationIssue] = []
+    public var moreWarnings = 0
+    public var moreErrors = 0
     public var rejectsFile: String?
+
+    /// Problems kept (and printed) per import: a file of a million bad rows must not print a million
+    /// lines or hold them in memory. Every rejected record still goes to the rejects file.
+    public static let shownLimit = 100
+
+    public var errorCount: Int { errors.count + moreErrors }
+    public var warningCount: Int { warnings.count + moreWarnings }
+
+    mutating func add(_ issues: [ValidationIssue]) {
+        for issue in issues {
+            if issue.severity == .error {
+                if errors.count < ImportReport.shownLimit { errors.append(issue) } else { moreErrors += 1 }
+            } else {
+                if warnings.count < ImportReport.shownLimit { warnings.append(issue) } else { moreWarnings += 1 }
+            }
+        }
+    }
 }
 
 public struct ImportOptions {
@@ -26,6 +46,11 @@ public struct ImportOptions {
     public var today = LocalDate.today()
     /// Called with (done, total) in bytes or features.
     public var progress: ((Int, Int) -> Void)?
+    /// Refuse an instrument verified before its unit was registered or after it closed. Only the
+    /// generated demo data set turns this off (its dates are drawn independently; see DemoLoader).
+    public var checksVerificationAgainstUnitLife = true
+    /// How the file writes dates; nil: detected from the file (see ImportFile.detectDateOrder).
+    public var dateOrder: LocalDate.Order?
 
     public init(skipInvalid: Bool = false, rejectsPath: String? = nil, srs: String? = nil, today: LocalDate = .today(),
                 progress: ((Int, Int) -> Void)? = nil) {
@@ -117,7 +142,8 @@ public struct Importer {
     public func importInstruments(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
         try run(path: path, options: options, aliases: ImportFields.instruments,
                 prepare: { record, context, _ in InstrumentValidation.validate(record, context: context) }) { db, session in
-            let writer = InstrumentWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            var writer = InstrumentWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            writer.checksUnitLife = options.checksVerificationAgainstUnitLife
             return ({ try session.write($2, at: $0, raw: $1, writer.upsert) }, {})
         }
     }
@@ -144,7 +170,9 @@ public struct Importer {
         handlers: (Database, ImportSession) throws -> (handle: (SourceLocation, RawRecord?, Prepared) throws -> Void, finish: () throws -> Void)
     ) throws -> ImportReport {
         let fileName = (path as NSString).lastPathComponent
+        if options.skipInvalid, let out = options.rejectsPath { try Rejects.checkDestination(out, input: path) }
         let initialTransform = try options.srs.map { try CoordinateTransform(from: $0) }
+        let dateOrder = try options.dateOrder ?? ImportFile.detectDateOrder(path: path, aliases: aliases)
         var session: ImportSession!
         let result = ReadingResult()
         do {
@@ -163,9 +191,9 @@ public struct Importer {
                 let keepRaw = options.skipInvalid  // the raw record is only needed for the rejects file
                 pipeline.start { send in
                     var reading = reading
-                    var warnings: [ValidationIssue] = []
+                    var warnings = ImportWarnings()
                     result.header = try ImportFile.forEachRecord(
-                        path: reading.path, aliases: reading.aliases, warnings: &warnings, progress: reading.progress,
+                        path: reading.path, aliases: reading.aliases, warnings: &warnings, progress: reading.progress, dateOrder: dateOrder,
                         declaredCRS: { crs in
                             if reading.transform == nil, let crs, crs != "OGC:CRS84", crs != "EPSG:4326" {
                                 reading.transform = try CoordinateTransform(from: crs)
@@ -176,7 +204,8 @@ public struct Importer {
                             throw CancellationError()
                         }
                     }
-                    result.warnings = warnings
+                    result.warnings = warnings.shown
+                    result.moreWarnings = warnings.more
                 }
                 defer { pipeline.finish() }
                 while let batch = try pipeline.next() {
@@ -185,9 +214,15 @@ public struct Importer {
                         try handle(location, raw, prepared)
                     }
                 }
-                session.report.warnings.insert(contentsOf: result.warnings, at: 0)
+                let fileWarnings = result.warnings + session.report.warnings
+                session.report.moreWarnings += result.moreWarnings
+                session.report.warnings = []
+                session.report.add(fileWarnings)
                 try finish()
-                if !session.report.errors.isEmpty && !options.skipInvalid {
+                if session.report.errorCount > 0 && !options.skipInvalid {
+                    if session.report.moreErrors > 0 {
+                        throw RegistryError.tooManyInvalid(shown: session.report.errors, total: session.report.errorCount, file: fileName)
+                    }
                     throw RegistryError.invalidInput(session.report.errors + session.report.warnings, file: fileName)
                 }
             }
@@ -234,6 +269,7 @@ enum UnitReference {
 private final class ReadingResult: @unchecked Sendable {
     var header: RawHeader = .csv([])
     var warnings: [ValidationIssue] = []
+    var moreWarnings = 0
 }
 
 /// The state of one import while it runs.
@@ -252,7 +288,7 @@ final class ImportSession {
     /// and the error report must name every bad record.
     func accept(_ issues: [ValidationIssue], _ raw: RawRecord?) -> Bool {
         let errors = issues.filter { $0.severity == .error }
-        report.warnings += issues.filter { $0.severity == .warning }
+        report.add(issues.filter { $0.severity == .warning })
         if !errors.isEmpty {
             reject(raw, errors)
             return false
@@ -281,7 +317,7 @@ final class ImportSession {
 
     /// `raw` is there when the rejects are kept (skipInvalid).
     func reject(_ raw: RawRecord?, _ issues: [ValidationIssue]) {
-        report.errors += issues
+        report.add(issues)
         report.rejected += 1
         if skipInvalid, let raw { rejects.add(raw, issues) }
     }
@@ -304,6 +340,41 @@ struct Rejects {
 
     mutating func add(_ raw: RawRecord, _ issues: [ValidationIssue]) {
         rows.append((raw, issues.map { "\($0.field): \($0.value ?? "(empty)"): \($0.expected)" }.joined(separator: " | ")))
+    }
+
+    /// Refuses, before anything is imported, a rejects file that is the input itself (by resolved path
+    /// or by inode) or that could not be written: a missing folder, a folder we may not write, a directory.
+    static func checkDestination(_ out: String, input: String) throws {
+        func refuse(_ expected: String) -> RegistryError {
+            RegistryError.invalidArgument(field: "rejects", value: out, expected: expected)
+        }
+        if resolved(out) == resolved(input) || sameFile(out, input) {
+            throw refuse("a rejects file other than the input file \(input), which is never overwritten")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw refuse("a file path, not a directory") }
+            if access(out, W_OK) != 0 { throw refuse("a file we may write (this one is read-only)") }
+            return
+        }
+        let directory = (out as NSString).deletingLastPathComponent.isEmpty ? "." : (out as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw refuse("a path in an existing folder (\(directory) does not exist)")
+        }
+        if access(directory, W_OK) != 0 { throw refuse("a path in a folder we may write (\(directory) is read-only)") }
+    }
+
+    /// The absolute path with symbolic links of the folder (and the file, when it exists) resolved.
+    static func resolved(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        if FileManager.default.fileExists(atPath: url.path) { return url.resolvingSymlinksInPath().path }
+        return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+    }
+
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
     func write(to path: String, header: RawHeader) throws {

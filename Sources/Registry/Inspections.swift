@@ -31,19 +31,24 @@ public enum InspectionValidation {
     public static func validate(_ record: ImportRecord, context: ValidationContext) -> (InspectionDraft?, [ValidationIssue]) {
         var c = FieldChecks(location: record.location)
         if let parseError = record.fields["__error"] {
-            c.error("(feature)", nil, parseError)
+            c.error(record.fields["__field"] ?? "(feature)", record.fields["__value"], parseError)
             return (nil, c.issues)
         }
+        c.refuseControlCharacters(record)
         let unitCode = c.unitReference(record, role: "inspected")
         let date = c.date(record, "inspected_on", notAfter: context.today)
         if record["inspected_on"] == nil { c.error("inspected_on", nil, "the date of the inspection, YYYY-MM-DD") }
         let scopes = InspectionDraft.Scope.allCases.map(\.rawValue).joined(separator: ", ")
+        // Scope and outcome are never guessed (only a violation category implies "violation"): a line
+        // without them would read as a general, compliant inspection and lower the unit's priority.
         var scope = InspectionDraft.Scope.general
         if let raw = record["scope"] {
             let key = VietnameseText.fieldKey(raw)
             if let s = InspectionDraft.Scope(rawValue: key) ?? scopeAliases[key] { scope = s } else {
                 c.error("scope", raw, "one of \(scopes)")
             }
+        } else {
+            c.error("scope", nil, "what was inspected: one of \(scopes)")
         }
         var violation: String?
         if let raw = record["violation"] {
@@ -60,6 +65,8 @@ public enum InspectionValidation {
             case "violation", "vi_pham", "khong_dat": outcome = "violation"
             default: c.error("outcome", raw, "compliant or violation (đạt / vi phạm)")
             }
+        } else if violation == nil && record["violation"] == nil {  // a violation category says "violation" by itself
+            c.error("outcome", nil, "the result: compliant or violation (đạt / vi phạm)")
         }
         if outcome == "compliant" && violation != nil {
             c.error("outcome", record["outcome"], "violation, since a violation category is given")
@@ -73,6 +80,7 @@ public enum InspectionValidation {
         let followUpDue = c.date(record, "follow_up_due", notAfter: nil)
         let resolvedOn = c.date(record, "resolved_on", notAfter: context.today)
         if let d = date, let r = resolvedOn, r < d { c.error("resolved_on", r.description, "a date on or after inspected_on (\(d))") }
+        if let d = date, let f = followUpDue, f < d { c.error("follow_up_due", f.description, "a date on or after inspected_on (\(d))") }
         if violation == nil, record["follow_up"] != nil || followUpDue != nil || resolvedOn != nil {
             c.error("violation", nil, "a violation category for follow_up, follow_up_due and resolved_on")
         }
@@ -88,9 +96,26 @@ public enum InspectionValidation {
 }
 
 /// Upserts inspections by (unit, date, scope) and their violations by (inspection, category).
-struct InspectionWriter {
+/// Lines of one inspection must agree on its outcome: a compliant line and a violation line for the
+/// same unit, date and scope are refused, as is a compliant line for an inspection the registry
+/// already records as a violation.
+final class InspectionWriter {
+    struct OutcomeConflict: RecordRejection {
+        let value: String?
+        let earlier: String
+        var field: String { "outcome" }
+        var expected: String { "the same outcome as \(earlier) for this unit, date and scope (one inspection)" }
+    }
+
     let db: Database
     let now: String
+    /// The outcome each inspection got from this operation's lines.
+    private var outcomes: [String: String] = [:]
+
+    init(db: Database, now: String) {
+        self.db = db
+        self.now = now
+    }
 
     static let upsertInspectionSQL = """
         INSERT INTO inspections (unit_id, inspected_on, scope, outcome, team, note, created_at)
@@ -100,7 +125,7 @@ struct InspectionWriter {
           team = coalesce(excluded.team, team), note = coalesce(excluded.note, note)
         RETURNING id
         """
-    static let findSQL = "SELECT 1 FROM inspections WHERE unit_id = ? AND inspected_on = ? AND scope = ?"
+    static let findSQL = "SELECT outcome FROM inspections WHERE unit_id = ? AND inspected_on = ? AND scope = ?"
     static let upsertViolationSQL = """
         INSERT INTO violations (inspection_id, category, description, fine_vnd, follow_up, follow_up_due, resolved_on, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -111,8 +136,17 @@ struct InspectionWriter {
 
     func upsert(_ d: InspectionDraft) throws -> UnitWriter.Outcome {
         let unitId = try UnitReference.id(db, code: d.unitCode)
-        let isNew = try Int.fetchOne(db.cachedStatement(sql: InspectionWriter.findSQL),
-                                     arguments: [unitId, d.inspectedOn.description, d.scope.rawValue]) == nil
+        let stored = try String.fetchOne(db.cachedStatement(sql: InspectionWriter.findSQL),
+                                         arguments: [unitId, d.inspectedOn.description, d.scope.rawValue])
+        let key = "\(unitId) \(d.inspectedOn) \(d.scope.rawValue)"
+        if let earlier = outcomes[key], earlier != d.outcome {
+            throw OutcomeConflict(value: d.outcome, earlier: "an earlier line of the file (\(earlier))")
+        }
+        if outcomes[key] == nil, stored == "violation", d.outcome == "compliant" {
+            throw OutcomeConflict(value: d.outcome, earlier: "the registry, which records a violation")
+        }
+        outcomes[key] = d.outcome
+        let isNew = stored == nil
         let inspectionId = try Int64.fetchOne(db.cachedStatement(sql: InspectionWriter.upsertInspectionSQL), arguments: [
             unitId, d.inspectedOn.description, d.scope.rawValue, d.outcome, d.team, d.note, now,
         ])!

@@ -20,15 +20,18 @@ public struct InstrumentDraft: Sendable {
 }
 
 public enum InstrumentValidation {
+    /// No verification stamp of a working instrument is older than this; earlier dates are typing errors.
+    static let earliestVerification = LocalDate(year: 1950, month: 1, day: 1)!
     static let accuracyClasses: Set<String> = ["I", "II", "III", "IIII", "E1", "E2", "F1", "F2", "M1", "M2", "M3"]
     static let measureUnits: Set<String> = ["mg", "g", "kg", "t", "L", "mL", "m3", "kWh", "km", "km/h", "mmHg", "°C", "%"]
 
     public static func validate(_ record: ImportRecord, context: ValidationContext) -> (InstrumentDraft?, [ValidationIssue]) {
         var c = FieldChecks(location: record.location)
         if let parseError = record.fields["__error"] {
-            c.error("(feature)", nil, parseError)
+            c.error(record.fields["__field"] ?? "(feature)", record.fields["__value"], parseError)
             return (nil, c.issues)
         }
+        c.refuseControlCharacters(record)
         let unitCode = c.unitReference(record, role: "that uses the instrument")
 
         var type: String?
@@ -66,6 +69,9 @@ public enum InstrumentValidation {
             c.error("measure_unit", nil, "the unit of max_capacity and scale_interval (g, kg, L …)")
         }
         let verified = c.date(record, "last_verified_on", notAfter: context.today)
+        if let v = verified, v < InstrumentValidation.earliestVerification {
+            c.error("last_verified_on", v.description, "a date after \(InstrumentValidation.earliestVerification) (a verification that old is a typing error)")
+        }
         var isReference = false
         if let raw = record["is_reference"] {
             switch VietnameseText.fieldKey(raw) {
@@ -92,9 +98,19 @@ struct InstrumentWriter {
         var expected: String { "an instrument (unit, type, serial_no) given once in the file" }
     }
 
+    /// A verification date outside the life of the unit that uses the instrument.
+    struct VerifiedOutsideUnitLife: RecordRejection {
+        let value: String?
+        let life: String
+        var field: String { "last_verified_on" }
+        var expected: String { "a date within the unit's life (\(life))" }
+    }
+
     let db: Database
     let now: String
+    var checksUnitLife = true
 
+    static let unitLifeSQL = "SELECT registered_on, status, status_since FROM economic_units WHERE id = ?"
     static let findSQL = "SELECT id, updated_at FROM measuring_instruments WHERE unit_id = ? AND instrument_type = ? AND serial_no = ?"
     static let insertSQL = """
         INSERT INTO measuring_instruments (unit_id, instrument_type, serial_no, manufacturer, model, accuracy_class,
@@ -114,6 +130,16 @@ struct InstrumentWriter {
 
     func upsert(_ d: InstrumentDraft) throws -> UnitWriter.Outcome {
         let unitId = try UnitReference.id(db, code: d.unitCode)
+        if checksUnitLife, let verified = d.lastVerifiedOn, let unit = try Row.fetchOne(db.cachedStatement(sql: InstrumentWriter.unitLifeSQL), arguments: [unitId]) {
+            let registered = (unit["registered_on"] as String?).flatMap(LocalDate.init(iso:))
+            let closed = (unit["status"] as String) == "closed" ? (unit["status_since"] as String?).flatMap(LocalDate.init(iso:)) : nil
+            if let registered, verified < registered {
+                throw VerifiedOutsideUnitLife(value: verified.description, life: "registered on \(registered)")
+            }
+            if let closed, verified > closed {
+                throw VerifiedOutsideUnitLife(value: verified.description, life: "closed on \(closed)")
+            }
+        }
         var args: [(any DatabaseValueConvertible)?] = [
             unitId, d.type, d.serialNo, d.manufacturer, d.model, d.accuracyClass, d.maxCapacity, d.scaleInterval,
             d.measureUnit, d.lastVerifiedOn?.description, d.certificateNo, d.stampNo, d.verifiedBy, d.isReference, now,

@@ -30,6 +30,54 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: y, month: m, day: d)
     }
 
+    /// The order of day, month and year in dates written as offices type them.
+    public enum Order: String, Sendable, CaseIterable {
+        /// YYYY-MM-DD only.
+        case iso
+        /// dd/mm/yyyy (also with - or .), the default of Vietnamese Excel; YYYY-MM-DD is read too.
+        case dmy
+
+        public var expected: String {
+            switch self {
+            case .iso: "a date YYYY-MM-DD that exists, e.g. 2024-03-15"
+            case .dmy: "a date dd/mm/yyyy (or YYYY-MM-DD) that exists, e.g. 15/03/2024"
+            }
+        }
+    }
+
+    /// Reads `text` in `order`: ISO always, and for .dmy also d/m/yyyy with /, - or . between the parts.
+    public init?(text: String, order: Order) {
+        if let iso = LocalDate(iso: text) { self = iso; return }
+        guard order == .dmy, let (first, second, year) = LocalDate.numericParts(text) else { return nil }
+        self.init(year: year, month: second, day: first)
+    }
+
+    /// The parts of "15/03/2024", "5-3-2024" or "15.03.2024": two numbers of 1-2 digits and a 4-digit year.
+    static func numericParts(_ text: String) -> (Int, Int, Int)? {
+        let u = Array(text.utf8)
+        guard let separator = u.first(where: { $0 == 0x2F || $0 == 0x2D || $0 == 0x2E }) else { return nil }
+        let parts = u.split(separator: separator, omittingEmptySubsequences: false)
+        guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
+              parts.allSatisfy({ $0.allSatisfy { (0x30...0x39).contains($0) } }) else { return nil }
+        func number(_ p: ArraySlice<UInt8>) -> Int { p.reduce(0) { $0 * 10 + Int($1 - 0x30) } }
+        return (number(parts[0]), number(parts[1]), number(parts[2]))
+    }
+
+    /// How a date text constrains the file's order: ISO, certainly day first (15/03/2024), certainly
+    /// month first (03/15/2024), either (03/05/2024), or not a date at all.
+    enum Evidence { case iso, dayFirst, monthFirst, ambiguous, unreadable }
+
+    static func evidence(_ text: String) -> Evidence {
+        if LocalDate(iso: text) != nil { return .iso }
+        guard let (a, b, _) = numericParts(text), a >= 1, b >= 1, a <= 31, b <= 31 else { return .unreadable }
+        switch (a > 12, b > 12) {
+        case (true, false): return .dayFirst
+        case (false, true): return .monthFirst
+        case (false, false): return a == b ? .dayFirst : .ambiguous  // 05/05/2024 reads the same either way
+        case (true, true): return .unreadable
+        }
+    }
+
     public var description: String {
         func pad(_ v: Int, _ width: Int) -> String {
             let digits = String(v)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a value came from: a file and a line or a feature, or a command-line field.
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     public var file: String?
@@ -38,7 +40,7 @@ public struct ValidationIssue: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let shown = value.map { "\"\($0.count > 80 ? String($0.prefix(80)) + "…" : $0)\"" } ?? "(empty)"
+        let shown = value.map { "\"\(VisibleText.escapingControls($0.count > 80 ? String($0.prefix(80)) + "…" : $0))\"" } ?? "(empty)"
         return "\(location): \(severity == .warning ? "warning: " : "")field \(field): \(shown): \(expected)"
     }
 }
@@ -54,6 +56,16 @@ public enum RegistryError: Error, CustomStringConvertible, Sendable {
     case versionConflict(key: String, expected: Int, actual: Int)
     case invalidArgument(field: String, value: String, expected: String)
     case database(String)
+    /// Input with more invalid records than are worth printing: the first ones, and how many there were.
+    case tooManyInvalid(shown: [ValidationIssue], total: Int, file: String?)
+    /// Another connection held the write lock for longer than the busy timeout.
+    case busy(path: String, seconds: Double)
+    /// The database was written by a newer EconGIS: its schema has migrations this one does not know.
+    case schemaTooNew(path: String, database: SchemaVersion, binary: SchemaVersion)
+    /// The database needs migrations this command will not apply by itself.
+    case migrationNeeded(path: String, database: SchemaVersion, binary: SchemaVersion)
+    /// The database is open for reading only.
+    case readOnly(path: String)
 
     public var description: String {
         switch self {
@@ -71,6 +83,50 @@ public enum RegistryError: Error, CustomStringConvertible, Sendable {
             return "\(field): \"\(value)\": \(expected)"
         case .database(let message):
             return "database: \(message)"
+        case .tooManyInvalid(let shown, let total, let file):
+            let head = "\(file ?? "input"): \(total) invalid value\(total == 1 ? "" : "s"); nothing was written"
+            let rest = total > shown.count ? ["… and \(total - shown.count) more (the first \(shown.count) are shown)"] : []
+            return ([head] + shown.map(\.description) + rest).joined(separator: "\n")
+        case .busy(let path, let seconds):
+            return "\(path): the database is busy: another program has been writing to it for more than \(VisibleText.seconds(seconds)) s; "
+                + "try again when it has finished, or wait longer (busy timeout)"
+        case .schemaTooNew(let path, let database, let binary):
+            return "\(path): the database has schema version \(database) but this EconGIS knows only up to version \(binary); "
+                + "use a newer EconGIS (the database was not changed)"
+        case .migrationNeeded(let path, let database, let binary):
+            return "\(path): the database has schema version \(database) and this EconGIS needs version \(binary); "
+                + "migrate it first (`econgis migrate` makes a backup before it changes anything)"
+        case .readOnly(let path):
+            return "\(path): the database is open for reading only"
         }
+    }
+}
+
+/// A schema version: how many migrations are applied, and the last one's name.
+public struct SchemaVersion: Sendable, CustomStringConvertible {
+    public var number: Int
+    public var lastMigration: String?
+
+    public var description: String { "\(number)" + (lastMigration.map { " (\"\($0)\")" } ?? "") }
+}
+
+/// Text shown to a person on a terminal: control characters are printed as escapes, never raw.
+enum VisibleText {
+    static func escapingControls(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isControl) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            if isControl(u) { out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}" } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+
+    /// C0 and C1 control characters and DEL, tab and line breaks included.
+    static func isControl(_ u: Unicode.Scalar) -> Bool {
+        u.value < 0x20 || (0x7F...0x9F).contains(u.value)
+    }
+
+    static func seconds(_ s: Double) -> String {
+        s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s)
     }
 }

@@ -1,28 +1,144 @@
+import CSpatial
 import Foundation
 import GRDB
 
-/// The registry's database: one SpatiaLite file in WAL mode, migrated when opened.
+/// The registry's database: one SpatiaLite file in WAL mode. Opened for writing (waiting up to a busy
+/// timeout for another writer) or for reading only; only `create` and `migrate` change its schema.
 public final class RegistryStore: Sendable {
-    public let writer: DatabasePool
+    public let writer: any DatabaseWriter
     public let path: String
+    public let isReadOnly: Bool
+    /// How long a write waits for another program's write to finish before it gives up.
+    public let busyTimeout: TimeInterval
 
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    public static let defaultBusyTimeout: TimeInterval = 5
+
+    /// Opens the database at `path` for writing, creating and migrating it when the file is new (or
+    /// empty). An existing database whose schema is behind this binary's is refused (see `migrate`);
+    /// one whose schema is ahead, written by a newer EconGIS, is refused too.
+    public init(path: String, busyTimeout: TimeInterval = RegistryStore.defaultBusyTimeout) throws {
         self.path = path
-        do {
-            writer = try DatabasePool(path: path, configuration: SpatiaLite.configuration())
-            try RegistryMigrations.migrator().migrate(writer)
-        } catch let error as DatabaseError {
-            throw RegistryError.database("\(path): \(error.message ?? "\(error)")")
+        self.isReadOnly = false
+        self.busyTimeout = busyTimeout
+        writer = try RegistryStore.mapOpenErrors(path: path, busyTimeout: busyTimeout) {
+            let pool = try DatabasePool(path: path, configuration: RegistryStore.configuration(busyTimeout: busyTimeout))
+            let migrator = RegistryMigrations.migrator()
+            let state = try pool.read { try SchemaState(db: $0, migrator: migrator) }
+            if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
+            if state.database.number == 0 {
+                try migrator.migrate(pool)
+            } else if state.isBehind {
+                throw RegistryError.migrationNeeded(path: path, database: state.database, binary: state.binary)
+            }
+            return pool
         }
     }
 
-    /// Opens an existing database; a missing file is an error rather than a new empty registry.
-    public static func openExisting(path: String) throws -> RegistryStore {
-        guard FileManager.default.fileExists(atPath: path) else {
+    private init(path: String, readingOnly writer: any DatabaseWriter) {
+        self.path = path
+        self.writer = writer
+        self.isReadOnly = true
+        self.busyTimeout = 0
+    }
+
+    /// Opens an existing database for writing; a missing file is an error rather than a new empty registry.
+    public static func openExisting(path: String, busyTimeout: TimeInterval = defaultBusyTimeout) throws -> RegistryStore {
+        try requireFile(path)
+        return try RegistryStore(path: path, busyTimeout: busyTimeout)
+    }
+
+    /// Opens an existing database for reading only: nothing is migrated or written, so a copy on
+    /// read-only media or a published snapshot can be read. A database in WAL mode whose folder cannot
+    /// be written (SQLite could not create its shared-memory file) is opened as `immutable`.
+    public static func openForReading(path: String) throws -> RegistryStore {
+        try requireFile(path)
+        let store = try mapOpenErrors(path: path) { () throws -> RegistryStore in
+            do {
+                return try RegistryStore(path: path, readingOnly: openReadOnly(path, immutable: false))
+            } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.resultCode.primaryResultCode) {
+                return try RegistryStore(path: path, readingOnly: openReadOnly(path, immutable: true))
+            }
+        }
+        let state = try store.read { try SchemaState(db: $0, migrator: RegistryMigrations.migrator()) }
+        if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
+        if state.isBehind { throw RegistryError.migrationNeeded(path: path, database: state.database, binary: state.binary) }
+        return store
+    }
+
+    /// What `migrate` did.
+    public struct Migration: Sendable {
+        public var from: SchemaVersion
+        public var to: SchemaVersion
+        /// The copy made before migrating; nil when there was nothing to do.
+        public var backup: String?
+    }
+
+    /// Brings an existing database's schema up to this binary's, after copying it (VACUUM INTO) to
+    /// `backupPath` (default: beside it, named with the old version and the time).
+    public static func migrate(path: String, backupPath: String? = nil, busyTimeout: TimeInterval = defaultBusyTimeout) throws -> Migration {
+        try requireFile(path)
+        return try mapOpenErrors(path: path, busyTimeout: busyTimeout) {
+            let pool = try DatabasePool(path: path, configuration: configuration(busyTimeout: busyTimeout))
+            let migrator = RegistryMigrations.migrator()
+            let state = try pool.read { try SchemaState(db: $0, migrator: migrator) }
+            if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
+            guard state.isBehind || state.database.number == 0 else { return Migration(from: state.database, to: state.binary) }
+            let stamp = timestamp().replacingOccurrences(of: ":", with: "")
+            let backup = backupPath ?? "\(path).v\(state.database.number)-\(stamp).backup"
+            guard !FileManager.default.fileExists(atPath: backup) else {
+                throw RegistryError.invalidArgument(field: "backup", value: backup, expected: "a path where no file is yet")
+            }
+            try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM INTO ?", arguments: [backup]) }
+            try migrator.migrate(pool)
+            return Migration(from: state.database, to: state.binary, backup: backup)
+        }
+    }
+
+    static func requireFile(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw RegistryError.notFound(what: "database", key: path, hint: "create it with `econgis init --db \(path)` (add --demo for the demo data)")
         }
-        return try RegistryStore(path: path)
+        if isDirectory.boolValue {
+            throw RegistryError.invalidArgument(field: "database", value: path, expected: "a SQLite database file, not a directory")
+        }
+    }
+
+    static func configuration(busyTimeout: TimeInterval) -> Configuration {
+        var config = SpatiaLite.configuration()
+        config.busyMode = .timeout(busyTimeout)
+        // spatialite_init_ex sets a busy timeout of its own (5 s) on each connection, after GRDB set ours.
+        config.prepareDatabase { db in
+            sqlite3_busy_timeout(db.sqliteConnection, CInt(busyTimeout * 1000))
+        }
+        return config
+    }
+
+    private static func openReadOnly(_ path: String, immutable: Bool) throws -> DatabaseQueue {
+        var config = SpatiaLite.configuration(readonly: true)
+        config.busyMode = .timeout(defaultBusyTimeout)
+        let queue = try DatabaseQueue(path: immutable ? immutableURI(path) : path, configuration: config)
+        // Opening is lazy about the file: read the schema now, so a failure happens here.
+        _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+        return queue
+    }
+
+    /// A `file:` URI with SQLite's `immutable=1` (Debian's SQLite is built with SQLITE_USE_URI).
+    static func immutableURI(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+    }
+
+    private static func mapOpenErrors<T>(path: String, busyTimeout: TimeInterval = 0, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+            throw RegistryError.busy(path: path, seconds: busyTimeout)  // GRDB writes once when it opens a pool on an empty WAL
+        } catch let error as DatabaseError {
+            throw RegistryError.database("\(path): \(error.message ?? "\(error)")")
+        }
     }
 
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
@@ -30,7 +146,8 @@ public final class RegistryStore: Sendable {
     }
 
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try mapErrors { try writer.write(body) }
+        guard !isReadOnly else { throw RegistryError.readOnly(path: path) }
+        return try mapErrors { try writer.write(body) }
     }
 
     /// A write transaction in which foreign keys are not enforced statement by statement but checked
@@ -39,12 +156,13 @@ public final class RegistryStore: Sendable {
     /// way), copying each page the statement touches: importing 200 000 units wrote 935 MB of it,
     /// ten times the database. Enforcement can only be switched outside a transaction.
     func write<T>(checkingForeignKeysAtEndOf tables: [String], _ body: (Database) throws -> T) throws -> T {
-        try mapErrors {
+        guard !isReadOnly else { throw RegistryError.readOnly(path: path) }
+        return try mapErrors {
             try writer.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
                 var result: T?
-                try db.inTransaction {
+                try db.inTransaction(.immediate) {
                     result = try body(db)
                     for table in tables {
                         guard let broken = try Row.fetchOne(db, sql: """
@@ -66,6 +184,8 @@ public final class RegistryStore: Sendable {
     func mapErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+            throw RegistryError.busy(path: path, seconds: busyTimeout)
         } catch let error as DatabaseError {
             throw RegistryError.database(error.message ?? "\(error)")
         }
@@ -77,5 +197,28 @@ public final class RegistryStore: Sendable {
         let f = ISO8601DateFormatter()
         f.formatOptions = precise ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         return f.string(from: date)
+    }
+}
+
+/// Where a database's schema stands against this binary's migrations.
+struct SchemaState {
+    var database: SchemaVersion
+    var binary: SchemaVersion
+    /// The database has migrations this binary does not know.
+    var isNewer: Bool
+    /// This binary has migrations the database lacks.
+    var isBehind: Bool
+
+    init(db: Database, migrator: DatabaseMigrator) throws {
+        let known = migrator.migrations
+        var applied: [String] = []
+        if try db.tableExists("grdb_migrations") {
+            applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+        }
+        let unknown = applied.filter { !known.contains($0) }
+        database = SchemaVersion(number: applied.count, lastMigration: unknown.last ?? applied.last)
+        binary = SchemaVersion(number: known.count, lastMigration: known.last)
+        isNewer = !unknown.isEmpty
+        isBehind = !isNewer && Set(applied) != Set(known)
     }
 }

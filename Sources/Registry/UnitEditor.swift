@@ -25,6 +25,10 @@ public struct UnitEditor {
                        statusNote: String? = nil) throws -> EconomicUnit {
         let code = VietnameseText.normalised(key).uppercased()
         var fields = try currentFields(code)
+        // A new status starts today unless a date is given; the old status's date would back-date it.
+        if let status = changes["status"], changes["status_since"] == nil, UnitStatus(loose: status)?.rawValue != fields["status"] {
+            fields["status_since"] = today.description
+        }
         for (k, v) in changes { fields[k] = v }
         if changes["ward_code"] == nil && (changes["lon"] != nil || changes["registered_on"] != nil) {
             fields["ward_code"] = nil  // re-derive from the new location or date rather than keep a stale one
@@ -41,6 +45,15 @@ public struct UnitEditor {
     public func close(key: String, on date: LocalDate, note: String?, expectedVersion: Int?) throws -> EconomicUnit {
         guard date <= today else {
             throw RegistryError.invalidArgument(field: "--on", value: date.description, expected: "a date not after today (\(today))")
+        }
+        let current = try currentFields(VietnameseText.normalised(key).uppercased())
+        if current["status"] == UnitStatus.closed.rawValue {
+            throw RegistryError.invalidArgument(field: "status", value: "closed", expected: "an open unit; it is closed since \(current["status_since"] ?? "an unknown date")")
+        }
+        for field in ["status_since", "registered_on"] {
+            if let since = current[field].flatMap(LocalDate.init(iso:)), date < since {
+                throw RegistryError.invalidArgument(field: "--on", value: date.description, expected: "a date on or after the unit's \(field) (\(since))")
+            }
         }
         return try update(key: key, changes: ["status": "closed", "status_since": date.description],
                           expectedVersion: expectedVersion, statusNote: note ?? "closed")

@@ -39,9 +39,10 @@ public enum UnitValidation {
     ) -> (UnitDraft?, [ValidationIssue]) {
         var c = FieldChecks(location: record.location)
         if let parseError = record.fields["__error"] {
-            c.error("(feature)", nil, parseError)
+            c.error(record.fields["__field"] ?? "(feature)", record.fields["__value"], parseError)
             return (nil, c.issues)
         }
+        c.refuseControlCharacters(record)
         let kindText = record["kind"]
         let kind = kindText.flatMap(UnitKind.init(loose:))
         if kindText == nil {
@@ -243,5 +244,20 @@ public enum UnitValidation {
         guard let best = polygons.map({ ($0, centroid($0[0].positions)) }).max(by: { $0.1.1 < $1.1.1 }) else { return nil }
         let c = best.1.0
         return WardIndex.contains([best.0.map(\.positions)], c.x, c.y) ? c : best.0[0].positions[0]
+    }
+}
+
+extension FieldChecks {
+    /// An error for each field holding a control character (see VietnameseText.controlCharacter), so
+    /// no such text reaches the database or a terminal. True when there was none.
+    @discardableResult
+    mutating func refuseControlCharacters(_ record: ImportRecord) -> Bool {
+        var clean = true
+        for (field, value) in record.fields.sorted(by: { $0.key < $1.key }) where !field.hasPrefix("__") {
+            guard let (scalar, position) = VietnameseText.controlCharacter(in: value) else { continue }
+            error(field, value, "text without control characters (U+\(String(format: "%04X", scalar.value)) at character \(position); only tab and line breaks are allowed)")
+            clean = false
+        }
+        return clean
     }
 }

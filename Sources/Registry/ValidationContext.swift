@@ -153,8 +153,9 @@ struct FieldChecks {
 
     mutating func date(_ record: ImportRecord, _ field: String, notAfter today: LocalDate?) -> LocalDate? {
         guard let raw = record[field] else { return nil }
-        guard let d = LocalDate(iso: raw) else {
-            error(field, raw, "a date as YYYY-MM-DD (ISO 8601), e.g. 2024-03-15")
+        // issue 10: the file's date order (ImportRecord.dateOrder), and "that exists" in the message
+        guard let d = LocalDate(text: raw, order: record.dateOrder) else {
+            error(field, raw, record.dateOrder.expected)
             return nil
         }
         if let today, d > today { error(field, raw, "a date not after today (\(today))") }

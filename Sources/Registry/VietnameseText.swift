@@ -9,8 +9,10 @@ public enum VietnameseText {
         if !s.utf8.allSatisfy({ $0 < 0x80 }) {
             text = s.precomposedStringWithCanonicalMapping
         }
-        let parts = text.split(whereSeparator: { $0.isWhitespace })
-        return parts.joined(separator: " ")
+        // Split on white-space scalars, not Characters: a space joined before a combining mark would
+        // make one Character with it, and a second pass would drop the mark (found by scripts/fuzz).
+        let parts = text.unicodeScalars.split(whereSeparator: isWhitespace)
+        return parts.map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
     }
 
     /// The text with white space at either end removed (Unicode White_Space, as `Character.isWhitespace`).
@@ -114,6 +116,25 @@ public enum VietnameseText {
             }
         }
         return String(out).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// The first control character in `s` other than tab and line breaks (LF, CR LF), with its 1-based
+    /// position: C0, DEL and C1. A NUL ends a C string early; ESC drives the terminal.
+    public static func controlCharacter(in s: String) -> (scalar: Unicode.Scalar, position: Int)? {
+        var position = 0
+        var pendingCR: Int?
+        for u in s.unicodeScalars {
+            position += 1
+            if let cr = pendingCR, u != "\n" { return ("\r", cr) }
+            pendingCR = nil
+            switch u.value {
+            case 0x09, 0x0A: continue
+            case 0x0D: pendingCR = position
+            case 0..<0x20, 0x7F...0x9F: return (u, position)
+            default: continue
+            }
+        }
+        return pendingCR.map { ("\r", $0) }
     }
 
     /// A header or option value reduced to a key: "Mã số" → "ma_so", "Stall No." → "stall_no".

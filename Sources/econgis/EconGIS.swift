@@ -8,27 +8,73 @@ struct EconGIS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "econgis",
         abstract: "Registry of economic units, their measuring instruments and wards, on SpatiaLite.",
-        subcommands: [Init.self, Import.self, Units.self, Wards.self, Due.self, Export.self, Plan.self, Route.self, Rules.self, MakeDemoData.self])
+        subcommands: [Init.self, Migrate.self, Import.self, Units.self, Wards.self, Due.self, Export.self, Plan.self, Route.self, Rules.self, MakeDemoData.self])
+
+    /// ArgumentParser's own main, except that a date option's error says what a date must be
+    /// ("… is invalid for '--as-of <date>': expected a date YYYY-MM-DD that exists").
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let message = fullMessage(for: error)
+            if exitCode(for: error) != .success, message.contains(" <date>'"), !message.contains(LocalDate.defaultValueDescription) {
+                FileHandle.standardError.write(Data((message.replacingOccurrences(of: " <date>'", with: " <date>': expected \(LocalDate.defaultValueDescription)") + "\n").utf8))
+                Foundation.exit(exitCode(for: error).rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
-/// `--db`, shared by every command.
+/// `--db` and `--busy-timeout`, shared by every command.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The registry database (default: $ECONGIS_DB, else ./econgis.sqlite).", valueName: "path"))
     var db: String?
 
+    @Option(help: ArgumentHelp("How long a write waits for another program writing to the database before it gives up.", valueName: "seconds"))
+    var busyTimeout: Double = RegistryStore.defaultBusyTimeout
+
     var path: String { db ?? ProcessInfo.processInfo.environment["ECONGIS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "econgis.sqlite" }
 
-    func open() throws -> RegistryStore { try RegistryStore.openExisting(path: path) }
+    func validate() throws {
+        guard busyTimeout.isFinite, (0...3600).contains(busyTimeout) else {
+            throw ValidationError("--busy-timeout \(busyTimeout): expected seconds from 0 to 3600")
+        }
+    }
 
-    /// For commands that only read.
-    func openForReading() throws -> RegistryStore { try RegistryStore.openExisting(path: path) }
+    /// For commands that write: waits up to --busy-timeout for another writer.
+    func open() throws -> RegistryStore { try RegistryStore.openExisting(path: path, busyTimeout: busyTimeout) }
+
+    /// For commands that only read: never migrates or writes, works on read-only copies.
+    func openForReading() throws -> RegistryStore { try RegistryStore.openForReading(path: path) }
 }
 
 extension LocalDate: ExpressibleByArgument {
     public init?(argument: String) { self.init(iso: argument) }
     public static var defaultCompletionKind: CompletionKind { .default }
+    public static var defaultValueDescription: String { "a date YYYY-MM-DD that exists" }
 }
 
+extension EconGIS {
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring a database made by an older EconGIS up to this version's schema (after a backup copy beside it).")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: ArgumentHelp("Where the backup goes (default: DB.vN-TIME.backup beside it).", valueName: "path")) var backup: String?
+
+        func run() throws {
+            let m = try RegistryStore.migrate(path: database.path, backupPath: backup, busyTimeout: database.busyTimeout)
+            if let copy = m.backup {
+                note("migrated \(database.path) from schema version \(m.from) to \(m.to); the old database was copied to \(copy)")
+            } else {
+                note("\(database.path) is at schema version \(m.to) already; nothing to do")
+            }
+        }
+    }
+}
+
+extension LocalDate.Order: ExpressibleByArgument {}
 extension Listing.Format: ExpressibleByArgument {}
 extension UnitKind: ExpressibleByArgument {}
 extension UnitStatus: ExpressibleByArgument {}

@@ -22,20 +22,28 @@ extension EconGIS {
         @Option(help: ArgumentHelp("Where --skip-invalid writes rejected records (default: FILE.rejects.csv or .geojson).", valueName: "path"))
         var rejects: String?
 
+        @Option(help: ArgumentHelp("How the file writes dates: iso (YYYY-MM-DD) or dmy (dd/mm/yyyy, as Vietnamese Excel does). Default: detected from the file, refused when a date could be read both ways.", valueName: "format"))
+        var dateFormat: LocalDate.Order?
+
         func validate() throws {
             if rejects != nil && !skipInvalid { throw ValidationError("--rejects goes with --skip-invalid") }
         }
 
         func options(label: String) -> ImportOptions {
             let ext = ImportFile.format(of: file) == .csv ? "csv" : "geojson"
-            return ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects ?? "\(file).rejects.\(ext)", srs: srs, progress: progressBar(label))
+            var options = ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects ?? "\(file).rejects.\(ext)", srs: srs, progress: progressBar(label))
+            options.dateOrder = dateFormat
+            return options
         }
     }
 
     static func report(_ r: ImportReport, what: String) {
-        for w in r.warnings.prefix(50) { note(w.description) }
-        if r.warnings.count > 50 { note("… and \(r.warnings.count - 50) more warnings") }
+        for w in r.warnings { note(w.description) }
+        if r.moreWarnings > 0 { note("… and \(r.moreWarnings) more warnings") }
         for e in r.errors { note(e.description) }
+        if r.moreErrors > 0 {
+            note("… and \(r.moreErrors) more problems" + (r.rejectsFile.map { " (every rejected record is in \($0) with its reasons)" } ?? ""))
+        }
         var line = "\(what): \(r.read) read, \(r.inserted) added, \(r.updated) updated, \(r.unchanged) unchanged"
         if r.rejected > 0 { line += ", \(r.rejected) rejected" + (r.rejectsFile.map { " (written to \($0))" } ?? "") }
         if r.flagged > 0 { line += ", \(r.flagged) flagged (declared ward differs from location; see `econgis units list --flagged`)" }
@@ -87,10 +95,21 @@ extension EconGIS {
         @Option(help: "Property holding the GSO code, when not `code`.") var codeField: String?
         @Option(help: "Property holding the name, when not `name`.") var nameField: String?
         @Option(help: "Coordinate system of the file (see `import units`).") var srs: String?
+        @Option(help: ArgumentHelp("Box every boundary must lie in, minLon,minLat,maxLon,maxLat (default: Viet Nam's mainland and coastal islands).", valueName: "box"))
+        var extent: String?
 
         func run() throws {
+            var box = CountryExtent.vietnam
+            if let extent {
+                let p = extent.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard p.count == 4, let w = p[0], let s = p[1], let e = p[2], let n = p[3], w < e, s < n, (-180...180).contains(w),
+                      (-180...180).contains(e), (-90...90).contains(s), (-90...90).contains(n) else {
+                    throw ValidationError("--extent \"\(extent)\": expected minLon,minLat,maxLon,maxLat in degrees with min < max")
+                }
+                box = CountryExtent(name: "--extent", minLon: w, minLat: s, maxLon: e, maxLat: n)
+            }
             let r = try AdminImport(store: database.open()).importWards(path: file, options: .init(
-                validFrom: validFrom, validTo: validTo, level: level, codeField: codeField, nameField: nameField, srs: srs))
+                validFrom: validFrom, validTo: validTo, level: level, codeField: codeField, nameField: nameField, srs: srs, extent: box))
             EconGIS.report(r, what: "administrative units")
         }
     }

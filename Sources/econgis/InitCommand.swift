@@ -19,26 +19,21 @@ extension EconGIS {
         @Option(help: ArgumentHelp("Where the demo data is (default: $ECONGIS_GEODATA, else ./geodata, else the checkout's geodata/).", valueName: "dir"))
         var geodata: String?
 
-        @Flag(help: "Replace an existing database file.")
+        @Flag(help: "Replace an existing database file (only a SQLite database; it is swapped out once the new one is complete).")
         var force = false
 
         func run() throws {
             let path = database.path
-            let fm = FileManager.default
-            if fm.fileExists(atPath: path) {
-                guard force else {
-                    throw RegistryError.invalidArgument(field: "--db", value: path, expected: "a path with no database yet (add --force to replace it)")
-                }
-                for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+            // Where the demo data is, before anything is built: a wrong --geodata is an error, not a fallback.
+            let dir = try demo ? DemoLoader.locate(explicit: geodata, sourceFile: #filePath) : nil
+            let summary = try DatabaseFile.create(at: path, replacing: force, busyTimeout: database.busyTimeout) { store in
+                try dir.map { try DemoLoader(store: store, directory: $0).load(today: demoToday ?? .today()) }
             }
-            let store = try RegistryStore(path: path)
-            guard demo else {
+            if let dir, let summary {
+                note("created \(path) with the demo registry from \(dir):\n\(summary)")
+            } else {
                 note("created \(path) (SpatiaLite \(SpatiaLite.version)); load wards with `econgis import wards`, units with `econgis import units`")
-                return
             }
-            let dir = try DemoLoader.locate(explicit: geodata, sourceFile: #filePath)
-            let summary = try DemoLoader(store: store, directory: dir).load(today: demoToday ?? .today())
-            note("created \(path) with the demo registry from \(dir):\n\(summary)")
         }
     }
 }

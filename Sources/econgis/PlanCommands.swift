@@ -108,7 +108,7 @@ extension EconGIS {
             request.maxStopsPerTeam = maxStops
             request.solver = routing.solver(defaultBudget: 3, began: began)
             if let weights { request.weights = try loadWeights(weights) }
-            let plan = try InspectionPlanner(store: database.open()).plan(request)
+            let plan = try InspectionPlanner(store: database.openForReading()).plan(request)
             switch format {
             case .json:
                 try econgis.output(JSONText.encode(RouteOutput.json(plan.solution, plan.problem, extra: plan.details)) + "\n", to: output)

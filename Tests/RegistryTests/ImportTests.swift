@@ -307,7 +307,7 @@ import Testing
                 && t.contains("line 5: field fine_vnd")
         }
         #expect(try r.count("inspections") == 0)
-        let stranger = try r.file("stranger.csv", head + "9999999999,2025-03-05,prices,,,,,,\n")
+        let stranger = try r.file("stranger.csv", head + "9999999999,2025-03-05,prices,compliant,,,,,\n")
         #expect {
             try Importer(store: r.store).importInspections(path: stranger)
         } throws: { "\($0)".contains("stranger.csv line 2: field unit_code: \"9999999999\": the code of a unit in the registry") }

@@ -1,0 +1,344 @@
+import Foundation
+import Testing
+
+/// A scratch folder with a fresh registry, and the tool run on it as a user (or a hostile tester) would.
+final class Scratch {
+    let dir: URL
+    let db: String
+
+    init(demo: Bool = false) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-safety-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        db = dir.appendingPathComponent("registry.sqlite").path
+        let r = try run(["init", "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+    }
+
+    deinit {
+        _ = try? Process.run(URL(fileURLWithPath: "/bin/chmod"), arguments: ["-R", "u+rwx", dir.path]).waitUntilExit()
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    @discardableResult
+    func file(_ name: String, _ text: String) throws -> String {
+        try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+        return path(name)
+    }
+
+    /// Runs econgis; stdout and stderr are read at the same time, so a flood on either cannot block it.
+    func run(_ args: [String], prefix: [String] = []) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: prefix.first ?? Command.binary)
+        p.arguments = prefix.isEmpty ? args : Array(prefix.dropFirst()) + [Command.binary] + args
+        var env = ProcessInfo.processInfo.environment
+        env["ECONGIS_DB"] = nil
+        env["ECONGIS_GEODATA"] = nil
+        p.environment = env
+        p.currentDirectoryURL = dir
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errData = Box()
+        let group = DispatchGroup()
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async(group: group) { errData.data = errHandle.readDataToEndOfFile() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData.data, as: UTF8.self))
+    }
+
+    func sql(_ query: String) throws -> String {
+        try Command.run("/usr/bin/sqlite3", [db, query]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Starts sqlite3 holding the database's write lock for `seconds`; returns once it holds it.
+    func holdWriteLock(seconds: Int, marker: String) throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [db]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        input.fileHandleForWriting.write(Data("""
+            BEGIN IMMEDIATE;
+            INSERT INTO vsic_codes VALUES ('\(marker)', 'lock', 'test');
+            .shell touch \(path(marker))
+            .shell sleep \(seconds)
+            COMMIT;
+
+            """.utf8))
+        try input.fileHandleForWriting.close()
+        while !FileManager.default.fileExists(atPath: path(marker)) { usleep(10_000) }
+        return holder
+    }
+
+    func units() throws -> String { try sql("SELECT group_concat(code, ' ') FROM (SELECT code FROM economic_units ORDER BY code)") }
+}
+
+let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
+
+/// The numbered cases of issue 10: each was a way to destroy or falsify data, each must now be refused.
+@Suite struct DataSafetyTests {
+    // 1. `init --force` on a directory deleted it; on a file that is not a database, overwrote it.
+    @Test func initForceReplacesOnlyADatabaseFile() throws {
+        let s = try Scratch()
+        let folder = s.path("office")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try s.file("office/report.docx", "quarterly report")
+        let r = try s.run(["init", "--db", folder, "--force"])
+        #expect(r.status != 0 && r.err.contains("directory"), "\(r.err)")
+        #expect(try String(contentsOfFile: s.path("office/report.docx"), encoding: .utf8) == "quarterly report")
+        let notes = try s.file("notes.txt", "not a database")
+        let n = try s.run(["init", "--db", notes, "--force"])
+        #expect(n.status != 0 && n.err.contains("SQLite"), "\(n.err)")
+        #expect(try String(contentsOfFile: notes, encoding: .utf8) == "not a database")
+        // A database is replaced, completely, and nothing is left beside it.
+        #expect(try s.run(["units", "add", "--db", s.db, "--code", "0100233488", "--name", "A", "--kind", "enterprise"]).status == 0)
+        #expect(try s.run(["init", "--db", s.db, "--force"]).status == 0)
+        #expect(try s.units() == "")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir.path).filter { $0.contains("registry.sqlite") }.sorted()
+                == ["registry.sqlite"])
+    }
+
+    // 2. A demo load that failed left a half-built database in place of the old one; a wrong --geodata was ignored.
+    @Test func failedDemoLoadLeavesTheOldDatabase() throws {
+        let s = try Scratch()
+        #expect(try s.run(["units", "add", "--db", s.db, "--code", "0100233488", "--name", "A", "--kind", "enterprise"]).status == 0)
+        let broken = s.path("broken")
+        try FileManager.default.copyItem(at: Command.checkout.appendingPathComponent("geodata"), to: URL(fileURLWithPath: broken))
+        try s.file("broken/instruments.csv", "unit_code,type,serial_no\nNO-SUCH-UNIT,fuel_dispenser,1\n")
+        let r = try s.run(["init", "--demo", "--force", "--db", s.db, "--geodata", broken])
+        #expect(r.status != 0 && r.err.contains("NO-SUCH-UNIT"), "\(r.err)")
+        #expect(try s.units() == "0100233488")
+        let missing = try s.run(["init", "--demo", "--force", "--db", s.db, "--geodata", s.path("nonexistent")])
+        #expect(missing.status != 0 && missing.err.contains("nonexistent"), "\(missing.err)")
+        #expect(try s.units() == "0100233488")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir.path).filter { $0.hasPrefix(".registry") }.isEmpty)
+    }
+
+    // 3. --rejects equal to the input overwrote it; a rejects folder that is not there failed after the commit.
+    @Test func rejectsFileIsCheckedBeforeAnythingIsWritten() throws {
+        let s = try Scratch()
+        let text = unitsHeader + "0100233488,A,enterprise,,,,,\n0100233487,B,enterprise,,,,,\n"
+        let input = try s.file("f.csv", text)
+        for rejects in [input, "./f.csv", s.path("sub/../f.csv")] {
+            try FileManager.default.createDirectory(atPath: s.path("sub"), withIntermediateDirectories: true)
+            let r = try s.run(["import", "units", input, "--db", s.db, "--skip-invalid", "--rejects", rejects])
+            #expect(r.status != 0 && r.err.contains("input"), "\(rejects): \(r.err)")
+            #expect(try String(contentsOfFile: input, encoding: .utf8) == text)
+        }
+        let r = try s.run(["import", "units", input, "--db", s.db, "--skip-invalid", "--rejects", "/nodir/x.csv"])
+        #expect(r.status != 0 && r.err.contains("/nodir"), "\(r.err)")
+        #expect(try s.units() == "")
+    }
+
+    // 4. An inspection line without scope and outcome was stored as a compliant general inspection.
+    @Test func inspectionLinesNeedScopeAndOutcomeThatAgree() throws {
+        let s = try Scratch()
+        #expect(try s.run(["import", "units", try s.file("u.csv", unitsHeader + "0100233488,A,enterprise,,,2020-01-01,,\n"), "--db", s.db]).status == 0)
+        let head = "unit_code,inspected_on,scope,outcome,violation,follow_up_due\n"
+        for (name, line, field) in [("bare", "0100233488,2024-05-02,,,,", "field scope"),
+                                    ("noOutcome", "0100233488,2024-05-02,prices,,,", "field outcome"),
+                                    ("due", "0100233488,2024-05-02,metrology,violation,instrument_unverified,2024-04-01", "field follow_up_due")] {
+            let r = try s.run(["import", "inspections", try s.file("\(name).csv", head + line + "\n"), "--db", s.db])
+            #expect(r.status != 0 && r.err.contains(field), "\(name): \(r.err)")
+        }
+        let mixed = try s.file("mixed.csv", head + "0100233488,2024-05-02,metrology,compliant,,\n"
+                                + "0100233488,2024-05-02,metrology,violation,instrument_unverified,\n")
+        let r = try s.run(["import", "inspections", mixed, "--db", s.db])
+        #expect(r.status != 0 && r.err.contains("mixed.csv line 3: field outcome"), "\(r.err)")
+        #expect(try s.sql("SELECT count(*) FROM inspections") == "0")
+    }
+
+    // 5. Control characters: a leading NUL made a required name empty, ESC reached the terminal.
+    @Test func controlCharactersAreRefusedWithTheField() throws {
+        let s = try Scratch()
+        let input = try s.file("ctl.csv", unitsHeader + "0100233488,\u{0}Hidden,enterprise,,,,,\n0323155508,Bell\u{7},enterprise,,,,,\n")
+        let r = try s.run(["import", "units", input, "--db", s.db])
+        #expect(r.status != 0 && r.err.contains("ctl.csv line 2: field name") && r.err.contains("ctl.csv line 3: field name"), "\(r.err)")
+        #expect(!r.err.contains("\u{0}") && !r.err.contains("\u{7}"))
+        let esc = try s.run(["units", "add", "--db", s.db, "--code", "0100233488", "--name", "A\u{1B}[2J\u{1B}[31mB", "--kind", "enterprise"])
+        #expect(esc.status != 0 && esc.err.contains("field name") && !esc.err.contains("\u{1B}"), "\(esc.err)")
+        #expect(try s.units() == "")
+    }
+
+    // 6. A database migrated by a newer version was read and written without a word.
+    @Test func newerSchemaIsRefusedNamingBothVersions() throws {
+        let s = try Scratch()
+        _ = try s.sql("INSERT INTO grdb_migrations (identifier) VALUES ('v99 from the future')")
+        for args in [["units", "list", "--db", s.db], ["units", "add", "--db", s.db, "--code", "0100233488", "--name", "A", "--kind", "enterprise"]] {
+            let r = try s.run(args)
+            #expect(r.status != 0 && r.err.contains("v99 from the future") && r.err.contains("v2 inspections"), "\(args[0]): \(r.err)")
+        }
+        #expect(try s.units() == "")
+    }
+
+    // 7. A read-only copy could not even be listed ("attempt to write a readonly database").
+    @Test func readOnlyCopyCanBeListed() throws {
+        let s = try Scratch()
+        #expect(try s.run(["units", "add", "--db", s.db, "--code", "0100233488", "--name", "A", "--kind", "enterprise"]).status == 0)
+        let folder = s.path("usb")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let copy = folder + "/copy.sqlite"
+        try FileManager.default.copyItem(atPath: s.db, toPath: copy)
+        #expect(chmod(copy, 0o444) == 0 && chmod(folder, 0o555) == 0 && chmod(s.dir.path, 0o755) == 0)
+        // root may write anywhere: run as nobody then, who may not.
+        let prefix = getuid() == 0 ? ["/usr/bin/setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"] : []
+        let r = try s.run(["units", "list", "--db", copy, "--format", "csv"], prefix: prefix)
+        #expect(r.status == 0 && r.out.contains("0100233488"), "\(r.err)")
+        for args in [["wards", "--db", copy], ["due", "--db", copy], ["rules", "--db", copy], ["units", "show", "0100233488", "--db", copy]] {
+            let q = try s.run(args, prefix: prefix)
+            #expect(q.status == 0, "\(args[0]): \(q.err)")
+        }
+        let w = try s.run(["units", "add", "--db", copy, "--code", "0323155508", "--name", "B", "--kind", "enterprise"], prefix: prefix)
+        #expect(w.status != 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["copy.sqlite"])
+    }
+
+    // 9. Wards: a code twice, a polygon 1 000 km away and a 100 000-character name passed; a ring of 1 000 000 vertices failed.
+    @Test func wardImportRefusesDuplicatesFarPolygonsAndAbsurdNames() throws {
+        let s = try Scratch()
+        func ward(_ code: String, _ name: String, lon: Double = 106.64) -> String {
+            """
+            {"type":"Feature","properties":{"code":"\(code)","name":"\(name)"},"geometry":{"type":"Polygon","coordinates":[[[\(lon),10.76],[\(lon + 0.005),10.76],[\(lon + 0.005),10.765],[\(lon),10.76]]]}}
+            """
+        }
+        for (name, features, expected) in [("twice", [ward("27232", "A"), ward("27232", "B")], "feature 2 line 1: field code: \"27232\""),
+                                           ("far", [ward("27232", "A", lon: 116.0)], "field geometry"),
+                                           ("long", [ward("27232", String(repeating: "x", count: 100_000))], "field name")] {
+            let f = try s.file("\(name).geojson", "{\"type\":\"FeatureCollection\",\"features\":[" + features.joined(separator: ",") + "]}")
+            let r = try s.run(["import", "wards", f, "--db", s.db, "--valid-from", "2020-01-01"])
+            #expect(r.status != 0 && r.err.contains(expected), "\(name): \(r.err.prefix(500))")
+        }
+        #expect(try s.sql("SELECT count(*) FROM admin_units") == "0")
+        // Trường Sa lies outside the default extent; an office there gives its own.
+        let islands = try s.file("islands.geojson", "{\"type\":\"FeatureCollection\",\"features\":[" + ward("56789", "Xã Sinh Tồn", lon: 114.3) + "]}")
+        #expect(try s.run(["import", "wards", islands, "--db", s.db, "--valid-from", "2020-01-01"]).status != 0)
+        let own = try s.run(["import", "wards", islands, "--db", s.db, "--valid-from", "2020-01-01", "--extent", "111,6,118,12"])
+        #expect(own.status == 0, "\(own.err)")
+        _ = try s.sql("DELETE FROM admin_units")
+        // A valid ring of a million vertices (a circle) goes in.
+        var ring = "["
+        let n = 1_000_000
+        for i in 0...n {
+            let a = 2 * Double.pi * Double(i % n) / Double(n)
+            ring += (i == 0 ? "" : ",") + "[\(106.645 + 0.004 * cos(a)),\(10.7625 + 0.004 * sin(a))]"
+        }
+        let big = try s.file("big.geojson", "{\"type\":\"Feature\",\"properties\":{\"code\":\"27232\",\"name\":\"Big\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[\(ring)]]}}")
+        let r = try s.run(["import", "wards", big, "--db", s.db, "--valid-from", "2020-01-01"])
+        #expect(r.status == 0, "\(r.err.prefix(500))")
+        #expect(try s.sql("SELECT count(*) FROM admin_units WHERE geom IS NOT NULL") == "1")
+    }
+
+    // 10. A bad file printed an error line per row; extra cells were a warning about "missing" cells.
+    @Test func errorsStopAfterAHundredAndColumnCountsAreNamed() throws {
+        let s = try Scratch()
+        var text = unitsHeader
+        for i in 0..<1000 { text += "B\(i),Name \(i),enterprise,106.6,10.7,,,,extra\(i)\n" }
+        let bad = try s.file("bad.csv", text)
+        let r = try s.run(["import", "units", bad, "--db", s.db, "--skip-invalid"])
+        let lines = r.err.split(separator: "\n")
+        #expect(lines.count < 110, "\(lines.count) lines")
+        #expect(r.err.contains("900 more"), "\(r.err.suffix(300))")
+        #expect(r.err.contains("bad.csv line 2: field (row)") && r.err.contains("1 extra cell") && r.err.contains("\"extra0\""))
+        #expect(!r.err.contains("missing"))
+        let rejects = try String(contentsOfFile: bad + ".rejects.csv", encoding: .utf8)
+        #expect(rejects.split(separator: "\n").count == 1001)
+        // An unquoted comma in an address shifts the row: one error with the hint, not one per shifted cell.
+        let shifted = try s.file("shifted.csv", "code,name,kind,address,lon,lat\n0100233488,A,enterprise,12 Lê Đại Hành, Phường 7,106.64,10.76\n")
+        let e = try s.run(["import", "units", shifted, "--db", s.db])
+        #expect(e.status != 0 && e.err.contains("shifted.csv line 2: field (row)") && e.err.contains("double quotes"), "\(e.err)")
+        #expect(e.err.split(separator: "\n").count == 2, "\(e.err)")
+        let short = try s.file("short.csv", "code,name,kind,address,lon,lat\n0100233488,A,enterprise\n")
+        let m = try s.run(["import", "units", short, "--db", s.db])
+        #expect(m.status == 0 && m.err.contains("missing (address, lon, lat)"), "\(m.err)")
+    }
+
+    // 11. Closing could be repeated and back-dated without history; instruments verified in 1850, before
+    // their unit existed or after it closed passed.
+    @Test func statusChangesAndVerificationsFollowTheUnitsLife() throws {
+        let s = try Scratch()
+        #expect(try s.run(["import", "units", try s.file("u.csv", unitsHeader
+            + "0100233488,A,enterprise,,,2020-01-01,,\n0321853641,B,enterprise,,,2021-01-01,closed,2022-06-30\n"), "--db", s.db]).status == 0)
+        #expect(try s.run(["units", "close", "0100233488", "--db", s.db, "--on", "2019-05-01"]).status != 0)
+        #expect(try s.run(["units", "close", "0100233488", "--db", s.db, "--on", "2023-05-01"]).status == 0)
+        let again = try s.run(["units", "close", "0100233488", "--db", s.db, "--on", "2022-01-01"])
+        #expect(again.status != 0 && again.err.contains("closed since 2023-05-01"), "\(again.err)")
+        #expect(try s.run(["units", "update", "0100233488", "--db", s.db, "--status", "active"]).status == 0)
+        let history = try s.sql("SELECT group_concat(status || ' ' || ifnull(since, '-'), '; ') FROM unit_status_history WHERE unit_id = (SELECT id FROM economic_units WHERE code = '0100233488')")
+        let today = try s.sql("SELECT date('now', '+7 hours')")
+        #expect(history == "active 2020-01-01; closed 2023-05-01; active \(today)", "\(history)")
+        let head = "unit_code,type,serial_no,last_verified_on\n"
+        for (name, line) in [("old", "0100233488,fuel_dispenser,1,1850-01-01"), ("early", "0100233488,fuel_dispenser,2,2019-12-31"),
+                             ("closed", "0321853641,fuel_dispenser,3,2023-01-01")] {
+            let r = try s.run(["import", "instruments", try s.file("\(name).csv", head + line + "\n"), "--db", s.db])
+            #expect(r.status != 0 && r.err.contains("field last_verified_on"), "\(name): \(r.err)")
+        }
+        #expect(try s.sql("SELECT count(*) FROM measuring_instruments") == "0")
+    }
+
+    // 12. A GeoJSON import held the whole file in memory (200 k features 163 MB, 1 M 445 MB).
+    @Test func geoJSONImportMemoryDoesNotGrowWithTheFile() throws {
+        let s = try Scratch()
+        // 2 000 features of 50 kB each (an unknown property): 100 MB of file, few records.
+        let pad = String(repeating: "x", count: 50_000)
+        let path = s.path("big.geojson")
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        h.write(Data("{\"type\":\"FeatureCollection\",\"features\":[\n".utf8))
+        for i in 0..<2000 {
+            h.write(Data(((i == 0 ? "" : ",\n") + "{\"type\":\"Feature\",\"properties\":{\"code\":\"M\(i)\",\"name\":\"Chợ \(i)\",\"kind\":\"market\",\"pad\":\"\(pad)\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[106.64,10.76]}}").utf8))
+        }
+        h.write(Data("]}\n".utf8))
+        try h.close()
+        let r = try s.run(["import", "units", path, "--db", s.db], prefix: ["/usr/bin/time", "-f", "%M"])
+        #expect(r.status == 0, "\(r.err.suffix(300))")
+        let peakKB = Int(r.err.split(separator: "\n").last.map(String.init) ?? "") ?? .max
+        #expect(peakKB < 100_000, "peak \(peakKB) kB for a 100 MB file")
+        #expect(try s.sql("SELECT count(*) FROM economic_units") == "2000")
+    }
+
+    // 13. A second writer during a long import failed at once with "database is locked".
+    @Test func writersWaitForABusyDatabase() throws {
+        let s = try Scratch()
+        // sqlite3 holds the write lock for a moment; econgis must wait for it, not fail.
+        let holder = try s.holdWriteLock(seconds: 1, marker: "locked")
+        let r = try s.run(["units", "add", "--db", s.db, "--code", "0100233488", "--name", "A", "--kind", "enterprise", "--busy-timeout", "60"])
+        holder.waitUntilExit()
+        #expect(r.status == 0, "\(r.err)")
+        #expect(try s.units() == "0100233488")
+        // Held longer than the timeout: a clear message.
+        let holder2 = try s.holdWriteLock(seconds: 3, marker: "locked2")
+        let busy = try s.run(["units", "add", "--db", s.db, "--code", "0321853641", "--name", "B", "--kind", "enterprise", "--busy-timeout", "0.2"])
+        holder2.waitUntilExit()
+        #expect(busy.status != 0 && busy.err.contains("busy") && busy.err.contains("0.2 s"), "\(busy.err)")
+        #expect(try s.units() == "0100233488")
+    }
+
+    // Dates as offices type them: dd/mm/yyyy with --date-format dmy, detected when no date in the file is
+    // ambiguous, refused otherwise; a date flag's error says what a date must be.
+    @Test func datesAsOfficesTypeThem() throws {
+        let s = try Scratch()
+        let clear = try s.file("clear.csv", "code,name,kind,registered_on\n0100233488,A,enterprise,15/03/2020\n0323155508,B,enterprise,2021-11-03\n")
+        #expect(try s.run(["import", "units", clear, "--db", s.db]).status == 0)
+        #expect(try s.sql("SELECT group_concat(registered_on, ' ') FROM (SELECT registered_on FROM economic_units ORDER BY code)") == "2020-03-15 2021-11-03")
+        let ambiguous = try s.file("ambiguous.csv", "code,name,kind,registered_on\n0321853641,C,enterprise,13/03/2020\n0394415618,D,enterprise,03/02/2021\n")
+        let r = try s.run(["import", "units", ambiguous, "--db", s.db])
+        #expect(r.status != 0 && r.err.contains("ambiguous.csv line 3: field registered_on: \"03/02/2021\"") && r.err.contains("dmy"), "\(r.err)")
+        #expect(try s.run(["import", "units", ambiguous, "--db", s.db, "--date-format", "dmy"]).status == 0)
+        #expect(try s.sql("SELECT registered_on FROM economic_units WHERE code = '0394415618'") == "2021-02-03")
+        let wrong = try s.file("wrong.csv", "code,name,kind,registered_on\n0400101161,E,enterprise,31/02/2021\n")
+        let w = try s.run(["import", "units", wrong, "--db", s.db, "--date-format", "dmy"])
+        #expect(w.status != 0 && w.err.contains("\"31/02/2021\": a date dd/mm/yyyy (or YYYY-MM-DD) that exists"), "\(w.err)")
+        let iso = try s.file("iso.csv", "code,name,kind,registered_on\n0400101161,E,enterprise,15/03/2020\n")
+        #expect(try s.run(["import", "units", iso, "--db", s.db, "--date-format", "iso"]).status != 0)
+        let flag = try s.run(["due", "--db", s.db, "--as-of", "2024-02-30"])
+        #expect(flag.status != 0 && flag.err.contains("--as-of <date>': expected a date YYYY-MM-DD that exists"), "\(flag.err)")
+    }
+}
