@@ -53,6 +53,10 @@ let package = Package(
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON", "Planning", "Inspections", "Output"]),
         .testTarget(name: "CLITests", dependencies: ["econgis"]),
         .testTarget(
+            name: "InspectionsTests",
+            dependencies: ["Inspections", "Registry", "GeoJSON", "econgis", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "CQL2Tests",
             dependencies: ["CQL2", "Registry", .product(name: "GRDB", package: "GRDB.swift")]
         ),

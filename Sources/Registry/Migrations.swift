@@ -253,6 +253,7 @@ enum RegistryMigrations {
                 UPDATE economic_units SET located_ward_id = NULL;
                 """)
         }
+        migrator.registerMigration("v4 tolerance and penalty rules") { db in try db.execute(sql: ToleranceRuleTables.sql) }
         return migrator
     }
 }

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import GeoJSON
+import Inspections
+import Registry
+
+extension EconGIS {
+    struct Verdict: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Judge one field measurement against the legal tolerances in force, without recording anything.",
+            discussion: """
+                The limits come from the rule tables (tolerance_rules, typical_scale_intervals), each with its legal source. \
+                Errors are true minus claimed: a negative error is a shortfall for the buyer.
+                """,
+            subcommands: [Fuel.self, Scale.self, Weighing.self, Gold.self, Prepack.self])
+    }
+}
+
+/// What every `verdict` subcommand shares: the database holding the rules, their date and the output.
+struct VerdictOptions: ParsableArguments {
+    enum Format: String, ExpressibleByArgument { case table, json }
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: ArgumentHelp("Judge by the rules in force on this date (default: today).", valueName: "date")) var on: LocalDate?
+    @Option(help: "table or json.") var format: Format = .table
+
+    /// Judges `measurement` and prints the verdict; library field names in errors become this command's flags.
+    func run(_ measurement: FieldMeasurement, flags: [String: String] = [:]) throws {
+        let verdict: Inspections.Verdict
+        do {
+            let rules = try ToleranceRuleQuery(store: database.openForReading()).ruleBook(on: on ?? .today())
+            verdict = try VerdictEngine(rules: rules).judge(measurement)
+        } catch RegistryError.invalidArgument(let field, let value, let expected) {
+            throw RegistryError.invalidArgument(field: VerdictOptions.flag(field, flags), value: value, expected: expected)
+        }
+        switch format {
+        case .json: print(JSONText.encode(verdict.json))
+        case .table: print(VerdictOptions.text(verdict), terminator: "")
+        }
+    }
+
+    /// "load_kg" → "--load-kg"; "measured[3]" → "--measured item 3"; `flags` renames the rest.
+    static func flag(_ field: String, _ flags: [String: String]) -> String {
+        if field.hasPrefix("measured["), field.hasSuffix("]") { return "--measured item \(field.dropFirst(9).dropLast())" }
+        return flags[field] ?? "--" + field.replacingOccurrences(of: "_", with: "-")
+    }
+
+    static func text(_ v: Inspections.Verdict) -> String {
+        var out = "verdict: \(v.passed ? "PASS" : "FAIL")\n"
+        for c in v.checks {
+            out += "  \(c.passed ? "pass" : "FAIL")  \(c.what): error \(shown(c.error)) \(c.unit), limit \(c.bound == .either ? "±" : "")\(shown(c.limit)) \(c.unit)"
+            out += c.bound == .shortfall ? " short" : ""
+            out += "\n        rule \(c.rule.code): \(c.rule.source) (\(c.rule.confidence))\n"
+        }
+        return out
+    }
+
+    static func shown(_ x: Double) -> String {
+        let r = (x * 1e6).rounded() / 1e6
+        return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
+    }
+}
+
+extension EconGIS.Verdict {
+    struct Fuel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A fuel dispenser: indicated volume against a standard measure (MPE, and 1.5 × MPE in a sale).")
+        @Option(help: ArgumentHelp("Volume the dispenser indicated, in litres.", valueName: "litres")) var nominalL: Double
+        @Option(help: ArgumentHelp("Volume found in the standard measure, in litres.", valueName: "litres")) var measuredL: Double
+        @OptionGroup var options: VerdictOptions
+
+        func run() throws { try options.run(.fuel(FuelTest(nominalL: nominalL, measuredL: measuredL))) }
+    }
+
+    struct Scale: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A market or counter scale: goods as the scale showed them, re-weighed on a check scale (Circular 09/2017).")
+        @Option(help: ArgumentHelp("Capacity of the checked scale, in kg.", valueName: "kg")) var capacityKg: Double
+        @Option(name: .customLong("d-g"), help: ArgumentHelp("Its interval d, in grams (default: the typical d for the capacity).", valueName: "grams")) var dG: Double?
+        @Option(help: ArgumentHelp("The quantity the checked scale showed (what was sold), in kg.", valueName: "kg")) var loadKg: Double
+        @Option(help: ArgumentHelp("The true quantity, by the check scale or reference weights, in kg.", valueName: "kg")) var readingKg: Double
+        @OptionGroup var options: VerdictOptions
+
+        func run() throws {
+            try options.run(.scale(ScaleTest(capacityKg: capacityKg, intervalG: dG, loadKg: loadKg, readingKg: readingKg)),
+                            flags: ["interval_g": "--d-g"])
+        }
+    }
+
+    struct Weighing: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A non-automatic weighing instrument: indication for a reference load (OIML R76, doubled in service).")
+        @Option(name: [.customLong("accuracy-class"), .customLong("class")], help: "Accuracy class: I, II, III or IIII.") var accuracyClass: String
+        @Option(name: .customLong("e-g"), help: ArgumentHelp("Verification scale interval e, in grams.", valueName: "grams")) var eG: Double
+        @Option(help: ArgumentHelp("Capacity (Max), in kg.", valueName: "kg")) var capacityKg: Double
+        @Option(help: ArgumentHelp("Reference load put on the instrument, in kg.", valueName: "kg")) var loadKg: Double
+        @Option(help: ArgumentHelp("What the instrument indicated, in kg.", valueName: "kg")) var readingKg: Double
+        @Flag(help: "Judge by the limits of initial verification instead of those in service.") var initial = false
+        @OptionGroup var options: VerdictOptions
+
+        func run() throws {
+            try options.run(.weighing(WeighingTest(accuracyClass: accuracyClass, intervalG: eG, capacityKg: capacityKg, loadKg: loadKg,
+                                                   readingKg: readingKg, inService: !initial)),
+                            flags: ["interval_g": "--e-g"])
+        }
+    }
+
+    struct Gold: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Gold: delivered against declared mass, and the scale interval allowed for the load (Circular 22/2013).")
+        @Option(help: ArgumentHelp("Declared mass, in grams.", valueName: "grams")) var declaredG: Double
+        @Option(help: ArgumentHelp("Mass delivered, by the reference scale, in grams.", valueName: "grams")) var deliveredG: Double
+        @Option(name: .customLong("e-mg"), help: ArgumentHelp("The shop scale's interval e, in milligrams (checked when given).", valueName: "mg")) var eMg: Double?
+        @OptionGroup var options: VerdictOptions
+
+        func run() throws {
+            try options.run(.gold(GoldTest(declaredG: declaredG, deliveredG: deliveredG, intervalMg: eMg)), flags: ["interval_mg": "--e-mg"])
+        }
+    }
+
+    struct Prepack: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pre-packaged goods: each package's deficiency and the sample's mean against Qn (Circular 21/2014).")
+        @Option(help: ArgumentHelp("Nominal quantity Qn on the label.", valueName: "quantity")) var nominal: Double
+        @Option(help: "g, kg, mL or L.") var unit: PrepackTest.QuantityUnit
+        @Option(help: ArgumentHelp("Quantity measured in each package of the sample, in --unit.", valueName: "q1,q2,…")) var measured: String
+
+        @OptionGroup var options: VerdictOptions
+
+        func run() throws {
+            var sample: [Double] = []
+            for (i, item) in measured.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+                let text = item.trimmingCharacters(in: .whitespaces)
+                guard let v = Double(text) else {
+                    throw RegistryError.invalidArgument(field: "--measured item \(i + 1)", value: text,
+                                                        expected: "a number in \(unit.rawValue); items separated by commas, e.g. 496,501.5,489")
+                }
+                sample.append(v)
+            }
+            try options.run(.prepack(PrepackTest(nominal: nominal, unit: unit, measured: sample)))
+        }
+    }
+}
+
+extension PrepackTest.QuantityUnit: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let u = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
+        self = u
+    }
+}
