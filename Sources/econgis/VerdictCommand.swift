@@ -24,14 +24,11 @@ struct VerdictOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Judge by the rules in force on this date (default: today).", valueName: "date")) var on: LocalDate?
     @Option(help: "table or json.") var format: Format = .table
 
-    /// Judges `measurement` and prints the verdict; library field names in errors become this command's flags.
-    func run(_ measurement: FieldMeasurement, flags: [String: String] = [:]) throws {
-        let verdict: Inspections.Verdict
-        do {
+    /// Judges the measurement and prints the verdict; library field names in errors become this command's flags.
+    func run<M: MeasurementOptions>(_ test: M) throws {
+        let verdict = try withFlags(M.flags) {
             let rules = try ToleranceRuleQuery(store: database.openForReading()).ruleBook(on: on ?? .today())
-            verdict = try VerdictEngine(rules: rules).judge(measurement)
-        } catch RegistryError.invalidArgument(let field, let value, let expected) {
-            throw RegistryError.invalidArgument(field: VerdictOptions.flag(field, flags), value: value, expected: expected)
+            return try VerdictEngine(rules: rules).judge(try test.measurement())
         }
         switch format {
         case .json: print(JSONText.encode(verdict.json))
@@ -42,7 +39,9 @@ struct VerdictOptions: ParsableArguments {
     /// "load_kg" → "--load-kg"; "measured[3]" → "--measured item 3"; `flags` renames the rest.
     static func flag(_ field: String, _ flags: [String: String]) -> String {
         if field.hasPrefix("measured["), field.hasSuffix("]") { return "--measured item \(field.dropFirst(9).dropLast())" }
-        return flags[field] ?? "--" + field.replacingOccurrences(of: "_", with: "-")
+        if let flag = flags[field] { return flag }
+        guard field.allSatisfy({ $0.isLetter || $0 == "_" }) else { return field }
+        return "--" + field.replacingOccurrences(of: "_", with: "-")
     }
 
     static func text(_ v: Inspections.Verdict) -> String {
@@ -61,84 +60,115 @@ struct VerdictOptions: ParsableArguments {
     }
 }
 
+/// The options of one kind of measurement, shared by `verdict KIND` and `inspections record KIND`.
+protocol MeasurementOptions: ParsableArguments {
+    /// Library field names that are not simply this command's flags with dashes.
+    static var flags: [String: String] { get }
+    func measurement() throws -> FieldMeasurement
+}
+
+extension MeasurementOptions {
+    static var flags: [String: String] { [:] }
+}
+
+struct FuelOptions: MeasurementOptions {
+    @Option(help: ArgumentHelp("Volume the dispenser indicated, in litres.", valueName: "litres")) var nominalL: Double
+    @Option(help: ArgumentHelp("Volume found in the standard measure, in litres.", valueName: "litres")) var measuredL: Double
+
+    func measurement() -> FieldMeasurement { .fuel(FuelTest(nominalL: nominalL, measuredL: measuredL)) }
+}
+
+struct ScaleOptions: MeasurementOptions {
+    @Option(help: ArgumentHelp("Capacity of the checked scale, in kg.", valueName: "kg")) var capacityKg: Double
+    @Option(name: .customLong("d-g"), help: ArgumentHelp("Its interval d, in grams (default: the typical d for the capacity).", valueName: "grams")) var dG: Double?
+    @Option(help: ArgumentHelp("The quantity the checked scale showed (what was sold), in kg.", valueName: "kg")) var loadKg: Double
+    @Option(help: ArgumentHelp("The true quantity, by the check scale or reference weights, in kg.", valueName: "kg")) var readingKg: Double
+
+    static var flags: [String: String] { ["interval_g": "--d-g"] }
+    func measurement() -> FieldMeasurement { .scale(ScaleTest(capacityKg: capacityKg, intervalG: dG, loadKg: loadKg, readingKg: readingKg)) }
+}
+
+struct WeighingOptions: MeasurementOptions {
+    @Option(name: [.customLong("accuracy-class"), .customLong("class")], help: "Accuracy class: I, II, III or IIII.") var accuracyClass: String
+    @Option(name: .customLong("e-g"), help: ArgumentHelp("Verification scale interval e, in grams.", valueName: "grams")) var eG: Double
+    @Option(help: ArgumentHelp("Capacity (Max), in kg.", valueName: "kg")) var capacityKg: Double
+    @Option(help: ArgumentHelp("Reference load put on the instrument, in kg.", valueName: "kg")) var loadKg: Double
+    @Option(help: ArgumentHelp("What the instrument indicated, in kg.", valueName: "kg")) var readingKg: Double
+    @Flag(help: "Judge by the limits of initial verification instead of those in service.") var initial = false
+
+    static var flags: [String: String] { ["interval_g": "--e-g"] }
+    func measurement() -> FieldMeasurement {
+        .weighing(WeighingTest(accuracyClass: accuracyClass, intervalG: eG, capacityKg: capacityKg, loadKg: loadKg, readingKg: readingKg, inService: !initial))
+    }
+}
+
+struct GoldOptions: MeasurementOptions {
+    @Option(help: ArgumentHelp("Declared mass, in grams.", valueName: "grams")) var declaredG: Double
+    @Option(help: ArgumentHelp("Mass delivered, by the reference scale, in grams.", valueName: "grams")) var deliveredG: Double
+    @Option(name: .customLong("e-mg"), help: ArgumentHelp("The shop scale's interval e, in milligrams (checked when given).", valueName: "mg")) var eMg: Double?
+
+    static var flags: [String: String] { ["interval_mg": "--e-mg"] }
+    func measurement() -> FieldMeasurement { .gold(GoldTest(declaredG: declaredG, deliveredG: deliveredG, intervalMg: eMg)) }
+}
+
+struct PrepackOptions: MeasurementOptions {
+    @Option(help: ArgumentHelp("Nominal quantity Qn on the label.", valueName: "quantity")) var nominal: Double
+    @Option(help: "g, kg, mL or L.") var unit: PrepackTest.QuantityUnit
+    @Option(help: ArgumentHelp("Quantity measured in each package of the sample, in --unit.", valueName: "q1,q2,…")) var measured: String
+
+    func measurement() throws -> FieldMeasurement {
+        var sample: [Double] = []
+        for (i, item) in measured.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+            let text = item.trimmingCharacters(in: .whitespaces)
+            guard let v = Double(text) else {
+                throw RegistryError.invalidArgument(field: "--measured item \(i + 1)", value: text,
+                                                    expected: "a number in \(unit.rawValue); items separated by commas, e.g. 496,501.5,489")
+            }
+            sample.append(v)
+        }
+        return .prepack(PrepackTest(nominal: nominal, unit: unit, measured: sample))
+    }
+}
+
 extension EconGIS.Verdict {
     struct Fuel: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A fuel dispenser: indicated volume against a standard measure (MPE, and 1.5 × MPE in a sale).")
-        @Option(help: ArgumentHelp("Volume the dispenser indicated, in litres.", valueName: "litres")) var nominalL: Double
-        @Option(help: ArgumentHelp("Volume found in the standard measure, in litres.", valueName: "litres")) var measuredL: Double
+        @OptionGroup var test: FuelOptions
         @OptionGroup var options: VerdictOptions
-
-        func run() throws { try options.run(.fuel(FuelTest(nominalL: nominalL, measuredL: measuredL))) }
+        func run() throws { try options.run(test) }
     }
 
     struct Scale: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A market or counter scale: goods as the scale showed them, re-weighed on a check scale (Circular 09/2017).")
-        @Option(help: ArgumentHelp("Capacity of the checked scale, in kg.", valueName: "kg")) var capacityKg: Double
-        @Option(name: .customLong("d-g"), help: ArgumentHelp("Its interval d, in grams (default: the typical d for the capacity).", valueName: "grams")) var dG: Double?
-        @Option(help: ArgumentHelp("The quantity the checked scale showed (what was sold), in kg.", valueName: "kg")) var loadKg: Double
-        @Option(help: ArgumentHelp("The true quantity, by the check scale or reference weights, in kg.", valueName: "kg")) var readingKg: Double
+        @OptionGroup var test: ScaleOptions
         @OptionGroup var options: VerdictOptions
-
-        func run() throws {
-            try options.run(.scale(ScaleTest(capacityKg: capacityKg, intervalG: dG, loadKg: loadKg, readingKg: readingKg)),
-                            flags: ["interval_g": "--d-g"])
-        }
+        func run() throws { try options.run(test) }
     }
 
     struct Weighing: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A non-automatic weighing instrument: indication for a reference load (OIML R76, doubled in service).")
-        @Option(name: [.customLong("accuracy-class"), .customLong("class")], help: "Accuracy class: I, II, III or IIII.") var accuracyClass: String
-        @Option(name: .customLong("e-g"), help: ArgumentHelp("Verification scale interval e, in grams.", valueName: "grams")) var eG: Double
-        @Option(help: ArgumentHelp("Capacity (Max), in kg.", valueName: "kg")) var capacityKg: Double
-        @Option(help: ArgumentHelp("Reference load put on the instrument, in kg.", valueName: "kg")) var loadKg: Double
-        @Option(help: ArgumentHelp("What the instrument indicated, in kg.", valueName: "kg")) var readingKg: Double
-        @Flag(help: "Judge by the limits of initial verification instead of those in service.") var initial = false
+        @OptionGroup var test: WeighingOptions
         @OptionGroup var options: VerdictOptions
-
-        func run() throws {
-            try options.run(.weighing(WeighingTest(accuracyClass: accuracyClass, intervalG: eG, capacityKg: capacityKg, loadKg: loadKg,
-                                                   readingKg: readingKg, inService: !initial)),
-                            flags: ["interval_g": "--e-g"])
-        }
+        func run() throws { try options.run(test) }
     }
 
     struct Gold: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Gold: delivered against declared mass, and the scale interval allowed for the load (Circular 22/2013).")
-        @Option(help: ArgumentHelp("Declared mass, in grams.", valueName: "grams")) var declaredG: Double
-        @Option(help: ArgumentHelp("Mass delivered, by the reference scale, in grams.", valueName: "grams")) var deliveredG: Double
-        @Option(name: .customLong("e-mg"), help: ArgumentHelp("The shop scale's interval e, in milligrams (checked when given).", valueName: "mg")) var eMg: Double?
+        @OptionGroup var test: GoldOptions
         @OptionGroup var options: VerdictOptions
-
-        func run() throws {
-            try options.run(.gold(GoldTest(declaredG: declaredG, deliveredG: deliveredG, intervalMg: eMg)), flags: ["interval_mg": "--e-mg"])
-        }
+        func run() throws { try options.run(test) }
     }
 
     struct Prepack: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Pre-packaged goods: each package's deficiency and the sample's mean against Qn (Circular 21/2014).")
-        @Option(help: ArgumentHelp("Nominal quantity Qn on the label.", valueName: "quantity")) var nominal: Double
-        @Option(help: "g, kg, mL or L.") var unit: PrepackTest.QuantityUnit
-        @Option(help: ArgumentHelp("Quantity measured in each package of the sample, in --unit.", valueName: "q1,q2,…")) var measured: String
-
+        @OptionGroup var test: PrepackOptions
         @OptionGroup var options: VerdictOptions
-
-        func run() throws {
-            var sample: [Double] = []
-            for (i, item) in measured.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
-                let text = item.trimmingCharacters(in: .whitespaces)
-                guard let v = Double(text) else {
-                    throw RegistryError.invalidArgument(field: "--measured item \(i + 1)", value: text,
-                                                        expected: "a number in \(unit.rawValue); items separated by commas, e.g. 496,501.5,489")
-                }
-                sample.append(v)
-            }
-            try options.run(.prepack(PrepackTest(nominal: nominal, unit: unit, measured: sample)))
-        }
+        func run() throws { try options.run(test) }
     }
 }
 
@@ -146,5 +176,14 @@ extension PrepackTest.QuantityUnit: ExpressibleByArgument {
     public init?(argument: String) {
         guard let u = Self.allCases.first(where: { $0.rawValue.lowercased() == argument.lowercased() }) else { return nil }
         self = u
+    }
+}
+
+/// Runs `body`, naming a library field in an invalid-argument error by this command's flag.
+func withFlags<T>(_ flags: [String: String], _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch RegistryError.invalidArgument(let field, let value, let expected) {
+        throw RegistryError.invalidArgument(field: VerdictOptions.flag(field, flags), value: value, expected: expected)
     }
 }

@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+
+/// Inspections as work: planned, started, tests recorded, finished, closed or cancelled. Each call is one
+/// transaction that first checks the move is allowed, so a refused call writes nothing. Dates and the
+/// timestamp come from the caller (the clock is injected).
+public struct InspectionLedger: Sendable {
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    /// A planned inspection of the unit `unitCode` on `date`; returns its id.
+    public func plan(unitCode: String, on date: LocalDate, scopes: [InspectionScope], team: String?, note: String?, now: Date) throws -> Int64 {
+        guard !scopes.isEmpty else {
+            throw RegistryError.invalidArgument(field: "scope", value: "", expected: "at least one of \(InspectionScope.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let unique = scopes.reduce(into: [InspectionScope]()) { if !$0.contains($1) { $0.append($1) } }
+        return try store.write { db in
+            let unit = try unitRow(db, code: unitCode)
+            try checkExisted(unit, on: date, field: "date")
+            let stamp = RegistryStore.timestamp(now)
+            try db.execute(sql: """
+                INSERT INTO inspections (unit_id, inspected_on, scope, status, team, note, created_at, updated_at)
+                VALUES (?, ?, ?, 'planned', ?, ?, ?, ?)
+                """, arguments: [unit.id, date.description, unique.count == 1 ? unique[0].rawValue : "general", team, note, stamp, stamp])
+            let id = db.lastInsertedRowID
+            for s in unique {
+                try db.execute(sql: "INSERT OR IGNORE INTO inspection_scopes (inspection_id, scope) VALUES (?, ?)", arguments: [id, s.rawValue])
+            }
+            return id
+        }
+    }
+
+    /// Starts a planned inspection on `date` (default: its planned date), which becomes its date.
+    public func start(_ id: Int64, on date: LocalDate?, now: Date) throws {
+        try store.write { db in
+            let current = try status(db, id, for: .start)
+            let day = date ?? current.inspectedOn
+            try checkExisted(try unitRow(db, code: current.unitCode), on: day, field: "date")
+            try move(db, id, .start, now: now, set: "inspected_on = \(day.description), started_on = \(day.description)")
+        }
+    }
+
+    /// Finishes an inspection under way: its outcome is a violation when one was recorded.
+    public func finish(_ id: Int64, on date: LocalDate?, now: Date) throws {
+        try store.write { db in
+            let current = try status(db, id, for: .finish)
+            let day = try notBefore(date ?? current.inspectedOn, current.inspectedOn, field: "date")
+            try move(db, id, .finish, now: now, set: """
+                finished_on = \(day.description),
+                outcome = CASE WHEN EXISTS (SELECT 1 FROM violations v WHERE v.inspection_id = \(id)) THEN 'violation' ELSE 'compliant' END
+                """)
+        }
+    }
+
+    public func close(_ id: Int64, on date: LocalDate?, now: Date) throws {
+        try store.write { db in
+            let current = try status(db, id, for: .close)
+            let day = try notBefore(date ?? current.finishedOn ?? current.inspectedOn, current.finishedOn ?? current.inspectedOn, field: "date")
+            try move(db, id, .close, now: now, set: "closed_on = \(day.description)")
+        }
+    }
+
+    public func cancel(_ id: Int64, on date: LocalDate, reason: String, now: Date) throws {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw RegistryError.invalidArgument(field: "reason", value: "", expected: "why the inspection is cancelled") }
+        try store.write { db in
+            _ = try status(db, id, for: .cancel)
+            try move(db, id, .cancel, now: now, set: "cancelled_on = \(date.description), cancel_reason = \(reason)")
+        }
+    }
+
+    /// Records a judged test in an inspection under way; each failed check becomes (or adds to) a violation
+    /// of its category with the legal basis, the fine range in force on the inspection's date and a re-inspection.
+    public func record(_ id: Int64, _ test: JudgedTest, now: Date) throws -> Int64 {
+        try store.write { db in
+            let current = try status(db, id, for: nil)
+            guard current.status == .inProgress else {
+                throw RegistryError.invalidArgument(field: "inspection \(id) status", value: current.status.rawValue,
+                                                    expected: "in_progress to record a test (start it first)")
+            }
+            var instrumentId: Int64?
+            if let serial = test.instrumentSerial {
+                instrumentId = try Int64.fetchOne(db, sql: """
+                    SELECT m.id FROM measuring_instruments m JOIN economic_units u ON u.id = m.unit_id WHERE u.code = ? AND m.serial_no = ?
+                    """, arguments: [current.unitCode, serial])
+                guard instrumentId != nil else {
+                    throw RegistryError.notFound(what: "instrument with serial number", key: serial, hint: "at unit \(current.unitCode)")
+                }
+            }
+            let stamp = RegistryStore.timestamp(now)
+            try db.execute(sql: """
+                INSERT INTO inspection_tests (inspection_id, instrument_id, kind, measurement, verdict, error, limit_value, unit,
+                                              rule_code, rule_source, checks, note, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, instrumentId, test.kind.rawValue, test.measurement, test.passed ? "pass" : "fail", test.error, test.limit,
+                                 test.unit, test.ruleCode, test.ruleSource, test.checks, test.note, stamp])
+            let testId = db.lastInsertedRowID
+            for failure in test.failures {
+                try ViolationProposal.write(db, inspectionId: id, on: current.inspectedOn, testId: testId,
+                                            category: failure.category, description: failure.description, now: stamp)
+            }
+            try db.execute(sql: "UPDATE inspections SET updated_at = ?, version = version + 1 WHERE id = ?", arguments: [stamp, id])
+            return testId
+        }
+    }
+
+    // MARK: reading
+
+    public func list(status: [InspectionStatus] = [], unitCode: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) throws -> [InspectionRecord] {
+        try store.read { db in
+            var conditions: [SQL] = []
+            if !status.isEmpty { conditions.append("i.status IN \(status.map(\.rawValue))") }
+            if let unitCode { conditions.append("u.code = \(unitCode)") }
+            if let from { conditions.append("i.inspected_on >= \(from.description)") }
+            if let to { conditions.append("i.inspected_on <= \(to.description)") }
+            let whereClause: SQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try InspectionRecord.fetchAll(db, SQLRequest(literal: "\(sql: InspectionRecord.select) \(whereClause) ORDER BY i.inspected_on, i.id"))
+        }
+    }
+
+    public func detail(_ id: Int64) throws -> InspectionDetail {
+        try store.read { db in
+            guard let inspection = try InspectionRecord.fetchOne(db, sql: InspectionRecord.select + " WHERE i.id = ?", arguments: [id]) else {
+                throw RegistryError.notFound(what: "inspection", key: String(id))
+            }
+            let tests = try RecordedTest.fetchAll(db, sql: """
+                SELECT t.id, m.serial_no AS instrument_serial, t.kind, t.measurement, t.verdict, t.error, t.limit_value, t.unit,
+                       t.rule_code, t.rule_source, t.checks, t.note
+                FROM inspection_tests t LEFT JOIN measuring_instruments m ON m.id = t.instrument_id WHERE t.inspection_id = ? ORDER BY t.id
+                """, arguments: [id])
+            let violations = try RecordedViolation.fetchAll(db, sql: """
+                SELECT id, category, description, legal_basis, fine_min_vnd, fine_max_vnd, penalty_rules, follow_up, follow_up_due,
+                       resolved_on, test_id
+                FROM violations WHERE inspection_id = ? ORDER BY id
+                """, arguments: [id])
+            return InspectionDetail(inspection: inspection, tests: tests, violations: violations)
+        }
+    }
+
+    // MARK: guards
+
+    struct UnitRow: FetchableRecord, Decodable {
+        var id: Int64
+        var code: String
+        var registeredOn: String?
+        static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    }
+
+    func unitRow(_ db: Database, code: String) throws -> UnitRow {
+        guard let row = try UnitRow.fetchOne(db, sql: "SELECT id, code, registered_on FROM economic_units WHERE code = ?", arguments: [code]) else {
+            throw RegistryError.notFound(what: "unit", key: code)
+        }
+        return row
+    }
+
+    /// An inspection cannot happen before the unit existed.
+    func checkExisted(_ unit: UnitRow, on date: LocalDate, field: String) throws {
+        if let r = unit.registeredOn.flatMap(LocalDate.init(iso:)), date < r {
+            throw RegistryError.invalidArgument(field: field, value: date.description,
+                                                expected: "a date on or after \(r), when unit \(unit.code) was registered")
+        }
+    }
+
+    func notBefore(_ date: LocalDate, _ earliest: LocalDate, field: String) throws -> LocalDate {
+        guard date >= earliest else {
+            throw RegistryError.invalidArgument(field: field, value: date.description, expected: "a date on or after \(earliest)")
+        }
+        return date
+    }
+
+    /// The inspection, after checking that `step` may leave its status.
+    func status(_ db: Database, _ id: Int64, for step: InspectionStep?) throws -> InspectionRecord {
+        guard let current = try InspectionRecord.fetchOne(db, sql: InspectionRecord.select + " WHERE i.id = ?", arguments: [id]) else {
+            throw RegistryError.notFound(what: "inspection", key: String(id))
+        }
+        if let step, !step.from.contains(current.status) {
+            let possible = InspectionStep.possible(from: current.status).map(\.rawValue)
+            throw RegistryError.invalidArgument(
+                field: "inspection \(id) status", value: current.status.rawValue,
+                expected: "\(step.from.map(\.rawValue).joined(separator: " or ")) to \(step.rawValue) it; "
+                    + (possible.isEmpty ? "a \(current.status.rawValue) inspection cannot change" : "from \(current.status.rawValue) only: \(possible.joined(separator: ", "))"))
+        }
+        return current
+    }
+
+    func move(_ db: Database, _ id: Int64, _ step: InspectionStep, now: Date, set: SQL) throws {
+        try db.execute(literal: """
+            UPDATE inspections SET status = \(step.to.rawValue), \(set), updated_at = \(RegistryStore.timestamp(now)), version = version + 1
+            WHERE id = \(id) AND status IN \(step.from.map(\.rawValue))
+            """)
+        guard db.changesCount == 1 else { throw RegistryError.database("inspection \(id) changed during \(step.rawValue)") }
+    }
+}

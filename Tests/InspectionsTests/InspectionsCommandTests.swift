@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// A field inspector's day through `econgis inspections`, as the README shows it.
+@Suite(.serialized) struct InspectionsCommandTests {
+    let registry: TemporaryRegistry
+
+    init() throws { registry = try stationRegistry() }
+
+    func econgis(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        try Command.run(args + ["--db", registry.path])
+    }
+
+    @Test func planRecordFinishShow() throws {
+        let plan = try econgis(["inspections", "plan", "--unit", "0100233488", "--date", "2026-03-10", "--scope", "metrology", "--team", "Lan, Minh"])
+        #expect(plan.status == 0, "\(plan.err)")
+        let id = plan.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(id) != nil)
+        let early = try econgis(["inspections", "record", "fuel", id, "--nominal-l", "20", "--measured-l", "19.95"])
+        #expect(early.status != 0)
+        #expect(early.err.contains("inspection \(id) status: \"planned\": in_progress to record a test"), "\(early.err)")
+        #expect(try econgis(["inspections", "start", id]).status == 0)
+        let pass = try econgis(["inspections", "record", "fuel", id, "--nominal-l", "20", "--measured-l", "19.95", "--instrument", "F1"])
+        #expect(pass.status == 0 && pass.out.hasPrefix("verdict: PASS"), "\(pass.err)")
+        let fail = try econgis(["inspections", "record", "fuel", id, "--nominal-l", "20", "--measured-l", "19.9", "--instrument", "F2", "--format", "json"])
+        #expect(fail.status == 0, "\(fail.err)")
+        #expect(fail.out.contains("\"verdict\":\"fail\""))
+        #expect(fail.err.contains("violation: instrument_out_of_tolerance, quantity_short"))
+        let bad = try econgis(["inspections", "record", "scale", id, "--capacity-kg", "8", "--load-kg", "9", "--reading-kg", "9"])
+        #expect(bad.err.contains("--load-kg: \"9\": at most the scale's capacity, 8 kg"), "\(bad.err)")
+        let refused = try econgis(["inspections", "close", id])
+        #expect(refused.err.contains("inspection \(id) status: \"in_progress\": done to close it; from in_progress only: finish, cancel"), "\(refused.err)")
+        #expect(try econgis(["inspections", "finish", id]).status == 0)
+        let show = try econgis(["inspections", "show", id, "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(show.out.utf8)) as? [String: Any])
+        #expect(json["status"] as? String == "done")
+        #expect(json["outcome"] as? String == "violation")
+        #expect((json["tests"] as? [[String: Any]])?.map { $0["verdict"] as? String } == ["pass", "fail"])
+        let violations = try #require(json["violations"] as? [[String: Any]])
+        #expect(violations.contains { $0["category"] as? String == "quantity_short" && $0["fine_max_vnd"] as? Int == 40_000_000 })
+        let list = try econgis(["inspections", "list", "--status", "done", "--format", "csv"])
+        #expect(list.out.contains("\(id),0100233488,Cửa hàng xăng dầu A,2026-03-10,metrology,done,violation,\"Lan, Minh\""), "\(list.out)")
+    }
+}
