@@ -41,4 +41,26 @@ import Testing
         let list = try econgis(["inspections", "list", "--status", "done", "--format", "csv"])
         #expect(list.out.contains("\(id),0100233488,Cửa hàng xăng dầu A,2026-03-10,metrology,done,violation,\"Lan, Minh\""), "\(list.out)")
     }
+
+    /// A failed check's re-inspection is an open follow-up for the planner, on the demo data.
+    @Test func planSeesTheReinspection() throws {
+        let geodata = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("geodata").path
+        let db = registry.directory.appendingPathComponent("demo.sqlite").path
+        func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try Command.run(args + ["--db", db]) }
+        #expect(try run(["init", "--demo", "--demo-today", "2026-11-15", "--geodata", geodata]).status == 0)
+        func why() throws -> String? {
+            let plan = try run(["plan", "--ward", "27211", "--date", "2026-11-18", "--format", "json", "--time-budget", "0.5"])
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(plan.out.utf8)) as? [String: Any])
+            let stops = (json["routes"] as? [[String: Any]] ?? []).flatMap { $0["stops"] as? [[String: Any]] ?? [] }
+            return stops.first { $0["id"] as? String == "0323155508" }?["why"] as? String
+        }
+        #expect(try why()?.contains("open follow-up") != true)
+        let id = try run(["inspections", "plan", "--unit", "0323155508", "--date", "2026-11-16"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try run(["inspections", "start", id]).status == 0)
+        #expect(try run(["inspections", "record", "fuel", id, "--instrument", "FUE-000243", "--nominal-l", "20", "--measured-l", "19.9"]).status == 0)
+        #expect(try run(["inspections", "finish", id]).status == 0)
+        let reason = try #require(try why())
+        #expect(reason.contains("open follow-up: re-inspection, due in 28 days"), "\(reason)")
+    }
 }
