@@ -28,17 +28,45 @@ extension InspectionStatus: ExpressibleByArgument {}
 
 extension EconGIS.Inspections {
     struct PlanOne: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "plan", abstract: "Plan an inspection of a unit on a date; prints its id.")
+        static let configuration = CommandConfiguration(
+            commandName: "plan",
+            abstract: "Plan an inspection of a unit, or turn a ward's day plan into planned inspections; prints the ids.",
+            discussion: """
+                With --ward the visits `econgis plan --ward` would route for --date become planned inspections, one per \
+                visit, for their team, with the scopes of visit_profiles; all are written or none.
+                """)
         @OptionGroup var database: DatabaseOptions
-        @Option(help: "The unit's code.") var unit: String
+        @Option(help: "The unit's code.") var unit: String?
+        @Option(help: "A ward code: plan the day's routed visits in it.") var ward: String?
         @Option(help: ArgumentHelp("The planned day.", valueName: "date")) var date: LocalDate
-        @Option(help: "What it looks at: metrology, labels, prices, conformity, quantity, quality, origin (repeatable).") var scope: [InspectionScope] = [.metrology]
-        @Option(help: ArgumentHelp("Team members, separated by commas.", valueName: "names")) var team: String?
-        @Option(help: "A note.") var note: String?
+        @Option(help: "What it looks at (--unit): metrology, labels, prices, conformity, quantity, quality, origin (repeatable).") var scope: [InspectionScope] = [.metrology]
+        @Option(help: ArgumentHelp("Team members, separated by commas (--unit).", valueName: "names")) var team: String?
+        @Option(help: "A note (--unit).") var note: String?
+        @OptionGroup var routing: RoutingOptions
+
+        func validate() throws {
+            if (unit == nil) == (ward == nil) { throw ValidationError("give either --unit CODE or --ward CODE") }
+            try routing.check()
+        }
 
         func run() throws {
-            let id = try InspectionLedger(store: database.open()).plan(unitCode: unit, on: date, scopes: scope, team: team, note: note, now: Date())
-            print(id)
+            let store = try database.open()
+            let ledger = InspectionLedger(store: store)
+            if let unit {
+                print(try withFlags(["date": "--date"]) { try ledger.plan(unitCode: unit, on: date, scopes: scope, team: team, note: note, now: Date()) })
+                return
+            }
+            var request = PlanRequest(wardCode: ward!, date: date)
+            request.teams = routing.teams
+            request.start = try routing.coordinate(routing.start, "--start")
+            request.end = try routing.coordinate(routing.end, "--end")
+            request.solver.seed = routing.seed
+            if let t = routing.timeBudget { request.solver.timeBudget = t }
+            let plan = try InspectionPlanner(store: store).plan(request)
+            let visits = plan.plannedInspections(scopes: try ledger.visitScopes())
+            let ids = try withFlags(["date": "--date"]) { try ledger.plan(visits, now: Date()) }
+            for id in ids { print(id) }
+            econgis.note("\(ids.count) inspections planned in \(plan.ward.code) \(plan.ward.name) on \(date)")
         }
     }
 

@@ -44,8 +44,7 @@ import Testing
 
     /// A failed check's re-inspection is an open follow-up for the planner, on the demo data.
     @Test func planSeesTheReinspection() throws {
-        let geodata = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("geodata").path
+        let geodata = InspectionsCommandTests.geodata
         let db = registry.directory.appendingPathComponent("demo.sqlite").path
         func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try Command.run(args + ["--db", db]) }
         #expect(try run(["init", "--demo", "--demo-today", "2026-11-15", "--geodata", geodata]).status == 0)
@@ -63,4 +62,31 @@ import Testing
         let reason = try #require(try why())
         #expect(reason.contains("open follow-up: re-inspection, due in 28 days"), "\(reason)")
     }
+
+    /// `inspections plan --ward` turns the day's routed visits into planned inspections, all or none.
+    @Test func aWardsDayBecomesPlannedInspections() throws {
+        let db = registry.directory.appendingPathComponent("demo.sqlite").path
+        func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try Command.run(args + ["--db", db]) }
+        #expect(try run(["init", "--demo", "--demo-today", "2026-11-15", "--geodata", InspectionsCommandTests.geodata]).status == 0)
+        let planArgs = ["--ward", "27232", "--date", "2026-11-18", "--teams", "2", "--time-budget", "0.5"]
+        let route = try run(["plan", "--format", "json"] + planArgs)
+        let routed = try #require(try JSONSerialization.jsonObject(with: Data(route.out.utf8)) as? [String: Any])
+        let visits = (routed["routes"] as? [[String: Any]] ?? []).flatMap { r in (r["stops"] as? [[String: Any]] ?? []).map { ($0["id"] as! String, r["team"] as! Int) } }
+        #expect(visits.count > 10)
+        let made = try run(["inspections", "plan"] + planArgs)
+        #expect(made.status == 0, "\(made.err)")
+        #expect(made.out.split(separator: "\n").count == visits.count)
+        let listed = try run(["inspections", "list", "--status", "planned", "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [[String: Any]])
+        #expect(Set(rows.map { "\($0["unit_code"]!) team \($0["team"]!)" }) == Set(visits.map { "\($0.0) team team \($0.1)" }))
+        #expect(rows.allSatisfy { ($0["scopes"] as? String)?.isEmpty == false && $0["date"] as? String == "2026-11-18" })
+        // The same day again: refused, nothing more written.
+        let again = try run(["inspections", "plan"] + planArgs)
+        #expect(again.status != 0 && again.err.contains("a day without another inspection of unit"), "\(again.err)")
+        let after = try run(["inspections", "list", "--status", "planned", "--format", "json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(after.out.utf8)) as? [Any])?.count == rows.count)
+    }
+
+    static let geodata = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("geodata").path
 }

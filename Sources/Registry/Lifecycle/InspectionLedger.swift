@@ -11,23 +11,37 @@ public struct InspectionLedger: Sendable {
 
     /// A planned inspection of the unit `unitCode` on `date`; returns its id.
     public func plan(unitCode: String, on date: LocalDate, scopes: [InspectionScope], team: String?, note: String?, now: Date) throws -> Int64 {
-        guard !scopes.isEmpty else {
+        try plan([PlannedInspection(unitCode: unitCode, date: date, scopes: scopes, team: team, note: note)], now: now)[0]
+    }
+
+    /// Several planned inspections in one transaction: all are written or none. A unit that already has an
+    /// inspection planned or under way on that date is an error.
+    public func plan(_ visits: [PlannedInspection], now: Date) throws -> [Int64] {
+        for v in visits where v.scopes.isEmpty {
             throw RegistryError.invalidArgument(field: "scope", value: "", expected: "at least one of \(InspectionScope.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let unique = scopes.reduce(into: [InspectionScope]()) { if !$0.contains($1) { $0.append($1) } }
         return try store.write { db in
-            let unit = try unitRow(db, code: unitCode)
-            try checkExisted(unit, on: date, field: "date")
             let stamp = RegistryStore.timestamp(now)
-            try db.execute(sql: """
-                INSERT INTO inspections (unit_id, inspected_on, scope, status, team, note, created_at, updated_at)
-                VALUES (?, ?, ?, 'planned', ?, ?, ?, ?)
-                """, arguments: [unit.id, date.description, unique.count == 1 ? unique[0].rawValue : "general", team, note, stamp, stamp])
-            let id = db.lastInsertedRowID
-            for s in unique {
-                try db.execute(sql: "INSERT OR IGNORE INTO inspection_scopes (inspection_id, scope) VALUES (?, ?)", arguments: [id, s.rawValue])
+            return try visits.map { v in
+                let unit = try unitRow(db, code: v.unitCode)
+                try checkExisted(unit, on: v.date, field: "date")
+                if let other = try Int64.fetchOne(db, sql: """
+                    SELECT id FROM inspections WHERE unit_id = ? AND inspected_on = ? AND status IN ('planned', 'in_progress')
+                    """, arguments: [unit.id, v.date.description]) {
+                    throw RegistryError.invalidArgument(field: "date", value: v.date.description,
+                                                        expected: "a day without another inspection of unit \(v.unitCode) (inspection \(other) is planned then)")
+                }
+                let scopes = v.scopes.reduce(into: [InspectionScope]()) { if !$0.contains($1) { $0.append($1) } }
+                try db.execute(sql: """
+                    INSERT INTO inspections (unit_id, inspected_on, scope, status, team, note, created_at, updated_at)
+                    VALUES (?, ?, ?, 'planned', ?, ?, ?, ?)
+                    """, arguments: [unit.id, v.date.description, scopes.count == 1 ? scopes[0].rawValue : "general", v.team, v.note, stamp, stamp])
+                let id = db.lastInsertedRowID
+                for s in scopes {
+                    try db.execute(sql: "INSERT OR IGNORE INTO inspection_scopes (inspection_id, scope) VALUES (?, ?)", arguments: [id, s.rawValue])
+                }
+                return id
             }
-            return id
         }
     }
 
@@ -106,6 +120,25 @@ public struct InspectionLedger: Sendable {
     }
 
     // MARK: reading
+
+    /// What a visit of each kind looks at (visit_profiles.scopes), by visit category.
+    public func visitScopes() throws -> [String: [InspectionScope]] {
+        try store.read { db in
+            var scopes: [String: [InspectionScope]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT category, scopes FROM visit_profiles") {
+                let text: String = row["scopes"]
+                scopes[row["category"]] = try text.split(separator: ",").map { part in
+                    let name = part.trimmingCharacters(in: .whitespaces)
+                    guard let s = InspectionScope(rawValue: name) else {
+                        throw RegistryError.invalidArgument(field: "visit_profiles.scopes", value: text,
+                                                            expected: "scopes separated by commas: \(InspectionScope.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return s
+                }
+            }
+            return scopes
+        }
+    }
 
     public func list(status: [InspectionStatus] = [], unitCode: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) throws -> [InspectionRecord] {
         try store.read { db in

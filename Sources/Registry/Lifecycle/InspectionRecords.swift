@@ -106,3 +106,20 @@ public struct JudgedTest: Sendable {
         self.note = note
     }
 }
+
+/// An inspection to plan: whom, when, what it looks at and who goes.
+public struct PlannedInspection: Sendable, Hashable {
+    public var unitCode: String
+    public var date: LocalDate
+    public var scopes: [InspectionScope]
+    public var team: String?
+    public var note: String?
+
+    public init(unitCode: String, date: LocalDate, scopes: [InspectionScope], team: String? = nil, note: String? = nil) {
+        self.unitCode = unitCode
+        self.date = date
+        self.scopes = scopes
+        self.team = team
+        self.note = note
+    }
+}

@@ -77,6 +77,15 @@ enum InspectionLifecycleTables {
         ALTER TABLE violation_categories ADD COLUMN reinspect_within_days INTEGER CHECK (reinspect_within_days > 0);
         UPDATE violation_categories SET reinspect_within_days = CASE seriousness WHEN 3 THEN 30 WHEN 2 THEN 60 ELSE 90 END;
 
+        -- What a visit of each kind looks at, for the inspections a day's plan turns into (comma-separated scopes).
+        ALTER TABLE visit_profiles ADD COLUMN scopes TEXT NOT NULL DEFAULT 'metrology';
+        UPDATE visit_profiles SET scopes = CASE category
+          WHEN 'fuel_station' THEN 'metrology,quantity,prices'
+          WHEN 'gold_shop' THEN 'metrology,quality,prices'
+          WHEN 'market' THEN 'metrology,origin'
+          WHEN 'market_stall' THEN 'metrology,prices,origin'
+          ELSE 'labels,prices,origin' END;
+
         -- An instrument sealed (not to be used) at an inspection, until it is re-verified.
         CREATE TABLE instrument_seals (
           id INTEGER PRIMARY KEY,
