@@ -69,17 +69,23 @@ import Testing
         func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try Command.run(args + ["--db", db]) }
         #expect(try run(["init", "--demo", "--demo-today", "2026-11-15", "--geodata", InspectionsCommandTests.geodata]).status == 0)
         let planArgs = ["--ward", "27232", "--date", "2026-11-18", "--teams", "2", "--time-budget", "0.5"]
-        let route = try run(["plan", "--format", "json"] + planArgs)
-        let routed = try #require(try JSONSerialization.jsonObject(with: Data(route.out.utf8)) as? [String: Any])
-        let visits = (routed["routes"] as? [[String: Any]] ?? []).flatMap { r in (r["stops"] as? [[String: Any]] ?? []).map { ($0["id"] as! String, r["team"] as! Int) } }
-        #expect(visits.count > 10)
         let made = try run(["inspections", "plan"] + planArgs)
         #expect(made.status == 0, "\(made.err)")
-        #expect(made.out.split(separator: "\n").count == visits.count)
+        let ids = made.out.split(separator: "\n")
+        #expect(ids.count > 10)
         let listed = try run(["inspections", "list", "--status", "planned", "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [[String: Any]])
-        #expect(Set(rows.map { "\($0["unit_code"]!) team \($0["team"]!)" }) == Set(visits.map { "\($0.0) team team \($0.1)" }))
-        #expect(rows.allSatisfy { ($0["scopes"] as? String)?.isEmpty == false && $0["date"] as? String == "2026-11-18" })
+        #expect(rows.map { "\($0["id"]!)" } == ids.map(String.init))
+        // Routes depend on the solver's time budget, so the check is on what any plan must give: distinct units of
+        // the ward, both teams, the day asked, scopes from visit_profiles.
+        let units = rows.map { $0["unit_code"] as! String }
+        #expect(Set(units).count == units.count)
+        let ward = try run(["units", "list", "--ward", "27232", "--as-of", "2026-11-18", "--format", "csv", "--columns", "code"])
+        let inWard = Set(ward.out.split(separator: "\n").map(String.init))
+        #expect(units.allSatisfy(inWard.contains), "\(ward.err)")
+        #expect(Set(rows.map { $0["team"] as! String }) == ["team 1", "team 2"])
+        #expect(rows.allSatisfy { $0["date"] as? String == "2026-11-18" })
+        #expect(rows.contains { $0["scopes"] as? String == "metrology,prices,quantity" }, "a fuel station looks at metrology, quantity and prices")
         // The same day again: refused, nothing more written.
         let again = try run(["inspections", "plan"] + planArgs)
         #expect(again.status != 0 && again.err.contains("a day without another inspection of unit"), "\(again.err)")
