@@ -26,10 +26,14 @@ enum InspectionRows {
                      ("penalty_rules", s(v.penaltyRules)), ("follow_up", s(v.followUp)), ("follow_up_due", s(v.followUpDue?.description)),
                      ("resolved_on", s(v.resolvedOn?.description))])
         }
+        let seals: [JSONValue] = d.seals.map { x in
+            .object([("id", .int(Int(x.id))), ("instrument", .string(x.instrumentSerial)), ("sealed_on", .string(x.sealedOn.description)),
+                     ("reason", .string(x.reason)), ("released_on", s(x.releasedOn?.description)), ("release_note", s(x.releaseNote))])
+        }
         return .object(zip(columns, row(i)).map { ($0, $1) } + [
             ("started_on", s(i.startedOn?.description)), ("finished_on", s(i.finishedOn?.description)), ("closed_on", s(i.closedOn?.description)),
             ("cancelled_on", s(i.cancelledOn?.description)), ("cancel_reason", s(i.cancelReason)), ("note", s(i.note)),
-            ("tests", .array(tests)), ("violations", .array(violations)),
+            ("tests", .array(tests)), ("violations", .array(violations)), ("seals", .array(seals)),
         ])
     }
 
@@ -46,6 +50,10 @@ enum InspectionRows {
             let fine = v.fineMinVnd.flatMap { lo in v.fineMaxVnd.map { "\(lo)-\($0) VND" } } ?? "fine not in penalty_rules"
             out += "  violation \(v.id) \(v.category): \(v.legalBasis ?? "legal basis unknown"); \(fine)"
                 + "\(v.followUpDue.map { "; re-inspection by \($0)" } ?? "")\(v.resolvedOn.map { "; resolved \($0)" } ?? "")\n"
+        }
+        for x in d.seals {
+            out += "  seal \(x.id) on \(x.instrumentSerial) since \(x.sealedOn): \(x.reason)"
+                + "\(x.releasedOn.map { "; released \($0)" } ?? "; not to be used")\(x.releaseNote.map { " (\($0))" } ?? "")\n"
         }
         return out
     }

@@ -14,7 +14,7 @@ extension EconGIS {
                 A recorded test is judged against the tolerance rules in force on the inspection's date; a failed \
                 check becomes a violation with its legal basis, a proposed fine range (penalty_rules) and a re-inspection.
                 """,
-            subcommands: [PlanOne.self, Start.self, Record.self, Finish.self, Close.self, Cancel.self, List.self, Show.self])
+            subcommands: [PlanOne.self, Start.self, Record.self, Seal.self, Finish.self, Close.self, Cancel.self, Release.self, List.self, Show.self])
     }
 }
 
@@ -114,6 +114,36 @@ extension EconGIS.Inspections {
             abstract: "Record a measured test in an inspection under way, with its automatic verdict.",
             subcommands: [RecordTest<FuelOptions>.self, RecordTest<ScaleOptions>.self, RecordTest<WeighingOptions>.self,
                           RecordTest<GoldOptions>.self, RecordTest<PrepackOptions>.self])
+    }
+
+    struct Seal: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Seal an instrument of the inspected unit: not to be used until re-verified.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Inspection id (in progress).") var id: Int64
+        @Option(help: ArgumentHelp("Serial number of the instrument.", valueName: "serial")) var instrument: String
+        @Option(help: "Why.") var reason: String
+
+        func run() throws {
+            let seal = try InspectionLedger(store: database.open()).seal(id, instrumentSerial: instrument, reason: reason, now: Date())
+            econgis.note("sealed \(instrument) (seal \(seal))")
+        }
+    }
+
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Return a sealed instrument to service after its re-verification.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The unit's code.") var unit: String
+        @Option(help: ArgumentHelp("Serial number of the instrument.", valueName: "serial")) var instrument: String
+        @Option(help: ArgumentHelp("Day of the re-verification (becomes its last verification).", valueName: "date")) var verifiedOn: LocalDate
+        @Option(help: "Number of the re-verification certificate.") var certificate: String
+        @Option(help: ArgumentHelp("The day it returns to service (default: the re-verification day).", valueName: "date")) var on: LocalDate?
+
+        func run() throws {
+            try withFlags(["date": "--on"]) {
+                try InspectionLedger(store: database.open()).release(unitCode: unit, instrumentSerial: instrument, on: on ?? verifiedOn,
+                                                                     verifiedOn: verifiedOn, certificate: certificate, now: Date())
+            }
+        }
     }
 
     struct List: ParsableCommand {

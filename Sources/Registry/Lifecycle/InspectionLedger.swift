@@ -93,15 +93,7 @@ public struct InspectionLedger: Sendable {
                 throw RegistryError.invalidArgument(field: "inspection \(id) status", value: current.status.rawValue,
                                                     expected: "in_progress to record a test (start it first)")
             }
-            var instrumentId: Int64?
-            if let serial = test.instrumentSerial {
-                instrumentId = try Int64.fetchOne(db, sql: """
-                    SELECT m.id FROM measuring_instruments m JOIN economic_units u ON u.id = m.unit_id WHERE u.code = ? AND m.serial_no = ?
-                    """, arguments: [current.unitCode, serial])
-                guard instrumentId != nil else {
-                    throw RegistryError.notFound(what: "instrument with serial number", key: serial, hint: "at unit \(current.unitCode)")
-                }
-            }
+            let instrumentId = try test.instrumentSerial.map { try self.instrumentId(db, unitCode: current.unitCode, serial: $0) }
             let stamp = RegistryStore.timestamp(now)
             try db.execute(sql: """
                 INSERT INTO inspection_tests (inspection_id, instrument_id, kind, measurement, verdict, error, limit_value, unit,
@@ -167,7 +159,8 @@ public struct InspectionLedger: Sendable {
                        resolved_on, test_id
                 FROM violations WHERE inspection_id = ? ORDER BY id
                 """, arguments: [id])
-            return InspectionDetail(inspection: inspection, tests: tests, violations: violations)
+            let seals = try InstrumentSeal.fetchAll(db, sql: InstrumentSeal.select + " WHERE s.inspection_id = ? ORDER BY s.id", arguments: [id])
+            return InspectionDetail(inspection: inspection, tests: tests, violations: violations, seals: seals)
         }
     }
 

@@ -68,6 +68,7 @@ public struct InspectionDetail: Sendable, Hashable {
     public var inspection: InspectionRecord
     public var tests: [RecordedTest]
     public var violations: [RecordedViolation]
+    public var seals: [InstrumentSeal]
 }
 
 /// A judged test to record: the measurement and verdict as the Inspections layer computed them.
