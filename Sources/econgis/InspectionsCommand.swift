@@ -14,7 +14,7 @@ extension EconGIS {
                 A recorded test is judged against the tolerance rules in force on the inspection's date; a failed \
                 check becomes a violation with its legal basis, a proposed fine range (penalty_rules) and a re-inspection.
                 """,
-            subcommands: [PlanOne.self, Start.self, Record.self, Seal.self, Finish.self, Close.self, Cancel.self, Release.self, List.self, Show.self])
+            subcommands: [PlanOne.self, Start.self, Record.self, Check.self, Seal.self, Finish.self, Close.self, Cancel.self, Release.self, List.self, Show.self])
     }
 }
 
@@ -25,6 +25,7 @@ struct StepDate: ParsableArguments {
 
 extension InspectionScope: ExpressibleByArgument {}
 extension InspectionStatus: ExpressibleByArgument {}
+extension AdministrationCheck.Stamp: ExpressibleByArgument {}
 
 extension EconGIS.Inspections {
     struct PlanOne: ParsableCommand {
@@ -114,6 +115,23 @@ extension EconGIS.Inspections {
             abstract: "Record a measured test in an inspection under way, with its automatic verdict.",
             subcommands: [RecordTest<FuelOptions>.self, RecordTest<ScaleOptions>.self, RecordTest<WeighingOptions>.self,
                           RecordTest<GoldOptions>.self, RecordTest<PrepackOptions>.self])
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check an instrument's papers in an inspection under way: verification in date (from the registry), stamp, certificate.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "Inspection id (in progress).") var id: Int64
+        @Option(help: ArgumentHelp("Serial number of the instrument.", valueName: "serial")) var instrument: String
+        @Option(help: "The verification stamp: intact, broken or missing.") var stamp: AdministrationCheck.Stamp = .intact
+        @Flag(help: "The verification certificate was not shown.") var noCertificate = false
+
+        func run() throws {
+            let findings = try InspectionLedger(store: database.open()).checkAdministration(
+                id, AdministrationCheck(instrumentSerial: instrument, stamp: stamp, certificateShown: !noCertificate), now: Date())
+            print("verdict: \(findings.allSatisfy(\.passed) ? "PASS" : "FAIL")")
+            for f in findings { print("  \(f.passed ? "pass" : "FAIL")  \(f.what): \(f.detail)") }
+        }
     }
 
     struct Seal: ParsableCommand {

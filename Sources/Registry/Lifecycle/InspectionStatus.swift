@@ -43,4 +43,6 @@ public enum InspectionScope: String, CaseIterable, Sendable, Codable {
 /// The kinds of measured test, as stored in inspection_tests.kind.
 public enum MeasuredTestKind: String, CaseIterable, Sendable, Codable {
     case fuel, scale, weighing, gold, prepack
+    /// Verification in date, stamp and certificate of an instrument (no measurement).
+    case administration
 }

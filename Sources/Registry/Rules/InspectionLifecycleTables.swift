@@ -51,7 +51,7 @@ enum InspectionLifecycleTables {
           id INTEGER PRIMARY KEY,
           inspection_id INTEGER NOT NULL REFERENCES inspections(id) ON DELETE CASCADE,
           instrument_id INTEGER REFERENCES measuring_instruments(id) ON DELETE SET NULL,
-          kind TEXT NOT NULL CHECK (kind IN ('fuel', 'scale', 'weighing', 'gold', 'prepack')),
+          kind TEXT NOT NULL CHECK (kind IN ('fuel', 'scale', 'weighing', 'gold', 'prepack', 'administration')),
           measurement TEXT NOT NULL,
           verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail')),
           error REAL NOT NULL,
