@@ -1,0 +1,152 @@
+import GRDB
+
+/// The dates a report covers: `--from/--to`, a half year ("2026-H1") or a year ("2026").
+public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
+    public var from: LocalDate
+    public var to: LocalDate
+    public var label: String
+
+    public init(from: LocalDate, to: LocalDate) throws {
+        guard from <= to else { throw RegistryError.invalidArgument(field: "to", value: to.description, expected: "a date on or after --from (\(from))") }
+        self.from = from
+        self.to = to
+        label = "\(from) to \(to)"
+    }
+
+    /// "2026" (the year), "2026-H1" (January to June) or "2026-H2" (July to December).
+    public init(parsing text: String) throws {
+        let parts = text.uppercased().split(separator: "-")
+        guard let year = parts.first.flatMap({ Int($0) }), parts[0].count == 4, (1900...9999).contains(year),
+              parts.count == 1 || (parts.count == 2 && ["H1", "H2"].contains(parts[1])) else {
+            throw RegistryError.invalidArgument(field: "period", value: text, expected: "a year (2026) or a half year (2026-H1, 2026-H2)")
+        }
+        let half = parts.count == 2 ? String(parts[1]) : nil
+        from = LocalDate(year: year, month: half == "H2" ? 7 : 1, day: 1)!
+        to = LocalDate(year: year, month: half == "H1" ? 6 : 12, day: half == "H1" ? 30 : 31)!
+        label = text.uppercased()
+    }
+
+    public var description: String { label }
+}
+
+/// How a report's rows are grouped: by the ward an inspection's place lay in on its date, by field (scope; an
+/// inspection of several fields counts in each), by month, or by ward and field (the HTML charts).
+public enum ReportGrouping: String, CaseIterable, Sendable {
+    case ward, field, month
+    case wardAndField = "ward_and_field"
+}
+
+/// One row of a report: what the office did in one group over the period.
+public struct ReportRow: Sendable, Hashable {
+    public var group: String
+    public var inspections = 0
+    public var units = 0
+    public var instruments = 0
+    public var testsPassed = 0
+    public var testsFailed = 0
+    public var compliant = 0
+    public var withViolations = 0
+    public var violations = 0
+    public var finesRecordedVND = 0
+    public var proposedFineMinVND = 0
+    public var proposedFineMaxVND = 0
+    public var followUpsDone = 0
+    public var followUpsOpen = 0
+}
+
+public struct InspectionReport: Sendable {
+    public var period: ReportPeriod
+    public var grouping: ReportGrouping
+    public var rows: [ReportRow]
+    public var total: ReportRow
+    /// Violations by (group, category code), largest first within a group.
+    public var violationsByKind: [(group: String, category: String, count: Int)]
+}
+
+/// Counts of finished inspections (done or closed) over a period, each in the ward of its place on its date.
+public struct InspectionReportQuery: Sendable {
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    public func report(_ period: ReportPeriod, by grouping: ReportGrouping) throws -> InspectionReport {
+        try store.read { db in
+            let rows = try InspectionReportQuery.rows(db, period, key: InspectionReportQuery.key(grouping))
+            let total = try InspectionReportQuery.rows(db, period, key: "'total'").first ?? ReportRow(group: "total")
+            let kinds = try Row.fetchAll(db, sql: InspectionReportQuery.keyed(InspectionReportQuery.key(grouping)) + """
+                SELECT k.g, v.category, count(*) AS n FROM keyed k JOIN violations v ON v.inspection_id = k.id
+                GROUP BY k.g, v.category ORDER BY k.g, n DESC, v.category
+                """, arguments: [period.from.description, period.to.description]).map { ($0["g"] as String, $0["category"] as String, $0["n"] as Int) }
+            return InspectionReport(period: period, grouping: grouping, rows: rows, total: total, violationsByKind: kinds)
+        }
+    }
+
+    /// The ward of an inspection's place on its date (a point on a shared edge takes the lower code; a unit
+    /// without a point its declared ward if that ward existed then); its fields; its month.
+    static func key(_ grouping: ReportGrouping) -> String {
+        let ward = """
+            coalesce((SELECT a.code || ' ' || a.name FROM unit_wards m JOIN admin_units a ON a.id = m.admin_unit_id
+                      WHERE m.unit_id = i.unit_id AND a.level = 'ward' AND a.valid_from <= i.inspected_on
+                        AND (a.valid_to IS NULL OR a.valid_to >= i.inspected_on) ORDER BY a.code LIMIT 1),
+                     (SELECT a.code || ' ' || a.name FROM economic_units u JOIN admin_units a ON a.id = u.declared_ward_id
+                      WHERE u.id = i.unit_id AND u.geom IS NULL AND a.valid_from <= i.inspected_on
+                        AND (a.valid_to IS NULL OR a.valid_to >= i.inspected_on)),
+                     '(no ward)')
+            """
+        switch grouping {
+        case .ward: return ward
+        case .month: return "substr(i.inspected_on, 1, 7)"
+        case .field: return "coalesce(s.scope, i.scope)"
+        case .wardAndField: return "(\(ward)) || ' | ' || coalesce(s.scope, i.scope)"
+        }
+    }
+
+    /// `keyed(id, unit_id, outcome, g)`: the finished inspections of ?1..?2, one row per group they count in.
+    static func keyed(_ key: String) -> String {
+        """
+        WITH keyed AS (
+          SELECT DISTINCT i.id, i.unit_id, i.outcome, \(key) AS g
+          FROM inspections i LEFT JOIN inspection_scopes s ON s.inspection_id = i.id
+          WHERE i.status IN ('done', 'closed') AND i.inspected_on BETWEEN ?1 AND ?2
+        )
+
+        """
+    }
+
+    static func rows(_ db: Database, _ period: ReportPeriod, key: String) throws -> [ReportRow] {
+        let arguments: StatementArguments = [period.from.description, period.to.description]
+        var rows: [String: ReportRow] = [:]
+        for r in try Row.fetchAll(db, sql: keyed(key) + """
+            SELECT k.g, count(*) AS inspections, count(DISTINCT k.unit_id) AS units,
+                   sum(k.outcome = 'compliant') AS compliant, sum(k.outcome = 'violation') AS with_violations,
+                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'pass')), 0) AS passed,
+                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'fail')), 0) AS failed
+            FROM keyed k GROUP BY k.g
+            """, arguments: arguments) {
+            let g: String = r["g"]
+            rows[g] = ReportRow(group: g, inspections: r["inspections"], units: r["units"], testsPassed: r["passed"], testsFailed: r["failed"],
+                                compliant: r["compliant"], withViolations: r["with_violations"])
+        }
+        for r in try Row.fetchAll(db, sql: keyed(key) + """
+            SELECT k.g, count(DISTINCT t.instrument_id) AS n FROM keyed k JOIN inspection_tests t ON t.inspection_id = k.id GROUP BY k.g
+            """, arguments: arguments) {
+            rows[r["g"]]?.instruments = r["n"]
+        }
+        for r in try Row.fetchAll(db, sql: keyed(key) + """
+            SELECT k.g, count(*) AS n, coalesce(sum(v.fine_vnd), 0) AS fines, coalesce(sum(v.fine_min_vnd), 0) AS fmin,
+                   coalesce(sum(v.fine_max_vnd), 0) AS fmax,
+                   sum(v.follow_up_due IS NOT NULL AND v.resolved_on IS NOT NULL AND v.resolved_on <= ?2) AS done,
+                   sum(v.follow_up_due IS NOT NULL AND (v.resolved_on IS NULL OR v.resolved_on > ?2)) AS open
+            FROM keyed k JOIN violations v ON v.inspection_id = k.id GROUP BY k.g
+            """, arguments: arguments) {
+            let g: String = r["g"]
+            rows[g]?.violations = r["n"]
+            rows[g]?.finesRecordedVND = r["fines"]
+            rows[g]?.proposedFineMinVND = r["fmin"]
+            rows[g]?.proposedFineMaxVND = r["fmax"]
+            rows[g]?.followUpsDone = r["done"]
+            rows[g]?.followUpsOpen = r["open"]
+        }
+        return rows.values.sorted { $0.group < $1.group }
+    }
+}
