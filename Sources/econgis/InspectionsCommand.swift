@@ -207,8 +207,7 @@ extension EconGIS.Inspections {
 /// `inspections record KIND ID …`: the measurement options of `verdict KIND`, recorded in inspection ID.
 struct RecordTest<M: MeasurementOptions>: ParsableCommand {
     static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: String(describing: M.self).replacingOccurrences(of: "Options", with: "").lowercased(),
-                             abstract: "Record a \(String(describing: M.self).replacingOccurrences(of: "Options", with: "").lowercased()) test.")
+        CommandConfiguration(commandName: M.name, abstract: M.abstract + " Recorded in the inspection.")
     }
 
     @OptionGroup var database: DatabaseOptions

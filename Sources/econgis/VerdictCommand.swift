@@ -12,7 +12,8 @@ extension EconGIS {
                 The limits come from the rule tables (tolerance_rules, typical_scale_intervals), each with its legal source. \
                 Errors are true minus claimed: a negative error is a shortfall for the buyer.
                 """,
-            subcommands: [Fuel.self, Scale.self, Weighing.self, Gold.self, Prepack.self])
+            subcommands: [VerdictTest<FuelOptions>.self, VerdictTest<ScaleOptions>.self, VerdictTest<WeighingOptions>.self,
+                          VerdictTest<GoldOptions>.self, VerdictTest<PrepackOptions>.self])
     }
 }
 
@@ -62,6 +63,9 @@ struct VerdictOptions: ParsableArguments {
 
 /// The options of one kind of measurement, shared by `verdict KIND` and `inspections record KIND`.
 protocol MeasurementOptions: ParsableArguments {
+    /// The subcommand's name (fuel, scale, …) and what it judges.
+    static var name: String { get }
+    static var abstract: String { get }
     /// Library field names that are not simply this command's flags with dashes.
     static var flags: [String: String] { get }
     func measurement() throws -> FieldMeasurement
@@ -72,6 +76,8 @@ extension MeasurementOptions {
 }
 
 struct FuelOptions: MeasurementOptions {
+    static let name = "fuel"
+    static let abstract = "A fuel dispenser: indicated volume against a standard measure (MPE, and 1.5 × MPE in a sale)."
     @Option(help: ArgumentHelp("Volume the dispenser indicated, in litres.", valueName: "litres")) var nominalL: Double
     @Option(help: ArgumentHelp("Volume found in the standard measure, in litres.", valueName: "litres")) var measuredL: Double
 
@@ -79,6 +85,8 @@ struct FuelOptions: MeasurementOptions {
 }
 
 struct ScaleOptions: MeasurementOptions {
+    static let name = "scale"
+    static let abstract = "A market or counter scale: goods as the scale showed them, re-weighed on a check scale (Circular 09/2017)."
     @Option(help: ArgumentHelp("Capacity of the checked scale, in kg.", valueName: "kg")) var capacityKg: Double
     @Option(name: .customLong("d-g"), help: ArgumentHelp("Its interval d, in grams (default: the typical d for the capacity).", valueName: "grams")) var dG: Double?
     @Option(help: ArgumentHelp("The quantity the checked scale showed (what was sold), in kg.", valueName: "kg")) var loadKg: Double
@@ -89,6 +97,8 @@ struct ScaleOptions: MeasurementOptions {
 }
 
 struct WeighingOptions: MeasurementOptions {
+    static let name = "weighing"
+    static let abstract = "A non-automatic weighing instrument: indication for a reference load (OIML R76, doubled in service)."
     @Option(name: [.customLong("accuracy-class"), .customLong("class")], help: "Accuracy class: I, II, III or IIII.") var accuracyClass: String
     @Option(name: .customLong("e-g"), help: ArgumentHelp("Verification scale interval e, in grams.", valueName: "grams")) var eG: Double
     @Option(help: ArgumentHelp("Capacity (Max), in kg.", valueName: "kg")) var capacityKg: Double
@@ -103,6 +113,8 @@ struct WeighingOptions: MeasurementOptions {
 }
 
 struct GoldOptions: MeasurementOptions {
+    static let name = "gold"
+    static let abstract = "Gold: delivered against declared mass, and the scale interval allowed for the load (Circular 22/2013)."
     @Option(help: ArgumentHelp("Declared mass, in grams.", valueName: "grams")) var declaredG: Double
     @Option(help: ArgumentHelp("Mass delivered, by the reference scale, in grams.", valueName: "grams")) var deliveredG: Double
     @Option(name: .customLong("e-mg"), help: ArgumentHelp("The shop scale's interval e, in milligrams (checked when given).", valueName: "mg")) var eMg: Double?
@@ -112,6 +124,8 @@ struct GoldOptions: MeasurementOptions {
 }
 
 struct PrepackOptions: MeasurementOptions {
+    static let name = "prepack"
+    static let abstract = "Pre-packaged goods: each package's deficiency and the sample's mean against Qn (Circular 21/2014)."
     @Option(help: ArgumentHelp("Nominal quantity Qn on the label.", valueName: "quantity")) var nominal: Double
     @Option(help: "g, kg, mL or L.") var unit: PrepackTest.QuantityUnit
     @Option(help: ArgumentHelp("Quantity measured in each package of the sample, in --unit.", valueName: "q1,q2,…")) var measured: String
@@ -130,46 +144,12 @@ struct PrepackOptions: MeasurementOptions {
     }
 }
 
-extension EconGIS.Verdict {
-    struct Fuel: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "A fuel dispenser: indicated volume against a standard measure (MPE, and 1.5 × MPE in a sale).")
-        @OptionGroup var test: FuelOptions
-        @OptionGroup var options: VerdictOptions
-        func run() throws { try options.run(test) }
-    }
-
-    struct Scale: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "A market or counter scale: goods as the scale showed them, re-weighed on a check scale (Circular 09/2017).")
-        @OptionGroup var test: ScaleOptions
-        @OptionGroup var options: VerdictOptions
-        func run() throws { try options.run(test) }
-    }
-
-    struct Weighing: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "A non-automatic weighing instrument: indication for a reference load (OIML R76, doubled in service).")
-        @OptionGroup var test: WeighingOptions
-        @OptionGroup var options: VerdictOptions
-        func run() throws { try options.run(test) }
-    }
-
-    struct Gold: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Gold: delivered against declared mass, and the scale interval allowed for the load (Circular 22/2013).")
-        @OptionGroup var test: GoldOptions
-        @OptionGroup var options: VerdictOptions
-        func run() throws { try options.run(test) }
-    }
-
-    struct Prepack: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Pre-packaged goods: each package's deficiency and the sample's mean against Qn (Circular 21/2014).")
-        @OptionGroup var test: PrepackOptions
-        @OptionGroup var options: VerdictOptions
-        func run() throws { try options.run(test) }
-    }
+/// `verdict KIND …`: one kind of measurement judged, nothing recorded.
+struct VerdictTest<M: MeasurementOptions>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: M.name, abstract: M.abstract) }
+    @OptionGroup var test: M
+    @OptionGroup var options: VerdictOptions
+    func run() throws { try options.run(test) }
 }
 
 extension PrepackTest.QuantityUnit: ExpressibleByArgument {
