@@ -13,20 +13,21 @@ extension EconGIS {
                 date; by field an inspection of several fields counts in each (the total counts it once). CSV is UTF-8 with \
                 a byte order mark so that Excel keeps Vietnamese; HTML is one printable page with a bar chart per field.
                 """)
-        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html, geojson }
 
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("First day.", valueName: "date")) var from: LocalDate?
         @Option(help: ArgumentHelp("Last day.", valueName: "date")) var to: LocalDate?
         @Option(help: ArgumentHelp("A year (2026) or half year (2026-H1, 2026-H2) instead of --from/--to.", valueName: "period")) var period: String?
         @Option(help: "ward, field or month.") var by: ReportGrouping = .ward
-        @Option(help: "table, csv, json or html.") var format: Format = .table
+        @Option(help: "table, csv, json, html, or geojson (with --by ward: the wards' polygons with the counts, for a choropleth).") var format: Format = .table
         @Option(help: ArgumentHelp("Write to a file instead of standard output.", valueName: "path")) var output: String?
 
         func validate() throws {
             if period != nil && (from != nil || to != nil) { throw ValidationError("give --period or --from and --to, not both") }
             if period == nil && (from == nil || to == nil) { throw ValidationError("give --from DATE --to DATE, or --period 2026-H1|2026") }
             if by == .wardAndField { throw ValidationError("--by \(by.rawValue): expected ward, field or month") }
+            if format == .geojson && by != .ward { throw ValidationError("--format geojson goes with --by ward") }
         }
 
         func run() throws {
@@ -38,6 +39,7 @@ extension EconGIS {
             switch format {
             case .json: try econgis.output(JSONText.encode(ReportRows.json(report)) + "\n", to: output)
             case .html: try econgis.output(ReportHTML.page(report, byWardAndField: try query.report(p, by: .wardAndField)), to: output)
+            case .geojson: try econgis.output(ReportRows.wardLayer(report, wards: try query.wards(p)), to: output)
             case .table, .csv:
                 try withOutput(output) { sink in
                     if format == .csv { sink.append("\u{FEFF}") }
@@ -71,6 +73,21 @@ enum ReportRows {
 
     static func object(_ r: ReportRow, _ by: ReportGrouping) -> JSONValue {
         .object(zip(columns(by), values(r)).map { ($0, $1) })
+    }
+
+    /// Every ward in force during the period, with its row's counts (zero where nothing was inspected) and the
+    /// share of inspections that found a violation.
+    static func wardLayer(_ report: InspectionReport, wards: [(key: String, validFrom: String, validTo: String?, boundary: Geometry?)]) -> String {
+        let rows = Dictionary(uniqueKeysWithValues: report.rows.map { ($0.group, $0) })
+        let features = wards.map { w in
+            let r = rows[w.key] ?? ReportRow(group: w.key)
+            let share: JSONValue = r.inspections > 0 ? .double((Double(r.withViolations) / Double(r.inspections) * 1000).rounded() / 1000) : .null
+            return Feature(geometry: w.boundary, properties: zip(columns(.ward), values(r)).map { ($0, $1) } + [
+                ("valid_from", .string(w.validFrom)), ("valid_to", w.validTo.map(JSONValue.string) ?? .null), ("violation_share", share),
+                ("period", .string(report.period.label)),
+            ])
+        }
+        return GeoJSONWriter.string(features, name: "ward_summary")
     }
 
     static func json(_ report: InspectionReport) -> JSONValue {

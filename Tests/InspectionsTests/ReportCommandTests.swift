@@ -108,4 +108,24 @@ import Testing
         let bad = try Command.run(["report", "--period", "2025-H3", "--db", db])
         #expect(bad.err.contains("--period: \"2025-H3\": a year (2026) or a half year (2026-H1, 2026-H2)"))
     }
+
+    /// The per-ward summary layer: every ward of the period (both sides of the reform) with its counts, read by GDAL.
+    @Test func wardSummaryLayerForAChoropleth() throws {
+        let path = registry.directory.appendingPathComponent("wards-2025.geojson").path
+        let r = try Command.run(["report", "--period", "2025", "--by", "ward", "--format", "geojson", "--output", path, "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        let wards: Int = try sql("""
+            SELECT count(*) FROM admin_units WHERE level = 'ward' AND valid_from <= '2025-12-31' AND (valid_to IS NULL OR valid_to >= '2025-01-01')
+            """)
+        #expect(wards == 14, "the ten wards of 2025-H1 and the four of 2025-07-01")
+        let info = try Command.run(path: "/usr/bin/ogrinfo", ["-ro", "-al", "-so", path])
+        #expect(info.status == 0, "\(info.err)")
+        #expect(info.out.contains("Feature Count: \(wards)") && info.out.contains("Geometry: Multi Polygon"))
+        let layer = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let properties = (layer["features"] as? [[String: Any]] ?? []).map { $0["properties"] as! [String: Any] }
+        let total = try #require(try report(["--period", "2025"])["total"] as? [String: Any])
+        #expect(properties.reduce(0) { $0 + ($1["inspections"] as! Int) } == total["inspections"] as? Int)
+        #expect(try Command.run(["report", "--period", "2025", "--by", "field", "--format", "geojson", "--db", db]).err.contains("--format geojson goes with --by ward"))
+    }
 }
+

@@ -31,7 +31,7 @@ final class TemporaryRegistry {
     }
 }
 
-/// Runs the built `econgis` as a user would; the binary is found beside the test bundle (the products directory).
+/// Runs the built `econgis` (or another tool) as a user would; the binary is found beside the test bundle (the products directory).
 enum Command {
     static var binary: String {
         var dir = Bundle.main.bundleURL
@@ -39,9 +39,9 @@ enum Command {
         return dir.appendingPathComponent("econgis").path
     }
 
-    static func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    static func run(path: String = binary, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["ECONGIS_DB"] = nil

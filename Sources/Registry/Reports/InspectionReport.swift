@@ -1,4 +1,5 @@
 import GRDB
+import GeoJSON
 
 /// The dates a report covers: `--from/--to`, a half year ("2026-H1") or a year ("2026").
 public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
@@ -52,6 +53,19 @@ public struct ReportRow: Sendable, Hashable {
     public var proposedFineMaxVND = 0
     public var followUpsDone = 0
     public var followUpsOpen = 0
+
+    /// An empty row: a group where nothing was inspected.
+    public init(group: String) { self.group = group }
+
+    init(group: String, inspections: Int, units: Int, testsPassed: Int, testsFailed: Int, compliant: Int, withViolations: Int) {
+        self.group = group
+        self.inspections = inspections
+        self.units = units
+        self.testsPassed = testsPassed
+        self.testsFailed = testsFailed
+        self.compliant = compliant
+        self.withViolations = withViolations
+    }
 }
 
 public struct InspectionReport: Sendable {
@@ -78,6 +92,20 @@ public struct InspectionReportQuery: Sendable {
                 GROUP BY k.g, v.category ORDER BY k.g, n DESC, v.category
                 """, arguments: [period.from.description, period.to.description]).map { ($0["g"] as String, $0["category"] as String, $0["n"] as Int) }
             return InspectionReport(period: period, grouping: grouping, rows: rows, total: total, violationsByKind: kinds)
+        }
+    }
+
+    /// The wards in force on some day of the period, by the report's key ("code name"), with their validity and
+    /// boundary: the layer a per-ward summary is drawn on (wards of both sides of a reform overlap).
+    public func wards(_ period: ReportPeriod) throws -> [(key: String, validFrom: String, validTo: String?, boundary: Geometry?)] {
+        try store.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT code || ' ' || name AS g, valid_from, valid_to, AsGeoJSON(geom, 7) AS geometry FROM admin_units
+                WHERE level = 'ward' AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?) ORDER BY code, valid_from
+                """, arguments: [period.to.description, period.from.description]).map { row in
+                (row["g"], row["valid_from"], row["valid_to"],
+                 (row["geometry"] as String?).flatMap { try? GeoJSONDecoding.geometry(JSONText.decode(Array($0.utf8))) })
+            }
         }
     }
 
