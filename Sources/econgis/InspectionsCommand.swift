@@ -14,7 +14,7 @@ extension EconGIS {
                 A recorded test is judged against the tolerance rules in force on the inspection's date; a failed \
                 check becomes a violation with its legal basis, a proposed fine range (penalty_rules) and a re-inspection.
                 """,
-            subcommands: [PlanOne.self, Start.self, Record.self, Check.self, Seal.self, Finish.self, Close.self, Cancel.self, Release.self, List.self, Show.self])
+            subcommands: [PlanOne.self, Start.self, Record.self, Check.self, Seal.self, Finish.self, Close.self, Cancel.self, Release.self, List.self, Show.self, History.self])
     }
 }
 
