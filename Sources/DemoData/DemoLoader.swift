@@ -61,8 +61,10 @@ public struct DemoLoader {
             work = try FieldWorkReplay(store: store, shift: shift, now: Date()).replay(path: file("field_work.csv"))
             let origin = try GoodsOriginImport(store: store).importEntries(path: file("origin_log.csv"), options: options)
             originEntries = origin.inserted + origin.updated
+            // In two steps: moved row by row, an entry could land on another's key before that one moves.
             try store.write { db in
-                try db.execute(sql: "UPDATE goods_origin_entries SET received_on = date(received_on, ?)", arguments: [days])
+                try db.execute(sql: "UPDATE goods_origin_entries SET received_on = '~' || received_on")
+                try db.execute(sql: "UPDATE goods_origin_entries SET received_on = date(substr(received_on, 2), ?)", arguments: [days])
             }
         }
         return """

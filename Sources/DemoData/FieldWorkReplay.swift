@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Inspections
 import Registry
 
@@ -46,6 +47,11 @@ struct FieldWorkReplay {
                 guard let scope = InspectionScope(rawValue: String(s)) else { throw bad("scopes", head[scopesCol]) }
                 return scope
             }
+            // Moved back (a demo day before the reference date), a visit may fall before the unit existed: left out.
+            let registered = try store.read { db in
+                try String.fetchOne(db, sql: "SELECT registered_on FROM economic_units WHERE code = ?", arguments: [head[unitCol]])
+            }
+            if let r = registered.flatMap(LocalDate.init(iso:)), date < r { continue }
             let id = try ledger.plan(unitCode: head[unitCol], on: date, scopes: scopes, team: head[teamCol], note: nil, now: now)
             summary.visits += 1
             switch head[statusCol] {

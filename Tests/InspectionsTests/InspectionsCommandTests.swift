@@ -97,6 +97,18 @@ import Testing
         #expect((try JSONSerialization.jsonObject(with: Data(after.out.utf8)) as? [Any])?.count == planned.count)
     }
 
+    /// The demo's field work and origin log move with the demo's day, before or after the reference date.
+    @Test(arguments: ["2025-06-01", "2027-03-01"]) func demoOnAnotherDay(_ today: String) throws {
+        let db = registry.directory.appendingPathComponent("demo-\(today).sqlite").path
+        let r = try Command.run(["init", "--demo", "--demo-today", today, "--geodata", InspectionsCommandTests.geodata, "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("field work: ") || r.err.contains("field work: "))
+        let origin = try Command.run(["origin", "list", "--to", today, "--format", "csv", "--db", db])
+        let late = try Command.run(["origin", "list", "--from", LocalDate(iso: today)!.adding(days: 1).description, "--format", "csv", "--db", db])
+        #expect(origin.out.split(separator: "\n").count > 1000, "the year's entries end before the demo's day")
+        #expect(late.out.split(separator: "\n").count == 1, "only the header after it")
+    }
+
     static let geodata = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("geodata").path
 }
