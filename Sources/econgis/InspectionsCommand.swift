@@ -14,7 +14,7 @@ extension EconGIS {
                 A recorded test is judged against the tolerance rules in force on the inspection's date; a failed \
                 check becomes a violation with its legal basis, a proposed fine range (penalty_rules) and a re-inspection.
                 """,
-            subcommands: [PlanOne.self, Start.self, Record.self, Check.self, Seal.self, Finish.self, Close.self, Cancel.self, Release.self, List.self, Show.self, History.self])
+            subcommands: [PlanOne.self, Start.self, Record.self, Check.self, Seal.self, Finish.self, Close.self, Cancel.self, Release.self, Due.self, List.self, Show.self, History.self])
     }
 }
 
@@ -161,6 +161,38 @@ extension EconGIS.Inspections {
                 try InspectionLedger(store: database.open()).release(unitCode: unit, instrumentSerial: instrument, on: on ?? verifiedOn,
                                                                      verifiedOn: verifiedOn, certificate: certificate, now: Date())
             }
+        }
+    }
+
+    struct Due: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open follow-ups (re-inspections) overdue or due soon; finishing a later inspection of the unit resolves them.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: ArgumentHelp("The day (default: today).", valueName: "date")) var asOf: LocalDate?
+        @Option(help: "Days ahead that count as due.") var within = 30
+        @Option(help: "Only units in this ward (GSO code) on --as-of.") var ward: String?
+        @Option(help: "table, json or csv.") var format: Listing.Format = .table
+
+        static let columns = ["violation", "inspection", "unit_code", "unit_name", "ward", "category", "follow_up", "due_on", "days_overdue"]
+
+        func validate() throws {
+            if within < 0 || within > 3660 { throw ValidationError("--within \(within): expected 0 to 3660 days") }
+            if format == .geojson { throw ValidationError("--format geojson: expected table, json or csv") }
+        }
+
+        func run() throws {
+            let date = asOf ?? .today()
+            let due = try InspectionLedger(store: database.openForReading()).followUps(asOf: date, within: within, wardCode: ward)
+            try withOutput(nil) { sink in
+                var writer = try ListWriter(format: format, name: "follow_ups", columns: Due.columns, sink: sink)
+                for f in due {
+                    try writer.write([.int(Int(f.violationId)), .int(Int(f.inspectionId)), .string(f.unitCode), .string(f.unitName),
+                                      f.wardName.map(JSONValue.string) ?? .null, .string(f.category), f.followUp.map(JSONValue.string) ?? .null,
+                                      .string(f.dueOn.description), .int(f.daysOverdue)])
+                }
+                try writer.end()
+            }
+            econgis.note("\(due.count) follow-ups open on \(date): \(due.filter { $0.daysOverdue > 0 }.count) overdue, the others due within \(within) days")
         }
     }
 

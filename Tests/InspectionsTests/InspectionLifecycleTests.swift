@@ -150,6 +150,33 @@ let now = Date(timeIntervalSince1970: 1_773_100_000)
         #expect(try ["inspections", "inspection_tests", "violations"].map(registry.snapshot) == before)
     }
 
+    /// A violation's re-inspection is due after the category's days; the unit's next finished inspection resolves
+    /// the follow-ups of the categories it does not find again.
+    @Test func followUpsAreDueAndResolvedByTheNextInspection() throws {
+        let work = InspectionWork(store: registry.store)
+        let first = try inspection(in: .inProgress)
+        _ = try work.record(first, .fuel(FuelTest(nominalL: 20, measuredL: 19.9)), instrumentSerial: "F2", now: now)
+        try ledger.finish(first, on: nil, now: now)
+        #expect(try ledger.followUps(asOf: day.adding(days: -1), within: 60).isEmpty, "nothing before the inspection")
+        let soon = try ledger.followUps(asOf: day.adding(days: 1), within: 30)
+        #expect(Set(soon.map(\.category)) == ["instrument_out_of_tolerance", "quantity_short"])
+        #expect(soon.allSatisfy { $0.dueOn == day.adding(days: 30) && $0.daysOverdue == -29 && $0.unitCode == "0100233488" })
+        #expect(try ledger.followUps(asOf: day.adding(days: 1), within: 28).isEmpty, "due in 29 days is not within 28")
+
+        // The re-inspection 35 days later: the dispenser is still off (MPE) but no longer short in a sale.
+        let again = try ledger.plan(unitCode: "0100233488", on: day.adding(days: 35), scopes: [.metrology], team: nil, note: nil, now: now)
+        try ledger.start(again, on: nil, now: now)
+        let (_, verdict) = try work.record(again, .fuel(FuelTest(nominalL: 20, measuredL: 19.93)), instrumentSerial: "F2", now: now)
+        #expect(verdict.violationCategories == ["instrument_out_of_tolerance"])
+        #expect(try ledger.followUps(asOf: day.adding(days: 35), within: 0).count == 2, "both overdue before it is finished")
+        try ledger.finish(again, on: nil, now: now)
+        let resolved = try ledger.detail(first).violations.first { $0.category == "quantity_short" }
+        #expect(resolved?.resolvedOn == day.adding(days: 35))
+        let open = try ledger.followUps(asOf: day.adding(days: 40), within: 30)
+        #expect(open.map { "\($0.inspectionId) \($0.category) \($0.daysOverdue)" }
+                == ["\(first) instrument_out_of_tolerance 10", "\(again) instrument_out_of_tolerance -25"])
+    }
+
     @Test func listFiltersByStatusAndDate() throws {
         let a = try inspection(in: .planned)
         _ = try ledger.plan(unitCode: "0100233488", on: LocalDate(iso: "2026-05-01")!, scopes: [.origin], team: nil, note: nil, now: now)

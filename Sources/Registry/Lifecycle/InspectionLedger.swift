@@ -55,7 +55,9 @@ public struct InspectionLedger: Sendable {
         }
     }
 
-    /// Finishes an inspection under way: its outcome is a violation when one was recorded.
+    /// Finishes an inspection under way: its outcome is a violation when one was recorded. It is the re-inspection
+    /// of the unit's earlier violations: each open follow-up of a category this inspection did not find again is
+    /// resolved on its day.
     public func finish(_ id: Int64, on date: LocalDate?, now: Date) throws {
         try store.write { db in
             let current = try status(db, id, for: .finish)
@@ -63,6 +65,14 @@ public struct InspectionLedger: Sendable {
             try move(db, id, .finish, now: now, set: """
                 finished_on = \(day.description),
                 outcome = CASE WHEN EXISTS (SELECT 1 FROM violations v WHERE v.inspection_id = \(id)) THEN 'violation' ELSE 'compliant' END
+                """)
+            try db.execute(literal: """
+                UPDATE violations SET resolved_on = \(current.inspectedOn.description)
+                WHERE resolved_on IS NULL AND follow_up_due IS NOT NULL
+                  AND inspection_id IN (SELECT i.id FROM inspections i JOIN inspections this ON this.id = \(id)
+                                        WHERE i.unit_id = this.unit_id AND i.id <> this.id AND i.inspected_on <= this.inspected_on
+                                          AND i.status IN ('done', 'closed'))
+                  AND category NOT IN (SELECT category FROM violations WHERE inspection_id = \(id))
                 """)
         }
     }
