@@ -78,8 +78,8 @@ extension MeasurementOptions {
 struct FuelOptions: MeasurementOptions {
     static let name = "fuel"
     static let abstract = "A fuel dispenser: indicated volume against a standard measure (MPE, and 1.5 × MPE in a sale)."
-    @Option(help: ArgumentHelp("Volume the dispenser indicated, in litres.", valueName: "litres")) var nominalL: Double
-    @Option(help: ArgumentHelp("Volume found in the standard measure, in litres.", valueName: "litres")) var measuredL: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp("Volume the dispenser indicated, in litres.", valueName: "litres")) var nominalL: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp("Volume found in the standard measure, in litres.", valueName: "litres")) var measuredL: Double
 
     func measurement() -> FieldMeasurement { .fuel(FuelTest(nominalL: nominalL, measuredL: measuredL)) }
 }
@@ -87,10 +87,10 @@ struct FuelOptions: MeasurementOptions {
 struct ScaleOptions: MeasurementOptions {
     static let name = "scale"
     static let abstract = "A market or counter scale: goods as the scale showed them, re-weighed on a check scale (Circular 09/2017)."
-    @Option(help: ArgumentHelp("Capacity of the checked scale, in kg.", valueName: "kg")) var capacityKg: Double
-    @Option(name: .customLong("d-g"), help: ArgumentHelp("Its interval d, in grams (default: the typical d for the capacity).", valueName: "grams")) var dG: Double?
-    @Option(help: ArgumentHelp("The quantity the checked scale showed (what was sold), in kg.", valueName: "kg")) var loadKg: Double
-    @Option(help: ArgumentHelp("The true quantity, by the check scale or reference weights, in kg.", valueName: "kg")) var readingKg: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp("Capacity of the checked scale, in kg.", valueName: "kg")) var capacityKg: Double
+    @Option(name: .customLong("d-g"), parsing: .unconditional, help: ArgumentHelp("Its interval d, in grams (default: the typical d for the capacity).", valueName: "grams")) var dG: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The quantity the checked scale showed (what was sold), in kg.", valueName: "kg")) var loadKg: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp("The true quantity, by the check scale or reference weights, in kg.", valueName: "kg")) var readingKg: Double
 
     static var flags: [String: String] { ["interval_g": "--d-g"] }
     func measurement() -> FieldMeasurement { .scale(ScaleTest(capacityKg: capacityKg, intervalG: dG, loadKg: loadKg, readingKg: readingKg)) }
@@ -100,10 +100,10 @@ struct WeighingOptions: MeasurementOptions {
     static let name = "weighing"
     static let abstract = "A non-automatic weighing instrument: indication for a reference load (OIML R76, doubled in service)."
     @Option(name: [.customLong("accuracy-class"), .customLong("class")], help: "Accuracy class: I, II, III or IIII.") var accuracyClass: String
-    @Option(name: .customLong("e-g"), help: ArgumentHelp("Verification scale interval e, in grams.", valueName: "grams")) var eG: Double
-    @Option(help: ArgumentHelp("Capacity (Max), in kg.", valueName: "kg")) var capacityKg: Double
-    @Option(help: ArgumentHelp("Reference load put on the instrument, in kg.", valueName: "kg")) var loadKg: Double
-    @Option(help: ArgumentHelp("What the instrument indicated, in kg.", valueName: "kg")) var readingKg: Double
+    @Option(name: .customLong("e-g"), parsing: .unconditional, help: ArgumentHelp("Verification scale interval e, in grams.", valueName: "grams")) var eG: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp("Capacity (Max), in kg.", valueName: "kg")) var capacityKg: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp("Reference load put on the instrument, in kg.", valueName: "kg")) var loadKg: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp("What the instrument indicated, in kg.", valueName: "kg")) var readingKg: Double
     @Flag(help: "Judge by the limits of initial verification instead of those in service.") var initial = false
 
     static var flags: [String: String] { ["interval_g": "--e-g"] }
@@ -115,9 +115,9 @@ struct WeighingOptions: MeasurementOptions {
 struct GoldOptions: MeasurementOptions {
     static let name = "gold"
     static let abstract = "Gold: delivered against declared mass, and the scale interval allowed for the load (Circular 22/2013)."
-    @Option(help: ArgumentHelp("Declared mass, in grams.", valueName: "grams")) var declaredG: Double
-    @Option(help: ArgumentHelp("Mass delivered, by the reference scale, in grams.", valueName: "grams")) var deliveredG: Double
-    @Option(name: .customLong("e-mg"), help: ArgumentHelp("The shop scale's interval e, in milligrams (checked when given).", valueName: "mg")) var eMg: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Declared mass, in grams.", valueName: "grams")) var declaredG: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp("Mass delivered, by the reference scale, in grams.", valueName: "grams")) var deliveredG: Double
+    @Option(name: .customLong("e-mg"), parsing: .unconditional, help: ArgumentHelp("The shop scale's interval e, in milligrams (checked when given).", valueName: "mg")) var eMg: Double?
 
     static var flags: [String: String] { ["interval_mg": "--e-mg"] }
     func measurement() -> FieldMeasurement { .gold(GoldTest(declaredG: declaredG, deliveredG: deliveredG, intervalMg: eMg)) }
@@ -126,9 +126,9 @@ struct GoldOptions: MeasurementOptions {
 struct PrepackOptions: MeasurementOptions {
     static let name = "prepack"
     static let abstract = "Pre-packaged goods: each package's deficiency and the sample's mean against Qn (Circular 21/2014)."
-    @Option(help: ArgumentHelp("Nominal quantity Qn on the label.", valueName: "quantity")) var nominal: Double
+    @Option(parsing: .unconditional, help: ArgumentHelp("Nominal quantity Qn on the label.", valueName: "quantity")) var nominal: Double
     @Option(help: "g, kg, mL or L.") var unit: PrepackTest.QuantityUnit
-    @Option(help: ArgumentHelp("Quantity measured in each package of the sample, in --unit.", valueName: "q1,q2,…")) var measured: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("Quantity measured in each package of the sample, in --unit.", valueName: "q1,q2,…")) var measured: String
 
     func measurement() throws -> FieldMeasurement {
         var sample: [Double] = []

@@ -42,6 +42,8 @@ import Testing
 
     @Test("bad input: the flag, the value and what was expected", arguments: [
         (["fuel", "--nominal-l", "20", "--measured-l=-1"], "--measured-l: \"-1\": the volume in the standard measure, in litres, 0 or more"),
+        (["fuel", "--nominal-l", "20", "--measured-l", "-1"], "--measured-l: \"-1\": the volume in the standard measure, in litres, 0 or more"),
+        (["gold", "--declared-g", "-100", "--delivered-g", "99"], "--declared-g: \"-100\": the declared mass in grams, above 0"),
         (["scale", "--capacity-kg", "8", "--load-kg", "9", "--reading-kg", "9"], "--load-kg: \"9\": at most the scale's capacity, 8 kg"),
         (["scale", "--capacity-kg", "6", "--load-kg", "1", "--reading-kg", "1"], "--d-g: \"not given\""),
         (["weighing", "--class", "V", "--e-g", "5", "--capacity-kg", "15", "--load-kg", "2", "--reading-kg", "2"], "--accuracy-class: \"V\": an OIML R76 accuracy class: I, II, III, IIII"),

@@ -8,7 +8,7 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
     public var label: String
 
     public init(from: LocalDate, to: LocalDate) throws {
-        guard from <= to else { throw RegistryError.invalidArgument(field: "to", value: to.description, expected: "a date on or after --from (\(from))") }
+        guard from <= to else { throw RegistryError.invalidArgument(field: "to", value: to.description, expected: "a date on or after the first day, \(from)") }
         self.from = from
         self.to = to
         label = "\(from) to \(to)"
