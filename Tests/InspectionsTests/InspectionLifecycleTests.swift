@@ -177,6 +177,26 @@ let now = Date(timeIntervalSince1970: 1_773_100_000)
                 == ["\(first) instrument_out_of_tolerance 10", "\(again) instrument_out_of_tolerance -25"])
     }
 
+    /// One inspection per unit, day and scope (the key imports match on): refused with the other's id, nothing written.
+    @Test func oneInspectionPerUnitDayAndScope() throws {
+        try registry.execute("""
+            INSERT INTO inspections (unit_id, inspected_on, scope, outcome, created_at)
+            SELECT id, '2026-03-10', 'metrology', 'compliant', 'x' FROM economic_units WHERE code = '0100233488'
+            """)
+        let before = try registry.snapshot("inspections")
+        #expect {
+            try ledger.plan(unitCode: "0100233488", on: day, scopes: [.metrology], team: nil, note: nil, now: now)
+        } throws: { "\($0)".hasPrefix("date: \"2026-03-10\": a day without another metrology inspection of unit 0100233488 (inspection 1 that day is closed)") }
+        #expect(try registry.snapshot("inspections") == before)
+        // Several scopes are a general inspection: another key.
+        _ = try ledger.plan(unitCode: "0100233488", on: day, scopes: [.metrology, .prices], team: nil, note: nil, now: now)
+        // Started on a day taken by another of its scope: refused.
+        let later = try ledger.plan(unitCode: "0100233488", on: day.adding(days: 1), scopes: [.metrology], team: nil, note: nil, now: now)
+        let planned = try registry.snapshot("inspections")
+        #expect { try ledger.start(later, on: day, now: now) } throws: { "\($0)".contains("inspection 1 that day is closed") }
+        #expect(try registry.snapshot("inspections") == planned)
+    }
+
     @Test func listFiltersByStatusAndDate() throws {
         let a = try inspection(in: .planned)
         _ = try ledger.plan(unitCode: "0100233488", on: LocalDate(iso: "2026-05-01")!, scopes: [.origin], team: nil, note: nil, now: now)

@@ -32,6 +32,7 @@ public struct InspectionLedger: Sendable {
                                                         expected: "a day without another inspection of unit \(v.unitCode) (inspection \(other) is planned then)")
                 }
                 let scopes = v.scopes.reduce(into: [InspectionScope]()) { if !$0.contains($1) { $0.append($1) } }
+                try checkDayFree(db, unitId: unit.id, unitCode: v.unitCode, on: v.date, scope: scopes.count == 1 ? scopes[0].rawValue : "general", except: nil)
                 try db.execute(sql: """
                     INSERT INTO inspections (unit_id, inspected_on, scope, status, team, note, created_at, updated_at)
                     VALUES (?, ?, ?, 'planned', ?, ?, ?, ?)
@@ -50,7 +51,10 @@ public struct InspectionLedger: Sendable {
         try store.write { db in
             let current = try status(db, id, for: .start)
             let day = date ?? current.inspectedOn
-            try checkExisted(try unitRow(db, code: current.unitCode), on: day, field: "date")
+            let unit = try unitRow(db, code: current.unitCode)
+            try checkExisted(unit, on: day, field: "date")
+            let scope = try String.fetchOne(db, sql: "SELECT scope FROM inspections WHERE id = ?", arguments: [id])!
+            try checkDayFree(db, unitId: unit.id, unitCode: unit.code, on: day, scope: scope, except: id)
             try move(db, id, .start, now: now, set: "inspected_on = \(day.description), started_on = \(day.description)")
         }
     }
@@ -142,6 +146,17 @@ public struct InspectionLedger: Sendable {
         if let r = unit.registeredOn.flatMap(LocalDate.init(iso:)), date < r {
             throw RegistryError.invalidArgument(field: field, value: date.description,
                                                 expected: "a date on or after \(r), when unit \(unit.code) was registered")
+        }
+    }
+
+    /// One inspection of a unit per day and scope (the key imported records are matched by).
+    func checkDayFree(_ db: Database, unitId: Int64, unitCode: String, on date: LocalDate, scope: String, except id: Int64?) throws {
+        if let other = try Row.fetchOne(db, sql: """
+            SELECT id, status FROM inspections WHERE unit_id = ? AND inspected_on = ? AND scope = ? AND id IS NOT ?
+            """, arguments: [unitId, date.description, scope, id]) {
+            throw RegistryError.invalidArgument(
+                field: "date", value: date.description,
+                expected: "a day without another \(scope) inspection of unit \(unitCode) (inspection \(other["id"] as Int64) that day is \(other["status"] as String))")
         }
     }
 
