@@ -46,6 +46,11 @@ extension EconGIS {
                     var writer = try ListWriter(format: format == .csv ? .csv : .table, name: "report", columns: ReportRows.columns(by), sink: sink)
                     for r in report.rows + [report.total] { try writer.write(ReportRows.values(r)) }
                     try writer.end()
+                    guard format == .table, !report.violationsByKind.isEmpty else { return }
+                    sink.append("\nViolations by kind\n")
+                    var kinds = try ListWriter(format: .table, name: "violations_by_kind", columns: [by.rawValue, "category", "count"], sink: sink)
+                    for k in report.violationsByKind { try kinds.write([.string(k.group), .string(k.category), .int(k.count)]) }
+                    try kinds.end()
                 }
             }
             if format == .table {

@@ -91,6 +91,17 @@ import Testing
         let metrology = try #require(fields.first { $0["field"] as? String == "metrology" })
         let quantity = try #require(fields.first { $0["field"] as? String == "quantity" })
         #expect((metrology["tests_failed"] as? Int).map { $0 >= 1 } == true && (quantity["tests_failed"] as? Int).map { $0 >= 1 } == true)
+        // A violation counts in the field of its category, if the inspection looked at that field.
+        let year = try #require(try report(["--period", "2025", "--by", "field"])["rows"] as? [[String: Any]])
+        for row in year {
+            let field = row["field"] as! String
+            #expect(row["violations"] as? Int == (try sql("""
+                SELECT count(*) FROM violations v JOIN inspections i ON i.id = v.inspection_id JOIN violation_categories c ON c.code = v.category
+                WHERE i.status IN ('done', 'closed') AND i.inspected_on BETWEEN '2025-01-01' AND '2025-12-31' AND c.field = '\(field)'
+                  AND EXISTS (SELECT 1 FROM inspection_scopes s WHERE s.inspection_id = i.id AND s.scope = c.field)
+                """) as Int), "\(field)")
+        }
+        #expect(try sql("SELECT count(*) FROM violation_categories WHERE field IS NULL") as Int == 0)
         let byMonth = try #require(try report(["--period", "2025-H2", "--by", "month"])["rows"] as? [[String: Any]])
         #expect(byMonth.map { $0["month"] as! String }.allSatisfy { $0 >= "2025-07" && $0 <= "2025-12" })
         #expect(byMonth.reduce(0) { $0 + ($1["inspections"] as! Int) } == (try sql("SELECT count(*) FROM inspections WHERE inspected_on BETWEEN '2025-07-01' AND '2025-12-31'") as Int))

@@ -85,10 +85,10 @@ public struct InspectionReportQuery: Sendable {
 
     public func report(_ period: ReportPeriod, by grouping: ReportGrouping) throws -> InspectionReport {
         try store.read { db in
-            let rows = try InspectionReportQuery.rows(db, period, key: InspectionReportQuery.key(grouping))
-            let total = try InspectionReportQuery.rows(db, period, key: "'total'").first ?? ReportRow(group: "total")
-            let kinds = try Row.fetchAll(db, sql: InspectionReportQuery.keyed(InspectionReportQuery.key(grouping)) + """
-                SELECT k.g, v.category, count(*) AS n FROM keyed k JOIN violations v ON v.inspection_id = k.id
+            let rows = try InspectionReportQuery.rows(db, period, grouping)
+            let total = try InspectionReportQuery.rows(db, period, nil).first ?? ReportRow(group: "total")
+            let kinds = try Row.fetchAll(db, sql: InspectionReportQuery.keyed(grouping) + """
+                SELECT k.g, v.category, count(*) AS n FROM keyed k JOIN violations v ON v.inspection_id = k.id AND \(InspectionReportQuery.attributed)
                 GROUP BY k.g, v.category ORDER BY k.g, n DESC, v.category
                 """, arguments: [period.from.description, period.to.description]).map { ($0["g"] as String, $0["category"] as String, $0["n"] as Int) }
             return InspectionReport(period: period, grouping: grouping, rows: rows, total: total, violationsByKind: kinds)
@@ -111,7 +111,7 @@ public struct InspectionReportQuery: Sendable {
 
     /// The ward of an inspection's place on its date (a point on a shared edge takes the lower code; a unit
     /// without a point its declared ward if that ward existed then); its fields; its month.
-    static func key(_ grouping: ReportGrouping) -> String {
+    static func key(_ grouping: ReportGrouping?) -> String {
         let ward = """
             coalesce((SELECT a.code || ' ' || a.name FROM unit_wards m JOIN admin_units a ON a.id = m.admin_unit_id
                       WHERE m.unit_id = i.unit_id AND a.level = 'ward' AND a.valid_from <= i.inspected_on
@@ -122,18 +122,21 @@ public struct InspectionReportQuery: Sendable {
                      '(no ward)')
             """
         switch grouping {
-        case .ward: return ward
-        case .month: return "substr(i.inspected_on, 1, 7)"
-        case .field: return "coalesce(s.scope, i.scope)"
-        case .wardAndField: return "(\(ward)) || ' | ' || coalesce(s.scope, i.scope)"
+        case nil: return "'total'"
+        case .ward?: return ward
+        case .month?: return "substr(i.inspected_on, 1, 7)"
+        case .field?: return "coalesce(s.scope, i.scope)"
+        case .wardAndField?: return "(\(ward)) || ' | ' || coalesce(s.scope, i.scope)"
         }
     }
 
-    /// `keyed(id, unit_id, outcome, g)`: the finished inspections of ?1..?2, one row per group they count in.
-    static func keyed(_ key: String) -> String {
-        """
+    /// `keyed(id, unit_id, outcome, g, f)`: the finished inspections of ?1..?2, one row per group they count in;
+    /// `f` is the field of the row when grouping by field, else NULL.
+    static func keyed(_ grouping: ReportGrouping?) -> String {
+        let byField = grouping == .field || grouping == .wardAndField
+        return """
         WITH keyed AS (
-          SELECT DISTINCT i.id, i.unit_id, i.outcome, \(key) AS g
+          SELECT DISTINCT i.id, i.unit_id, i.outcome, \(key(grouping)) AS g, \(byField ? "coalesce(s.scope, i.scope)" : "NULL") AS f
           FROM inspections i LEFT JOIN inspection_scopes s ON s.inspection_id = i.id
           WHERE i.status IN ('done', 'closed') AND i.inspected_on BETWEEN ?1 AND ?2
         )
@@ -141,10 +144,17 @@ public struct InspectionReportQuery: Sendable {
         """
     }
 
-    static func rows(_ db: Database, _ period: ReportPeriod, key: String) throws -> [ReportRow] {
+    /// A violation counts in the field of its category (violation_categories.field) when rows are fields; an
+    /// inspection of several fields does not count a price violation under metrology.
+    static let attributed = """
+        (k.f IS NULL OR coalesce((SELECT c.field FROM violation_categories c WHERE c.code = v.category), k.f) = k.f)
+        """
+
+    /// The rows of `grouping`, or the one total row when nil.
+    static func rows(_ db: Database, _ period: ReportPeriod, _ grouping: ReportGrouping?) throws -> [ReportRow] {
         let arguments: StatementArguments = [period.from.description, period.to.description]
         var rows: [String: ReportRow] = [:]
-        for r in try Row.fetchAll(db, sql: keyed(key) + """
+        for r in try Row.fetchAll(db, sql: keyed(grouping) + """
             SELECT k.g, count(*) AS inspections, count(DISTINCT k.unit_id) AS units,
                    sum(k.outcome = 'compliant') AS compliant, sum(k.outcome = 'violation') AS with_violations,
                    coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'pass')), 0) AS passed,
@@ -155,17 +165,17 @@ public struct InspectionReportQuery: Sendable {
             rows[g] = ReportRow(group: g, inspections: r["inspections"], units: r["units"], testsPassed: r["passed"], testsFailed: r["failed"],
                                 compliant: r["compliant"], withViolations: r["with_violations"])
         }
-        for r in try Row.fetchAll(db, sql: keyed(key) + """
+        for r in try Row.fetchAll(db, sql: keyed(grouping) + """
             SELECT k.g, count(DISTINCT t.instrument_id) AS n FROM keyed k JOIN inspection_tests t ON t.inspection_id = k.id GROUP BY k.g
             """, arguments: arguments) {
             rows[r["g"]]?.instruments = r["n"]
         }
-        for r in try Row.fetchAll(db, sql: keyed(key) + """
+        for r in try Row.fetchAll(db, sql: keyed(grouping) + """
             SELECT k.g, count(*) AS n, coalesce(sum(v.fine_vnd), 0) AS fines, coalesce(sum(v.fine_min_vnd), 0) AS fmin,
                    coalesce(sum(v.fine_max_vnd), 0) AS fmax,
                    sum(v.follow_up_due IS NOT NULL AND v.resolved_on IS NOT NULL AND v.resolved_on <= ?2) AS done,
                    sum(v.follow_up_due IS NOT NULL AND (v.resolved_on IS NULL OR v.resolved_on > ?2)) AS open
-            FROM keyed k JOIN violations v ON v.inspection_id = k.id GROUP BY k.g
+            FROM keyed k JOIN violations v ON v.inspection_id = k.id AND \(attributed) GROUP BY k.g
             """, arguments: arguments) {
             let g: String = r["g"]
             rows[g]?.violations = r["n"]

@@ -86,6 +86,17 @@ enum InspectionLifecycleTables {
           WHEN 'market_stall' THEN 'metrology,prices,origin'
           ELSE 'labels,prices,origin' END;
 
+        -- The field (inspection scope) a violation of each category belongs to, for reports by field.
+        ALTER TABLE violation_categories ADD COLUMN field TEXT CHECK (field IN ('metrology', 'labels', 'prices', 'conformity', 'quantity', 'quality', 'origin'));
+        UPDATE violation_categories SET field = CASE
+          WHEN code IN ('instrument_unverified', 'instrument_seal_broken', 'instrument_out_of_tolerance', 'instrument_unsuitable', 'quantity_short')
+            THEN 'metrology'
+          WHEN code = 'prepackaged_quantity' THEN 'quantity'
+          WHEN code = 'label_missing' THEN 'labels'
+          WHEN code = 'price_not_listed' THEN 'prices'
+          WHEN code = 'origin_unproven' THEN 'origin'
+          WHEN code = 'conformity_missing' THEN 'conformity' END;
+
         -- An instrument sealed (not to be used) at an inspection, until it is re-verified.
         CREATE TABLE instrument_seals (
           id INTEGER PRIMARY KEY,
