@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GeoJSON
 import Inspections
+import Output
 import Registry
 
 extension EconGIS {
@@ -13,7 +14,7 @@ extension EconGIS {
                 Errors are true minus claimed: a negative error is a shortfall for the buyer.
                 """,
             subcommands: [VerdictTest<FuelOptions>.self, VerdictTest<ScaleOptions>.self, VerdictTest<WeighingOptions>.self,
-                          VerdictTest<GoldOptions>.self, VerdictTest<PrepackOptions>.self])
+                          VerdictTest<GoldOptions>.self, VerdictTest<PrepackOptions>.self, ToleranceRulesList.self])
     }
 }
 
@@ -141,6 +142,49 @@ struct PrepackOptions: MeasurementOptions {
             sample.append(v)
         }
         return .prepack(PrepackTest(nominal: nominal, unit: unit, measured: sample))
+    }
+}
+
+/// `verdict rules`: the tolerance (or penalty) rows in force on a date, the data every verdict is judged by.
+struct ToleranceRulesList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "List the tolerance rules (or with --penalties the fines) in force: editable data with sources.")
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: ArgumentHelp("Date (default: today).", valueName: "date")) var on: LocalDate?
+    @Flag(help: "The penalty rules (fine ranges by violation) instead.") var penalties = false
+    @Option(help: "table, json or csv.") var format: Listing.Format = .table
+
+    func validate() throws {
+        if format == .geojson { throw ValidationError("--format geojson: expected table, json or csv") }
+    }
+
+    func run() throws {
+        let book = try ToleranceRuleQuery(store: database.openForReading()).ruleBook(on: on ?? .today())
+        func s(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }
+        func n(_ x: Double?) -> JSONValue { x.map(JSONValue.double) ?? .null }
+        func i(_ x: Int?) -> JSONValue { x.map(JSONValue.int) ?? .null }
+        try withOutput(nil) { sink in
+            if penalties {
+                var w = try ListWriter(format: format, name: "penalty_rules", columns: [
+                    "code", "violation", "legal_basis", "gain_above_vnd", "gain_up_to_vnd", "fine_min_vnd", "fine_max_vnd", "additional_measure",
+                    "confidence", "source"], sink: sink)
+                for p in book.penalties {
+                    try w.write([.string(p.code), .string(p.violationCategory), .string(p.legalBasis), i(p.gainAboveVnd), i(p.gainUpToVnd),
+                                 i(p.fineMinVnd), i(p.fineMaxVnd), s(p.additionalMeasure), .string(p.confidence), .string(p.source)])
+                }
+                try w.end()
+                return
+            }
+            var w = try ListWriter(format: format, name: "tolerance_rules", columns: [
+                "code", "test", "class", "above", "up_to", "of", "limit", "limit_unit", "in_service", "violation", "valid_from", "confidence",
+                "source"], sink: sink)
+            for r in book.tolerances {
+                try w.write([.string(r.code), .string(r.test.rawValue), s(r.accuracyClass), n(r.bandAbove), n(r.bandUpTo), .string(r.bandUnit),
+                             n(r.limitValue), .string(r.limitUnit.rawValue), n(r.inServiceFactor), s(r.violationCategory), .string(r.validFrom),
+                             .string(r.confidence), .string(r.source)])
+            }
+            try w.end()
+        }
     }
 }
 

@@ -64,4 +64,19 @@ import Testing
         #expect(r.out.contains("FAIL  scale interval d for the load: error 200 g, limit 20 g"))
         #expect(r.out.contains("rule c09-2017-d-1kg: Circular 09/2017/TT-BKHCN Art. 4, Table 1"))
     }
+
+    /// `verdict rules` lists the rows in force on a date: Circular 09/2017's from 2017-08-15 on.
+    @Test func rulesInForce() throws {
+        func rows(_ args: [String]) throws -> [[String: Any]] {
+            let r = try Command.run(["verdict", "rules", "--db", registry.path, "--format", "json"] + args)
+            #expect(r.status == 0, "\(r.err)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        }
+        let now = try rows(["--on", "2026-06-01"])
+        #expect(now.count == 50)
+        #expect(now.filter { ($0["code"] as! String).hasPrefix("c09-2017") }.count == 10)
+        #expect(try rows(["--on", "2017-08-14"]).filter { ($0["code"] as! String).hasPrefix("c09-2017") }.isEmpty)
+        let fines = try rows(["--penalties", "--on", "2026-06-01"])
+        #expect(fines.filter { $0["violation"] as? String == "quantity_short" }.map { $0["fine_max_vnd"] as? Int } == [10_000_000, 20_000_000, 40_000_000])
+    }
 }
