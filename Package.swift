@@ -36,8 +36,9 @@ let package = Package(
         .target(name: "Inspections", dependencies: ["Registry", "Planning", "GeoJSON"]),
         // Rendering for people and map tools: tables, CSV, JSON, GeoJSON, streamed layer exports, day sheets.
         .target(name: "Output", dependencies: ["Registry", "Inspections", "Planning", "GeoJSON"]),
-        // The embedded demo data set's generator (scripts/make-demo-data) and loader (econgis init --demo).
-        .target(name: "DemoData", dependencies: ["Registry", "GeoJSON", "Planning"]),
+        // The embedded demo data set's generator (scripts/make-demo-data) and loader (econgis init --demo), which
+        // replays the demo's field work through the inspection lifecycle.
+        .target(name: "DemoData", dependencies: ["Registry", "GeoJSON", "Planning", "Inspections"]),
         // OGC CQL2 filters: cql2-text and cql2-json to one syntax tree, then SQLite/SpatiaLite SQL with bound values.
         .target(name: "CQL2", dependencies: ["GeoJSON"]),
         .executableTarget(
@@ -52,6 +53,10 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON", "Output"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON", "Planning", "Inspections", "Output"]),
         .testTarget(name: "CLITests", dependencies: ["econgis"]),
+        .testTarget(
+            name: "InspectionsTests",
+            dependencies: ["Inspections", "Registry", "Planning", "GeoJSON", "econgis", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "CQL2Tests",
             dependencies: ["CQL2", "Registry", .product(name: "GRDB", package: "GRDB.swift")]

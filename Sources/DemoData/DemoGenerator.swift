@@ -37,6 +37,8 @@ public enum DemoGenerator {
             "units.csv": units.unitsCSV(),
             "instruments.csv": units.instrumentsCSV(),
             "inspections.csv": units.inspectionsCSV(seed: seed),
+            "field_work.csv": units.fieldWorkCSV(seed: seed),
+            "origin_log.csv": units.originLogCSV(seed: seed),
         ]
     }
 }

@@ -64,10 +64,24 @@ public struct DemoLoader {
                 UPDATE violations SET follow_up_due = date(follow_up_due, ?1), resolved_on = date(resolved_on, ?1)
                 """, arguments: [days])
         }
+        // The year of field work goes through the lifecycle, dated like the rest; the origin log through its import.
+        var work = FieldWorkReplay.Summary()
+        var originEntries = 0
+        if FileManager.default.fileExists(atPath: file("field_work.csv")) {
+            work = try FieldWorkReplay(store: store, shift: shift, now: Date()).replay(path: file("field_work.csv"))
+            let origin = try GoodsOriginImport(store: store).importEntries(path: file("origin_log.csv"), options: options)
+            originEntries = origin.inserted + origin.updated
+            // In two steps: moved row by row, an entry could land on another's key before that one moves.
+            try store.write { db in
+                try db.execute(sql: "UPDATE goods_origin_entries SET received_on = '~' || received_on")
+                try db.execute(sql: "UPDATE goods_origin_entries SET received_on = date(substr(received_on, 2), ?)", arguments: [days])
+            }
+        }
         return """
               administrative units: \(a.inserted) (\(s.inserted) successions)
               units: \(m.inserted + u.inserted) (\(u.flagged) flagged)
               instruments: \(i.inserted); inspections: \(p.inserted)
+              field work: \(work.visits) visits, \(work.tests) tests (\(work.failed) failed), \(work.seals) instruments sealed; origin log: \(originEntries) entries
               verification and inspection dates shifted by \(shift) days (reference date \(DemoLoader.referenceDate) → \(today))
             """
     }

@@ -254,6 +254,10 @@ enum RegistryMigrations {
                 UPDATE economic_units SET located_ward_id = NULL;
                 """)
         }
+        migrator.registerMigration("v4 tolerance and penalty rules") { db in try db.execute(sql: ToleranceRuleTables.sql) }
+        migrator.registerMigration("v5 inspection lifecycle") { db in try db.execute(sql: InspectionLifecycleTables.sql) }
+        migrator.registerMigration("v6 goods origin log") { db in try db.execute(sql: GoodsOriginTables.sql) }
+        migrator.registerMigration("v7 change history") { db in try db.execute(sql: ChangeHistoryTables.sql) }
         return migrator
     }
 }

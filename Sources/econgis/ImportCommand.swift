@@ -6,7 +6,7 @@ extension EconGIS {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import units, instruments, wards, successions or the jurisdiction from files.",
-            subcommands: [ImportUnits.self, ImportInstruments.self, ImportInspections.self, ImportWards.self, ImportSuccessions.self, ImportJurisdiction.self])
+            subcommands: [ImportUnits.self, ImportInstruments.self, ImportInspections.self, ImportOrigin.self, ImportWards.self, ImportSuccessions.self, ImportJurisdiction.self])
     }
 
     struct RecordImportOptions: ParsableArguments {

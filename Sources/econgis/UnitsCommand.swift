@@ -8,7 +8,7 @@ extension EconGIS {
     struct Units: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List, show, add, update and close economic units.",
-            subcommands: [List.self, Show.self, Add.self, Update.self, Close.self])
+            subcommands: [List.self, Show.self, Add.self, Update.self, Close.self, History.self])
     }
 
     struct OutputOptions: ParsableArguments {

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+
+/// One line of a market's goods-origin log: what a stall brought in, from whom and from where.
+struct GoodsOriginDraft {
+    var unitCode: String
+    var receivedOn: LocalDate
+    var goods: String
+    var quantity: Double?
+    var quantityUnit: String?
+    var supplier: String?
+    var originProvince: String?
+    var traceabilityCode: String?
+    var note: String?
+}
+
+enum GoodsOriginValidation {
+    static let aliases: [String: [String]] = [
+        "unit_code": ["unit_code", "code", "ma_don_vi"],
+        "market_code": ["market_code", "market", "ma_cho", "cho"],
+        "stall_no": ["stall_no", "stall", "so_sap", "so_quay", "sap"],
+        "received_on": ["received_on", "date", "ngay", "ngay_nhap"],
+        "goods": ["goods", "hang_hoa", "ten_hang", "mat_hang"],
+        "quantity": ["quantity", "so_luong", "khoi_luong"],
+        "quantity_unit": ["quantity_unit", "don_vi_tinh", "dvt"],
+        "supplier": ["supplier", "nha_cung_cap", "nguoi_cung_cap", "noi_mua"],
+        "origin_province": ["origin_province", "origin", "province", "xuat_xu", "noi_san_xuat", "tinh"],
+        "traceability_code": ["traceability_code", "ma_truy_xuat", "ma_truy_xuat_nguon_goc"],
+        "note": ["note", "ghi_chu"],
+    ]
+
+    static func validate(_ record: ImportRecord, context: ValidationContext) -> (GoodsOriginDraft?, [ValidationIssue]) {
+        var c = FieldChecks(location: record.location)
+        if let parseError = record.fields["__error"] {
+            c.error("(feature)", nil, parseError)
+            return (nil, c.issues)
+        }
+        let unitCode = c.unitReference(record, role: "that received the goods (a market stall: market_code and stall_no)")
+        let date = c.date(record, "received_on", notAfter: context.today)
+        if record["received_on"] == nil { c.error("received_on", nil, "the date the goods came in, YYYY-MM-DD") }
+        let goods = c.text(record, "goods", required: true, max: 200)
+        let quantity = c.number(record, "quantity")
+        let quantityUnit = c.text(record, "quantity_unit", max: 20)
+        if quantity != nil && quantityUnit == nil { c.error("quantity_unit", nil, "the unit of the quantity (kg, thùng, con, …)") }
+        let supplier = c.text(record, "supplier", max: 200)
+        let origin = c.text(record, "origin_province", max: 100)
+        let code = c.text(record, "traceability_code", max: 100)
+        let note = c.text(record, "note", max: 500)
+        guard !c.hasErrors, let unitCode, let date, let goods else { return (nil, c.issues) }
+        return (GoodsOriginDraft(unitCode: unitCode, receivedOn: date, goods: goods, quantity: quantity, quantityUnit: quantityUnit,
+                                 supplier: supplier, originProvince: origin, traceabilityCode: code, note: note), c.issues)
+    }
+}
+
+/// Writes log entries, one per (stall, day, goods, supplier): a second import of the same line updates it.
+struct GoodsOriginWriter {
+    let db: Database
+    let now: String
+
+    struct NotAStall: RecordRejection {
+        let value: String?
+        var field: String { "unit_code" }
+        var expected: String { "a market stall or a market (the origin log is kept in markets)" }
+    }
+
+    struct BeforeRegistration: RecordRejection {
+        let value: String?
+        let registeredOn: String
+        var field: String { "received_on" }
+        var expected: String { "a date on or after \(registeredOn), when the stall was registered" }
+    }
+
+    func upsert(_ d: GoodsOriginDraft) throws -> UnitWriter.Outcome {
+        let unitId = try UnitReference.id(db, code: d.unitCode)
+        let unit = try Row.fetchOne(db, sql: "SELECT kind, registered_on FROM economic_units WHERE id = ?", arguments: [unitId])!
+        guard ["market_stall", "market"].contains(unit["kind"] as String) else { throw NotAStall(value: d.unitCode) }
+        if let r = unit["registered_on"] as String?, d.receivedOn.description < r {
+            throw BeforeRegistration(value: d.receivedOn.description, registeredOn: r)
+        }
+        let values: [DatabaseValueConvertible?] = [d.quantity, d.quantityUnit, d.originProvince, d.traceabilityCode, d.note]
+        if let existing = try Row.fetchOne(db, sql: """
+            SELECT id, quantity, quantity_unit, origin_province, traceability_code, note FROM goods_origin_entries
+            WHERE unit_id = ? AND received_on = ? AND goods = ? AND coalesce(supplier, '') = ?
+            """, arguments: [unitId, d.receivedOn.description, d.goods, d.supplier ?? ""]) {
+            let old: [DatabaseValue] = ["quantity", "quantity_unit", "origin_province", "traceability_code", "note"].map { existing[$0] }
+            if old == values.map({ $0?.databaseValue ?? .null }) { return .unchanged }
+            try db.execute(sql: """
+                UPDATE goods_origin_entries SET quantity = ?, quantity_unit = ?, origin_province = ?, traceability_code = ?, note = ? WHERE id = ?
+                """, arguments: StatementArguments(values + [existing["id"] as Int64]))
+            return .updated
+        }
+        try db.execute(sql: """
+            INSERT INTO goods_origin_entries (unit_id, received_on, goods, supplier, quantity, quantity_unit, origin_province,
+                                              traceability_code, note, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: StatementArguments([unitId, d.receivedOn.description, d.goods, d.supplier] + values + [now]))
+        return .inserted
+    }
+}
+
+/// `import origin`: the log file in one transaction; any invalid line and nothing is written (unless
+/// skipInvalid), every invalid line named with its field, value and what was expected.
+public struct GoodsOriginImport: Sendable {
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    public func importEntries(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
+        let fileName = (path as NSString).lastPathComponent
+        let session = ImportSession(skipInvalid: options.skipInvalid)
+        var header: RawHeader = .csv([])
+        do {
+            try store.write { db in
+                let context = try ValidationContext.load(db, today: options.today)
+                let writer = GoodsOriginWriter(db: db, now: RegistryStore.timestamp(precise: true))
+                var warnings: [ValidationIssue] = []
+                header = try ImportFile.forEachRecord(path: path, aliases: GoodsOriginValidation.aliases, warnings: &warnings,
+                                                      progress: options.progress) { record, raw in
+                    session.report.read += 1
+                    try session.write(GoodsOriginValidation.validate(record, context: context), at: record.location,
+                                      raw: options.skipInvalid ? raw : nil, writer.upsert)
+                }
+                session.report.warnings.insert(contentsOf: warnings, at: 0)
+                if !session.report.errors.isEmpty && !options.skipInvalid {
+                    throw RegistryError.invalidInput(session.report.errors + session.report.warnings, file: fileName)
+                }
+            }
+        } catch RegistryError.database(let message) {
+            throw RegistryError.database("\(fileName): \(message); nothing was written")
+        }
+        var report = session.report
+        if options.skipInvalid, let out = options.rejectsPath, report.rejected > 0 {
+            try session.rejects.write(to: out, header: header)
+            report.rejectsFile = out
+        }
+        return report
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import GeoJSON
+import Output
+import Registry
+
+extension EconGIS {
+    struct ImportOrigin: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "origin",
+            abstract: "Import a market's goods-origin log (one line per goods brought to a stall; upsert by stall, day, goods and supplier).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var input: RecordImportOptions
+
+        func run() throws {
+            let r = try GoodsOriginImport(store: database.open()).importEntries(path: input.file, options: input.options(label: "origin log"))
+            EconGIS.report(r, what: "origin log entries")
+        }
+    }
+
+    struct Origin: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The goods-origin log of the markets: entries by market and stall, those with missing or doubtful origin.",
+            subcommands: [List.self])
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List log entries; --problem missing|doubtful for those whose origin is not given or cannot be traced.")
+            @OptionGroup var database: DatabaseOptions
+            @Option(help: "Only this market's stalls (its code).") var market: String?
+            @Option(help: "Only this stall number (with --market).") var stall: String?
+            @Option(help: ArgumentHelp("From this date.", valueName: "date")) var from: LocalDate?
+            @Option(help: ArgumentHelp("Up to this date.", valueName: "date")) var to: LocalDate?
+            @Option(help: "missing or doubtful (repeatable); default every entry.") var problem: [GoodsOriginEntry.Problem] = []
+            @Option(help: "table, json or csv.") var format: Listing.Format = .table
+
+            static let columns = ["market_code", "stall_no", "unit_code", "received_on", "goods", "quantity", "quantity_unit", "supplier",
+                                  "origin_province", "traceability_code", "problem", "reason"]
+
+            func validate() throws {
+                if stall != nil && market == nil { throw ValidationError("--stall goes with --market") }
+                if format == .geojson { throw ValidationError("--format geojson: expected table, json or csv") }
+            }
+
+            func run() throws {
+                var filter = GoodsOriginFilter()
+                filter.marketCode = market
+                filter.stallNo = stall
+                filter.from = from
+                filter.to = to
+                filter.problems = problem
+                let entries = try GoodsOriginQuery(store: database.openForReading()).entries(filter)
+                try withOutput(nil) { sink in
+                    var writer = try ListWriter(format: format, name: "origin_log", columns: List.columns, sink: sink)
+                    for e in entries {
+                        func s(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }
+                        try writer.write([s(e.marketCode), s(e.stallNo), .string(e.unitCode), .string(e.receivedOn.description), .string(e.goods),
+                                          e.quantity.map(JSONValue.double) ?? .null, s(e.quantityUnit), s(e.supplier), s(e.originProvince),
+                                          s(e.traceabilityCode), s(e.problem?.rawValue), s(e.reason)])
+                    }
+                    try writer.end()
+                }
+                let stalls = Set(entries.map(\.unitCode)).count
+                let missing = entries.filter { $0.problem == .missing }.count, doubtful = entries.filter { $0.problem == .doubtful }.count
+                note("\(entries.count) entries at \(stalls) stalls: \(missing) with missing origin, \(doubtful) doubtful")
+            }
+        }
+    }
+}
+
+extension GoodsOriginEntry.Problem: ExpressibleByArgument {}

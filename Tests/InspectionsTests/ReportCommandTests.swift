@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Registry
+
+/// `econgis report` on the demo data, its totals against independent SQL on the same database.
+@Suite(.serialized) struct ReportCommandTests {
+    let registry: TemporaryRegistry
+    let db: String
+
+    init() throws {
+        registry = try TemporaryRegistry()
+        db = registry.directory.appendingPathComponent("demo.sqlite").path
+        let r = try Command.run(["init", "--demo", "--demo-today", "2026-11-15", "--geodata", InspectionsCommandTests.geodata, "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        // One inspection of the new kind, with a passing and a failing test, on 2025-11-05.
+        func run(_ args: [String]) throws -> String {
+            let r = try Command.run(args + ["--db", db])
+            #expect(r.status == 0, "\(args): \(r.err)")
+            return r.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let id = try run(["inspections", "plan", "--unit", "0323155508", "--date", "2025-11-05", "--scope", "metrology", "--scope", "quantity"])
+        _ = try run(["inspections", "start", id])
+        _ = try run(["inspections", "record", "fuel", id, "--instrument", "FUE-000242", "--nominal-l", "20", "--measured-l", "19.95"])
+        _ = try run(["inspections", "record", "fuel", id, "--instrument", "FUE-000243", "--nominal-l", "20", "--measured-l", "19.9"])
+        _ = try run(["inspections", "finish", id])
+    }
+
+    func report(_ args: [String]) throws -> [String: Any] {
+        let r = try Command.run(["report", "--format", "json", "--db", db] + args)
+        #expect(r.status == 0, "\(r.err)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+    }
+
+    func sql<T: DatabaseValueConvertible>(_ query: String) throws -> T {
+        let queue = try DatabaseQueue(path: db, configuration: SpatiaLite.configuration())
+        return try queue.read { try T.fetchOne($0, sql: query)! }
+    }
+
+    @Test func totalsEqualIndependentCounts() throws {
+        let finished = "status IN ('done', 'closed') AND inspected_on BETWEEN '2025-01-01' AND '2025-12-31'"
+        let json = try report(["--period", "2025"])
+        let total = try #require(json["total"] as? [String: Any])
+        #expect(total["inspections"] as? Int == (try sql("SELECT count(*) FROM inspections WHERE \(finished)") as Int))
+        #expect(total["units"] as? Int == (try sql("SELECT count(DISTINCT unit_id) FROM inspections WHERE \(finished)") as Int))
+        #expect(total["violations"] as? Int == (try sql("SELECT count(*) FROM violations WHERE inspection_id IN (SELECT id FROM inspections WHERE \(finished))") as Int))
+        #expect(total["fines_recorded_vnd"] as? Int == (try sql("SELECT sum(fine_vnd) FROM violations WHERE inspection_id IN (SELECT id FROM inspections WHERE \(finished))") as Int))
+        #expect(total["with_violations"] as? Int == (try sql("SELECT count(*) FROM inspections WHERE \(finished) AND outcome = 'violation'") as Int))
+        let tests = "FROM inspection_tests WHERE inspection_id IN (SELECT id FROM inspections WHERE \(finished))"
+        #expect(total["tests_passed"] as? Int == (try sql("SELECT count(*) \(tests) AND verdict = 'pass'") as Int))
+        #expect(total["tests_failed"] as? Int == (try sql("SELECT count(*) \(tests) AND verdict = 'fail'") as Int))
+        #expect(total["instruments"] as? Int == (try sql("SELECT count(DISTINCT instrument_id) \(tests)") as Int))
+        #expect((total["tests_failed"] as? Int ?? 0) >= 1, "the day's failing test is in 2025")
+        #expect(total["proposed_fine_max_vnd"] as? Int == (try sql("SELECT sum(fine_max_vnd) FROM violations WHERE inspection_id IN (SELECT id FROM inspections WHERE \(finished))") as Int))
+        #expect(total["follow_ups_open"] as? Int == (try sql("""
+            SELECT count(*) FROM violations WHERE inspection_id IN (SELECT id FROM inspections WHERE \(finished))
+            AND follow_up_due IS NOT NULL AND (resolved_on IS NULL OR resolved_on > '2025-12-31')
+            """) as Int))
+        // Rows add up to the total: every inspection is in exactly one ward.
+        let rows = try #require(json["rows"] as? [[String: Any]])
+        #expect(rows.reduce(0) { $0 + ($1["inspections"] as! Int) } == total["inspections"] as? Int)
+        #expect(rows.reduce(0) { $0 + ($1["violations"] as! Int) } == total["violations"] as? Int)
+    }
+
+    /// Across the 2025 reform each inspection is in the ward its point lay in on its date, checked here by
+    /// SpatiaLite on the ward polygons rather than the stored membership the report reads.
+    @Test func eachInspectionInTheWardOfItsDate() throws {
+        let rows = try #require(try report(["--period", "2025"])["rows"] as? [[String: Any]])
+        let counted = Dictionary(uniqueKeysWithValues: rows.map { ($0["ward"] as! String, $0["inspections"] as! Int) })
+        let queue = try DatabaseQueue(path: db, configuration: SpatiaLite.configuration())
+        let expected = try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT w, count(*) AS n FROM (
+                  SELECT i.id, (SELECT a.code || ' ' || a.name FROM admin_units a
+                                WHERE a.level = 'ward' AND a.valid_from <= i.inspected_on AND (a.valid_to IS NULL OR a.valid_to >= i.inspected_on)
+                                  AND ST_Intersects(a.geom, u.geom) ORDER BY a.code LIMIT 1) AS w
+                  FROM inspections i JOIN economic_units u ON u.id = i.unit_id
+                  WHERE i.status IN ('done', 'closed') AND i.inspected_on BETWEEN '2025-01-01' AND '2025-12-31' AND u.geom IS NOT NULL)
+                GROUP BY w
+                """).map { ($0["w"] as String? ?? "(no ward)", $0["n"] as Int) }
+        }
+        #expect(!expected.isEmpty)
+        for (ward, n) in expected { #expect(counted[ward] == n, "\(ward)") }
+        // Both sides of the reform appear: the ten wards of 2025-H1 and the four of 2025-07-01.
+        #expect(counted.keys.contains("27232 Phường 10") && counted.keys.contains("27232 Phường Bình Thới"))
+    }
+
+    @Test func byFieldAndMonth() throws {
+        let byField = try report(["--from", "2025-11-01", "--to", "2025-11-30", "--by", "field"])
+        let fields = try #require(byField["rows"] as? [[String: Any]])
+        let metrology = try #require(fields.first { $0["field"] as? String == "metrology" })
+        let quantity = try #require(fields.first { $0["field"] as? String == "quantity" })
+        #expect((metrology["tests_failed"] as? Int).map { $0 >= 1 } == true && (quantity["tests_failed"] as? Int).map { $0 >= 1 } == true)
+        // A violation counts in the field of its category, if the inspection looked at that field.
+        let year = try #require(try report(["--period", "2025", "--by", "field"])["rows"] as? [[String: Any]])
+        for row in year {
+            let field = row["field"] as! String
+            #expect(row["violations"] as? Int == (try sql("""
+                SELECT count(*) FROM violations v JOIN inspections i ON i.id = v.inspection_id JOIN violation_categories c ON c.code = v.category
+                WHERE i.status IN ('done', 'closed') AND i.inspected_on BETWEEN '2025-01-01' AND '2025-12-31' AND c.field = '\(field)'
+                  AND EXISTS (SELECT 1 FROM inspection_scopes s WHERE s.inspection_id = i.id AND s.scope = c.field)
+                """) as Int), "\(field)")
+        }
+        #expect(try sql("SELECT count(*) FROM violation_categories WHERE field IS NULL") as Int == 0)
+        let byMonth = try #require(try report(["--period", "2025-H2", "--by", "month"])["rows"] as? [[String: Any]])
+        #expect(byMonth.map { $0["month"] as! String }.allSatisfy { $0 >= "2025-07" && $0 <= "2025-12" })
+        #expect(byMonth.reduce(0) { $0 + ($1["inspections"] as! Int) } == (try sql("SELECT count(*) FROM inspections WHERE inspected_on BETWEEN '2025-07-01' AND '2025-12-31'") as Int))
+    }
+
+    @Test func csvForExcelAndOnePrintablePage() throws {
+        let csv = try Command.run(["report", "--period", "2025", "--format", "csv", "--db", db])
+        #expect(csv.out.hasPrefix("\u{FEFF}ward,inspections,"))
+        #expect(csv.out.contains("27232 Phường Bình Thới,"))
+        let html = registry.directory.appendingPathComponent("report.html").path
+        #expect(try Command.run(["report", "--period", "2025", "--format", "html", "--output", html, "--db", db]).status == 0)
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<h3>metrology</h3><svg") && page.contains("<h3>origin</h3><svg"))
+        #expect(page.contains("<td>27232 Phường Bình Thới</td>"))
+        let bad = try Command.run(["report", "--period", "2025-H3", "--db", db])
+        #expect(bad.err.contains("--period: \"2025-H3\": a year (2026) or a half year (2026-H1, 2026-H2)"))
+    }
+
+    /// The per-ward summary layer: every ward of the period (both sides of the reform) with its counts, read by GDAL.
+    @Test func wardSummaryLayerForAChoropleth() throws {
+        let path = registry.directory.appendingPathComponent("wards-2025.geojson").path
+        let r = try Command.run(["report", "--period", "2025", "--by", "ward", "--format", "geojson", "--output", path, "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        let wards: Int = try sql("""
+            SELECT count(*) FROM admin_units WHERE level = 'ward' AND valid_from <= '2025-12-31' AND (valid_to IS NULL OR valid_to >= '2025-01-01')
+            """)
+        #expect(wards == 14, "the ten wards of 2025-H1 and the four of 2025-07-01")
+        let info = try Command.run(path: "/usr/bin/ogrinfo", ["-ro", "-al", "-so", path])
+        #expect(info.status == 0, "\(info.err)")
+        #expect(info.out.contains("Feature Count: \(wards)") && info.out.contains("Geometry: Multi Polygon"))
+        let layer = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let properties = (layer["features"] as? [[String: Any]] ?? []).map { $0["properties"] as! [String: Any] }
+        let total = try #require(try report(["--period", "2025"])["total"] as? [String: Any])
+        #expect(properties.reduce(0) { $0 + ($1["inspections"] as! Int) } == total["inspections"] as? Int)
+        #expect(try Command.run(["report", "--period", "2025", "--by", "field", "--format", "geojson", "--db", db]).err.contains("--format geojson goes with --by ward"))
+    }
+}
+
