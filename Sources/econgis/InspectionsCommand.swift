@@ -58,11 +58,10 @@ extension EconGIS.Inspections {
                 return
             }
             var request = PlanRequest(wardCode: ward!, date: date)
-            request.teams = routing.teams
+            request.teams = routing.teams ?? 1
             request.start = try routing.coordinate(routing.start, "--start")
             request.end = try routing.coordinate(routing.end, "--end")
-            request.solver.seed = routing.seed
-            if let t = routing.timeBudget { request.solver.timeBudget = t }
+            request.solver = routing.solver(defaultBudget: 3, began: DispatchTime.now().uptimeNanoseconds)
             let plan = try InspectionPlanner(store: store).plan(request)
             let visits = plan.plannedInspections(scopes: try ledger.visitScopes())
             let ids = try withFlags(["date": "--date"]) { try ledger.plan(visits, now: Date()) }

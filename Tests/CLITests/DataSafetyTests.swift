@@ -171,10 +171,12 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
     // 6. A database migrated by a newer version was read and written without a word.
     @Test func newerSchemaIsRefusedNamingBothVersions() throws {
         let s = try Scratch()
+        let newest = try s.sql("SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(newest.hasPrefix("v"))
         _ = try s.sql("INSERT INTO grdb_migrations (identifier) VALUES ('v99 from the future')")
         for args in [["units", "list", "--db", s.db], ["units", "add", "--db", s.db, "--code", "0100233488", "--name", "A", "--kind", "enterprise"]] {
             let r = try s.run(args)
-            #expect(r.status != 0 && r.err.contains("v99 from the future") && r.err.contains("v2 inspections"), "\(args[0]): \(r.err)")
+            #expect(r.status != 0 && r.err.contains("v99 from the future") && r.err.contains(newest), "\(args[0]): \(r.err)")
         }
         #expect(try s.units() == "")
     }

@@ -113,15 +113,18 @@ public struct GoodsOriginImport: Sendable {
             try store.write { db in
                 let context = try ValidationContext.load(db, today: options.today)
                 let writer = GoodsOriginWriter(db: db, now: RegistryStore.timestamp(precise: true))
-                var warnings: [ValidationIssue] = []
+                var warnings = ImportWarnings()
                 header = try ImportFile.forEachRecord(path: path, aliases: GoodsOriginValidation.aliases, warnings: &warnings,
                                                       progress: options.progress) { record, raw in
                     session.report.read += 1
                     try session.write(GoodsOriginValidation.validate(record, context: context), at: record.location,
                                       raw: options.skipInvalid ? raw : nil, writer.upsert)
                 }
-                session.report.warnings.insert(contentsOf: warnings, at: 0)
-                if !session.report.errors.isEmpty && !options.skipInvalid {
+                let fileWarnings = warnings.shown + session.report.warnings
+                session.report.moreWarnings += warnings.more
+                session.report.warnings = []
+                session.report.add(fileWarnings)
+                if session.report.errorCount > 0 && !options.skipInvalid {
                     throw RegistryError.invalidInput(session.report.errors + session.report.warnings, file: fileName)
                 }
             }

@@ -4,7 +4,8 @@ import GRDB
 /// flag for a declared ward that disagrees. SpatiaLite decides (ST_Covers, ST_Intersects, through the
 /// spatial indexes), set-based, when units or wards are written; reads are then indexed joins.
 enum WardMembership {
-    /// Cells per side of the grid each ward is cut into (see `ward_cells` in the migrations).
+    /// Cells per side of the grid each ward is cut into (see `ward_cells` in the migrations); fewer for
+    /// boundaries of many thousand vertices.
     static let gridSide = 64
 
     /// Finds again the memberships of the units that `units` selects (a condition on
@@ -42,12 +43,17 @@ enum WardMembership {
         // ward's polygon prepared between cells).
         try db.execute(literal: """
             WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k < \(side - 1)),
-            g AS (SELECT w.id, MbrMinX(w.geom) AS x0, MbrMinY(w.geom) AS y0, MbrMaxX(w.geom) AS x9, MbrMaxY(w.geom) AS y9
+            g AS (SELECT w.id, MbrMinX(w.geom) AS x0, MbrMinY(w.geom) AS y0, MbrMaxX(w.geom) AS x9, MbrMaxY(w.geom) AS y9,
+                         -- Each cell costs SpatiaLite a reading of the whole polygon: fewer cells for
+                         -- longer boundaries keep the work near side² x vertices = 8 million.
+                         CASE WHEN ST_NPoints(w.geom) <= 2000 THEN \(side) WHEN ST_NPoints(w.geom) <= 8000 THEN \(side / 2)
+                              WHEN ST_NPoints(w.geom) <= 32000 THEN \(side / 4) WHEN ST_NPoints(w.geom) <= 128000 THEN \(side / 8)
+                              WHEN ST_NPoints(w.geom) <= 512000 THEN \(side / 16) ELSE \(side / 32) END AS s
                   FROM admin_units w WHERE \(wards) AND w.level = 'ward' AND w.geom IS NOT NULL),
-            c AS (SELECT g.id, g.x0 + i.k * (g.x9 - g.x0) / \(side) AS x0, g.y0 + j.k * (g.y9 - g.y0) / \(side) AS y0,
-                         CASE WHEN i.k = \(side - 1) THEN g.x9 ELSE g.x0 + (i.k + 1) * (g.x9 - g.x0) / \(side) END AS x1,
-                         CASE WHEN j.k = \(side - 1) THEN g.y9 ELSE g.y0 + (j.k + 1) * (g.y9 - g.y0) / \(side) END AS y1
-                  FROM g, n i, n j)
+            c AS (SELECT g.id, g.x0 + i.k * (g.x9 - g.x0) / g.s AS x0, g.y0 + j.k * (g.y9 - g.y0) / g.s AS y0,
+                         CASE WHEN i.k = g.s - 1 THEN g.x9 ELSE g.x0 + (i.k + 1) * (g.x9 - g.x0) / g.s END AS x1,
+                         CASE WHEN j.k = g.s - 1 THEN g.y9 ELSE g.y0 + (j.k + 1) * (g.y9 - g.y0) / g.s END AS y1
+                  FROM g, n i, n j WHERE i.k < g.s AND j.k < g.s)
             INSERT INTO ward_cells (admin_unit_id, minx, miny, maxx, maxy, inside)
             SELECT c.id, c.x0, c.y0, c.x1, c.y1, ST_Covers(w.geom, BuildMbr(c.x0, c.y0, c.x1, c.y1, 4326)) = 1
             FROM c JOIN admin_units w ON w.id = c.id
