@@ -17,6 +17,13 @@ public final class RegistryStore: Sendable {
         }
     }
 
+    /// A store over a pool the caller opened (read-only for a server, a temporary database for tests);
+    /// nothing is migrated.
+    public init(pool: DatabasePool, path: String) {
+        writer = pool
+        self.path = path
+    }
+
     /// Opens an existing database; a missing file is an error rather than a new empty registry.
     public static func openExisting(path: String) throws -> RegistryStore {
         guard FileManager.default.fileExists(atPath: path) else {

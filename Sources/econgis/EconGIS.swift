@@ -4,11 +4,11 @@ import Output
 import Registry
 
 @main
-struct EconGIS: ParsableCommand {
+struct EconGIS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "econgis",
         abstract: "Registry of economic units, their measuring instruments and wards, on SpatiaLite.",
-        subcommands: [Init.self, Import.self, Units.self, Wards.self, Due.self, Export.self, Plan.self, Route.self, Rules.self, MakeDemoData.self])
+        subcommands: [Init.self, Import.self, Units.self, Wards.self, Due.self, Export.self, Serve.self, Plan.self, Route.self, Rules.self, MakeDemoData.self])
 }
 
 /// `--db`, shared by every command.

@@ -1,0 +1,81 @@
+import Foundation
+import NIOCore
+
+/// Bytes made by a blocking producer (a GRDB read stepping rows on its own thread) and written to a response by
+/// an async consumer, a few chunks at a time: memory stays at `capacity` chunks whatever the page size, and a
+/// client that goes away stops the read at its next chunk.
+final class ByteChannel: @unchecked Sendable {
+    enum Message {
+        /// The producer checked the request and is about to stream.
+        case started
+        case chunk(ByteBuffer)
+        case finished
+        case failed(any Error)
+    }
+
+    struct Cancelled: Error {}
+
+    private let lock = NSLock()
+    private var queue: [Message] = []
+    private var waiting: CheckedContinuation<Message, Never>?
+    private var cancelled = false
+    private let space: DispatchSemaphore
+
+    init(capacity: Int = 4) {
+        space = DispatchSemaphore(value: capacity)
+    }
+
+    // MARK: Producer (blocking)
+
+    /// Queues a chunk, waiting while `capacity` chunks are unread; throws once the consumer has gone.
+    func send(_ bytes: [UInt8]) throws {
+        space.wait()
+        if isCancelled { throw Cancelled() }
+        deliver(.chunk(ByteBuffer(bytes: bytes)))
+    }
+
+    func deliver(_ message: Message) {
+        lock.lock()
+        if let w = waiting {
+            waiting = nil
+            lock.unlock()
+            w.resume(returning: message)
+        } else {
+            queue.append(message)
+            lock.unlock()
+        }
+    }
+
+    private var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+
+    // MARK: Consumer (async)
+
+    func next() async -> Message {
+        await withCheckedContinuation { (c: CheckedContinuation<Message, Never>) in
+            lock.lock()
+            if queue.isEmpty {
+                waiting = c
+                lock.unlock()
+            } else {
+                let m = queue.removeFirst()
+                lock.unlock()
+                c.resume(returning: m)
+            }
+        }
+    }
+
+    /// Frees the room a written chunk took.
+    func consumed() { space.signal() }
+
+    /// The consumer stops: the producer's next `send` throws.
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+        space.signal()
+    }
+}
