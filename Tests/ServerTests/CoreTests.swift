@@ -33,6 +33,7 @@ import Testing
         var ids = Set<Int>()
         var matched: Int?
         var pages = 0
+        var total = 0
         while let u = url {
             let page = try await get(u)
             #expect(page.status == 200, "\(u): \(page.text.prefix(300))")
@@ -42,11 +43,12 @@ import Testing
             #expect(json["timeStamp"] is String)
             if matched == nil { matched = json["numberMatched"] as? Int } else { #expect(json["numberMatched"] as? Int == matched) }
             for f in features { ids.insert(f["id"] as! Int) }
+            total += features.count
             url = (json["links"] as? [[String: Any]] ?? []).first { $0["rel"] as? String == "next" }?["href"] as? String
             pages += 1
             if pages > 100 { break }
         }
-        #expect(ids.count == matched)
+        #expect(ids.count == matched && total == matched)
         let expected = try await s.database().read { db -> Int in
             switch collection {
             case "units": try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE registered_on IS NULL OR registered_on <= ?", arguments: [TestServer.today.description])!
@@ -127,5 +129,20 @@ import Testing
         let s = try await TestServer.shared.value
         let r = try await get(s.base + "/collections/units/items?limit=1", headers: ["Origin": "https://geojson.io"])
         #expect(r.header("Access-Control-Allow-Origin") == "*")
+    }
+}
+
+/// Large pages go gzipped to clients that accept it, and read back as the same features.
+@Suite struct CompressionTests {
+    @Test func largePagesAreGzipped() async throws {
+        let s = try await TestServer.shared.value
+        let url = s.base + "/collections/units/items?limit=500&properties=code,name"
+        let plain = try await get(url, headers: ["Accept-Encoding": "identity"])
+        let zipped = try await get(url, headers: ["Accept-Encoding": "gzip"])
+        #expect(plain.header("Content-Encoding") == nil)
+        #expect(zipped.header("Content-Encoding") == "gzip")
+        let a = (plain.json["features"] as? [[String: Any]])?.map { $0["id"] as? Int }
+        let b = (zipped.json["features"] as? [[String: Any]])?.map { $0["id"] as? Int }
+        #expect(a != nil && a?.count == 500 && a! == b!)
     }
 }

@@ -8,6 +8,7 @@ public struct ServiceState: Sendable {
     let reader: RegistryReader
     let today: @Sendable () -> LocalDate
     let extent: BoundingBox?
+    let counts = CountCache()
     var layers: FeatureLayers { FeatureLayers(store: reader.store) }
 }
 

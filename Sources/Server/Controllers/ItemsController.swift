@@ -8,6 +8,8 @@ import Registry
 /// layer's cursor into the response, with numberMatched from the count SQL and keyset cursors in the next links.
 struct ItemsController<Context: RequestContext>: Sendable {
     let service: ServiceState
+    /// Pages of this many features or more go gzipped to clients that accept it; smaller ones gain little.
+    static var gzipFromLimit: Int { 100 }
 
     func addRoutes(to router: Router<Context>) {
         router.get("/collections/:collectionId/items", use: items)
@@ -17,20 +19,24 @@ struct ItemsController<Context: RequestContext>: Sendable {
     func items(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
         let collection = try Collection.named(context.parameters.get("collectionId") ?? "")
-        let items = try ItemsRequest(collection, info.query, today: service.today())
-        let etag = info.etag(version: service.reader.version())
+        var items = try ItemsRequest(collection, info.query, today: service.today())
+        let version = service.reader.version()
+        let etag = info.etag(version: version)
+        items.countKey = CountCache.key(version: version, collection: collection.id, query: info.query)
         if let unchanged = Responses.notModified(request, etag: etag) { return unchanged }
-        let channel = ByteChannel()
+        let gzip = (request.headers[.acceptEncoding] ?? "").contains("gzip") && items.limit >= ItemsController.gzipFromLimit
+        let channel = try ByteChannel(gzip: gzip)
         let service = self.service
         let html = info.format == .html
+        let page = items
         DispatchQueue.global().async {
             do {
                 if html {
-                    try FeaturePage.writeHTML(items, service: service, info: info, to: channel)
+                    try FeaturePage.writeHTML(page, service: service, info: info, to: channel)
                 } else {
-                    try FeaturePage.writeGeoJSON(items, service: service, info: info, to: channel)
+                    try FeaturePage.writeGeoJSON(page, service: service, info: info, to: channel)
                 }
-                channel.deliver(.finished)
+                try channel.close()
             } catch {
                 channel.deliver(.failed(error))
             }
@@ -42,6 +48,8 @@ struct ItemsController<Context: RequestContext>: Sendable {
         }
         var headers: HTTPFields = [.contentType: html ? "text/html; charset=utf-8" : "application/geo+json", .eTag: etag]
         if !html { headers[HTTPField.Name("Content-Crs")!] = "<\(items.crs.uri)>" }
+        if gzip { headers[.contentEncoding] = "gzip" }
+        headers[.vary] = "Accept-Encoding"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             do {
                 loop: while true {

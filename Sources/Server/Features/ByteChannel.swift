@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import NIOCore
 
@@ -21,17 +22,37 @@ final class ByteChannel: @unchecked Sendable {
     private var cancelled = false
     private let space: DispatchSemaphore
 
-    init(capacity: Int = 4) {
+    /// Compresses the stream on the producer's thread when the client accepts gzip.
+    private let gzip: ZlibCompressor?
+
+    init(capacity: Int = 4, gzip: Bool = false) throws {
         space = DispatchSemaphore(value: capacity)
+        self.gzip = gzip ? try ZlibCompressor(algorithm: .gzip, configuration: .init(compressionLevel: .fastestCompression)) : nil
     }
 
     // MARK: Producer (blocking)
 
     /// Queues a chunk, waiting while `capacity` chunks are unread; throws once the consumer has gone.
     func send(_ bytes: [UInt8]) throws {
+        try send(ByteBuffer(bytes: bytes), flush: .sync)
+    }
+
+    private func send(_ buffer: ByteBuffer, flush: CompressNIOFlush) throws {
+        var buffer = buffer
+        if let gzip {
+            var out = ByteBufferAllocator().buffer(capacity: gzip.maxSize(from: buffer) + 64)
+            try gzip.deflate(from: &buffer, to: &out, flush: flush)
+            buffer = out
+        }
         space.wait()
         if isCancelled { throw Cancelled() }
-        deliver(.chunk(ByteBuffer(bytes: bytes)))
+        deliver(.chunk(buffer))
+    }
+
+    /// Ends the stream (with gzip's trailer when compressing).
+    func close() throws {
+        if gzip != nil { try send(ByteBuffer(), flush: .finish) }
+        deliver(.finished)
     }
 
     func deliver(_ message: Message) {

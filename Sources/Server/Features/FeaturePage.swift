@@ -12,10 +12,13 @@ enum FeaturePage {
         var options = FeatureWriter.Options()
         options.precision = items.crs.decimals
         var writer = FeatureWriter(options, sink: sink, transform: try items.crs.fromCRS84())
-        var matched: Int?
+        var matched = service.counts[items.countKey]
         let next = try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection,
-                                           precision: 7, begin: { q, count in
-            matched = count
+                                           precision: 7, counting: matched == nil, begin: { q, count in
+            if let count {
+                matched = count
+                service.counts[items.countKey] = count
+            }
             channel.deliver(.started)
             writer.begin(q)
         }) { row in try writer.write(row) }

@@ -17,6 +17,8 @@ struct ItemsRequest {
     /// Where this page starts in the whole list (an offset, or the position a cursor carries).
     var position = 0
     var crs = ServerCRS.crs84
+    /// Which cached numberMatched this request may reuse (see CountCache).
+    var countKey = ""
 
     static let fixedParameters: Set<String> = [
         "f", "limit", "offset", "cursor", "bbox", "bbox-crs", "datetime", "sortby", "properties", "q",
