@@ -63,6 +63,9 @@ let package = Package(
         ),
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON", "Output"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON", "Planning", "Inspections", "Output"]),
+        .testTarget(name: "CLITests", dependencies: ["econgis"]),
         .testTarget(
             name: "ServerTests",
             dependencies: ["Server", "Registry", "DemoData", "CQL2", .product(name: "GRDB", package: "GRDB.swift")]

@@ -53,11 +53,17 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
 struct OGCErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
+            // The API is read-only: every resource answers GET (and HEAD); CORS answers OPTIONS before this.
+            guard request.method == .get || request.method == .head else {
+                throw OGCError(.methodNotAllowed, "MethodNotAllowed", "\(request.method.rawValue) \(request.uri.path): this API only reads (GET)")
+            }
             return try await next(request, context)
         } catch {
             let ogc = OGCError.from(error)
             if ogc.status.code >= 500 { context.logger.error("\(request.uri): \(ogc.description)") }
-            return ogc.response
+            var response = ogc.response
+            if ogc.status == .methodNotAllowed { response.headers[.allow] = "GET, HEAD" }
+            return response
         }
     }
 }

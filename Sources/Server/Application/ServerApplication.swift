@@ -33,7 +33,7 @@ public func buildApplication(_ settings: ServerSettings, onServerRunning: @escap
     throws -> some ApplicationProtocol {
     let reader = try RegistryReader(path: settings.databasePath)
     let service = ServiceState(reader: reader, today: settings.today, extent: try FeatureLayers(store: reader.store).extent())
-    let router = Router()
+    let router = Router(options: .autoGenerateHeadEndpoints)
     router.add(middleware: OGCErrorMiddleware())
     router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],
                                           allowMethods: [.get, .head, .options], exposedHeaders: ["ETag", "Content-Crs", "Link"]))
