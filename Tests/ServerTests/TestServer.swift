@@ -84,16 +84,17 @@ func get(_ url: String, headers: [String: String] = [:]) async throws -> HTTPRes
 
 /// Runs a program on a dispatch thread, not the cooperative pool (which the in-process server needs: on two cores
 /// two waiting tests would starve it).
-func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+func run(_ program: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try runBlocking(program, arguments) }) }
+        DispatchQueue.global().async { continuation.resume(with: Result { try runBlocking(program, arguments, in: directory) }) }
     }
 }
 
 /// Runs a program to its end, returning its exit status and output (standard error appended).
-func runBlocking(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+func runBlocking(_ program: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: program)
+    if let directory { p.currentDirectoryURL = directory }
     p.arguments = arguments
     let pipe = Pipe()
     p.standardOutput = pipe
