@@ -68,7 +68,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["econgis"]),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Registry", "DemoData", "CQL2", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Server", "Registry", "DemoData", "CQL2", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["schemathesis.toml", "owslib_client.py"]
         ),
         .testTarget(
             name: "CQL2Tests",

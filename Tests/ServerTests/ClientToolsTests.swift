@@ -39,7 +39,7 @@ import Testing
         let s = try await TestServer.shared.value
         let config = checkout.appendingPathComponent("Tests/ServerTests/schemathesis.toml").path
         let out = try await run(st, ["--config-file", config, "run", s.base + "/api?f=json", "--checks", "all",
-                                     "--max-examples", "25", "--seed", "12", "--no-color"], in: s.directory)  // its cache stays out of the checkout
+                                     "--max-examples", "25", "--seed", "12", "--no-color", "--request-timeout", "120"], in: s.directory)  // its cache stays out of the checkout
         #expect(out.status == 0, "\(out.output.suffix(4000))")
         #expect(out.output.contains("No issues found"), "\(out.output.suffix(4000))")
     }

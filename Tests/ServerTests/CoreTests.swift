@@ -125,6 +125,26 @@ import Testing
         #expect(other.status == 200)
     }
 
+    /// Clients that hang up during a 10 000-feature page stop its read; the server goes on answering.
+    @Test func clientsLeavingMidStream() async throws {
+        let s = try await TestServer.shared.value
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                        DispatchQueue.global().async {
+                            c.resume(with: Result { try hangUpAfterFirstBytes(port: s.port, target: "/collections/units/items?limit=10000") })
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await Task.sleep(for: .seconds(1))
+        let after = try await get(s.base + "/collections/units/items?limit=3")
+        #expect(after.status == 200 && after.json["numberReturned"] as? Int == 3)
+    }
+
     @Test func corsForBrowsers() async throws {
         let s = try await TestServer.shared.value
         let r = try await get(s.base + "/collections/units/items?limit=1", headers: ["Origin": "https://geojson.io"])

@@ -58,3 +58,22 @@ import Testing
         #expect(vietnamese > 50)
     }
 }
+
+/// Every collection copies completely through GDAL: the copy has numberMatched features (which the core tests
+/// check against the database).
+@Suite struct GDALCollectionsTests {
+    @Test(arguments: ["markets", "stalls", "instruments", "due", "wards", "inspections"])
+    func ogr2ogrCopiesTheCollection(collection: String) async throws {
+        guard let ogr2ogr = which("ogr2ogr") else {
+            print("skipped: ogr2ogr (Debian gdal-bin) is not installed; scripts/setup installs it")
+            return
+        }
+        let s = try await TestServer.shared.value
+        let output = s.directory.appendingPathComponent("\(collection).gpkg").path
+        let out = try await run(ogr2ogr, ["-f", "GPKG", output, "OAPIF:" + s.base, collection, "-oo", "PAGE_SIZE=100"])
+        #expect(out.status == 0, "\(out.output)")
+        let copied = try await DatabaseQueue(path: output).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(collection)\"")! }
+        let matched = try await get(s.base + "/collections/\(collection)/items?limit=1").json["numberMatched"] as? Int
+        #expect(copied == matched && copied > 0, "\(collection): \(copied) copied, \(matched ?? -1) matched")
+    }
+}

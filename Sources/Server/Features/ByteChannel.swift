@@ -19,14 +19,18 @@ final class ByteChannel: @unchecked Sendable {
     private let lock = NSLock()
     private var queue: [Message] = []
     private var waiting: CheckedContinuation<Message, Never>?
+    /// Chunks sent and not yet written, under `room`; a condition rather than a DispatchSemaphore, which traps
+    /// when freed below its initial count (as it would be when a client leaves mid-stream).
+    private let room = NSCondition()
+    private var unwritten = 0
     private var cancelled = false
-    private let space: DispatchSemaphore
+    private let capacity: Int
 
     /// Compresses the stream on the producer's thread when the client accepts gzip.
     private let gzip: ZlibCompressor?
 
     init(capacity: Int = 4, gzip: Bool = false) throws {
-        space = DispatchSemaphore(value: capacity)
+        self.capacity = capacity
         self.gzip = gzip ? try ZlibCompressor(algorithm: .gzip, configuration: .init(compressionLevel: .fastestCompression)) : nil
     }
 
@@ -44,8 +48,14 @@ final class ByteChannel: @unchecked Sendable {
             try gzip.deflate(from: &buffer, to: &out, flush: flush)
             buffer = out
         }
-        space.wait()
-        if isCancelled { throw Cancelled() }
+        room.lock()
+        while unwritten >= capacity && !cancelled { room.wait() }
+        if cancelled {
+            room.unlock()
+            throw Cancelled()
+        }
+        unwritten += 1
+        room.unlock()
         deliver(.chunk(buffer))
     }
 
@@ -67,12 +77,6 @@ final class ByteChannel: @unchecked Sendable {
         }
     }
 
-    private var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
-
     // MARK: Consumer (async)
 
     func next() async -> Message {
@@ -90,13 +94,18 @@ final class ByteChannel: @unchecked Sendable {
     }
 
     /// Frees the room a written chunk took.
-    func consumed() { space.signal() }
+    func consumed() {
+        room.lock()
+        unwritten -= 1
+        room.signal()
+        room.unlock()
+    }
 
     /// The consumer stops: the producer's next `send` throws.
     func cancel() {
-        lock.lock()
+        room.lock()
         cancelled = true
-        lock.unlock()
-        space.signal()
+        room.broadcast()
+        room.unlock()
     }
 }
