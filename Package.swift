@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: ["Server", "Registry", "DemoData", "CQL2", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["schemathesis.toml", "owslib_client.py"]
+            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py"]
         ),
         .testTarget(
             name: "CQL2Tests",

@@ -3,7 +3,7 @@ import GRDB
 import Testing
 
 /// PyPI clients from `.build/serve-venv` (scripts/setup installs them): OWSLib over every endpoint and parameter,
-/// schemathesis over the OpenAPI document with all its checks.
+/// schemathesis over the OpenAPI document with all its checks, GDAL 3.12 (pyogrio) reading in EPSG:3405.
 @Suite struct ClientToolsTests {
     static let venv = checkout.appendingPathComponent(".build/serve-venv/bin")
 
@@ -31,6 +31,19 @@ import Testing
         let out = try await run(python, [script, s.base, String(units)])
         #expect(out.status == 0, "\(out.output)")
         #expect(out.output.contains(" checks, 0 failed"), "\(out.output)")
+    }
+
+    /// pyogrio's GDAL asks for EPSG:3405 with a bbox in EPSG:3405: the same units and coordinates as cs2cs gives.
+    @Test func pyogrioReadsEPSG3405LikeCs2cs() async throws {
+        guard let python = ClientToolsTests.tool("python"), let cs2cs = which("cs2cs"),
+              (try? await run(python, ["-c", "import pyogrio"]))?.status == 0 else {
+            print("skipped: pyogrio (PyPI, .build/serve-venv) or cs2cs (Debian proj-bin) is missing; scripts/setup installs them")
+            return
+        }
+        let s = try await TestServer.shared.value
+        let script = checkout.appendingPathComponent("Tests/ServerTests/pyogrio_crs.py").path
+        let out = try await run(python, [script, s.base, cs2cs])
+        #expect(out.status == 0 && out.output.contains("0 failed"), "\(out.output)")
     }
 
     /// No 5xx and every response as the document says, over generated, fuzzed and stateful requests.

@@ -145,6 +145,22 @@ import Testing
         #expect(after.status == 200 && after.json["numberReturned"] as? Int == 3)
     }
 
+    /// 32 full pages at once all complete, each with every feature.
+    @Test func concurrentLargePagesAllComplete() async throws {
+        let s = try await TestServer.shared.value
+        let returned = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<32 {
+                group.addTask {
+                    let page = try await get(s.base + "/collections/units/items?limit=10000&properties=code,name&sortby=\(i % 2 == 0 ? "" : "-")code")
+                    return page.json["numberReturned"] as? Int ?? -1
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        let matched = try await get(s.base + "/collections/units/items?limit=1").json["numberMatched"] as? Int
+        #expect(returned.count == 32 && returned.allSatisfy { $0 == matched })
+    }
+
     @Test func corsForBrowsers() async throws {
         let s = try await TestServer.shared.value
         let r = try await get(s.base + "/collections/units/items?limit=1", headers: ["Origin": "https://geojson.io"])

@@ -8,6 +8,7 @@ import Registry
 public struct RegistryReader: Sendable {
     public let store: RegistryStore
     public let path: String
+    static let readerCount = 8
 
     /// Opens the existing database at `path` for reading only.
     public init(path: String) throws {
@@ -22,7 +23,7 @@ public struct RegistryReader: Sendable {
                 })
             }
         }
-        config.maximumReaderCount = 8
+        config.maximumReaderCount = RegistryReader.readerCount
         do {
             let pool = try DatabasePool(path: path, configuration: config)
             store = RegistryStore(pool: pool, path: path)

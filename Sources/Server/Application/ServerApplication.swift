@@ -9,6 +9,8 @@ public struct ServiceState: Sendable {
     let today: @Sendable () -> LocalDate
     let extent: BoundingBox?
     let counts = CountCache()
+    /// As many as the pool has reader connections: more would only wait for one.
+    let threads = ReaderThreads(count: RegistryReader.readerCount)
     var layers: FeatureLayers { FeatureLayers(store: reader.store) }
 }
 

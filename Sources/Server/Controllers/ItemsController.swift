@@ -29,7 +29,7 @@ struct ItemsController<Context: RequestContext>: Sendable {
         let service = self.service
         let html = info.format == .html
         let page = items
-        DispatchQueue.global().async {
+        service.threads.run {
             do {
                 if html {
                     try FeaturePage.writeHTML(page, service: service, info: info, to: channel)
@@ -87,11 +87,7 @@ struct ItemsController<Context: RequestContext>: Sendable {
         if let unchanged = Responses.notModified(request, etag: etag) { return unchanged }
         let service = self.service
         let request = items
-        let bytes: [UInt8] = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try FeaturePage.single(request, service: service, info: info, id: id) })
-            }
-        }
+        let bytes = try await service.threads.value { try FeaturePage.single(request, service: service, info: info, id: id) }
         if info.format == .html {
             return Responses.html(String(decoding: bytes, as: UTF8.self), etag: etag)
         }

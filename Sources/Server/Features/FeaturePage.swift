@@ -12,12 +12,16 @@ enum FeaturePage {
         var options = FeatureWriter.Options()
         options.precision = items.crs.decimals
         var writer = FeatureWriter(options, sink: sink, transform: try items.crs.fromCRS84())
-        var matched = service.counts[items.countKey]
+        var matched = service.counts.claim(items.countKey)
+        let claimed = matched == nil
+        var stored = false
+        defer { if claimed && !stored { service.counts.abandon(items.countKey) } }
         let next = try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection,
-                                           precision: 7, counting: matched == nil, begin: { q, count in
+                                           precision: 7, counting: claimed, begin: { q, count in
             if let count {
                 matched = count
-                service.counts[items.countKey] = count
+                service.counts.store(items.countKey, count)
+                stored = true
             }
             channel.deliver(.started)
             writer.begin(q)
@@ -90,9 +94,8 @@ enum FeaturePage {
                       "href": info.href(collectionPath, [:], keepQuery: false)])
         if info.format == .html {
             var found = false
-            try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection, counting: false, begin: { q, _ in
+            try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection, counting: false, begin: { _, _ in
                 sink.append(HTMLPage.head("\(items.collection.title) \(id)") + "<table>")
-                _ = q
             }) { row in
                 found = true
                 sink.append("<tr><th>id</th><td>\(id)</td></tr>")
