@@ -51,7 +51,10 @@ import Testing
         guard let st = ClientToolsTests.tool("schemathesis") else { return }
         let s = try await TestServer.shared.value
         let config = checkout.appendingPathComponent("Tests/ServerTests/schemathesis.toml").path
-        let out = try await run(st, ["--config-file", config, "run", s.base + "/api?f=json", "--checks", "all",
+        // The document is fetched first (schemathesis gives its own fetch 10 s, too little while other tests load the server).
+        let document = s.directory.appendingPathComponent("openapi.json")
+        try await get(s.base + "/api?f=json").body.write(to: document)
+        let out = try await run(st, ["--config-file", config, "run", document.path, "--url", s.base, "--checks", "all",
                                      "--max-examples", "25", "--seed", "12", "--no-color", "--request-timeout", "120"], in: s.directory)  // its cache stays out of the checkout
         #expect(out.status == 0, "\(out.output.suffix(4000))")
         #expect(out.output.contains("No issues found"), "\(out.output.suffix(4000))")
