@@ -12,6 +12,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // The C libraries: SpatiaLite (with GEOS behind it), PROJ and SQLite. Only Registry imports it.
@@ -41,10 +44,21 @@ let package = Package(
         .target(name: "DemoData", dependencies: ["Registry", "GeoJSON", "Planning", "Inspections"]),
         // OGC CQL2 filters: cql2-text and cql2-json to one syntax tree, then SQLite/SpatiaLite SQL with bound values.
         .target(name: "CQL2", dependencies: ["GeoJSON"]),
+        // OGC API – Features over the query layer: the Hummingbird application, one controller per resource.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Registry", "Output", "CQL2", "GeoJSON",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ]
+        ),
         .executableTarget(
             name: "econgis",
             dependencies: [
-                "Registry", "GeoJSON", "DemoData", "Planning", "Inspections", "Output",
+                "Registry", "GeoJSON", "DemoData", "Planning", "Inspections", "Output", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +70,11 @@ let package = Package(
         .testTarget(
             name: "InspectionsTests",
             dependencies: ["Inspections", "Registry", "Planning", "GeoJSON", "econgis", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "Registry", "DemoData", "CQL2", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py"]
         ),
         .testTarget(
             name: "CQL2Tests",

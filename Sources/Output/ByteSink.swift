@@ -5,11 +5,19 @@ import Registry
 /// 256 KiB, so streaming millions of rows costs the formatting, not the writes.
 public final class ByteSink {
     private var buffer: [UInt8] = []
-    private let handle: FileHandle
-    private let capacity = 1 << 18
+    private let drain: ([UInt8]) throws -> Void
+    private let capacity: Int
 
     public init(_ handle: FileHandle) {
-        self.handle = handle
+        capacity = 1 << 18
+        drain = { try handle.write(contentsOf: $0) }
+        buffer.reserveCapacity(capacity + 4096)
+    }
+
+    /// A sink that hands each full buffer of about `capacity` bytes to `drain` (an HTTP response body).
+    public init(capacity: Int, drain: @escaping ([UInt8]) throws -> Void) {
+        self.capacity = capacity
+        self.drain = drain
         buffer.reserveCapacity(capacity + 4096)
     }
 
@@ -33,7 +41,7 @@ public final class ByteSink {
 
     public func flush() throws {
         guard !buffer.isEmpty else { return }
-        try handle.write(contentsOf: buffer)
+        try drain(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 }

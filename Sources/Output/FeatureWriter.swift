@@ -23,10 +23,13 @@ public struct FeatureWriter {
     private var count = 0
     private var query: FeatureLayer.Query?
     private let scale: Double
+    /// Longitude/latitude to the output CRS's (x, y) in its axis order; nil writes them as stored.
+    private let transform: ((Double, Double) -> (x: Double, y: Double)?)?
 
-    public init(_ options: Options, sink: ByteSink) {
+    public init(_ options: Options, sink: ByteSink, transform: ((Double, Double) -> (x: Double, y: Double)?)? = nil) {
         self.options = options
         self.sink = sink
+        self.transform = transform
         scale = pow(10, Double(min(max(options.precision, 0), 15)))
     }
 
@@ -57,7 +60,7 @@ public struct FeatureWriter {
         var point: (x: Double, y: Double)?
         switch q.geometry {
         case .pointBlob:
-            if let p = row.point(1) {
+            if let stored = row.point(1), let p = transform == nil ? stored : transform!(stored.x, stored.y) {
                 point = p
                 sink.append("{\"type\":\"Point\",\"coordinates\":[")
                 writeCoordinate(p.x)
@@ -68,7 +71,7 @@ public struct FeatureWriter {
                 sink.append("null")
             }
         case .geoJSONText:
-            if row.isNull(1) { sink.append("null") } else { sink.append(row.text(1)) }
+            if row.isNull(1) { sink.append("null") } else if transform == nil { sink.append(row.text(1)) } else { writeTransformed(row.text(1)) }
         }
         if options.bboxMember, let p = point {
             sink.append(",\"bbox\":[")
@@ -94,6 +97,46 @@ public struct FeatureWriter {
     public mutating func end() throws {
         if options.format == .geojson { sink.append("\n]}\n") }
         try sink.flush()
+    }
+
+    /// GeoJSON geometry text with every `[x,y]` position transformed and rounded to `precision` decimals;
+    /// a position PROJ cannot transform makes the geometry null.
+    private func writeTransformed(_ text: UnsafeBufferPointer<UInt8>) {
+        guard let transform else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var i = 0
+        while i < text.count {
+            let b = text[i]
+            // A position: '[' then a number, a comma, a number, ']'.
+            if b == 0x5B, i + 1 < text.count, text[i + 1] == 0x2D || (0x30...0x39).contains(text[i + 1]),
+               let close = text[(i + 1)...].firstIndex(of: 0x5D) {
+                let numbers = String(decoding: UnsafeBufferPointer(rebasing: text[(i + 1)..<close]), as: UTF8.self).split(separator: ",")
+                guard numbers.count >= 2, let x = Double(numbers[0]), let y = Double(numbers[1]), let p = transform(x, y) else {
+                    return sink.append("null")
+                }
+                out.append(0x5B)
+                out += Array(coordinateText(p.x).utf8)
+                out.append(0x2C)
+                out += Array(coordinateText(p.y).utf8)
+                out.append(0x5D)
+                i = close + 1
+                continue
+            }
+            out.append(b)
+            i += 1
+        }
+        out.withUnsafeBufferPointer { sink.append($0) }
+    }
+
+    private func coordinateText(_ v: Double) -> String {
+        let p = min(max(options.precision, 0), 15)
+        var s = String(format: "%.\(p)f", v)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s == "-0" ? "0" : s
     }
 
     private mutating func writeCSV(_ row: RawRow, _ q: FeatureLayer.Query) throws {

@@ -52,6 +52,17 @@ public final class CoordinateTransform {
         proj_context_destroy(context)
     }
 
+    /// (x, y) in the source system to (x, y) in the target, both in visualisation order (easting before
+    /// northing, longitude before latitude); nil when PROJ cannot transform the point.
+    public func transform(x: Double, y: Double) -> (x: Double, y: Double)? {
+        var coord = PJ_COORD()
+        coord.xyzt = PJ_XYZT(x: x, y: y, z: 0, t: .infinity)
+        let out = proj_trans(pj, PJ_FWD, coord)
+        proj_errno_reset(pj)
+        guard out.xy.x.isFinite, out.xy.y.isFinite else { return nil }
+        return (out.xy.x, out.xy.y)
+    }
+
     /// (x, y) in the source system (easting/northing or lon/lat) to (lon, lat) in WGS 84;
     /// nil when PROJ cannot transform the point.
     public func toWGS84(x: Double, y: Double) -> (lon: Double, lat: Double)? {

@@ -41,6 +41,15 @@ public final class RegistryStore: Sendable {
         self.busyTimeout = 0
     }
 
+    /// A store over a read-only pool the caller opened (the server, with its own functions and
+    /// reader count); nothing is migrated or written.
+    public init(pool: DatabasePool, path: String) {
+        self.path = path
+        self.writer = pool
+        self.isReadOnly = true
+        self.busyTimeout = 0
+    }
+
     /// Opens an existing database for writing; a missing file is an error rather than a new empty registry.
     public static func openExisting(path: String, busyTimeout: TimeInterval = defaultBusyTimeout) throws -> RegistryStore {
         try requireFile(path)

@@ -22,8 +22,13 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         public let layer: FeatureLayer
         public let properties: [Property]
         public let geometry: GeometryEncoding
-        let sql: SQL
+        /// The statement without its ORDER BY, its columns named `id`, `geometry` and after the properties,
+        /// so a selection (FeatureSelection) can wrap it.
+        let select: SQL
+        let order: SQL
         let countSQL: SQL
+
+        var sql: SQL { select + " ORDER BY \(order)" }
     }
 
     static func p(_ name: String, _ type: PropertyType, _ sql: SQL) -> Property { Property(name: name, type: type, sql: sql) }
@@ -81,7 +86,8 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         var filter = filter
         let properties = self.properties
         func select(_ id: SQL, _ geometry: SQL, _ from: SQL) -> SQL {
-            "SELECT \(id), \(geometry), \(properties.map(\.sql).joined(separator: ", ")) FROM \(from)"
+            let columns = properties.map { "\($0.sql) AS \(SQL(sql: $0.name.quotedDatabaseIdentifier))" as SQL }
+            return "SELECT \(id) AS id, \(geometry) AS geometry, \(columns.joined(separator: ", ")) FROM \(from)"
         }
         switch self {
         case .units, .markets, .stalls:
@@ -91,28 +97,27 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
             let geometry: SQL = self == .markets
                 ? "AsGeoJSON(CASE WHEN u.footprint IS NOT NULL THEN ST_ForcePolygonCCW(u.footprint) ELSE u.geom END, \(precision))"
                 : "u.geom"
-            let sql = select("u.id", geometry, "(SELECT u.*, \(plan.wardColumns) FROM \(plan.from) WHERE \(plan.whereClause)) u LEFT JOIN economic_units mk ON mk.id = u.market_id") + " ORDER BY u.id"
+            let sql = select("u.id", geometry, "(SELECT u.*, \(plan.wardColumns) FROM \(plan.from) WHERE \(plan.whereClause)) u LEFT JOIN economic_units mk ON mk.id = u.market_id")
             return Query(layer: self, properties: properties, geometry: self == .markets ? .geoJSONText : .pointBlob,
-                         sql: sql, countSQL: plan.countSQL)
+                         select: sql, order: "u.id", countSQL: plan.countSQL)
         case .instruments, .due:
             var due = DueFilter(units: filter)
             due.within = within
             let (_, inner) = try DueList.statement(db, due)
             let listed: SQL = self == .due ? DueList.listed(due) : "1"
             let sql = select("instrument_id", "geom", "(SELECT d.*, g.geom FROM (\(inner)) d JOIN economic_units g ON g.id = d.id) WHERE \(listed)")
-                + " ORDER BY instrument_id"
-            return Query(layer: self, properties: properties, geometry: .pointBlob, sql: sql,
+            return Query(layer: self, properties: properties, geometry: .pointBlob, select: sql, order: "instrument_id",
                          countSQL: "SELECT count(*) FROM (\(inner)) WHERE \(listed)")
         case .wards:
             let from: SQL = "admin_units w WHERE w.level = 'ward' AND \(Period(filter.asOf).contains("w"))"
             return Query(layer: self, properties: properties, geometry: .geoJSONText,
-                         sql: select("w.id", "AsGeoJSON(ST_ForcePolygonCCW(w.geom), \(precision))", from) + " ORDER BY w.code",
+                         select: select("w.id", "AsGeoJSON(ST_ForcePolygonCCW(w.geom), \(precision))", from), order: "w.code",
                          countSQL: "SELECT count(*) FROM \(from)")
         case .inspections:
             let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [], existedOnly: false)
             let from: SQL = "\(plan.from) JOIN inspections i ON i.unit_id = u.id WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
             return Query(layer: self, properties: properties, geometry: .pointBlob,
-                         sql: select("i.id", "u.geom", from) + " ORDER BY i.id", countSQL: "SELECT count(*) FROM \(from)")
+                         select: select("i.id", "u.geom", from), order: "i.id", countSQL: "SELECT count(*) FROM \(from)")
         }
     }
 }

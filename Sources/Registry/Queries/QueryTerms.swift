@@ -76,6 +76,7 @@ public struct PageCursor: Sendable, Hashable {
         case ("t", let s as String): value = s.databaseValue
         case ("r", let n as NSNumber): value = n.doubleValue.databaseValue
         case ("i", let n as NSNumber): value = n.int64Value.databaseValue
+        case ("n", _): value = .null
         default: throw bad
         }
         self.id = id
@@ -88,6 +89,7 @@ public struct PageCursor: Sendable, Hashable {
         case .string(let s): (tag, item) = ("t", s)
         case .double(let d): (tag, item) = ("r", d)
         case .int64(let i): (tag, item) = ("i", i)
+        case .null: (tag, item) = ("n", 0)
         default: (tag, item) = ("t", "")
         }
         let data = try! JSONSerialization.data(withJSONObject: [tag, item, id])

@@ -46,7 +46,10 @@ public struct RawRow {
 
     /// Steps through the rows of `sql`, handing each to `body` in place.
     static func forEach(_ db: Database, _ sql: SQL, _ body: (RawRow) throws -> Void) throws {
-        let statement = try db.makeStatement(literal: sql)
+        try forEach(try db.makeStatement(literal: sql), body)
+    }
+
+    static func forEach(_ statement: Statement, _ body: (RawRow) throws -> Void) throws {
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
         while true {

@@ -1,0 +1,151 @@
+import CSpatial
+import GRDB
+
+/// What a map server asks of a layer beyond the registry filter: a condition and a sort on the layer's own
+/// output properties, a subset of them, and a page (keyset after a cursor, or an offset). The layer's statement
+/// becomes a subquery `f`, so conditions name its columns (`f.id`, `f.geometry`, `f."code"`); SQLite flattens it,
+/// so an id cursor is a rowid range and the filter's indexes still serve.
+public struct FeatureSelection: Sendable {
+    /// Output properties to keep, in the layer's order; nil keeps them all.
+    public var properties: Set<String>?
+    /// An extra condition on `f`'s columns, its values bound (a translated CQL2 filter, property equalities).
+    public var conditions: [SQL] = []
+    /// One output property to sort by; the feature id breaks ties, and alone is the order when nil.
+    public var sortBy: FeatureSortKey?
+    public var page: PageRequest = .all
+    /// Only the feature with this id.
+    public var featureId: Int64?
+
+    public init() {}
+}
+
+/// A sort on an output property; NULLs come first ascending and last descending, as SQLite orders them.
+public struct FeatureSortKey: Sendable, Hashable {
+    public var property: String
+    public var descending: Bool
+
+    public init(property: String, descending: Bool = false) {
+        self.property = property
+        self.descending = descending
+    }
+}
+
+extension FeatureLayer.Query {
+    /// The statement for `selection`; the last column is the sort value when sorting on a property.
+    func selecting(_ selection: FeatureSelection, extraRow: Bool) throws -> (FeatureLayer.Query, SQL) {
+        let names = Set(properties.map(\.name))
+        if let unknown = selection.properties?.first(where: { !names.contains($0) }) {
+            throw RegistryError.invalidArgument(field: "properties", value: unknown,
+                                                expected: "names of this layer's properties: " + properties.map(\.name).joined(separator: ", "))
+        }
+        let kept = properties.filter { selection.properties?.contains($0.name) ?? true }
+        var conditions = selection.conditions
+        if let id = selection.featureId { conditions.append("f.id = \(id)") }
+        let order = selection.descendingOrder ? SQL(sql: "DESC") : SQL(sql: "ASC")
+        var orderBy: SQL = "f.id \(order)"
+        var sortColumn: SQL = ""
+        if let key = selection.sortBy {
+            guard names.contains(key.property) else {
+                throw RegistryError.invalidArgument(field: "sortby", value: key.property,
+                                                    expected: "one of this layer's properties: " + properties.map(\.name).joined(separator: ", "))
+            }
+            let column = SQL(sql: "f." + key.property.quotedDatabaseIdentifier)
+            orderBy = "\(column) \(order), f.id \(order)"
+            sortColumn = ", \(column) AS sort_value"
+            if let after = selection.page.after { conditions.append(FeatureLayer.Query.keyset(column, after, descending: key.descending)) }
+        } else if let after = selection.page.after {
+            conditions.append(selection.descendingOrder ? "f.id < \(after.id)" : "f.id > \(after.id)")
+        }
+        let columns = kept.map { SQL(sql: "f." + $0.name.quotedDatabaseIdentifier) }
+        let whereClause: SQL = conditions.isEmpty ? "1" : conditions.map { "(\($0))" }.joined(separator: " AND ")
+        let sql: SQL = "SELECT \((["f.id", "f.geometry"] + columns).joined(separator: ", "))\(sortColumn) FROM (\(select)) f WHERE \(whereClause) ORDER BY \(orderBy)"
+            + UnitStatement.limit(selection.page, extra: extraRow ? 1 : 0)
+        let count: SQL = selection.conditions.isEmpty && selection.featureId == nil
+            ? countSQL : "SELECT count(*) FROM (\(select)) f WHERE \(whereClause)"
+        let query = FeatureLayer.Query(layer: layer, properties: kept, geometry: geometry, select: select, order: self.order, countSQL: count)
+        return (query, sql)
+    }
+
+    /// Rows after `after` in (value, id) order, with NULL values where SQLite sorts them.
+    static func keyset(_ column: SQL, _ after: PageCursor, descending: Bool) -> SQL {
+        let id = after.id
+        if after.value.isNull {
+            return descending ? "\(column) IS NULL AND f.id < \(id)" : "(\(column) IS NULL AND f.id > \(id)) OR \(column) IS NOT NULL"
+        }
+        return descending
+            ? "\(column) IS NULL OR (\(column), f.id) < (\(after.value), \(id))"
+            : "\(column) IS NOT NULL AND (\(column), f.id) > (\(after.value), \(id))"
+    }
+}
+
+extension FeatureSelection {
+    var descendingOrder: Bool { sortBy?.descending ?? false }
+}
+
+extension FeatureLayers {
+    /// Streams one page of `layer` for `filter` and `selection` in one read transaction: `begin` gets the page's
+    /// description and the number of features matched (counted by the database), `body` each row in place.
+    /// Returns the cursor of the next page when `selection.page.limit` cut the list short.
+    @discardableResult
+    public func page(_ layer: FeatureLayer, filter: UnitFilter, selection: FeatureSelection, within: Int = 30, precision: Int = 7,
+                     counting: Bool = true, begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
+        try store.read { db in
+            let (q, sql) = try layer.query(db, filter: filter, within: within, precision: precision)
+                .selecting(selection, extraRow: selection.page.limit != nil)
+            let matched = counting ? try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0 : nil
+            // Prepared before `begin`, so a statement SQLite refuses is an error before any byte is written.
+            let statement = try db.makeStatement(literal: sql)
+            try begin(q, matched)
+            let sorted = selection.sortBy != nil
+            var served = 0
+            var last: PageCursor?
+            var next: PageCursor?
+            try RawRow.forEach(statement) { row in
+                if let limit = selection.page.limit, served == limit {
+                    next = last
+                    return
+                }
+                try body(row)
+                served += 1
+                if selection.page.limit != nil {
+                    last = PageCursor(value: sorted ? row.databaseValue(row.columnCount - 1) : .null, id: row.int64(0))
+                }
+            }
+            return next
+        }
+    }
+
+    /// How many features of `layer` match, counted by the database.
+    public func count(_ layer: FeatureLayer, filter: UnitFilter, selection: FeatureSelection, within: Int = 30) throws -> Int {
+        try store.read { db in
+            let (q, _) = try layer.query(db, filter: filter, within: within).selecting(selection, extraRow: false)
+            return try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0
+        }
+    }
+}
+
+extension RawRow {
+    /// A column as a GRDB value (copied), for cursors.
+    public func databaseValue(_ i: Int) -> DatabaseValue {
+        switch sqlite3_column_type(statement, Int32(i)) {
+        case SQLITE_INTEGER: int64(i).databaseValue
+        case SQLITE_FLOAT: double(i).databaseValue
+        case SQLITE_TEXT: String(decoding: text(i), as: UTF8.self).databaseValue
+        default: .null
+        }
+    }
+}
+
+extension FeatureLayers {
+    /// The box around every ward boundary of every period: the registry's area, for the collections' extent.
+    public func extent() throws -> BoundingBox? {
+        try store.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT min(MbrMinX(geom)) AS x1, min(MbrMinY(geom)) AS y1, max(MbrMaxX(geom)) AS x2, max(MbrMaxY(geom)) AS y2
+                FROM admin_units WHERE geom IS NOT NULL
+                """), let x1 = row["x1"] as Double?, let y1 = row["y1"] as Double?, let x2 = row["x2"] as Double?, let y2 = row["y2"] as Double?
+            else { return nil }
+            return try? BoundingBox(minLon: x1, minLat: y1, maxLon: x2, maxLat: y2)
+        }
+    }
+}

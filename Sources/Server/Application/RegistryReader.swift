@@ -1,0 +1,50 @@
+import CQL2
+import Foundation
+import GRDB
+import Registry
+
+/// The registry as the server reads it: a read-only SpatiaLite pool (a request never writes to the file, so
+/// other readers and the office's imports go on beside it) with CQL2's casei/accenti on every connection.
+public struct RegistryReader: Sendable {
+    public let store: RegistryStore
+    public let path: String
+    static let readerCount = 8
+
+    /// Opens the existing database at `path` for reading only.
+    public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw RegistryError.notFound(what: "database", key: path, hint: "create it first (econgis init --db PATH, --demo for the demo data)")
+        }
+        var config = SpatiaLite.configuration(readonly: true)
+        config.prepareDatabase { db in
+            for (name, fold) in CQL2TextFolding.sqlFunctions {
+                db.add(function: DatabaseFunction(name, argumentCount: 1, pure: true) { values in
+                    String.fromDatabaseValue(values[0]).map(fold)
+                })
+            }
+        }
+        config.maximumReaderCount = RegistryReader.readerCount
+        do {
+            let pool = try DatabasePool(path: path, configuration: config)
+            store = RegistryStore(pool: pool, path: path)
+        } catch let error as DatabaseError {
+            throw RegistryError.database("\(path): \(error.message ?? "\(error)")")
+        }
+        self.path = path
+    }
+
+    /// Changes whenever the database file or its write-ahead log is written: the part of every ETag that
+    /// says "same data". Two `stat` calls, no query.
+    public func version() -> String {
+        var parts: [String] = []
+        for file in [path, path + "-wal"] {
+            var s = stat()
+            if stat(file, &s) == 0 {
+                parts.append("\(s.st_size).\(s.st_mtim.tv_sec).\(s.st_mtim.tv_nsec)")
+            } else {
+                parts.append("-")
+            }
+        }
+        return parts.joined(separator: ":")
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+
+/// What a request is answered in: `f=json|html`, else the Accept header (a browser asks for HTML).
+enum OutputFormat: String, Sendable {
+    case json, html
+
+    init(_ query: QueryParameters, _ request: Request) throws {
+        if let f = query["f"] {
+            guard let format = OutputFormat(rawValue: f) else { throw OGCError.invalid("f", f, expected: "json or html") }
+            self = format
+            return
+        }
+        let accept = request.headers[.accept] ?? ""
+        self = accept.contains("text/html") && !accept.contains("json") ? .html : .json
+    }
+}
+
+/// The links and bodies every controller writes: absolute URLs on the host the client used, weak ETags over the
+/// database's version and the URL.
+struct RequestContextInfo: Sendable {
+    let base: String
+    let query: QueryParameters
+    let format: OutputFormat
+    let path: String
+
+    init(_ request: Request) throws {
+        let host = request.head.authority ?? "127.0.0.1"
+        base = "http://" + host
+        query = try QueryParameters(request.uri.query)
+        format = try OutputFormat(query, request)
+        path = request.uri.path
+    }
+
+    /// This path (or `path`) with the query changed.
+    func href(_ path: String? = nil, _ changes: [String: String?] = [:], keepQuery: Bool = true) -> String {
+        let q = keepQuery ? query.encoded(changing: changes) : QueryParameters.empty.encoded(changing: changes)
+        return base + (path ?? self.path) + (q.isEmpty ? "" : "?" + q)
+    }
+
+    /// self and alternate links for a document offered as JSON (`jsonType`) and HTML.
+    func selfLinks(jsonType: String = "application/json", title: String) -> [[String: Any]] {
+        let jsonLink: [String: Any] = ["href": href(nil, ["f": "json"]), "type": jsonType, "title": title + " as JSON"]
+        let htmlLink: [String: Any] = ["href": href(nil, ["f": "html"]), "type": "text/html", "title": title + " as HTML"]
+        return format == .json
+            ? [jsonLink.merging(["rel": "self"]) { $1 }, htmlLink.merging(["rel": "alternate"]) { $1 }]
+            : [htmlLink.merging(["rel": "self"]) { $1 }, jsonLink.merging(["rel": "alternate"]) { $1 }]
+    }
+
+    func etag(version: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in (version + "|" + path + "?" + query.encoded(changing: [:]) + "|" + format.rawValue).utf8 {
+            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        }
+        return "W/\"" + String(h, radix: 16) + "\""
+    }
+}
+
+extension QueryParameters {
+    static let empty = try! QueryParameters(nil)
+}
+
+enum Responses {
+    static func json(_ object: Any, type: String = "application/json", etag: String? = nil, extra: HTTPFields = [:]) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        var headers: HTTPFields = [.contentType: type]
+        if let etag { headers[.eTag] = etag }
+        headers.append(contentsOf: extra)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func html(_ text: String, etag: String? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+        if let etag { headers[.eTag] = etag }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// 304 when the client already holds this version.
+    static func notModified(_ request: Request, etag: String) -> Response? {
+        guard let held = request.headers[.ifNoneMatch] else { return nil }
+        let tags = held.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard tags.contains(etag) || tags.contains("*") else { return nil }
+        return Response(status: .notModified, headers: [.eTag: etag])
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import Logging
+import Registry
+
+/// What every controller reads: the registry (read-only), the clock that says which day "today" is, the area.
+public struct ServiceState: Sendable {
+    let reader: RegistryReader
+    let today: @Sendable () -> LocalDate
+    let extent: BoundingBox?
+    let counts = CountCache()
+    /// As many as the pool has reader connections: more would only wait for one.
+    let threads = ReaderThreads(count: RegistryReader.readerCount)
+    var layers: FeatureLayers { FeatureLayers(store: reader.store) }
+}
+
+/// Where to listen and what to serve.
+public struct ServerSettings: Sendable {
+    public var databasePath: String
+    public var host: String
+    public var port: Int
+    public var today: @Sendable () -> LocalDate
+
+    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, today: @escaping @Sendable () -> LocalDate = { .today() }) {
+        self.databasePath = databasePath
+        self.host = host
+        self.port = port
+        self.today = today
+    }
+}
+
+/// The OGC API – Features application over the registry at `settings.databasePath`. `onServerRunning` gets the port
+/// actually bound (port 0 picks a free one, as the tests do).
+public func buildApplication(_ settings: ServerSettings, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    throws -> some ApplicationProtocol {
+    let reader = try RegistryReader(path: settings.databasePath)
+    let service = ServiceState(reader: reader, today: settings.today, extent: try FeatureLayers(store: reader.store).extent())
+    let router = Router(options: .autoGenerateHeadEndpoints)
+    router.add(middleware: OGCErrorMiddleware())
+    router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],
+                                          allowMethods: [.get, .head, .options], exposedHeaders: ["ETag", "Content-Crs", "Link"]))
+    LandingController(service: service).addRoutes(to: router)
+    CollectionsController(service: service).addRoutes(to: router)
+    ItemsController(service: service).addRoutes(to: router)
+    var logger = Logger(label: "econgis-serve")
+    logger.logLevel = .warning
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "econgis"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+        logger: logger)
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+public func runServer(_ settings: ServerSettings, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    let app = try buildApplication(settings, onServerRunning: onServerRunning)
+    try await app.runService()
+}

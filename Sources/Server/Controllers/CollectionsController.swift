@@ -1,0 +1,80 @@
+import Hummingbird
+import Registry
+
+/// `/collections`, `/collections/{id}` and `/collections/{id}/queryables`: the layers, their extent, CRS and queryables.
+struct CollectionsController<Context: RequestContext>: Sendable {
+    let service: ServiceState
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/collections", use: list)
+        router.get("/collections/:collectionId", use: one)
+        router.get("/collections/:collectionId/queryables", use: queryables)
+    }
+
+    func description(_ c: Collection, _ info: RequestContextInfo) -> [String: Any] {
+        let path = "/collections/\(c.id)"
+        var d: [String: Any] = [
+            "id": c.id, "title": c.title, "description": c.description, "itemType": "feature",
+            "crs": ServerCRS.all.map(\.uri), "storageCrs": ServerCRS.crs84.uri,
+            "links": [
+                ["rel": "self", "type": "application/json", "title": c.title, "href": info.href(path, ["f": "json"], keepQuery: false)],
+                ["rel": "alternate", "type": "text/html", "title": c.title + " as HTML", "href": info.href(path, ["f": "html"], keepQuery: false)],
+                ["rel": "items", "type": "application/geo+json", "title": c.title + " (GeoJSON)", "href": info.href(path + "/items", ["f": "json"], keepQuery: false)],
+                ["rel": "items", "type": "text/html", "title": c.title + " (HTML)", "href": info.href(path + "/items", ["f": "html"], keepQuery: false)],
+                ["rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": "application/schema+json", "title": "Queryables",
+                 "href": info.href(path + "/queryables", [:], keepQuery: false)],
+            ] as [[String: Any]],
+        ]
+        if let e = service.extent {
+            d["extent"] = ["spatial": ["bbox": [[e.minLon, e.minLat, e.maxLon, e.maxLat]], "crs": ServerCRS.crs84.uri]]
+        }
+        return d
+    }
+
+    func list(_ request: Request, context: Context) async throws -> Response {
+        let info = try RequestContextInfo(request)
+        let collections = Collection.all.map { description($0, info) }
+        let links = info.selfLinks(title: "Collections")
+        if info.format == .html {
+            let rows = Collection.all.map { c in
+                "<li><a href=\"/collections/\(c.id)?f=html\">\(HTMLPage.escape(c.title))</a>: \(HTMLPage.escape(c.description)) "
+                    + "(<a href=\"/collections/\(c.id)/items?f=html\">items</a>)</li>"
+            }.joined()
+            return Responses.html(HTMLPage.page("Collections", "<ul>\(rows)</ul>", links: links))
+        }
+        return try Responses.json(["collections": collections, "links": links, "crs": ServerCRS.all.map(\.uri)])
+    }
+
+    func one(_ request: Request, context: Context) async throws -> Response {
+        let info = try RequestContextInfo(request)
+        let c = try Collection.named(context.parameters.get("collectionId") ?? "")
+        let d = description(c, info)
+        if info.format == .html {
+            let props = c.properties.map { "<li>\(HTMLPage.escape($0.name)) (\($0.type.rawValue))</li>" }.joined()
+            return Responses.html(HTMLPage.page(c.title, "<p>\(HTMLPage.escape(c.description))</p><h2>Properties</h2><ul>\(props)</ul>",
+                                                links: d["links"] as? [[String: Any]] ?? []))
+        }
+        return try Responses.json(d)
+    }
+
+    /// JSON Schema (2020-12) of what filters may name: the layer's properties and its geometry.
+    func queryables(_ request: Request, context: Context) async throws -> Response {
+        let info = try RequestContextInfo(request)
+        let c = try Collection.named(context.parameters.get("collectionId") ?? "")
+        var properties: [String: Any] = [:]
+        for p in c.properties {
+            properties[p.name] = Collection.schema(p.type).merging(["title": p.name]) { $1 }
+        }
+        properties["geometry"] = ["title": "geometry", "format": c.geometryIsPoint ? "geometry-point" : "geometry-any"]
+        let schema: [String: Any] = [
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": info.href("/collections/\(c.id)/queryables", [:], keepQuery: false),
+            "type": "object", "title": c.title, "properties": properties, "additionalProperties": false,
+        ]
+        if info.format == .html {
+            let rows = c.queryables.properties.map { "<li>\(HTMLPage.escape($0.name))</li>" }.joined()
+            return Responses.html(HTMLPage.page("Queryables of \(c.title)", "<ul>\(rows)</ul>", links: info.selfLinks(title: "Queryables")))
+        }
+        return try Responses.json(schema, type: "application/schema+json")
+    }
+}

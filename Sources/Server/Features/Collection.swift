@@ -1,0 +1,75 @@
+import CQL2
+import Registry
+
+/// One collection of the API: a registry layer with a title, a description and the queryables its filters may name.
+struct Collection: Sendable {
+    let layer: FeatureLayer
+    let title: String
+    let description: String
+
+    var id: String { layer.rawValue }
+    var properties: [FeatureLayer.Property] { layer.properties }
+    /// Whether the layer's rows are the registry's units, so the unit filter (kind, status, search, bbox index) applies.
+    var isUnitBased: Bool { layer != .wards }
+    var geometryIsPoint: Bool { layer != .wards && layer != .markets }
+
+    static let all: [Collection] = [
+        Collection(layer: .units, title: "Economic units",
+                   description: "Every registered business, branch, household business, cooperative, market and stall, with its ward on the date asked (datetime, default today); kind and status filter them."),
+        Collection(layer: .markets, title: "Markets", description: "Markets: their footprint where surveyed, else their point."),
+        Collection(layer: .stalls, title: "Market stalls", description: "Stalls with their market code, stall number and zone."),
+        Collection(layer: .instruments, title: "Measuring instruments",
+                   description: "Measuring instruments of active and suspended units with their verification cycle, due date and state on the date asked."),
+        Collection(layer: .due, title: "Instruments due for verification",
+                   description: "Instruments whose verification has expired, is unknown, or falls due within 30 days of the date asked."),
+        Collection(layer: .wards, title: "Wards",
+                   description: "Ward boundaries valid on the date asked (datetime selects the period: before 2025-07-01 the old wards, after the merged ones)."),
+        Collection(layer: .inspections, title: "Inspections", description: "Inspections up to the date asked, at their unit's location, with violations and fines."),
+    ]
+
+    static func named(_ id: String) throws -> Collection {
+        guard let c = all.first(where: { $0.id == id }) else {
+            throw OGCError.notFound("no collection \"\(id.prefix(100))\"; the collections are " + all.map(\.id).joined(separator: ", "))
+        }
+        return c
+    }
+
+    /// The geometry as SQL on the selection's columns: a SpatiaLite point, or the GeoJSON text read back.
+    var geometrySQL: String { geometryIsPoint ? "f.geometry" : "SetSRID(GeomFromGeoJSON(f.geometry), 4326)" }
+
+    /// Names are the layer's own property names; their SQL is the selection's output column, never user text.
+    var queryables: CQL2Queryables {
+        var list = properties.map { p in
+            CQL2Queryables.Property(name: p.name, sql: "f.\"\(p.name)\"", type: Collection.cql2Type(p.type))
+        }
+        list.append(.init(name: "geometry", sql: geometrySQL, type: .geometry(srid: 4326)))
+        var indexes: [String: CQL2SpatialIndex] = [:]
+        if layer == .units || layer == .stalls {
+            indexes["geometry"] = .spatiaLite(table: "economic_units", geometryColumn: "geom", rowKey: "f.id")
+        }
+        return CQL2Queryables(list, spatialIndexes: indexes)
+    }
+
+    static func cql2Type(_ t: FeatureLayer.PropertyType) -> CQL2Queryables.PropertyType {
+        switch t {
+        case .text: .string
+        case .integer: .integer
+        case .real: .number
+        case .boolean: .boolean
+        case .date: .date
+        case .timestamp: .timestamp
+        }
+    }
+
+    /// JSON Schema of one property, for /queryables and the OpenAPI document.
+    static func schema(_ t: FeatureLayer.PropertyType) -> [String: Any] {
+        switch t {
+        case .text: ["type": "string"]
+        case .integer: ["type": "integer"]
+        case .real: ["type": "number"]
+        case .boolean: ["type": "boolean"]
+        case .date: ["type": "string", "format": "date"]
+        case .timestamp: ["type": "string", "format": "date-time"]
+        }
+    }
+}

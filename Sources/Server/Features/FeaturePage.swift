@@ -1,0 +1,128 @@
+import Foundation
+import Output
+import Registry
+
+/// One page of features written as GeoJSON (RFC 7946 with OGC's members) or HTML, on the reading thread, into a
+/// ByteChannel: the FeatureCollection's head and features as rows come, then numberReturned and the links.
+enum FeaturePage {
+    static let chunkSize = 1 << 16
+
+    static func writeGeoJSON(_ items: ItemsRequest, service: ServiceState, info: RequestContextInfo, to channel: ByteChannel) throws {
+        let sink = ByteSink(capacity: chunkSize) { try channel.send($0) }
+        var options = FeatureWriter.Options()
+        options.precision = items.crs.decimals
+        var writer = FeatureWriter(options, sink: sink, transform: try items.crs.fromCRS84())
+        var matched = service.counts.claim(items.countKey)
+        let claimed = matched == nil
+        var stored = false
+        defer { if claimed && !stored { service.counts.abandon(items.countKey) } }
+        let next = try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection,
+                                           precision: 7, counting: claimed, begin: { q, count in
+            if let count {
+                matched = count
+                service.counts.store(items.countKey, count)
+                stored = true
+            }
+            channel.deliver(.started)
+            writer.begin(q)
+        }) { row in try writer.write(row) }
+        var tail = "\n],\"numberMatched\":\(matched ?? 0),\"numberReturned\":\(writer.written),\"timeStamp\":\"\(timeStamp())\",\"links\":"
+        let links = pageLinks(items, info: info, next: next, returned: writer.written)
+        tail += String(decoding: try JSONSerialization.data(withJSONObject: links, options: [.withoutEscapingSlashes]), as: UTF8.self) + "}\n"
+        sink.append(tail)
+        try sink.flush()
+    }
+
+    /// self, alternate, next (a keyset cursor: the next page costs what this one did), prev (an offset) and the collection.
+    static func pageLinks(_ items: ItemsRequest, info: RequestContextInfo, next: PageCursor?, returned: Int) -> [[String: Any]] {
+        var links = info.selfLinks(jsonType: "application/geo+json", title: "This page")
+        if let next {
+            links.append(["rel": "next", "type": "application/geo+json", "title": "Next page",
+                          "href": info.href(nil, ["cursor": "\(items.position + returned).\(next.encoded)", "offset": nil, "f": "json"])])
+        }
+        if items.position > 0 {
+            links.append(["rel": "prev", "type": "application/geo+json", "title": "Previous page",
+                          "href": info.href(nil, ["cursor": nil, "offset": String(max(0, items.position - items.limit)), "f": "json"])])
+        }
+        links.append(["rel": "collection", "type": "application/json", "title": items.collection.title,
+                      "href": info.href("/collections/\(items.collection.id)", [:], keepQuery: false)])
+        return links
+    }
+
+    static func timeStamp() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+
+    /// A table of the page's properties; coordinates are for the JSON.
+    static func writeHTML(_ items: ItemsRequest, service: ServiceState, info: RequestContextInfo, to channel: ByteChannel) throws {
+        let sink = ByteSink(capacity: chunkSize) { try channel.send($0) }
+        var names: [String] = []
+        var matched: Int?
+        var returned = 0
+        let next = try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection, begin: { q, count in
+            matched = count
+            channel.deliver(.started)
+            names = q.properties.map(\.name)
+            sink.append(HTMLPage.head(items.collection.title))
+            sink.append("<table><tr><th>id</th>" + names.map { "<th>\(HTMLPage.escape($0))</th>" }.joined() + "</tr>\n")
+        }) { row in
+            returned += 1
+            let id = row.int64(0)
+            sink.append("<tr><td><a href=\"/collections/\(items.collection.id)/items/\(id)?f=html\">\(id)</a></td>")
+            for i in names.indices {
+                sink.append("<td>")
+                if !row.isNull(i + 2) { sink.append(HTMLPage.escape(String(decoding: row.text(i + 2), as: UTF8.self))) }
+                sink.append("</td>")
+            }
+            sink.append("</tr>\n")
+            try sink.recordDone()
+        }
+        sink.append("</table><p>\(returned) of \(matched ?? 0) features.</p>")
+        sink.append("<h2>Links</h2>" + HTMLPage.links(pageLinks(items, info: info, next: next, returned: returned)) + HTMLPage.tail)
+        try sink.flush()
+    }
+
+    /// One feature with its links, or a 404.
+    static func single(_ items: ItemsRequest, service: ServiceState, info: RequestContextInfo, id: Int64) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        let sink = ByteSink(capacity: 1 << 20) { bytes += $0 }
+        let collectionPath = "/collections/\(items.collection.id)"
+        var links = info.selfLinks(jsonType: "application/geo+json", title: "This feature")
+        links.append(["rel": "collection", "type": "application/json", "title": items.collection.title,
+                      "href": info.href(collectionPath, [:], keepQuery: false)])
+        if info.format == .html {
+            var found = false
+            try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection, counting: false, begin: { _, _ in
+                sink.append(HTMLPage.head("\(items.collection.title) \(id)") + "<table>")
+            }) { row in
+                found = true
+                sink.append("<tr><th>id</th><td>\(id)</td></tr>")
+                for (i, p) in items.collection.properties.filter({ items.selection.properties?.contains($0.name) ?? true }).enumerated() where !row.isNull(i + 2) {
+                    sink.append("<tr><th>\(HTMLPage.escape(p.name))</th><td>\(HTMLPage.escape(String(decoding: row.text(i + 2), as: UTF8.self)))</td></tr>")
+                }
+            }
+            guard found else { throw OGCError.notFound("no feature \(id) in \(items.collection.id) on \(items.filter.asOf)") }
+            sink.append("</table><h2>Links</h2>" + HTMLPage.links(links) + HTMLPage.tail)
+            try sink.flush()
+            return bytes
+        }
+        var options = FeatureWriter.Options()
+        options.format = .geojsonseq
+        options.precision = items.crs.decimals
+        var writer = FeatureWriter(options, sink: sink, transform: try items.crs.fromCRS84())
+        try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection, counting: false,
+                                begin: { q, _ in writer.begin(q) }) { row in try writer.write(row) }
+        try sink.flush()
+        guard writer.written == 1, bytes.count > 2 else {
+            throw OGCError.notFound("no feature \(id) in \(items.collection.id) on \(items.filter.asOf)")
+        }
+        // The writer ends a feature with "}\n": the links go inside it.
+        bytes.removeLast(2)
+        bytes += Array(",\"links\":".utf8)
+        bytes += try JSONSerialization.data(withJSONObject: links, options: [.withoutEscapingSlashes])
+        bytes += Array("}\n".utf8)
+        return bytes
+    }
+}

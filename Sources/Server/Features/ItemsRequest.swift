@@ -1,0 +1,221 @@
+import CQL2
+import Foundation
+import GRDB
+import GeoJSON
+import Registry
+
+/// The parameters of `/collections/{id}/items`, checked and turned into the query layer's terms: a unit filter, a
+/// selection on the layer's properties and a page. Every refusal names the parameter, the value and what was expected.
+struct ItemsRequest {
+    static let defaultLimit = 10
+    static let maximumLimit = 10_000
+
+    let collection: Collection
+    var filter: UnitFilter
+    var selection = FeatureSelection()
+    var limit = ItemsRequest.defaultLimit
+    /// Where this page starts in the whole list (an offset, or the position a cursor carries).
+    var position = 0
+    var crs = ServerCRS.crs84
+    /// Which cached numberMatched this request may reuse (see CountCache).
+    var countKey = ""
+
+    static let fixedParameters: Set<String> = [
+        "f", "limit", "offset", "cursor", "bbox", "bbox-crs", "datetime", "sortby", "properties", "q",
+        "filter", "filter-lang", "filter-crs", "crs",
+    ]
+
+    init(_ collection: Collection, _ query: QueryParameters, today: LocalDate) throws {
+        self.collection = collection
+        let propertyNames = Set(collection.properties.map(\.name))
+        for name in query.names where !ItemsRequest.fixedParameters.contains(name) && !propertyNames.contains(name) {
+            throw OGCError.invalid(name, query[name] ?? "", expected: "a parameter of this API: "
+                + ItemsRequest.fixedParameters.sorted().joined(separator: ", ") + ", or a property of \(collection.id) to filter on")
+        }
+        filter = UnitFilter(asOf: today)
+        if let d = query["datetime"] { filter.asOf = try ItemsRequest.date(d) }
+        if let c = query["crs"] { crs = try ServerCRS.parse(c, parameter: "crs") }
+        try readPage(query)
+        try readBBox(query)
+        try readPropertyFilters(query, propertyNames: propertyNames)
+        try readSearch(query)
+        try readFilter(query)
+        if let s = query["sortby"] { selection.sortBy = try ItemsRequest.sortKey(s) }
+        if let p = query["properties"] {
+            selection.properties = Set(p.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+    }
+
+    mutating func readPage(_ query: QueryParameters) throws {
+        if let l = query["limit"] {
+            if let n = Int(l), n >= 1 {
+                limit = min(n, ItemsRequest.maximumLimit)
+            } else if !l.isEmpty, l.utf8.allSatisfy({ (0x30...0x39).contains($0) }), l.contains(where: { $0 != "0" }) {
+                limit = ItemsRequest.maximumLimit  // larger than any integer: still above the maximum
+            } else {
+                throw OGCError.invalid("limit", l, expected: "a whole number from 1 (larger numbers give \(ItemsRequest.maximumLimit))")
+            }
+        }
+        var after: PageCursor?
+        if let c = query["cursor"] {
+            let parts = c.split(separator: ".", maxSplits: 1)
+            guard parts.count == 2, let p = Int(parts[0]), p >= 0, let cursor = try? PageCursor(encoded: String(parts[1])) else {
+                throw OGCError.invalid("cursor", c, expected: "the cursor of a next link, unchanged")
+            }
+            after = cursor
+            position = p
+        } else if let o = query["offset"] {
+            guard let n = Int(o), n >= 0 else { throw OGCError.invalid("offset", o, expected: "a whole number, 0 or more") }
+            position = n
+        }
+        selection.page = try PageRequest(limit: limit, offset: after == nil ? position : 0, after: after)
+    }
+
+    /// `bbox` in `bbox-crs` (default CRS84): a CRS84 box for the unit filter's index, and for other CRS the exact box
+    /// (its edges densified, then through PROJ) as a spatial condition.
+    mutating func readBBox(_ query: QueryParameters) throws {
+        let bboxCRS = try query["bbox-crs"].map { try ServerCRS.parse($0, parameter: "bbox-crs") } ?? .crs84
+        guard let text = query["bbox"] else {
+            if let c = query["bbox-crs"] { throw OGCError.invalid("bbox-crs", c, expected: "to come with a bbox") }
+            return
+        }
+        let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard numbers.count == 4 || numbers.count == 6, numbers.allSatisfy({ $0?.isFinite == true }) else {
+            throw OGCError.invalid("bbox", text, expected: "four numbers (or six with heights) separated by commas: lower left x,y then upper right x,y in \(bboxCRS.uri)")
+        }
+        let n = numbers.map { $0! }
+        let (x1, y1, x2, y2) = n.count == 4 ? (n[0], n[1], n[2], n[3]) : (n[0], n[1], n[3], n[4])
+        guard x1 <= x2, y1 <= y2 else { throw OGCError.invalid("bbox", text, expected: "the lower corner first, each coordinate at most the upper one's") }
+        let toLonLat = try bboxCRS.toCRS84()
+        var ring: [(lon: Double, lat: Double)] = []
+        let steps = bboxCRS.projected ? 16 : 1
+        let corners = [(x1, y1), (x2, y1), (x2, y2), (x1, y2), (x1, y1)]
+        for k in 0..<4 {
+            for s in 0..<steps {
+                let t = Double(s) / Double(steps)
+                let x = corners[k].0 + (corners[k + 1].0 - corners[k].0) * t, y = corners[k].1 + (corners[k + 1].1 - corners[k].1) * t
+                guard let p = toLonLat(x, y), abs(p.lon) <= 180, abs(p.lat) <= 90 else {
+                    throw OGCError.invalid("bbox", text, expected: "coordinates inside the area of \(bboxCRS.uri)")
+                }
+                ring.append(p)
+            }
+        }
+        let box: BoundingBox
+        do {
+            box = try BoundingBox(minLon: ring.map(\.lon).min()!, minLat: ring.map(\.lat).min()!,
+                                  maxLon: ring.map(\.lon).max()!, maxLat: ring.map(\.lat).max()!)
+        } catch {
+            throw OGCError.invalid("bbox", text, expected: "a box within longitudes -180..180 and latitudes -90..90 (\(bboxCRS.uri) axis order)")
+        }
+        if collection.isUnitBased { filter.bbox = box }
+        if bboxCRS.projected || !collection.geometryIsPoint {
+            ring.append(ring[0])
+            let polygon = Geometry.polygon([try LinearRing(ring.map { Position($0.lon, $0.lat) })])
+            try addCondition(.spatial(.intersects, .property("geometry"), .geometry(polygon)))
+        }
+    }
+
+    mutating func readPropertyFilters(_ query: QueryParameters, propertyNames: Set<String>) throws {
+        for name in query.names where propertyNames.contains(name) {
+            let value = query[name]!
+            let values = value.split(separator: ",").map(String.init)
+            if collection.isUnitBased, name == "kind" {
+                filter.kinds = try values.map { v in
+                    guard let k = UnitKind(rawValue: v) else {
+                        throw OGCError.invalid("kind", v, expected: "one of " + UnitKind.allCases.map(\.rawValue).joined(separator: ", "))
+                    }
+                    return k
+                }
+                continue
+            }
+            if collection.isUnitBased, name == "status", collection.layer != .instruments, collection.layer != .due {
+                filter.statuses = try values.map { v in
+                    guard let s = UnitStatus(rawValue: v) else {
+                        throw OGCError.invalid("status", v, expected: "one of " + UnitStatus.allCases.map(\.rawValue).joined(separator: ", "))
+                    }
+                    return s
+                }
+                continue
+            }
+            let property = collection.properties.first { $0.name == name }!
+            let literal: CQL2Expression
+            switch property.type {
+            case .integer, .real:
+                guard let d = Double(value), d.isFinite, abs(d) < 1e15 else { throw OGCError.invalid(name, value, expected: "a number") }
+                literal = .number(d)
+            case .boolean:
+                guard value == "true" || value == "false" else { throw OGCError.invalid(name, value, expected: "true or false") }
+                literal = .boolean(value == "true")
+            case .date:
+                guard let d = CQL2Date(value) else { throw OGCError.invalid(name, value, expected: "a date YYYY-MM-DD") }
+                literal = .date(d)
+            case .text, .timestamp:
+                literal = .string(value)
+            }
+            try addCondition(.comparison(.equal, .property(name), literal))
+        }
+    }
+
+    /// `q`: words of the name, owner, address or codes with diacritics and case ignored (the registry's search);
+    /// for wards, words of the name.
+    mutating func readSearch(_ query: QueryParameters) throws {
+        guard let q = query["q"] else { return }
+        let words = q.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        guard !words.isEmpty else { throw OGCError.invalid("q", q, expected: "one or more words") }
+        if collection.isUnitBased {
+            filter.search = words.joined(separator: " ")
+        } else {
+            for w in words {
+                try addCondition(.like(.accenti(.casei(.property("name"))), pattern: .accenti(.casei(.string("%" + ItemsRequest.likeEscaped(w) + "%")))))
+            }
+        }
+    }
+
+    static func likeEscaped(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    mutating func readFilter(_ query: QueryParameters) throws {
+        let language = query["filter-lang"] ?? "cql2-text"
+        guard language == "cql2-text" || language == "cql2-json" else {
+            throw OGCError.invalid("filter-lang", language, expected: "cql2-text or cql2-json")
+        }
+        if let c = query["filter-crs"], try ServerCRS.parse(c, parameter: "filter-crs") != .crs84 {
+            throw OGCError.invalid("filter-crs", c, expected: ServerCRS.crs84.uri + " (filters are evaluated in longitude, latitude)")
+        }
+        guard let text = query["filter"] else { return }
+        let expression = language == "cql2-json" ? try CQL2Expression.parse(json: text) : try CQL2Expression.parse(text: text)
+        try addCondition(expression)
+    }
+
+    /// A CQL2 condition on the layer's properties, translated with bound values only.
+    mutating func addCondition(_ e: CQL2Expression) throws {
+        let translated = try CQL2SQLiteTranslator(queryables: collection.queryables).translate(e)
+        let arguments = StatementArguments(translated.arguments.map { v -> DatabaseValue in
+            switch v {
+            case .text(let s): s.databaseValue
+            case .integer(let i): i.databaseValue
+            case .real(let d): d.databaseValue
+            }
+        })
+        selection.conditions.append(SQL(sql: translated.sql, arguments: arguments))
+    }
+
+    static func sortKey(_ text: String) throws -> FeatureSortKey {
+        let keys = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard keys.count == 1, var name = keys.first, !name.isEmpty else {
+            throw OGCError.invalid("sortby", text, expected: "one property name, with - in front for descending")
+        }
+        var descending = false
+        if name.hasPrefix("-") { descending = true; name.removeFirst() } else if name.hasPrefix("+") { name.removeFirst() }
+        return FeatureSortKey(property: name, descending: descending)
+    }
+
+    /// A date, or a timestamp's UTC date: the day the registry is read on. Intervals are refused.
+    static func date(_ text: String) throws -> LocalDate {
+        if text.contains("/") { throw OGCError.invalid("datetime", text, expected: "one date or timestamp (the day the registry is read on); intervals are not offered") }
+        if let d = LocalDate(iso: text) { return d }
+        if let t = CQL2Timestamp(text), let d = LocalDate(iso: String(t.text.prefix(10))) { return d }
+        throw OGCError.invalid("datetime", text, expected: "a date YYYY-MM-DD or an RFC 3339 timestamp such as 2025-07-01T00:00:00Z")
+    }
+}

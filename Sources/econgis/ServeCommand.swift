@@ -1,0 +1,24 @@
+import ArgumentParser
+import Registry
+import Server
+
+/// `econgis serve`: the registry as OGC API – Features for QGIS, GDAL and browsers, read-only.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the registry as OGC API – Features (Parts 1, 2 and 3) over HTTP, read-only.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0 picks a free one).") var port = 8080
+
+    func validate() throws {
+        if !(0...65535).contains(port) { throw ValidationError("--port \(port): expected 0 to 65535") }
+    }
+
+    func run() async throws {
+        let settings = ServerSettings(databasePath: database.path, host: host, port: port)
+        try await runServer(settings) { bound in
+            note("serving \(database.path) at http://\(host):\(bound)/ (OGC API – Features; Ctrl-C stops)")
+        }
+    }
+}

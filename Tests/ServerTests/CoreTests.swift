@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import Registry
+import Testing
+
+/// Part 1 Core over HTTP: the documents, paging with numberMatched and next links, limits, ids, ETags.
+@Suite struct CoreTests {
+    @Test func landingConformanceAndCollections() async throws {
+        let s = try await TestServer.shared.value
+        let landing = try await get(s.base + "/")
+        #expect(landing.status == 200)
+        let rels = (landing.json["links"] as? [[String: Any]] ?? []).compactMap { $0["rel"] as? String }
+        #expect(Set(rels).isSuperset(of: ["self", "service-desc", "conformance", "data"]))
+        let conformance = try await get(s.base + "/conformance").json["conformsTo"] as? [String] ?? []
+        #expect(conformance.contains("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"))
+        #expect(conformance.contains("http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter"))
+        let collections = try await get(s.base + "/collections").json["collections"] as? [[String: Any]] ?? []
+        #expect(collections.compactMap { $0["id"] as? String } == ["units", "markets", "stalls", "instruments", "due", "wards", "inspections"])
+        let units = try await get(s.base + "/collections/units").json
+        #expect(units["storageCrs"] as? String == "http://www.opengis.net/def/crs/OGC/1.3/CRS84")
+        #expect((units["crs"] as? [String])?.contains("http://www.opengis.net/def/crs/EPSG/0/3405") == true)
+        let html = try await get(s.base + "/collections?f=html")
+        #expect(html.header("Content-Type")?.hasPrefix("text/html") == true && html.text.contains("<a href=\"/collections/units?f=html\">"))
+    }
+
+    /// OGC's test suite: numberMatched equals the features over all next links, numberReturned each page's features,
+    /// timeStamp present; and the total equals the database's own count of units registered by the date.
+    @Test(arguments: ["units", "wards", "instruments", "inspections"])
+    func nextLinksCoverNumberMatched(collection: String) async throws {
+        let s = try await TestServer.shared.value
+        var url: String? = s.base + "/collections/\(collection)/items?limit=250&sortby=-name"
+        if collection != "units" && collection != "wards" { url = s.base + "/collections/\(collection)/items?limit=250" }
+        var ids = Set<Int>()
+        var matched: Int?
+        var pages = 0
+        var total = 0
+        while let u = url {
+            let page = try await get(u)
+            #expect(page.status == 200, "\(u): \(page.text.prefix(300))")
+            let json = page.json
+            let features = json["features"] as? [[String: Any]] ?? []
+            #expect(json["numberReturned"] as? Int == features.count)
+            #expect(json["timeStamp"] is String)
+            if matched == nil { matched = json["numberMatched"] as? Int } else { #expect(json["numberMatched"] as? Int == matched) }
+            for f in features { ids.insert(f["id"] as! Int) }
+            total += features.count
+            url = (json["links"] as? [[String: Any]] ?? []).first { $0["rel"] as? String == "next" }?["href"] as? String
+            pages += 1
+            if pages > 100 { break }
+        }
+        #expect(ids.count == matched && total == matched)
+        let expected = try await s.database().read { db -> Int in
+            switch collection {
+            case "units": try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE registered_on IS NULL OR registered_on <= ?", arguments: [TestServer.today.description])!
+            case "wards": try Int.fetchOne(db, sql: "SELECT count(*) FROM admin_units WHERE level = 'ward' AND valid_from <= ?1 AND (valid_to IS NULL OR valid_to >= ?1)", arguments: [TestServer.today.description])!
+            case "inspections": try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM inspections i JOIN economic_units u ON u.id = i.unit_id WHERE i.inspected_on <= ?
+                """, arguments: [TestServer.today.description])!
+            default: try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM measuring_instruments i JOIN economic_units u ON u.id = i.unit_id
+                WHERE u.status IN ('active', 'suspended') AND (u.registered_on IS NULL OR u.registered_on <= ?)
+                """, arguments: [TestServer.today.description])!
+            }
+        }
+        #expect(matched == expected)
+        #expect(expected > 0)
+    }
+
+    @Test func limitAboveTheMaximumAnswersTheMaximum() async throws {
+        let s = try await TestServer.shared.value
+        let page = try await get(s.base + "/collections/units/items?limit=20000&properties=code")
+        #expect(page.status == 200)
+        let returned = page.json["numberReturned"] as? Int ?? -1
+        let matched = page.json["numberMatched"] as? Int ?? -1
+        #expect(returned == min(10_000, matched))
+        let huge = try await get(s.base + "/collections/units/items?limit=99999999999999999999999&properties=code")
+        #expect(huge.status == 200 && huge.json["numberReturned"] as? Int == returned)
+        let dflt = try await get(s.base + "/collections/units/items")
+        #expect(dflt.json["numberReturned"] as? Int == 10)
+    }
+
+    @Test func featureById() async throws {
+        let s = try await TestServer.shared.value
+        let first = (try await get(s.base + "/collections/units/items?limit=1").json["features"] as? [[String: Any]])?.first
+        let id = try #require(first?["id"] as? Int)
+        let one = try await get(s.base + "/collections/units/items/\(id)")
+        #expect(one.status == 200)
+        #expect(one.json["type"] as? String == "Feature" && one.json["id"] as? Int == id)
+        #expect((one.json["properties"] as? [String: Any])?["code"] as? String == (first?["properties"] as? [String: Any])?["code"] as? String)
+        #expect(try await get(s.base + "/collections/units/items/999999999").status == 404)
+        #expect(try await get(s.base + "/collections/nothing/items").status == 404)
+    }
+
+    @Test func propertyFiltersSortAndProperties() async throws {
+        let s = try await TestServer.shared.value
+        let page = try await get(s.base + "/collections/units/items?kind=market&sortby=-code&properties=code,kind&limit=100")
+        let features = page.json["features"] as? [[String: Any]] ?? []
+        let props = features.compactMap { $0["properties"] as? [String: Any] }
+        #expect(!props.isEmpty && props.allSatisfy { $0["kind"] as? String == "market" && $0.count == 2 })
+        let codes = props.compactMap { $0["code"] as? String }
+        #expect(codes == codes.sorted(by: >))
+        let marketCount = try await s.database().read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE kind = 'market' AND (registered_on IS NULL OR registered_on <= ?)",
+                             arguments: [TestServer.today.description])!
+        }
+        #expect(page.json["numberMatched"] as? Int == marketCount)
+    }
+
+    /// q ignores diacritics and case: "cho" finds the Chợ (market) names.
+    @Test func searchIgnoresDiacritics() async throws {
+        let s = try await TestServer.shared.value
+        let plain = try await get(s.base + "/collections/markets/items?q=CHO&limit=100").json
+        let accented = try await get(s.base + "/collections/markets/items?q=ch%E1%BB%A3&limit=100").json
+        #expect((plain["numberMatched"] as? Int ?? 0) > 0)
+        #expect(plain["numberMatched"] as? Int == accented["numberMatched"] as? Int)
+    }
+
+    @Test func eTagAnswers304() async throws {
+        let s = try await TestServer.shared.value
+        let first = try await get(s.base + "/collections/units/items?limit=5")
+        let etag = try #require(first.header("ETag"))
+        let again = try await get(s.base + "/collections/units/items?limit=5", headers: ["If-None-Match": etag])
+        #expect(again.status == 304)
+        let other = try await get(s.base + "/collections/units/items?limit=6", headers: ["If-None-Match": etag])
+        #expect(other.status == 200)
+    }
+
+    /// Clients that hang up during a 10 000-feature page stop its read; the server goes on answering.
+    @Test func clientsLeavingMidStream() async throws {
+        let s = try await TestServer.shared.value
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                        DispatchQueue.global().async {
+                            c.resume(with: Result { try hangUpAfterFirstBytes(port: s.port, target: "/collections/units/items?limit=10000") })
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await Task.sleep(for: .seconds(1))
+        let after = try await get(s.base + "/collections/units/items?limit=3")
+        #expect(after.status == 200 && after.json["numberReturned"] as? Int == 3)
+    }
+
+    /// 32 full pages at once all complete, each with every feature.
+    @Test func concurrentLargePagesAllComplete() async throws {
+        let s = try await TestServer.shared.value
+        let returned = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<32 {
+                group.addTask {
+                    let page = try await get(s.base + "/collections/units/items?limit=10000&properties=code,name&sortby=\(i % 2 == 0 ? "" : "-")code")
+                    return page.json["numberReturned"] as? Int ?? -1
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        let matched = try await get(s.base + "/collections/units/items?limit=1").json["numberMatched"] as? Int
+        #expect(returned.count == 32 && returned.allSatisfy { $0 == matched })
+    }
+
+    @Test func corsForBrowsers() async throws {
+        let s = try await TestServer.shared.value
+        let r = try await get(s.base + "/collections/units/items?limit=1", headers: ["Origin": "https://geojson.io"])
+        #expect(r.header("Access-Control-Allow-Origin") == "*")
+    }
+}
+
+/// Large pages go gzipped to clients that accept it, and read back as the same features.
+@Suite struct CompressionTests {
+    @Test func largePagesAreGzipped() async throws {
+        let s = try await TestServer.shared.value
+        let url = s.base + "/collections/units/items?limit=500&properties=code,name"
+        let plain = try await get(url, headers: ["Accept-Encoding": "identity"])
+        let zipped = try await get(url, headers: ["Accept-Encoding": "gzip"])
+        #expect(plain.header("Content-Encoding") == nil)
+        #expect(zipped.header("Content-Encoding") == "gzip")
+        let a = (plain.json["features"] as? [[String: Any]])?.map { $0["id"] as? Int }
+        let b = (zipped.json["features"] as? [[String: Any]])?.map { $0["id"] as? Int }
+        #expect(a != nil && a?.count == 500 && a! == b!)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Bad and hostile parameters: each a 400 (or 404 for unknown things) with an OGC exception body naming the
+/// parameter, never a 500, and the database file unchanged afterwards.
+@Suite struct HostileInputTests {
+    static let badRequests: [String] = [
+        "/collections/units/items?filter=name%20%3D%20'x'%3B%20DROP%20TABLE%20economic_units%3B--",
+        "/collections/units/items?filter=code%3D'1'%20OR%201%3D1)%3B%20DELETE%20FROM%20economic_units%3B--",
+        "/collections/units/items?filter=%22code%22%22%3B%20DROP%20TABLE%20x%3B--%22%20%3D%201",
+        "/collections/units/items?sortby=code%3B%20DROP%20TABLE%20economic_units",
+        "/collections/units/items?sortby=name,code",
+        "/collections/units/items?properties=code,(SELECT%20sql%20FROM%20sqlite_master)",
+        "/collections/units/items?kind=market'%20OR%20'1'%3D'1",
+        "/collections/units/items?status=active%3BDELETE",
+        "/collections/units/items/1%20OR%201%3D1",
+        "/collections/units/items/99999999999999999999999999",
+        "/collections/units/items?limit=-1",
+        "/collections/units/items?limit=abc",
+        "/collections/units/items?offset=-5",
+        "/collections/units/items?offset=1e400",
+        "/collections/units/items?bbox=1,2,3",
+        "/collections/units/items?bbox=106,10,105,11",
+        "/collections/units/items?bbox=1e400,0,1,1",
+        "/collections/units/items?bbox=0,0,200,1",
+        "/collections/units/items?crs=EPSG:99999",
+        "/collections/units/items?bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326",
+        "/collections/units/items?filter=code%20%3D",
+        "/collections/units/items?filter=nosuchproperty%20%3D%201",
+        "/collections/units/items?filter=version%20%3D%201e400",
+        "/collections/units/items?filter-lang=sql&filter=1%3D1",
+        "/collections/units/items?filter-lang=cql2-json&filter=%7B%22op%22%3A%22%3D%22",
+        "/collections/units/items?q=%C3%28",
+        "/collections/units/items?q=%FF%FE",
+        "/collections/units/items?datetime=2025-02-30",
+        "/collections/units/items?datetime=2020-01-01/2021-01-01",
+        "/collections/units/items?cursor=garbage",
+        "/collections/units/items?nosuchparameter=1",
+        "/collections/units/items?limit=1&limit=2",
+        "/collections/units/items?f=xml",
+        "/collections/units/items?version=abc",
+    ]
+
+    @Test func eachIsRefusedAndNothingChanges() async throws {
+        let s = try await TestServer.shared.value
+        let before = try s.fileDigest()
+        for path in HostileInputTests.badRequests {
+            let r = try await get(s.base + path)
+            #expect(r.status == 400, "\(path): \(r.status) \(r.text.prefix(300))")
+            #expect(r.json["code"] is String && (r.json["description"] as? String)?.isEmpty == false, "\(path): \(r.text.prefix(300))")
+        }
+        // Malformed percent-encoding and UTF-8, sent as raw bytes.
+        for target in ["/collections/units/items?q=%zz", "/collections/units/items?q=%E1%BB", "/collections/units/items?filter=name%3D%27%C0%80%27",
+                       "/collections/units/items?limit=%", "/collections/units/items?%ZZ=1"] {
+            #expect(try rawStatus(port: s.port, target: target) == 400, "\(target)")
+        }
+        // Deep nesting and a huge filter.
+        let deep = String(repeating: "(", count: 5_000) + "version = 1" + String(repeating: ")", count: 5_000)
+        let deepNot = String(repeating: "NOT ", count: 5_000) + "version = 1"
+        for filter in [deep, deepNot] {
+            let r = try await get(s.base + "/collections/units/items?filter=" + filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(r.status == 400, "\(r.text.prefix(200))")
+        }
+        #expect(try s.fileDigest() == before)
+        let units = try await get(s.base + "/collections/units/items?limit=1")
+        #expect(units.status == 200 && (units.json["numberMatched"] as? Int ?? 0) > 0)
+    }
+
+    @Test func unknownThingsAre404() async throws {
+        let s = try await TestServer.shared.value
+        for path in ["/nothing", "/collections/units%27%3B--/items", "/collections/units/items/123456789"] {
+            let r = try await get(s.base + path)
+            #expect(r.status == 404, "\(path): \(r.status)")
+            #expect(r.json["code"] as? String == "NotFound", "\(path): \(r.text.prefix(200))")
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import DemoData
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import Registry
+import Server
+
+let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The demo registry in a temporary directory, served by the real application on a free loopback port, for the suite.
+final class TestServer: @unchecked Sendable {
+    static let shared = Task { try await TestServer() }
+
+    let directory: URL
+    let databasePath: String
+    let port: Int
+    /// The day the server reads the registry on (the demo's reference date), so counts do not move with the calendar.
+    static let today = DemoLoader.referenceDate
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    init() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        databasePath = directory.appendingPathComponent("demo.sqlite").path
+        do {
+            let store = try RegistryStore(path: databasePath)
+            _ = try DemoLoader(store: store, directory: checkout.appendingPathComponent("geodata").path).load(today: TestServer.today)
+            try await store.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            try await store.writer.close()
+        }
+        let ready = AsyncStream<Int>.makeStream()
+        let settings = ServerSettings(databasePath: databasePath, host: "127.0.0.1", port: 0, today: { TestServer.today })
+        let app = try buildApplication(settings) { port in ready.continuation.yield(port) }
+        Task { try await app.run() }
+        var port = 0
+        for await p in ready.stream {
+            port = p
+            break
+        }
+        self.port = port
+    }
+
+    /// Opens the database the server reads, read-only, for independent counts.
+    func database() throws -> DatabaseQueue {
+        try DatabaseQueue(path: databasePath, configuration: SpatiaLite.configuration(readonly: true))
+    }
+
+    /// The database file's bytes, to show a request changed nothing.
+    func fileDigest() throws -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 8)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for suffix in ["", "-wal"] {
+            guard let data = FileManager.default.contents(atPath: databasePath + suffix) else { continue }
+            for b in data { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        }
+        withUnsafeBytes(of: h) { for (i, b) in $0.enumerated() { digest[i] = b } }
+        return digest
+    }
+}
+
+/// One HTTP exchange with the live server through URLSession.
+struct HTTPResult {
+    let status: Int
+    let headers: [String: String]
+    let body: Data
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    func header(_ name: String) -> String? { headers.first { $0.key.lowercased() == name.lowercased() }?.value }
+}
+
+func get(_ url: String, headers: [String: String] = [:]) async throws -> HTTPResult {
+    var request = URLRequest(url: URL(string: url)!)
+    for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
+    request.timeoutInterval = 60
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let http = response as! HTTPURLResponse
+    var fields: [String: String] = [:]
+    for (k, v) in http.allHeaderFields { fields["\(k)"] = "\(v)" }
+    return HTTPResult(status: http.statusCode, headers: fields, body: data)
+}
+
+/// Runs a program on a dispatch thread, not the cooperative pool (which the in-process server needs: on two cores
+/// two waiting tests would starve it).
+func run(_ program: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try runBlocking(program, arguments, in: directory) }) }
+    }
+}
+
+/// Runs a program to its end, returning its exit status and output (standard error appended).
+func runBlocking(_ program: String, _ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: program)
+    if let directory { p.currentDirectoryURL = directory }
+    p.arguments = arguments
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The path of a program on PATH, nil when absent.
+func which(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+        let path = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+/// The status line's code for a request sent byte for byte as given (URLSession would refuse or re-encode a
+/// malformed target): a plain HTTP/1.1 GET over a loopback socket.
+func rawStatus(port: Int, target: String) throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EIO) }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    let request = Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    var response: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { break }
+        response += buffer[0..<n]
+        if response.count > 12 { break }
+    }
+    let line = String(decoding: response.prefix(12), as: UTF8.self)  // "HTTP/1.1 400"
+    return Int(line.dropFirst(9).prefix(3)) ?? -1
+}
+
+/// Sends a GET, reads the first bytes of the answer and hangs up: a client that leaves mid-stream.
+func hangUpAfterFirstBytes(port: Int, target: String) throws {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EIO) }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    let request = Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+    var buffer = [UInt8](repeating: 0, count: 1024)
+    _ = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+}

@@ -1,0 +1,81 @@
+"""OWSLib (PyPI) as an OGC API - Features client of `econgis serve`: every endpoint and every items parameter.
+
+Usage: owslib_client.py BASE_URL EXPECTED_UNITS. Prints one line per check; exits 1 if any fails.
+"""
+import sys
+
+from owslib.ogcapi.features import Features
+
+base, expected_units = sys.argv[1], int(sys.argv[2])
+failures = []
+checks = 0
+
+
+def check(ok, what):
+    global checks
+    checks += 1
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+
+
+w = Features(base)
+check(any(l.get("rel") == "service-desc" for l in w.links), "landing page links to the API definition")
+api = w.api()
+check(api.get("openapi", "").startswith("3.0") and "/collections/{collectionId}/items" in api["paths"], "api(): OpenAPI 3.0 with the items path")
+check("$ref\": \"http" not in str(api) and "'$ref': 'http" not in str(api), "api(): no remote $ref")
+conformance = w.conformance()["conformsTo"]
+check("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conformance, "conformance(): Part 1 Core")
+ids = [c["id"] for c in w.collections()["collections"]]
+check(ids == ["units", "markets", "stalls", "instruments", "due", "wards", "inspections"], f"collections(): {ids}")
+check(w.feature_collections() == ids, "feature_collections()")
+for cid in ids:
+    c = w.collection(cid)
+    check(c["id"] == cid and "extent" in c and c["storageCrs"].endswith("CRS84"), f"collection({cid})")
+    q = w.collection_queryables(cid)
+    check("geometry" in q["properties"], f"collection_queryables({cid})")
+    page = w.collection_items(cid, limit=3)
+    check(page["numberReturned"] == len(page["features"]) <= 3 and page["numberMatched"] >= len(page["features"]), f"collection_items({cid}, limit=3)")
+    if page["features"]:
+        fid = page["features"][0]["id"]
+        check(w.collection_item(cid, str(fid))["id"] == fid, f"collection_item({cid}, {fid})")
+
+units = w.collection_items("units", limit=1)
+check(units["numberMatched"] == expected_units, f"units numberMatched {units['numberMatched']} == {expected_units}")
+offset = w.collection_items("units", limit=2, offset=1)
+first_two = w.collection_items("units", limit=3)
+check([f["id"] for f in offset["features"]] == [f["id"] for f in first_two["features"][1:]], "offset")
+box = [106.64, 10.75, 106.66, 10.77]
+inside = w.collection_items("units", bbox=box, limit=1000)
+check(inside["numberReturned"] > 0 and all(box[0] <= f["geometry"]["coordinates"][0] <= box[2] and box[1] <= f["geometry"]["coordinates"][1] <= box[3]
+                                           for f in inside["features"]), "bbox")
+old = w.collection_items("wards", datetime_="2024-06-01", limit=100)
+new = w.collection_items("wards", limit=100)
+check(old["numberMatched"] == 16 and new["numberMatched"] == 4, f"datetime selects the ward period: {old['numberMatched']} then, {new['numberMatched']} now")
+names = [f["properties"]["name"] for f in w.collection_items("units", sortby=("name", "desc"), limit=50)["features"]]
+check(names == sorted(names, reverse=True), "sortby descending")
+props = w.collection_items("units", properties="code,name", limit=5)["features"]
+check(all(set(f["properties"]) == {"code", "name"} for f in props), "properties")
+markets = w.collection_items("units", kind="market", limit=100)
+check(markets["numberMatched"] > 0 and all(f["properties"]["kind"] == "market" for f in markets["features"]), "property filter kind")
+found = w.collection_items("units", q="cho", limit=100)
+check(found["numberMatched"] > 0 and all("chợ" in (f["properties"]["name"] + " " + (f["properties"]["address"] or "")).lower() or "cho" in f["properties"]["code"].lower()
+                                        for f in found["features"]), "q ignores diacritics")
+filtered = w.collection_items("units", filter="kind = 'market'", limit=100)
+check(filtered["numberMatched"] == markets["numberMatched"], "filter (cql2-text)")
+json_filter = w.collection_items("units", **{"filter-lang": "cql2-json", "filter": '{"op":"=","args":[{"property":"kind"},"market"]}'}, limit=100)
+check(json_filter["numberMatched"] == markets["numberMatched"], "filter (cql2-json)")
+utm = w.collection_items("units", crs="http://www.opengis.net/def/crs/EPSG/0/3405", limit=1)
+x, y = utm["features"][0]["geometry"]["coordinates"]
+check(600000 < x < 800000 and 1100000 < y < 1300000, f"crs EPSG:3405: {x}, {y}")
+check(w.response_headers.get("Content-Crs") == "<http://www.opengis.net/def/crs/EPSG/0/3405>", "Content-Crs")
+nxt = next(l["href"] for l in units["links"] if l["rel"] == "next")
+check("cursor=" in nxt, "next link carries a cursor")
+try:
+    w.collection_items("units", bbox=[1, 2, 3])
+    check(False, "a bad bbox is refused")
+except RuntimeError as e:
+    check("InvalidParameterValue" in str(e), "a bad bbox is refused with an OGC exception")
+
+print(f"{checks} checks, {len(failures)} failed")
+sys.exit(1 if failures else 0)
