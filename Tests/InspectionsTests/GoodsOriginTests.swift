@@ -47,7 +47,7 @@ import Testing
         } throws: { error in
             let t = "\(error)"
             return t.hasPrefix("bad.csv: 8 invalid values; nothing was written")
-                && t.contains("bad.csv line 3: field received_on: \"2026-13-10\": a date as YYYY-MM-DD")
+                && t.contains("bad.csv line 3: field received_on: \"2026-13-10\": a date YYYY-MM-DD")
                 && t.contains("bad.csv line 4: field unit_code: \"CHO-BT/Z-9\": the code of a unit in the registry")
                 && t.contains("bad.csv line 5: field goods: (empty): a value is required")
                 && t.contains("bad.csv line 6: field quantity: \"-3\": a number greater than 0")
