@@ -10,13 +10,15 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "Seconds a page's database work may take before the request is refused.") var timeLimit = 20.0
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port \(port): expected 0 to 65535") }
+        if !(timeLimit > 0 && timeLimit <= 3600) { throw ValidationError("--time-limit \(timeLimit): expected seconds above 0, at most 3600") }
     }
 
     func run() async throws {
-        let settings = ServerSettings(databasePath: database.path, host: host, port: port)
+        let settings = ServerSettings(databasePath: database.path, host: host, port: port, timeLimit: timeLimit)
         try await runServer(settings) { bound in
             note("serving \(database.path) at http://\(host):\(bound)/ (OGC API – Features; Ctrl-C stops)")
         }

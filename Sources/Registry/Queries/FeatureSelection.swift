@@ -1,4 +1,5 @@
 import CSpatial
+import Foundation
 import GRDB
 
 /// What a map server asks of a layer beyond the registry filter: a condition and a sort on the layer's own
@@ -86,10 +87,12 @@ extension FeatureLayers {
     /// Streams one page of `layer` for `filter` and `selection` in one read transaction: `begin` gets the page's
     /// description and the number of features matched (counted by the database), `body` each row in place.
     /// Returns the cursor of the next page when `selection.page.limit` cut the list short.
+    /// `timeLimit` (seconds) interrupts the statements once passed, as an invalid request naming the limit.
     @discardableResult
     public func page(_ layer: FeatureLayer, filter: UnitFilter, selection: FeatureSelection, within: Int = 30, precision: Int = 7,
-                     counting: Bool = true, begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
-        try store.read { db in
+                     counting: Bool = true, timeLimit: Double? = nil,
+                     begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
+        try store.read { db in try TimeLimit.within(timeLimit, db) {
             let (q, sql) = try layer.query(db, filter: filter, within: within, precision: precision)
                 .selecting(selection, extraRow: selection.page.limit != nil)
             let matched = counting ? try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0 : nil
@@ -112,7 +115,7 @@ extension FeatureLayers {
                 }
             }
             return next
-        }
+        } }
     }
 
     /// How many features of `layer` match, counted by the database.
@@ -146,6 +149,34 @@ extension FeatureLayers {
                 """), let x1 = row["x1"] as Double?, let y1 = row["y1"] as Double?, let x2 = row["x2"] as Double?, let y2 = row["y2"] as Double?
             else { return nil }
             return try? BoundingBox(minLon: x1, minLat: y1, maxLon: x2, maxLat: y2)
+        }
+    }
+}
+
+/// A deadline for the statements of one read: SQLite's progress handler asks every 10 000 virtual machine steps
+/// whether it has passed, and an interrupted statement becomes an error that names the limit.
+enum TimeLimit {
+    final class Deadline {
+        let nanoseconds: UInt64
+        init(_ n: UInt64) { nanoseconds = n }
+    }
+
+    static func within<T>(_ seconds: Double?, _ db: Database, _ body: () throws -> T) throws -> T {
+        guard let seconds, let handle = db.sqliteConnection else { return try body() }
+        let deadline = Unmanaged.passRetained(Deadline(DispatchTime.now().uptimeNanoseconds + UInt64(max(seconds, 0) * 1e9)))
+        sqlite3_progress_handler(handle, 10_000, { context in
+            let d = Unmanaged<Deadline>.fromOpaque(context!).takeUnretainedValue()
+            return DispatchTime.now().uptimeNanoseconds > d.nanoseconds ? 1 : 0
+        }, deadline.toOpaque())
+        defer {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            deadline.release()
+        }
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            throw RegistryError.invalidArgument(field: "request", value: "\(seconds) s",
+                                                expected: "a query that ends within the server's time limit: narrow it (bbox, filter, a smaller limit)")
         }
     }
 }

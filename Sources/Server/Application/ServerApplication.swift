@@ -8,6 +8,7 @@ public struct ServiceState: Sendable {
     let reader: RegistryReader
     let today: @Sendable () -> LocalDate
     let extent: BoundingBox?
+    let timeLimit: Double
     let counts = CountCache()
     /// As many as the pool has reader connections: more would only wait for one.
     let threads = ReaderThreads(count: RegistryReader.readerCount)
@@ -20,11 +21,15 @@ public struct ServerSettings: Sendable {
     public var host: String
     public var port: Int
     public var today: @Sendable () -> LocalDate
+    /// Seconds a page's database work may take before the request is refused.
+    public var timeLimit: Double
 
-    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, today: @escaping @Sendable () -> LocalDate = { .today() }) {
+    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, timeLimit: Double = 20,
+                today: @escaping @Sendable () -> LocalDate = { .today() }) {
         self.databasePath = databasePath
         self.host = host
         self.port = port
+        self.timeLimit = timeLimit
         self.today = today
     }
 }
@@ -34,7 +39,8 @@ public struct ServerSettings: Sendable {
 public func buildApplication(_ settings: ServerSettings, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
     throws -> some ApplicationProtocol {
     let reader = try RegistryReader(path: settings.databasePath)
-    let service = ServiceState(reader: reader, today: settings.today, extent: try FeatureLayers(store: reader.store).extent())
+    let service = ServiceState(reader: reader, today: settings.today, extent: try FeatureLayers(store: reader.store).extent(),
+                               timeLimit: settings.timeLimit)
     let router = Router(options: .autoGenerateHeadEndpoints)
     router.add(middleware: OGCErrorMiddleware())
     router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],

@@ -17,7 +17,7 @@ enum FeaturePage {
         var stored = false
         defer { if claimed && !stored { service.counts.abandon(items.countKey) } }
         let next = try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection,
-                                           precision: 7, counting: claimed, begin: { q, count in
+                                           precision: 7, counting: claimed, timeLimit: service.timeLimit, begin: { q, count in
             if let count {
                 matched = count
                 service.counts.store(items.countKey, count)
@@ -61,7 +61,8 @@ enum FeaturePage {
         var names: [String] = []
         var matched: Int?
         var returned = 0
-        let next = try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection, begin: { q, count in
+        let next = try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection,
+                                           timeLimit: service.timeLimit, begin: { q, count in
             matched = count
             channel.deliver(.started)
             names = q.properties.map(\.name)
