@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GeoJSON
 import Output
+import Planning
 import Testing
 @testable import Registry
 
@@ -34,17 +35,17 @@ func run(_ tool: String, _ args: [String]) throws -> String {
             validFrom: LocalDate(iso: "2000-01-01")!, validTo: LocalDate(iso: "2024-12-31")!, nameField: "NAME_3"))
         let osm = ReferenceData.root.appendingPathComponent("osm-q11-wards-2025/q11_wards_2025-07-01_osm.geojson").path
         _ = try AdminImport(store: r.store).importWards(path: osm, options: .init(validFrom: LocalDate(iso: "2025-07-01")!))
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         var csv = "code,name,kind,lon,lat\n"
         for i in 0..<3000 {
-            let lon = 106.6330 + rng.unit() * 0.0300, lat = 10.7505 + rng.unit() * 0.0290
+            let lon = 106.6330 + rng.nextDouble() * 0.0300, lat = 10.7505 + rng.nextDouble() * 0.0290
             csv += "M\(i),Unit \(i),market,\(lon),\(lat)\n"
         }
         _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", csv))
         let editor = UnitEditor(store: r.store)
         for i in 0..<25 {
             _ = try editor.add(fields: ["code": "E\(i)", "name": "Edit \(i)", "kind": "market",
-                                        "lon": "\(106.6342 + rng.unit() * 0.0273)", "lat": "\(10.7534 + rng.unit() * 0.0244)"])
+                                        "lon": "\(106.6342 + rng.nextDouble() * 0.0273)", "lat": "\(10.7534 + rng.nextDouble() * 0.0244)"])
         }
         func compare() throws {
             try r.store.read { db in
@@ -267,18 +268,4 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         #expect { _ = try OutputTarget(path: r.directory.path, overwrite: true) } throws: { "\($0)".contains("directory") }
         #expect { _ = try OutputTarget(path: r.directory.path + "/nodir/x.geojson", overwrite: true) } throws: { "\($0)".contains("folder") }
     }
-}
-
-/// A small deterministic generator for test points.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
