@@ -156,6 +156,9 @@ struct UnitStatement {
     let descending: Bool
     var conditions: [SQL] = []
     var from: SQL = "economic_units u LEFT JOIN economic_units mk ON mk.id = u.market_id"
+    /// The tables a count needs: the market and ward joins match at most one row each (primary
+    /// keys) and filter nothing, so a count leaves them out and reads no ward per unit.
+    var countFrom: SQL = "economic_units u"
     var wardColumns: SQL
     var distance: SQL = "NULL"
     let wardsOn: [LocalDate]
@@ -217,6 +220,7 @@ struct UnitStatement {
                 throw RegistryError.invalidArgument(field: "search", value: s, expected: "at least one letter or digit")
             }
             from += " JOIN unit_search s ON s.rowid = u.id AND s.unit_search MATCH \(match)"
+            countFrom += " JOIN unit_search s ON s.rowid = u.id AND s.unit_search MATCH \(match)"
         }
         if filter.flaggedOnly { conditions.append("u.ward_flag IS NOT NULL") }
         if let t = filter.changedSince { conditions.append("u.updated_at > \(t)") }
@@ -255,7 +259,7 @@ struct UnitStatement {
 
     var whereClause: SQL { conditions.isEmpty ? "1" : conditions.joined(separator: " AND ") }
 
-    var countSQL: SQL { "SELECT count(*) FROM \(from) WHERE \(whereClause)" }
+    var countSQL: SQL { "SELECT count(*) FROM \(countFrom) WHERE \(whereClause)" }
 
     /// The unit columns every list reads, with the ward columns for the date.
     var columns: SQL {
