@@ -73,8 +73,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Registry", "DemoData", "CQL2", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py"]
+            dependencies: ["Server", "Registry", "DemoData", "CQL2", "econgis", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py", "ats_rows.py"]
         ),
         .testTarget(
             name: "CQL2Tests",

@@ -35,11 +35,12 @@ public struct FeatureWriter {
 
     public var written: Int { count }
 
-    public mutating func begin(_ q: FeatureLayer.Query) {
+    /// `name` is the collection's name when it is not the registry layer's (a reference layer).
+    public mutating func begin(_ q: FeatureLayer.Query, name: String? = nil) {
         query = q
         switch options.format {
         case .geojson:
-            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(q.layer.rawValue)\",\"features\":[\n")
+            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.layer.rawValue)\",\"features\":[\n")
         case .geojsonseq: break
         case .csv:
             var header = ["id"] + q.properties.map(\.name)

@@ -33,10 +33,11 @@ struct CollectionsController<Context: RequestContext>: Sendable {
 
     func list(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let collections = Collection.all.map { description($0, info) }
+        let all = try service.collections
+        let collections = all.map { description($0, info) }
         let links = info.selfLinks(title: "Collections")
         if info.format == .html {
-            let rows = Collection.all.map { c in
+            let rows = all.map { c in
                 "<li><a href=\"/collections/\(c.id)?f=html\">\(HTMLPage.escape(c.title))</a>: \(HTMLPage.escape(c.description)) "
                     + "(<a href=\"/collections/\(c.id)/items?f=html\">items</a>)</li>"
             }.joined()
@@ -47,7 +48,7 @@ struct CollectionsController<Context: RequestContext>: Sendable {
 
     func one(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let c = try Collection.named(context.parameters.get("collectionId") ?? "")
+        let c = try service.collection(context.parameters.get("collectionId") ?? "")
         let d = description(c, info)
         if info.format == .html {
             let props = c.properties.map { "<li>\(HTMLPage.escape($0.name)) (\($0.type.rawValue))</li>" }.joined()
@@ -60,12 +61,14 @@ struct CollectionsController<Context: RequestContext>: Sendable {
     /// JSON Schema (2020-12) of what filters may name: the layer's properties and its geometry.
     func queryables(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let c = try Collection.named(context.parameters.get("collectionId") ?? "")
+        let c = try service.collection(context.parameters.get("collectionId") ?? "")
         var properties: [String: Any] = [:]
         for p in c.properties {
             properties[p.name] = Collection.schema(p.type).merging(["title": p.name]) { $1 }
         }
-        properties["geometry"] = ["title": "geometry", "format": c.geometryIsPoint ? "geometry-point" : "geometry-any"]
+        for name in Set(["geometry", c.reference?.geometryName ?? "geometry"]) {
+            properties[name] = ["title": name, "format": c.geometryIsPoint ? "geometry-point" : "geometry-any"]
+        }
         let schema: [String: Any] = [
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": info.href("/collections/\(c.id)/queryables", [:], keepQuery: false),

@@ -3,8 +3,8 @@ import Registry
 /// The service's OpenAPI 3.0 document, self-contained (every schema under components, no remote `$ref`), so
 /// schemathesis and other tools can check responses against it offline.
 enum OpenAPIDocument {
-    static func make(serverURL: String) -> [String: Any] {
-        let ids = Collection.all.map(\.id)
+    static func make(serverURL: String, collections: [Collection]) -> [String: Any] {
+        let ids = collections.map(\.id)
         func ref(_ kind: String, _ name: String) -> [String: Any] { ["$ref": "#/components/\(kind)/\(name)"] }
         func ok(_ schema: String, _ type: String = "application/json", description: String) -> [String: Any] {
             var content: [String: Any] = [type: ["schema": ref("schemas", schema)]]

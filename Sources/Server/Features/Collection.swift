@@ -1,19 +1,49 @@
 import CQL2
+import Foundation
 import Registry
 
-/// One collection of the API: a registry layer with a title, a description and the queryables its filters may name.
+/// One collection of the API: a registry layer or a reference layer an office added, with a title, a description
+/// and the queryables its filters may name.
 struct Collection: Sendable {
-    let layer: FeatureLayer
+    enum Source: Sendable {
+        case registry(FeatureLayer)
+        case reference(ReferenceLayer)
+    }
+
+    let source: Source
+    let id: String
     let title: String
     let description: String
+    let properties: [FeatureLayer.Property]
 
-    var id: String { layer.rawValue }
-    var properties: [FeatureLayer.Property] { layer.properties }
+    init(layer: FeatureLayer, title: String, description: String) {
+        source = .registry(layer)
+        id = layer.rawValue
+        (self.title, self.description, properties) = (title, description, layer.properties)
+    }
+
+    init(reference r: ReferenceLayer) {
+        source = .reference(r)
+        id = r.name
+        title = r.title
+        description = "Reference layer from \(URL(fileURLWithPath: r.sourceFile).lastPathComponent)\(r.sourceLayer.map { " (\($0))" } ?? ""), "
+            + "added \(r.addedAt): \(r.featureCount) features (\(r.geometryType)), read-only."
+        properties = r.properties
+    }
+
+    /// The registry layer, nil for a reference layer.
+    var layer: FeatureLayer? { if case .registry(let l) = source { l } else { nil } }
+    var reference: ReferenceLayer? { if case .reference(let r) = source { r } else { nil } }
     /// Whether the layer's rows are the registry's units, so the unit filter (kind, status, search, bbox index) applies.
-    var isUnitBased: Bool { layer != .wards }
-    var geometryIsPoint: Bool { layer != .wards && layer != .markets }
+    var isUnitBased: Bool { layer != nil && layer != .wards }
+    var geometryIsPoint: Bool {
+        switch source {
+        case .registry(let l): l != .wards && l != .markets
+        case .reference(let r): r.isPoint
+        }
+    }
 
-    static let all: [Collection] = [
+    static let registry: [Collection] = [
         Collection(layer: .units, title: "Economic units",
                    description: "Every registered business, branch, household business, cooperative, market and stall, with its ward on the date asked (datetime, default today); kind and status filter them."),
         Collection(layer: .markets, title: "Markets", description: "Markets: their footprint where surveyed, else their point."),
@@ -27,15 +57,11 @@ struct Collection: Sendable {
         Collection(layer: .inspections, title: "Inspections", description: "Inspections up to the date asked, at their unit's location, with violations and fines."),
     ]
 
-    static func named(_ id: String) throws -> Collection {
-        guard let c = all.first(where: { $0.id == id }) else {
-            throw OGCError.notFound("no collection \"\(id.prefix(100))\"; the collections are " + all.map(\.id).joined(separator: ", "))
-        }
-        return c
+    /// The geometry as SQL on the selection's columns: a SpatiaLite point, the stored geometry of a reference layer,
+    /// or the GeoJSON text read back.
+    var geometrySQL: String {
+        reference != nil ? "f.spatial" : geometryIsPoint ? "f.geometry" : "SetSRID(GeomFromGeoJSON(f.geometry), 4326)"
     }
-
-    /// The geometry as SQL on the selection's columns: a SpatiaLite point, or the GeoJSON text read back.
-    var geometrySQL: String { geometryIsPoint ? "f.geometry" : "SetSRID(GeomFromGeoJSON(f.geometry), 4326)" }
 
     /// Names are the layer's own property names; their SQL is the selection's output column, never user text.
     var queryables: CQL2Queryables {
@@ -44,9 +70,14 @@ struct Collection: Sendable {
         }
         list.append(.init(name: "geometry", sql: geometrySQL, type: .geometry(srid: 4326)))
         var indexes: [String: CQL2SpatialIndex] = [:]
+        if let r = reference, r.geometryName != "geometry" {
+            list.append(.init(name: r.geometryName, sql: geometrySQL, type: .geometry(srid: 4326)))
+            indexes[r.geometryName] = .spatiaLite(table: r.tableName, geometryColumn: "geom", rowKey: "f.id")
+        }
         if layer == .units || layer == .stalls {
             indexes["geometry"] = .spatiaLite(table: "economic_units", geometryColumn: "geom", rowKey: "f.id")
         }
+        if let r = reference { indexes["geometry"] = .spatiaLite(table: r.tableName, geometryColumn: "geom", rowKey: "f.id") }
         return CQL2Queryables(list, spatialIndexes: indexes)
     }
 

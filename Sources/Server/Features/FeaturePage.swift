@@ -16,15 +16,14 @@ enum FeaturePage {
         let claimed = matched == nil
         var stored = false
         defer { if claimed && !stored { service.counts.abandon(items.countKey) } }
-        let next = try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection,
-                                           precision: 7, counting: claimed, timeLimit: service.timeLimit, begin: { q, count in
+        let next = try service.page(items, counting: claimed, timeLimit: service.timeLimit, begin: { q, count in
             if let count {
                 matched = count
                 service.counts.store(items.countKey, count)
                 stored = true
             }
             channel.deliver(.started)
-            writer.begin(q)
+            writer.begin(q, name: items.collection.id)
         }) { row in try writer.write(row) }
         var tail = "\n],\"numberMatched\":\(matched ?? 0),\"numberReturned\":\(writer.written),\"timeStamp\":\"\(timeStamp())\",\"links\":"
         let links = pageLinks(items, info: info, next: next, returned: writer.written)
@@ -61,8 +60,7 @@ enum FeaturePage {
         var names: [String] = []
         var matched: Int?
         var returned = 0
-        let next = try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection,
-                                           timeLimit: service.timeLimit, begin: { q, count in
+        let next = try service.page(items, timeLimit: service.timeLimit, begin: { q, count in
             matched = count
             channel.deliver(.started)
             names = q.properties.map(\.name)
@@ -95,7 +93,7 @@ enum FeaturePage {
                       "href": info.href(collectionPath, [:], keepQuery: false)])
         if info.format == .html {
             var found = false
-            try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection, counting: false, begin: { _, _ in
+            try service.page(items, counting: false, begin: { _, _ in
                 sink.append(HTMLPage.head("\(items.collection.title) \(id)") + "<table>")
             }) { row in
                 found = true
@@ -113,8 +111,7 @@ enum FeaturePage {
         options.format = .geojsonseq
         options.precision = items.crs.decimals
         var writer = FeatureWriter(options, sink: sink, transform: try items.crs.fromCRS84())
-        try service.layers.page(items.collection.layer, filter: items.filter, selection: items.selection, counting: false,
-                                begin: { q, _ in writer.begin(q) }) { row in try writer.write(row) }
+        try service.page(items, counting: false, begin: { q, _ in writer.begin(q, name: items.collection.id) }) { row in try writer.write(row) }
         try sink.flush()
         guard writer.written == 1, bytes.count > 2 else {
             throw OGCError.notFound("no feature \(id) in \(items.collection.id) on \(items.filter.asOf)")

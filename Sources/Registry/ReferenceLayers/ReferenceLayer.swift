@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// A layer an office added beside the registry's own (roads, zoning, …), served read-only: its name is the
+/// collection id, its columns the properties and queryables, its features in a table of its own.
+public struct ReferenceLayer: Sendable, Hashable {
+    public struct Column: Sendable, Hashable {
+        public let name: String
+        public let type: FeatureLayer.PropertyType
+
+        public init(name: String, type: FeatureLayer.PropertyType) {
+            self.name = name
+            self.type = type
+        }
+    }
+
+    public let name: String
+    public let title: String
+    public let sourceFile: String
+    /// The GeoPackage table it came from; nil for GeoJSON.
+    public let sourceLayer: String?
+    /// POINT, LINESTRING, MULTIPOLYGON, … or GEOMETRY when the features mix types.
+    public let geometryType: String
+    /// The geometry's name in the file ("geom" in many GeoPackages), which filters written for the file use.
+    public let geometryName: String
+    public let featureCount: Int
+    public let addedAt: String
+    public let columns: [Column]
+    /// The table holding the features: `id`, the columns, and the SpatiaLite geometry `geom` (EPSG:4326, spatial index).
+    public let tableName: String
+
+    public var properties: [FeatureLayer.Property] {
+        columns.map { FeatureLayer.Property(name: $0.name, type: $0.type, sql: SQL(sql: "r." + $0.name.quotedDatabaseIdentifier)) }
+    }
+
+    public var isPoint: Bool { geometryType == "POINT" }
+
+    /// The statement in the query layer's shape (id, geometry, properties), plus `spatial`, the stored geometry,
+    /// for filters: conditions on `f.spatial` reach the table's column and its spatial index.
+    /// `FeatureLayer.Query` names a registry layer; a reference layer has none, so `.units` stands in, unused here.
+    func query(precision: Int) -> FeatureLayer.Query {
+        let table = tableName.quotedDatabaseIdentifier
+        let columns = self.columns.map { "r.\($0.name.quotedDatabaseIdentifier) AS \($0.name.quotedDatabaseIdentifier)" }
+        let geometry = isPoint ? "r.geom" : "AsGeoJSON(ST_ForcePolygonCCW(r.geom), \(precision))"
+        let select = "SELECT r.id AS id, \(geometry) AS geometry, \((columns + ["r.geom AS spatial"]).joined(separator: ", ")) FROM \(table) r"
+        return FeatureLayer.Query(layer: .units, properties: properties, geometry: isPoint ? .pointBlob : .geoJSONText,
+                                  select: SQL(sql: select), order: "r.id", countSQL: SQL(sql: "SELECT count(*) FROM \(table)"))
+    }
+
+    /// Names a reference layer may not take: the registry's own collections.
+    public static let reservedNames = Set(FeatureLayer.allCases.map(\.rawValue))
+}
+
+/// The reference layers of a registry: listing, removing (only layers added as reference layers), and pages.
+public struct ReferenceLayers: Sendable {
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    /// Every reference layer, by name. An older database without the catalogue has none.
+    public func all() throws -> [ReferenceLayer] {
+        try store.read { db in try ReferenceLayers.all(db) }
+    }
+
+    static func all(_ db: Database) throws -> [ReferenceLayer] {
+        guard try db.tableExists("reference_layers") else { return [] }
+        var columns: [String: [ReferenceLayer.Column]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT layer, name, type FROM reference_layer_columns ORDER BY layer, position") {
+            columns[row["layer"], default: []].append(.init(name: row["name"], type: FeatureLayer.PropertyType(rawValue: row["type"]) ?? .text))
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM reference_layers ORDER BY name").map { row in
+            let name: String = row["name"]
+            return ReferenceLayer(name: name, title: row["title"], sourceFile: row["source_file"], sourceLayer: row["source_layer"],
+                                  geometryType: row["geometry_type"], geometryName: row["geometry_name"], featureCount: row["feature_count"], addedAt: row["added_at"],
+                                  columns: columns[name] ?? [], tableName: row["table_name"])
+        }
+    }
+
+    /// Drops the layer's table, its spatial index and its catalogue rows, in one transaction. Only names in the
+    /// catalogue can be removed: the registry's own tables are never touched.
+    public func remove(_ name: String) throws {
+        try store.write { db in
+            guard let layer = try ReferenceLayers.all(db).first(where: { $0.name.lowercased() == name.lowercased() }) else {
+                throw RegistryError.notFound(what: "reference layer", key: name,
+                                             hint: "the reference layers are: " + (try ReferenceLayers.all(db).map(\.name).joined(separator: ", ")))
+            }
+            try db.execute(sql: "SELECT DisableSpatialIndex(?, 'geom')", arguments: [layer.tableName])
+            try db.execute(sql: "DROP TABLE IF EXISTS " + "idx_\(layer.tableName)_geom".quotedDatabaseIdentifier)
+            try db.execute(sql: "SELECT DiscardGeometryColumn(?, 'geom')", arguments: [layer.tableName])
+            try db.execute(sql: "DROP TABLE " + layer.tableName.quotedDatabaseIdentifier)
+            try db.execute(sql: "DELETE FROM reference_layers WHERE name = ?", arguments: [layer.name])
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import GRDB
+
+extension ReferenceLayers {
+    /// Streams one page of `layer` for `selection`, as `FeatureLayers.page` does for the registry's layers:
+    /// `begin` gets the page's description and numberMatched, `body` each row; returns the next page's cursor.
+    @discardableResult
+    public func page(_ layer: ReferenceLayer, selection: FeatureSelection, precision: Int = 7, counting: Bool = true,
+                     timeLimit: Double? = nil, begin: (FeatureLayer.Query, Int?) throws -> Void,
+                     _ body: (RawRow) throws -> Void) throws -> PageCursor? {
+        try store.read { db in try TimeLimit.within(timeLimit, db) {
+            try FeatureLayers.page(db, layer.query(precision: precision), selection: selection, counting: counting, begin: begin, body)
+        } }
+    }
+}
+
+extension FeatureLayers {
+    /// One page of any layer statement in the query layer's shape. (The registry layers' `page` has the same
+    /// steps around its own statement; it could call this.)
+    static func page(_ db: Database, _ query: FeatureLayer.Query, selection: FeatureSelection, counting: Bool,
+                     begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
+        let (q, sql) = try query.selecting(selection, extraRow: selection.page.limit != nil)
+        let matched = counting ? try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0 : nil
+        let statement = try db.makeStatement(literal: sql)
+        try begin(q, matched)
+        let sorted = selection.sortBy != nil
+        var served = 0
+        var last: PageCursor?
+        var next: PageCursor?
+        try RawRow.forEach(statement) { row in
+            if let limit = selection.page.limit, served == limit {
+                next = last
+                return
+            }
+            try body(row)
+            served += 1
+            if selection.page.limit != nil {
+                last = PageCursor(value: sorted ? row.databaseValue(row.columnCount - 1) : .null, id: row.int64(0))
+            }
+        }
+        return next
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import Registry
+import Testing
+
+/// Reference layers: added from GeoJSON and GeoPackage files in one transaction (a bad value changes nothing and is
+/// named), served read-only with their own queryables, bbox, CQL2, sorting, paging and CRS; removed by name only.
+@Suite struct ReferenceLayerTests {
+    /// Three roads of Quận 11 (lines and a polygon), with Vietnamese names, a whole number, a number and a date.
+    static let roads = """
+        {"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"tên":"Đường Lạc Long Quân","lanes":4,"width_m":18.5,"opened":"1998-05-01"},
+         "geometry":{"type":"LineString","coordinates":[[106.6420,10.7640],[106.6455,10.7700]]}},
+        {"type":"Feature","properties":{"tên":"Đường Lãnh Binh Thăng","lanes":2,"width_m":12,"opened":"2003-09-02"},
+         "geometry":{"type":"LineString","coordinates":[[106.6480,10.7600],[106.6530,10.7620]]}},
+        {"type":"Feature","properties":{"tên":"Công viên Đầm Sen","lanes":null,"width_m":null,"opened":"1999-01-01"},
+         "geometry":{"type":"Polygon","coordinates":[[[106.6340,10.7660],[106.6390,10.7660],[106.6390,10.7700],[106.6340,10.7700],[106.6340,10.7660]]]}}
+        ]}
+        """
+
+    static func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reference-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func geoJSONLayerIsServedWithItsQueryablesFiltersAndCRS() async throws {
+        let file = try Self.temporaryFile("roads.geojson", Self.roads)
+        let s = try await ReferenceServer(layers: [file])
+        let ids = (try await get(s.base + "/collections").json["collections"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(ids.contains("roads") && ids.contains("units"))
+        let queryables = try await get(s.base + "/collections/roads/queryables").json["properties"] as? [String: [String: Any]] ?? [:]
+        #expect(queryables["lanes"]?["type"] as? String == "integer")
+        #expect(queryables["width_m"]?["type"] as? String == "number")
+        #expect(queryables["opened"]?["format"] as? String == "date")
+        #expect(queryables["geometry"] != nil)
+        #expect(try await s.matched("roads", "").matched == 3)
+        #expect(try await s.matched("roads", "lanes=2").matched == 1)
+        #expect(try await s.matched("roads", "filter=" + FilterAndCRSTests.encoded("width_m > 12.5 OR opened < DATE('1999-06-01')")).matched == 2)
+        #expect(try await s.matched("roads", "bbox=106.633,10.765,106.640,10.771").matched == 1)
+        #expect(try await s.matched("roads", "filter=" + FilterAndCRSTests.encoded("S_INTERSECTS(geometry, POINT(106.636 10.768))")).matched == 1)
+        #expect(try await s.matched("roads", "q=dam%20sen").matched == nil, "q needs a name property; this layer's is tên")
+        // Vietnamese text intact, sorted by a property, paged by next links to the end.
+        var url: String? = s.base + "/collections/roads/items?limit=1&sortby=-tên&properties=tên,lanes"
+        var names: [String] = []
+        while let next = url {
+            let page = try await get(next).json
+            #expect(page["numberReturned"] as? Int == 1 && page["numberMatched"] as? Int == 3)
+            names += (page["features"] as? [[String: Any]] ?? []).compactMap { ($0["properties"] as? [String: Any])?["tên"] as? String }
+            url = (page["links"] as? [[String: Any]] ?? []).first { $0["rel"] as? String == "next" }?["href"] as? String
+        }
+        #expect(names == ["Đường Lạc Long Quân", "Đường Lãnh Binh Thăng", "Công viên Đầm Sen"])
+        // In VN-2000 / UTM 48N the first road's first point is where PROJ puts it (cs2cs would give the same).
+        let one = try await get(s.base + "/collections/roads/items/1?crs=EPSG:3405")
+        #expect(one.header("Content-Crs") == "<http://www.opengis.net/def/crs/EPSG/0/3405>")
+        let first = ((one.json["geometry"] as? [String: Any])?["coordinates"] as? [[Double]])?.first ?? []
+        let expected = try CoordinateTransform(from: "EPSG:4326", to: "EPSG:3405").transform(x: 106.6420, y: 10.7640)!
+        #expect(first.count == 2 && abs(first[0] - expected.x) < 0.001 && abs(first[1] - expected.y) < 0.001)
+        #expect(try await get(s.base + "/collections/roads/items/4").status == 404)
+    }
+
+    /// The catalogue and every table's definition: what "the database is unchanged" means here.
+    static func schema(_ path: String) throws -> [String] {
+        try DatabaseQueue(path: path, configuration: SpatiaLite.configuration(readonly: true)).read { db in
+            try String.fetchAll(db, sql: "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name")
+                + String.fetchAll(db, sql: "SELECT name || ' ' || feature_count FROM reference_layers ORDER BY name")
+                + String.fetchAll(db, sql: "SELECT f_table_name FROM geometry_columns ORDER BY 1")
+        }
+    }
+
+    @Test func aBadFileChangesNothingAndTheErrorNamesFeatureFieldValueAndExpectation() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reference-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("registry.sqlite").path
+        let store = try RegistryStore(path: path)
+        try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("roads.geojson", Self.roads))
+        let before = try Self.schema(path)
+        let bad = Self.roads.replacingOccurrences(of: #""lanes":2"#, with: #""lanes":"hai""#)
+        let badFile = try Self.temporaryFile("streets.geojson", bad)
+        #expect {
+            try ReferenceLayerImport(store: store).add(file: badFile)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("streets.geojson") && text.contains("feature 2") && text.contains("lanes") && text.contains("\"hai\"")
+                && text.contains("integer value like the property's first one (feature 1: 4)")
+        }
+        #expect(try Self.schema(path) == before)
+        // Taken and reserved names, a GeoJSON in another CRS, and an unknown layer to remove: refused, nothing changed.
+        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("roads.geojson", Self.roads)) }
+        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("units.geojson", Self.roads)) }
+        let projected = Self.roads.replacingOccurrences(of: #"{"type":"FeatureCollection","#,
+                                                        with: #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3405"}},"#)
+        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("utm.geojson", projected)) }
+        #expect(throws: RegistryError.self) { try ReferenceLayers(store: store).remove("economic_units") }
+        #expect(try Self.schema(path) == before)
+        try ReferenceLayers(store: store).remove("roads")
+        #expect(try store.read { try $0.tableExists("ref_roads") } == false)
+        #expect(try ReferenceLayers(store: store).all().isEmpty)
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM economic_units") } == 0)
+    }
+
+    /// A GeoPackage made by GDAL from the roads, then one value broken in it: the import names the feature's fid,
+    /// the column, the value and the declared type, and writes nothing.
+    @Test(.enabled(if: which("ogr2ogr") != nil, "GDAL's ogr2ogr (Debian gdal-bin, installed by scripts/setup) is not on PATH"))
+    func geoPackageValuesAreCheckedAgainstTheirDeclaredTypes() async throws {
+        let source = try Self.temporaryFile("roads.geojson", Self.roads)
+        let gpkg = URL(fileURLWithPath: source).deletingLastPathComponent().appendingPathComponent("roads.gpkg").path
+        let made = try await run(which("ogr2ogr")!, ["-f", "GPKG", gpkg, source, "-nln", "roads"])
+        #expect(made.status == 0, "\(made.output)")
+        let dir = URL(fileURLWithPath: gpkg).deletingLastPathComponent()
+        let store = try RegistryStore(path: dir.appendingPathComponent("registry.sqlite").path)
+        let added = try ReferenceLayerImport(store: store).add(file: gpkg, name: "duong")
+        #expect(added.map(\.name) == ["duong"] && added.first?.featureCount == 3)
+        #expect(added.first?.columns.map(\.type) == [.text, .integer, .real, .date])
+        try await DatabaseQueue(path: gpkg, configuration: SpatiaLite.configuration()).write { try $0.execute(sql: "UPDATE roads SET lanes = 'bốn' WHERE fid = 2") }
+        let before = try Self.schema(store.path)
+        #expect {
+            try ReferenceLayerImport(store: store).add(file: gpkg, name: "duong2")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("roads.gpkg feature 2") && text.contains("field lanes") && text.contains("bốn") && text.contains("declared INTEGER")
+        }
+        #expect(try Self.schema(store.path) == before)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import GRDB
+import Registry
+import Server
+
+/// An empty registry in a temporary directory with reference layers added from files, served by the real
+/// application on a free loopback port.
+final class ReferenceServer: @unchecked Sendable {
+    let directory: URL
+    let databasePath: String
+    let port: Int
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    init(layers files: [String]) async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-reference-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        databasePath = directory.appendingPathComponent("registry.sqlite").path
+        do {
+            let store = try RegistryStore(path: databasePath)
+            for file in files { try ReferenceLayerImport(store: store).add(file: file) }
+            try await store.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+            try await store.writer.close()
+        }
+        let ready = AsyncStream<Int>.makeStream()
+        let app = try buildApplication(ServerSettings(databasePath: databasePath, port: 0, today: { TestServer.today })) { ready.continuation.yield($0) }
+        Task { try await app.run() }
+        var port = 0
+        for await p in ready.stream {
+            port = p
+            break
+        }
+        self.port = port
+    }
+
+    func matched(_ collection: String, _ query: String) async throws -> (status: Int, matched: Int?, body: String) {
+        let r = try await get(base + "/collections/\(collection)/items?limit=1&" + query)
+        return (r.status, r.json["numberMatched"] as? Int, r.text)
+    }
+}
