@@ -35,6 +35,14 @@ public struct ReferenceLayer: Sendable, Hashable {
 
     public var isPoint: Bool { geometryType == "POINT" }
 
+    /// The columns `datetime` selects on: `start` and `end` when the layer has both as dates or date-times, else its
+    /// first date or date-time column (an instant); nil when it has no dates.
+    public var temporalColumns: (start: String, end: String)? {
+        let temporal = columns.filter { $0.type == .date || $0.type == .timestamp }.map(\.name)
+        if temporal.contains("start") && temporal.contains("end") { return ("start", "end") }
+        return temporal.first.map { ($0, $0) }
+    }
+
     /// The statement in the query layer's shape (id, geometry, properties), plus `spatial`, the stored geometry,
     /// for filters: conditions on `f.spatial` reach the table's column and its spatial index.
     /// `FeatureLayer.Query` names a registry layer; a reference layer has none, so `.units` stands in, unused here.
@@ -73,6 +81,15 @@ public struct ReferenceLayers: Sendable {
             return ReferenceLayer(name: name, title: row["title"], sourceFile: row["source_file"], sourceLayer: row["source_layer"],
                                   geometryType: row["geometry_type"], geometryName: row["geometry_name"], featureCount: row["feature_count"], addedAt: row["added_at"],
                                   columns: columns[name] ?? [], tableName: row["table_name"])
+        }
+    }
+
+    /// The first and last of the layer's dates (its temporal extent), nil when it has none.
+    public func temporalExtent(_ layer: ReferenceLayer) throws -> (first: String?, last: String?)? {
+        guard let (start, end) = layer.temporalColumns else { return nil }
+        return try store.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT min(\(start.quotedDatabaseIdentifier)), max(\(end.quotedDatabaseIdentifier)) FROM \(layer.tableName.quotedDatabaseIdentifier)")
+            return (row?[0], row?[1])
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Registry
 
@@ -25,9 +26,15 @@ struct CollectionsController<Context: RequestContext>: Sendable {
                  "href": info.href(path + "/queryables", [:], keepQuery: false)],
             ] as [[String: Any]],
         ]
-        if let e = service.extent {
-            d["extent"] = ["spatial": ["bbox": [[e.minLon, e.minLat, e.maxLon, e.maxLat]], "crs": ServerCRS.crs84.uri]]
+        var extent: [String: Any] = [:]
+        if let e = service.extent, c.reference == nil {
+            extent["spatial"] = ["bbox": [[e.minLon, e.minLat, e.maxLon, e.maxLat]], "crs": ServerCRS.crs84.uri]
         }
+        if let t = c.temporalExtent {
+            extent["temporal"] = ["interval": [[t.first as Any? ?? NSNull(), t.last as Any? ?? NSNull()]],
+                                  "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"]
+        }
+        if !extent.isEmpty { d["extent"] = extent }
         return d
     }
 

@@ -19,7 +19,7 @@ enum OpenAPIDocument {
         let collectionId = ref("parameters", "collectionId")
         let itemParams = ["limit", "offset", "cursor", "bbox", "bbox-crs", "datetime", "sortby", "properties", "q", "filter",
                           "filter-lang", "filter-crs", "crs"].map { ref("parameters", $0) } + [f]
-        let paths: [String: Any] = [
+        var paths: [String: Any] = [
             "/": op("getLandingPage", "Landing page", [f], ok("LandingPage", description: "Links to the API definition, conformance and collections")),
             "/conformance": op("getConformance", "Conformance classes", [f], ok("Conformance", description: "The conformance classes met")),
             "/api": op("getAPI", "This API definition", [f], ["200": ["description": "The OpenAPI document",
@@ -35,6 +35,11 @@ enum OpenAPIDocument {
                 [collectionId, ref("parameters", "featureId"), ref("parameters", "crs"), ref("parameters", "datetime"), ref("parameters", "properties"), f],
                 ok("Feature", "application/geo+json", description: "The feature")),
         ]
+        for c in collections {
+            paths["/collections/\(c.id)/items"] = op("getFeatures_\(c.id)", "Features of \(c.title)",
+                                                    itemParams + CollectionParameters.propertyParameters(c),
+                                                    ok("FeatureCollection", "application/geo+json", description: "A page of \(c.id)"))
+        }
         func query(_ name: String, _ schema: [String: Any], _ description: String, explode: Bool? = nil) -> [String: Any] {
             var p: [String: Any] = ["name": name, "in": "query", "required": false, "schema": schema, "description": description]
             if let explode { p["style"] = "form"; p["explode"] = explode }
@@ -52,8 +57,9 @@ enum OpenAPIDocument {
             "bbox": query("bbox", ["type": "array", "minItems": 4, "maxItems": 6, "items": ["type": "number"]], "Lower left and upper right corners in bbox-crs", explode: false),
             "bbox-crs": query("bbox-crs", ["type": "string", "format": "uri", "enum": crsURIs], "The CRS of bbox (default CRS84)"),
             "crs": query("crs", ["type": "string", "format": "uri", "enum": crsURIs], "The CRS of the response's coordinates (default CRS84)"),
-            "datetime": query("datetime", ["type": "string", "format": "date"],
-                              "The day the registry is read on (a date; an RFC 3339 timestamp is read as its UTC day; wards: selects the period)"),
+            "datetime": query("datetime", ["type": "string"],
+                              "The day the registry is read on (a date; an RFC 3339 timestamp is read as its UTC day; wards: selects the period); "
+                                + "an interval a/b (.. for an open end) where a collection has dates: inspections, reference layers with date columns"),
             "sortby": query("sortby", ["type": "string"], "A property name, - in front for descending"),
             "properties": query("properties", ["type": "array", "items": ["type": "string"]], "Properties to include", explode: false),
             "q": query("q", ["type": "string", "pattern": "^[A-Za-z0-9 ,.-]*[A-Za-z0-9][A-Za-z0-9 ,.-]*$"],

@@ -31,6 +31,17 @@ struct Collection: Sendable {
         properties = r.properties
     }
 
+    /// First and last date of a reference layer's features, for the collection's temporal extent.
+    var temporalExtent: (first: String?, last: String?)?
+
+    /// What `datetime` intervals compare with: a reference layer's dates, an inspection's day; nil where datetime
+    /// only says which day the registry is read on.
+    var temporalProperty: CQL2Expression? {
+        if layer == .inspections { return .property("inspected_on") }
+        guard let (start, end) = reference?.temporalColumns else { return nil }
+        return start == end ? .property(start) : .interval(.property(start), .property(end))
+    }
+
     /// The registry layer, nil for a reference layer.
     var layer: FeatureLayer? { if case .registry(let l) = source { l } else { nil } }
     var reference: ReferenceLayer? { if case .reference(let r) = source { r } else { nil } }

@@ -13,7 +13,12 @@ final class CollectionCatalogue: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if now != version {
-            collections = Collection.registry + (try ReferenceLayers(store: reader.store).all().map(Collection.init(reference:)))
+            let references = ReferenceLayers(store: reader.store)
+            collections = Collection.registry + (try references.all().map { r in
+                var c = Collection(reference: r)
+                c.temporalExtent = try references.temporalExtent(r)
+                return c
+            })
             version = now
         }
         return collections

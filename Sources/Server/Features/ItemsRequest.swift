@@ -33,13 +33,13 @@ struct ItemsRequest {
                 + ItemsRequest.fixedParameters.sorted().joined(separator: ", ") + ", or a property of \(collection.id) to filter on")
         }
         filter = UnitFilter(asOf: today)
-        if let d = query["datetime"] { filter.asOf = try ItemsRequest.date(d) }
         if let c = query["crs"] { crs = try ServerCRS.parse(c, parameter: "crs") }
         try readPage(query)
         try readBBox(query)
         try readPropertyFilters(query, propertyNames: propertyNames)
         try readSearch(query)
         try readFilter(query)
+        if let d = query["datetime"] { try readDatetime(d, today: today) }
         if let s = query["sortby"] { selection.sortBy = try ItemsRequest.sortKey(s) }
         if let p = query["properties"] {
             selection.properties = Set(p.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
@@ -118,7 +118,7 @@ struct ItemsRequest {
     mutating func readPropertyFilters(_ query: QueryParameters, propertyNames: Set<String>) throws {
         for name in query.names where propertyNames.contains(name) {
             let value = query[name]!
-            let values = value.split(separator: ",").map(String.init)
+            let values = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             if collection.isUnitBased, name == "kind" {
                 filter.kinds = try values.map { v in
                     guard let k = UnitKind(rawValue: v) else {
@@ -140,7 +140,10 @@ struct ItemsRequest {
             let property = collection.properties.first { $0.name == name }!
             let literal: CQL2Expression
             switch property.type {
-            case .integer, .real:
+            case .integer:
+                guard let i = Int64(value), abs(i) < 1_000_000_000_000_000 else { throw OGCError.invalid(name, value, expected: "a whole number") }
+                literal = .number(Double(i))
+            case .real:
                 guard let d = Double(value), d.isFinite, abs(d) < 1e15 else { throw OGCError.invalid(name, value, expected: "a number") }
                 literal = .number(d)
             case .boolean:
@@ -211,11 +214,44 @@ struct ItemsRequest {
         return FeatureSortKey(property: name, descending: descending)
     }
 
-    /// A date, or a timestamp's UTC date: the day the registry is read on. Intervals are refused.
+    /// A date, or a timestamp's UTC date: the day the registry is read on.
     static func date(_ text: String) throws -> LocalDate {
-        if text.contains("/") { throw OGCError.invalid("datetime", text, expected: "one date or timestamp (the day the registry is read on); intervals are not offered") }
         if let d = LocalDate(iso: text) { return d }
         if let t = CQL2Timestamp(text), let d = LocalDate(iso: String(t.text.prefix(10))) { return d }
         throw OGCError.invalid("datetime", text, expected: "a date YYYY-MM-DD or an RFC 3339 timestamp such as 2025-07-01T00:00:00Z")
     }
+}
+
+extension ItemsRequest {
+    /// `datetime`: an instant or an interval (`a/b`, `../b`, `a/..`). For the registry's layers it is the day the
+    /// registry is read on (an interval's end, today when open); where the collection has dates of its own (a reference
+    /// layer's, an inspection's day) the features must also intersect it in time.
+    mutating func readDatetime(_ text: String, today: LocalDate) throws {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= 2, !(parts.count == 2 && parts.allSatisfy { $0 == ".." || $0.isEmpty }) else {
+            throw OGCError.invalid("datetime", text, expected: "a date or timestamp, or an interval a/b with .. for an open end (not both)")
+        }
+        func instant(_ s: String) throws -> CQL2Expression {
+            if s == ".." || s.isEmpty { return .unbounded }
+            if let d = CQL2Date(s) { return .date(d) }
+            if let t = CQL2Timestamp(s), LocalDate(iso: String(t.text.prefix(10))) != nil { return .timestamp(t) }
+            throw OGCError.invalid("datetime", text, expected: "dates YYYY-MM-DD or RFC 3339 timestamps such as 2025-07-01T00:00:00Z")
+        }
+        let literals = try parts.map(instant)
+        if layer != nil {
+            if let end = parts.last, end != "..", !end.isEmpty { filter.asOf = try ItemsRequest.date(end) } else { filter.asOf = today }
+            if parts.count == 1 { return }  // one day: the registry as it was then (inspections up to it)
+        }
+        guard let property = collection.temporalProperty else {
+            if parts.count == 2, layer != nil {
+                throw OGCError.invalid("datetime", text, expected: "one day (the day \(collection.id) is read on); intervals are for collections with dates of their own, such as inspections")
+            }
+            if layer == nil { throw OGCError.invalid("datetime", text, expected: "no datetime: \(collection.id) has no dates") }
+            return
+        }
+        let literal = literals.count == 2 ? CQL2Expression.interval(literals[0], literals[1]) : literals[0]
+        try addCondition(.temporal(.intersects, property, literal))
+    }
+
+    var layer: FeatureLayer? { collection.layer }
 }

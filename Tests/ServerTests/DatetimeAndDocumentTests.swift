@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import Testing
+
+/// `datetime` intervals where a collection has dates, the temporal extent, and each collection's own parameters in /api.
+@Suite struct DatetimeAndDocumentTests {
+    @Test func referenceLayerDatesAnswerInstantsAndIntervals() async throws {
+        let s = try await ReferenceServer(layers: [try ReferenceLayerTests.temporaryFile("roads.geojson", ReferenceLayerTests.roads)])
+        #expect(try await s.matched("roads", "datetime=1998-01-01/2000-01-01").matched == 2)
+        #expect(try await s.matched("roads", "datetime=../1999-01-01").matched == 2)
+        #expect(try await s.matched("roads", "datetime=2000-01-01/..").matched == 1)
+        #expect(try await s.matched("roads", "datetime=2003-09-02").matched == 1)
+        #expect(try await s.matched("roads", "datetime=2003-09-01T12:00:00Z/2003-09-02T00:00:00Z").matched == 1, "a date is its day's first instant (UTC), as in CQL2")
+        #expect(try await s.matched("roads", "datetime=../..").status == 400)
+        #expect(try await s.matched("roads", "datetime=2003-02-30").status == 400)
+        let collection = try await get(s.base + "/collections/roads").json
+        let temporal = ((collection["extent"] as? [String: Any])?["temporal"] as? [String: Any])?["interval"] as? [[String]]
+        #expect(temporal == [["1998-05-01", "2003-09-02"]])
+    }
+
+    @Test func inspectionsOfAnIntervalAreThoseItsDaysHold() async throws {
+        let s = try await TestServer.shared.value
+        let (inFirstHalf, after) = try await s.database().read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM inspections WHERE inspected_on BETWEEN '2025-01-01' AND '2025-06-30'")!,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM inspections WHERE inspected_on >= '2025-07-01' AND inspected_on <= ?", arguments: [TestServer.today.description])!)
+        }
+        #expect(inFirstHalf > 0 && after > 0)
+        let first = try await get(s.base + "/collections/inspections/items?limit=1&datetime=2025-01-01/2025-06-30")
+        #expect(first.json["numberMatched"] as? Int == inFirstHalf, "\(first.text.prefix(300))")
+        let open = try await get(s.base + "/collections/inspections/items?limit=1&datetime=2025-07-01/..")
+        #expect(open.json["numberMatched"] as? Int == after, "\(open.text.prefix(300))")
+        // Units have no dates of their own to hold an interval: datetime there is one day.
+        #expect(try await get(s.base + "/collections/units/items?datetime=2025-01-01/2025-06-30").status == 400)
+    }
+
+    @Test func eachCollectionsItemsPathListsItsPropertyFilters() async throws {
+        let s = try await TestServer.shared.value
+        let paths = try await get(s.base + "/api?f=json").json["paths"] as? [String: [String: Any]] ?? [:]
+        func parameters(_ id: String) -> [String: [String: Any]] {
+            let list = (paths["/collections/\(id)/items"]?["get"] as? [String: Any])?["parameters"] as? [[String: Any]] ?? []
+            return Dictionary(list.compactMap { p in (p["name"] as? String).map { ($0, p) } }) { a, _ in a }
+        }
+        let units = parameters("units")
+        #expect((units["kind"]?["schema"] as? [String: Any])?["pattern"] as? String != nil)
+        #expect((units["version"]?["schema"] as? [String: Any])?["type"] as? String == "integer")
+        #expect((parameters("wards")["area_km2"]?["schema"] as? [String: Any])?["type"] as? String == "number")
+        #expect(parameters("inspections")["fine_vnd"] != nil && parameters("inspections")["kind"] != nil)
+        // And the filter the document offers is the one the server applies.
+        let byParameter = try await get(s.base + "/collections/units/items?limit=1&kind=market,market_stall").json["numberMatched"] as? Int
+        let byFilter = try await get(s.base + "/collections/units/items?limit=1&filter=" + FilterAndCRSTests.encoded("kind IN ('market','market_stall')")).json["numberMatched"] as? Int
+        #expect(byParameter != nil && byParameter == byFilter)
+    }
+}
