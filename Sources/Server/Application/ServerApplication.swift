@@ -11,6 +11,7 @@ public struct ServiceState: Sendable {
     let timeLimit: Double
     let counts = CountCache()
     let catalogue = CollectionCatalogue()
+    let anchors = OffsetAnchors()
     /// As many as the pool has reader connections: more would only wait for one.
     let threads = ReaderThreads(count: RegistryReader.readerCount)
     var layers: FeatureLayers { FeatureLayers(store: reader.store) }

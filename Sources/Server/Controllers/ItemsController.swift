@@ -29,8 +29,10 @@ struct ItemsController<Context: RequestContext>: Sendable {
         let service = self.service
         let html = info.format == .html
         let page = items
+        let anchorKey = items.countKey + "|" + (info.query["sortby"] ?? "")
         service.threads.run {
             do {
+                let page = try service.anchors.seek(page, key: anchorKey, service: service)
                 if html {
                     try FeaturePage.writeHTML(page, service: service, info: info, to: channel)
                 } else {
