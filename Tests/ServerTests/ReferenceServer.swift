@@ -21,15 +21,7 @@ final class ReferenceServer: @unchecked Sendable {
             try await store.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             try await store.writer.close()
         }
-        let ready = AsyncStream<Int>.makeStream()
-        let app = try buildApplication(ServerSettings(databasePath: databasePath, port: 0, today: { TestServer.today })) { ready.continuation.yield($0) }
-        Task { try await app.run() }
-        var port = 0
-        for await p in ready.stream {
-            port = p
-            break
-        }
-        self.port = port
+        port = try await TestServer.start(databasePath: databasePath)
     }
 
     func matched(_ collection: String, _ query: String) async throws -> (status: Int, matched: Int?, body: String) {

@@ -30,16 +30,17 @@ final class TestServer: @unchecked Sendable {
             try await store.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
             try await store.writer.close()
         }
+        port = try await TestServer.start(databasePath: databasePath)
+    }
+
+    /// Starts the real application over `databasePath` on a free loopback port (for the rest of the run) and returns it.
+    static func start(databasePath: String) async throws -> Int {
         let ready = AsyncStream<Int>.makeStream()
         let settings = ServerSettings(databasePath: databasePath, host: "127.0.0.1", port: 0, today: { TestServer.today })
         let app = try buildApplication(settings) { port in ready.continuation.yield(port) }
         Task { try await app.run() }
-        var port = 0
-        for await p in ready.stream {
-            port = p
-            break
-        }
-        self.port = port
+        for await port in ready.stream { return port }
+        return 0
     }
 
     /// Opens the database the server reads, read-only, for independent counts.

@@ -1,4 +1,5 @@
 import Foundation
+import GeoJSON
 import Output
 import Registry
 
@@ -27,7 +28,7 @@ enum FeaturePage {
         }) { row in try writer.write(row) }
         var tail = "\n],\"numberMatched\":\(matched ?? 0),\"numberReturned\":\(writer.written),\"timeStamp\":\"\(timeStamp())\",\"links\":"
         let links = pageLinks(items, info: info, next: next, returned: writer.written)
-        tail += String(decoding: try JSONSerialization.data(withJSONObject: links, options: [.withoutEscapingSlashes]), as: UTF8.self) + "}\n"
+        tail += linksJSON(links) + "}\n"
         sink.append(tail)
         try sink.flush()
     }
@@ -48,10 +49,30 @@ enum FeaturePage {
         return links
     }
 
+    /// Now in UTC as RFC 3339, without a date formatter (making one per request showed in the by-id profile).
     static func timeStamp() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: Date())
+        var now = time(nil)
+        var t = tm()
+        gmtime_r(&now, &t)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(t.tm_year + 1900)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))T\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec))Z"
+    }
+
+    /// Links (objects of strings) as JSON text, written directly rather than through JSONSerialization.
+    static func linksJSON(_ links: [[String: Any]]) -> String {
+        var out = "["
+        for (i, link) in links.enumerated() {
+            if i > 0 { out += "," }
+            out += "{"
+            for (j, key) in link.keys.sorted().enumerated() {
+                if j > 0 { out += "," }
+                JSONText.writeString(key, to: &out)
+                out += ":"
+                JSONText.writeString(link[key] as? String ?? "", to: &out)
+            }
+            out += "}"
+        }
+        return out + "]"
     }
 
     /// A table of the page's properties; coordinates are for the JSON.
@@ -119,7 +140,7 @@ enum FeaturePage {
         // The writer ends a feature with "}\n": the links go inside it.
         bytes.removeLast(2)
         bytes += Array(",\"links\":".utf8)
-        bytes += try JSONSerialization.data(withJSONObject: links, options: [.withoutEscapingSlashes])
+        bytes += Array(linksJSON(links).utf8)
         bytes += Array("}\n".utf8)
         return bytes
     }
