@@ -16,6 +16,13 @@ import Testing
         let collection = try await get(s.base + "/collections/roads").json
         let temporal = ((collection["extent"] as? [String: Any])?["temporal"] as? [String: Any])?["interval"] as? [[String]]
         #expect(temporal == [["1998-05-01", "2003-09-02"]])
+        // The spatial extent: the roads' box, from the index's single-precision boxes rounded outwards (within 3e-5°, 3 m).
+        let box = (((collection["extent"] as? [String: Any])?["spatial"] as? [String: Any])?["bbox"] as? [[Double]])?.first ?? []
+        let roads = [106.6340, 10.7600, 106.6530, 10.7700]
+        #expect(box.count == 4 && zip(box, roads).allSatisfy { abs($0 - $1) < 3e-5 }, "\(box)")
+        #expect(box.count == 4 && box[0] <= roads[0] && box[1] <= roads[1] && box[2] >= roads[2] && box[3] >= roads[3], "\(box)")
+        let html = try await get(s.base + "/collections/roads/items?f=html")
+        #expect(html.status == 200 && html.text.contains("Đường Lãnh Binh Thăng"))
     }
 
     @Test func inspectionsOfAnIntervalAreThoseItsDaysHold() async throws {

@@ -93,6 +93,17 @@ public struct ReferenceLayers: Sendable {
         }
     }
 
+    /// The box around the layer's features, from its spatial index's boxes (single precision, rounded outwards),
+    /// nil when it has no geometries.
+    public func spatialExtent(_ layer: ReferenceLayer) throws -> BoundingBox? {
+        try store.read { db in
+            let index = "idx_\(layer.tableName)_geom".quotedDatabaseIdentifier
+            guard let row = try Row.fetchOne(db, sql: "SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM \(index)"),
+                  let x1 = row[0] as Double?, let y1 = row[1] as Double?, let x2 = row[2] as Double?, let y2 = row[3] as Double? else { return nil }
+            return try? BoundingBox(minLon: x1, minLat: y1, maxLon: x2, maxLat: y2)
+        }
+    }
+
     /// Drops the layer's table, its spatial index and its catalogue rows, in one transaction. Only names in the
     /// catalogue can be removed: the registry's own tables are never touched.
     public func remove(_ name: String) throws {

@@ -27,7 +27,7 @@ struct CollectionsController<Context: RequestContext>: Sendable {
             ] as [[String: Any]],
         ]
         var extent: [String: Any] = [:]
-        if let e = service.extent, c.reference == nil {
+        if let e = c.reference == nil ? service.extent : c.spatialExtent {
             extent["spatial"] = ["bbox": [[e.minLon, e.minLat, e.maxLon, e.maxLat]], "crs": ServerCRS.crs84.uri]
         }
         if let t = c.temporalExtent {

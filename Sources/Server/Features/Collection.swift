@@ -33,6 +33,8 @@ struct Collection: Sendable {
 
     /// First and last date of a reference layer's features, for the collection's temporal extent.
     var temporalExtent: (first: String?, last: String?)?
+    /// The box around a reference layer's features (the registry's layers share the registry's area).
+    var spatialExtent: BoundingBox?
 
     /// What `datetime` intervals compare with: a reference layer's dates, an inspection's day; nil where datetime
     /// only says which day the registry is read on.

@@ -17,6 +17,7 @@ final class CollectionCatalogue: @unchecked Sendable {
             collections = Collection.registry + (try references.all().map { r in
                 var c = Collection(reference: r)
                 c.temporalExtent = try references.temporalExtent(r)
+                c.spatialExtent = try references.spatialExtent(r)
                 return c
             })
             version = now
