@@ -125,3 +125,38 @@ import Testing
         #expect(try Self.schema(store.path) == before)
     }
 }
+
+/// Hostile names in a reference layer's file: a name that SQL or JSON could not hold is refused at import, naming it;
+/// one that only looks like SQL is an ordinary property, quoted wherever it goes, and requests on it change nothing.
+@Suite struct ReferenceLayerHostileNameTests {
+    static func layer(_ name: String) -> String {
+        let key = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"\#(key)":1,"tên":"Chợ Bình Thới"},"geometry":{"type":"Point","coordinates":[106.65,10.76]}},"#
+            + #"{"type":"Feature","properties":{"\#(key)":2,"tên":"Chợ Phú Thọ"},"geometry":{"type":"Point","coordinates":[106.66,10.77]}}]}"#
+    }
+
+    @Test func namesSQLCannotHoldAreRefusedAndSQLLookingNamesStayNames() async throws {
+        for bad in [#"x"; DROP TABLE economic_units; --"#, "a\\b", "ID", "geom"] {
+            let file = try ReferenceLayerTests.temporaryFile("bad.geojson", Self.layer(bad))
+            let store = try RegistryStore(path: URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("r.sqlite").path)
+            #expect {
+                try ReferenceLayerImport(store: store).add(file: file)
+            } throws: { error in "\(error)".contains("bad.geojson") && "\(error)".contains("property name") }
+            #expect(try ReferenceLayers(store: store).all().isEmpty)
+        }
+        let odd = "a) OR (1=1"
+        let s = try await ReferenceServer(layers: [try ReferenceLayerTests.temporaryFile("odd.geojson", Self.layer(odd))])
+        let before = try ReferenceLayerTests.schema(s.databasePath)
+        #expect(try await s.matched("odd", "filter=" + FilterAndCRSTests.encoded(#""a) OR (1=1" = 2"#)).matched == 1)
+        #expect(try await s.matched("odd", FilterAndCRSTests.encoded(odd) + "=1").matched == 1)
+        let sorted = try await get(s.base + "/collections/odd/items?sortby=-" + FilterAndCRSTests.encoded(odd)).json
+        let first = ((sorted["features"] as? [[String: Any]])?.first?["properties"] as? [String: Any])?[odd] as? Int
+        #expect(first == 2)
+        for query in ["sortby=" + FilterAndCRSTests.encoded("tên; DROP TABLE ref_odd"), "properties=" + FilterAndCRSTests.encoded("tên,\"x\""),
+                      "filter=" + FilterAndCRSTests.encoded("\"tên\" = 'x'' OR 1=1 --'")] {
+            let r = try await get(s.base + "/collections/odd/items?" + query)
+            #expect(r.status == 400 || r.json["numberMatched"] as? Int == 0, "\(query): \(r.text.prefix(200))")
+        }
+        #expect(try ReferenceLayerTests.schema(s.databasePath) == before)
+    }
+}
