@@ -14,7 +14,12 @@ final class CollectionCatalogue: @unchecked Sendable {
         defer { lock.unlock() }
         if now != version {
             let references = ReferenceLayers(store: reader.store)
-            collections = Collection.registry + (try references.all().map { r in
+            let registry = try Collection.registry.map { c in
+                var c = c
+                c.temporalExtent = try c.layer.flatMap { try FeatureLayers(store: reader.store).temporalExtent($0) }
+                return c
+            }
+            collections = registry + (try references.all().map { r in
                 var c = Collection(reference: r)
                 c.temporalExtent = try references.temporalExtent(r)
                 c.spatialExtent = try references.spatialExtent(r)
