@@ -14,7 +14,7 @@ public struct UnitEditor {
     public func add(fields: [String: String], srs: String? = nil) throws -> EconomicUnit {
         try write(fields: fields, srs: srs, location: SourceLocation(file: "command line")) { writer, draft in
             if try Bool.fetchOne(writer.db, sql: "SELECT 1 FROM economic_units WHERE code = ?", arguments: [draft.code]) == true {
-                throw RegistryError.invalidArgument(field: "--code", value: draft.code, expected: "a code not yet in the registry (use `units update` to change it)")
+                throw RegistryError.invalidArgument(field: "code", value: draft.code, expected: "a code not yet in the registry (an existing unit is updated, not added)")
             }
             return try writer.upsert(draft).1
         }
@@ -44,7 +44,7 @@ public struct UnitEditor {
     /// Marks a unit closed on `date`, keeping it (and its history) in the registry.
     public func close(key: String, on date: LocalDate, note: String?, expectedVersion: Int?) throws -> EconomicUnit {
         guard date <= today else {
-            throw RegistryError.invalidArgument(field: "--on", value: date.description, expected: "a date not after today (\(today))")
+            throw RegistryError.invalidArgument(field: "closed_on", value: date.description, expected: "a date not after today (\(today))")
         }
         let current = try currentFields(VietnameseText.normalised(key).uppercased())
         if current["status"] == UnitStatus.closed.rawValue {
@@ -52,7 +52,7 @@ public struct UnitEditor {
         }
         for field in ["status_since", "registered_on"] {
             if let since = current[field].flatMap(LocalDate.init(iso:)), date < since {
-                throw RegistryError.invalidArgument(field: "--on", value: date.description, expected: "a date on or after the unit's \(field) (\(since))")
+                throw RegistryError.invalidArgument(field: "closed_on", value: date.description, expected: "a date on or after the unit's \(field) (\(since))")
             }
         }
         return try update(key: key, changes: ["status": "closed", "status_since": date.description],
@@ -62,7 +62,7 @@ public struct UnitEditor {
     func currentFields(_ code: String) throws -> [String: String] {
         try store.read { db in
             guard let row = try Row.fetchOne(db, sql: UnitQuery.selectSQL + " WHERE u.code = ?", arguments: [code]) else {
-                throw RegistryError.notFound(what: "unit with code", key: code, hint: "search with `econgis units list --search TEXT`")
+                throw RegistryError.notFound(what: "unit with code", key: code, hint: "search for it by name, owner or address")
             }
             let u = UnitQuery.unit(row)
             var f: [String: String] = ["code": u.registrationNo.map { _ in u.code } ?? u.code, "name": u.name, "kind": u.kind.rawValue,

@@ -16,6 +16,8 @@ struct EconGIS: AsyncParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as RegistryError {
+            ErrorReport.exit(error)
         } catch {
             let message = fullMessage(for: error)
             if exitCode(for: error) != .success, message.contains(" <date>'"), !message.contains(LocalDate.defaultValueDescription) {

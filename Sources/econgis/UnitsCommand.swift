@@ -44,14 +44,10 @@ struct UnitFilterOptions: ParsableArguments {
         f.search = search
         f.flaggedOnly = flagged
         f.changedSince = changedSince
-        do {
-            if let bbox { f.bbox = try BoundingBox(parsing: bbox) }
-            if let near, let radius {
-                let (x, y) = try parseCoordinatePair(near, option: "--near")
-                f.near = try Proximity(lon: x, lat: y, radius: radius)
-            }
-        } catch RegistryError.invalidArgument(let field, let value, let expected) {
-            throw ValidationError("--\(field) \"\(value)\": expected \(expected)")
+        if let bbox { f.bbox = try BoundingBox(parsing: bbox) }
+        if let near, let radius {
+            let (x, y) = try parseCoordinatePair(near, option: "--near")
+            f.near = try Proximity(lon: x, lat: y, radius: radius)
         }
         return f
     }

@@ -44,7 +44,10 @@ import Testing
     }
 
     @Test func unknownSystemsAreRejectedByName() {
-        #expect { try CoordinateTransform(from: "EPSG:999999") } throws: { "\($0)".contains("--srs") && "\($0)".contains("EPSG:999999") }
+        #expect { try CoordinateTransform(from: "EPSG:999999") } throws: { error in
+            let e = error as? RegistryError
+            return e?.kind == .invalidInput && e?.field == "srs" && e?.value == "EPSG:999999" && e?.expected?.contains("PROJ") == true
+        }
     }
 
     @Test func importReprojectsVN2000() throws {

@@ -28,7 +28,8 @@ import Testing
             #expect { _ = try open() } throws: { error in
                 guard case RegistryError.migrationNeeded(_, let database, let binary) = error else { return false }
                 return database.lastMigration == older && binary.number == migrator.migrations.count
-                    && "\(error)".contains(older) && "\(error)".contains("econgis migrate")
+                    && "\(error)".contains(older) && (error as? RegistryError)?.kind == .conflict
+                    && (error as? RegistryError)?.location?.file == path && !"\(error)".contains("`econgis")
             }
         }
         let m = try RegistryStore.migrate(path: path)
