@@ -161,6 +161,17 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         check("sort") { _ = try Sorting<UnitSortKey>(parsing: "colour") }
         check("cursor") { _ = try PageCursor(encoded: "not a cursor") }
         check("sort") { _ = try UnitQuery(store: r.store).list(UnitFilter(asOf: .today()), sort: Sorting(.distance)) }
+        check("sort") { _ = try Sorting<InstrumentSortKey>(parsing: "colour") }
+        check("within") {
+            var f = InstrumentFilter(units: UnitFilter(asOf: .today()))
+            f.within = -1
+            _ = try InstrumentList(store: r.store).count(f)
+        }
+        check("type") {
+            var f = InstrumentFilter(units: UnitFilter(asOf: .today()))
+            f.types = ["kettle"]
+            _ = try InstrumentList(store: r.store).list(f)
+        }
         #expect(try r.snapshot("economic_units") == before)
     }
 
