@@ -114,6 +114,17 @@ import Testing
         #expect(late.0 != nil)
     }
 
+    /// A format that went out of force (valid_to) no longer admits numbers registered after its end.
+    @Test func aFormatOutOfForceAdmitsNoLaterNumbers() throws {
+        let r = try TemporaryRegistry()
+        try r.store.write { try $0.execute(sql: "UPDATE identifier_formats SET valid_to = '2025-06-30' WHERE example = '41O8012345'") }
+        let before = try validate(base.merging(["kind": "household_business", "code": "41L8012345", "registered_on": "2025-06-30"]) { $1 }, registry: r)
+        #expect(before.0 != nil)
+        let after = try validate(base.merging(["kind": "household_business", "code": "41L8012345", "registered_on": "2025-07-01"]) { $1 }, registry: r)
+        #expect(errors(after) == ["code"])
+        #expect(after.1.first?.expected.contains("079085001234") == true)
+    }
+
     @Test func aSpreadsheetDroppedZeroIsExplained() throws {
         let r = try TemporaryRegistry()
         let result = try validate(base.merging(["code": "100233488"]) { $1 }, registry: r)
