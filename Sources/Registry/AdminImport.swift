@@ -19,9 +19,13 @@ public struct AdminImport {
         public var source: String?
         /// Every boundary must lie inside it: a polygon elsewhere is a wrong coordinate system or a typo.
         public var extent: CountryExtent
+        /// The caller's date: units without a registration date have their declared ward read on it.
+        public var today: LocalDate
 
         public init(validFrom: LocalDate, validTo: LocalDate? = nil, level: String = "ward", codeField: String? = nil,
-                    nameField: String? = nil, srs: String? = nil, source: String? = nil, extent: CountryExtent = .vietnam) {
+                    nameField: String? = nil, srs: String? = nil, source: String? = nil, extent: CountryExtent = .vietnam,
+                    today: LocalDate) {
+            self.today = today
             self.validFrom = validFrom
             self.validTo = validTo
             self.level = level
@@ -166,7 +170,7 @@ public struct AdminImport {
             }
             if !report.errors.isEmpty { throw RegistryError.invalidInput(report.errors, file: name) }
             report.flagged = try WardMembership.rebuild(db, wards: "w.id IN (SELECT value FROM json_each(\(writtenIds.description)))",
-                                                        today: LocalDate.today())
+                                                        today: options.today)
         }
         return report
     }

@@ -1,13 +1,17 @@
+import Foundation
 import GRDB
 
 /// Adds, updates and closes single units with the same validation as import.
 public struct UnitEditor {
     public let store: RegistryStore
+    /// The caller's clock: validation reads "not after today", the rows carry `now`.
     public var today: LocalDate
+    public var now: Date
 
-    public init(store: RegistryStore, today: LocalDate = .today()) {
+    public init(store: RegistryStore, today: LocalDate, now: Date) {
         self.store = store
         self.today = today
+        self.now = now
     }
 
     /// Adds a unit from canonical fields (the import column names). Fails if the code exists.
@@ -90,7 +94,7 @@ public struct UnitEditor {
             let context = try ValidationContext.load(db, today: today)
             let (draft, issues) = UnitValidation.validate(ImportRecord(location: location, fields: fields), context: context, transform: transform)
             guard let draft else { throw RegistryError.invalidInput(issues, file: nil) }
-            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(now, precise: true))
             let id: Int64
             do { id = try body(writer, draft) } catch let m as UnitWriter.MarketMissing {
                 throw RegistryError.notFound(what: "market with code", key: m.marketCode, hint: "add the market first")

@@ -185,7 +185,7 @@ extension EconGIS.Units {
         @OptionGroup var unit: UnitFields
 
         func run() throws {
-            let u = try UnitEditor(store: database.open()).add(fields: unit.fields, srs: unit.srs)
+            let u = try UnitEditor(store: database.open(), today: .today(), now: Date()).add(fields: unit.fields, srs: unit.srs)
             note("added \(u.code) \(u.name) (version \(u.version))" + (u.wardFlag.map { "; flagged: \($0)" } ?? ""))
         }
     }
@@ -199,7 +199,7 @@ extension EconGIS.Units {
 
         func run() throws {
             guard !unit.fields.isEmpty else { throw ValidationError("nothing to change: give at least one field option, e.g. --name") }
-            let u = try UnitEditor(store: database.open()).update(key: key, changes: unit.fields, expectedVersion: expectedVersion, srs: unit.srs)
+            let u = try UnitEditor(store: database.open(), today: .today(), now: Date()).update(key: key, changes: unit.fields, expectedVersion: expectedVersion, srs: unit.srs)
             note("updated \(u.code) (version \(u.version))" + (u.wardFlag.map { "; flagged: \($0)" } ?? ""))
         }
     }
@@ -213,7 +213,7 @@ extension EconGIS.Units {
         @Option var expectedVersion: Int?
 
         func run() throws {
-            let u = try UnitEditor(store: database.open()).close(key: key, on: on ?? .today(), note: self.note, expectedVersion: expectedVersion)
+            let u = try UnitEditor(store: database.open(), today: .today(), now: Date()).close(key: key, on: on ?? .today(), note: self.note, expectedVersion: expectedVersion)
             econgis.note("closed \(u.code) on \(u.statusSince?.description ?? "?") (version \(u.version))")
         }
     }

@@ -106,7 +106,7 @@ import Testing
         #expect(try triggers() == before)
         #expect(try indexIsValid())
         // A unit added later through the triggers (not the bulk path) is indexed by them.
-        _ = try UnitEditor(store: r.store).add(fields: ["code": "0301234562", "name": "Công ty E", "kind": "enterprise",
+        _ = try UnitEditor(store: r.store, today: .today(), now: Date()).add(fields: ["code": "0301234562", "name": "Công ty E", "kind": "enterprise",
                                                         "lon": "106.641", "lat": "10.764", "registered_on": "2024-01-10"])
         #expect(try idsInBox(106.640, 10.760, 106.645, 10.765) == ["0301234562"])
         #expect(try indexIsValid())

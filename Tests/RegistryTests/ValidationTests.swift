@@ -138,7 +138,7 @@ import Testing
         let (draft, _) = try validate(base.merging(["ward_code": "27223", "registered_on": "2024-03-01"]) { $1 }, registry: r)
         #expect(draft?.declaredWardCode == "27223")
         // Written, SpatiaLite places the point and the disagreement is flagged, the declaration kept.
-        let u = try UnitEditor(store: r.store).add(fields: base.merging(["ward_code": "27223", "registered_on": "2024-03-01"]) { $1 })
+        let u = try UnitEditor(store: r.store, today: .today(), now: Date()).add(fields: base.merging(["ward_code": "27223", "registered_on": "2024-03-01"]) { $1 })
         #expect(u.declaredWardCode == "27223")
         #expect(u.wardFlag?.contains("declared ward 27223") == true && u.wardFlag?.contains("location is in 27232") == true, "\(u.wardFlag ?? "no flag")")
     }
