@@ -30,16 +30,10 @@ extension EconGIS.Instruments {
         @OptionGroup var filters: UnitFilterOptions
         @Option(help: ArgumentHelp("unit_code, serial_no, instrument_type, last_verified_on, next_verification_on or days_overdue; prefix - for descending.", valueName: "key"))
         var sort: String?
-        @Option(help: "At most this many instruments.") var limit: Int?
-        @Option(help: "Skip this many instruments first.") var offset = 0
-        @Option(help: ArgumentHelp("Start after this cursor (printed at the end of the previous page).", valueName: "cursor")) var after: String?
-        @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
-        @Flag(help: "Print only how many instruments match.") var count = false
+        @OptionGroup var list: ListOptions
         @OptionGroup var out: EconGIS.OutputOptions
 
         func validate() throws {
-            if let l = limit, l <= 0 { throw ValidationError("--limit \(l): expected a positive number") }
-            if offset < 0 { throw ValidationError("--offset \(offset): expected 0 or more") }
             if within < 0 || within > 3660 { throw ValidationError("--within \(within): expected 0 to 3660 days") }
         }
 
@@ -49,30 +43,18 @@ extension EconGIS.Instruments {
             filter.types = type
             filter.states = state
             filter.within = within
-            let list = InstrumentList(store: try database.openForReading())
-            if count {
-                print(try list.count(filter))
+            let instruments = InstrumentList(store: try database.openForReading())
+            if list.count {
+                print(try instruments.count(filter))
                 return
             }
             let sorting = try sort.map { try Sorting<InstrumentSortKey>(parsing: $0) }
-            let page = try PageRequest(limit: limit, offset: offset, after: after.map { try PageCursor(encoded: $0) })
-            let all = RegistryRows.instrumentColumns
-            let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names }
-                ?? (out.format == .table ? RegistryRows.instrumentTableColumns : all)
-            let indices = chosen.map { all.firstIndex(of: $0)! }
-            var next: PageCursor?
-            var written = 0
-            try withOutput(out.output) { sink in
-                var writer = try ListWriter(format: out.format, name: "measuring_instruments", columns: chosen, sink: sink)
-                next = try list.forEach(filter, sort: sorting, page: page) { item in
-                    let row = RegistryRows.instrument(item)
-                    try writer.write(indices.map { row[$0] }, geometry: item.unit.location.map { .point($0) })
+            let page = try list.page()
+            try list.write(out, name: "measuring_instruments", noun: "instrument", all: RegistryRows.instrumentColumns,
+                           table: RegistryRows.instrumentTableColumns) { write in
+                try instruments.forEach(filter, sort: sorting, page: page) { item in
+                    try write(RegistryRows.instrument(item), item.unit.location.map { .point($0) })
                 }
-                written = writer.rowsWritten
-                try writer.end()
-            }
-            if out.format == .table || next != nil {
-                note("\(written) instrument\(written == 1 ? "" : "s")" + (next.map { "; next page: --after \($0.encoded)" } ?? ""))
             }
         }
     }
@@ -81,14 +63,13 @@ extension EconGIS.Instruments {
         static let configuration = CommandConfiguration(
             abstract: "Show one instrument: its fields, its unit, its verifications, checks at inspections and seals.")
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "Serial number or id.") var key: String
-        @Option(help: ArgumentHelp("The unit, when several units have an instrument with that serial number.", valueName: "code")) var unit: String?
+        @OptionGroup var which: InstrumentKey
         @Option(help: ArgumentHelp("Date for the state and the ward shown (default: today).", valueName: "date")) var asOf: LocalDate?
         @Option(help: "Days ahead that count as due.") var within = 30
         @Option(help: "table or json.") var format: Listing.Format = .table
 
         func run() throws {
-            let r = try InstrumentList(store: try database.openForReading()).show(key, unitCode: unit, asOf: asOf ?? .today())
+            let r = try InstrumentList(store: try database.openForReading()).show(which.key, unitCode: which.unit, asOf: asOf ?? .today(), within: within)
             let columns = RegistryRows.instrumentColumns
             let row = RegistryRows.instrument(r.listed)
             let verifications = r.verifications.map { v in JSONValue.object([
@@ -128,6 +109,12 @@ extension EconGIS.Instruments {
                 print("  \(s.sealedOn)  \(s.reason)" + (s.releasedOn.map { "  released \($0)\(s.releaseNote.map { ": \($0)" } ?? "")" } ?? "  (not released)"))
             }
         }
+    }
+
+    /// Which instrument: a serial number (with the unit when several units have it) or an id.
+    struct InstrumentKey: ParsableArguments {
+        @Argument(help: "Serial number or id.") var key: String
+        @Option(help: ArgumentHelp("The unit, when several units have an instrument with that serial number.", valueName: "code")) var unit: String?
     }
 
     /// The instrument fields as options, shared by add and update; names as in an instrument import.
@@ -174,15 +161,14 @@ extension EconGIS.Instruments {
         static let configuration = CommandConfiguration(
             abstract: "Change fields of one instrument; an empty value clears a field.")
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "Serial number or id.") var key: String
-        @Option(help: ArgumentHelp("The unit, when several units have an instrument with that serial number.", valueName: "code")) var unit: String?
+        @OptionGroup var which: InstrumentKey
         @OptionGroup var instrument: InstrumentFields
         @Option(help: "Fail unless the instrument is still at this version (from `instruments show`).") var expectedVersion: Int?
 
         func run() throws {
             guard !instrument.fields.isEmpty else { throw ValidationError("nothing to change: give at least one field option, e.g. --last-verified-on") }
             let s = try InstrumentEditor(store: database.open(), today: .today(), now: Date())
-                .update(key: key, unitCode: unit, changes: instrument.fields, expectedVersion: expectedVersion)
+                .update(key: which.key, unitCode: which.unit, changes: instrument.fields, expectedVersion: expectedVersion)
             note((s.changed ? "updated" : "unchanged:") + " \(s.instrument.type) \(s.instrument.serialNo) at \(s.instrument.unitCode) (version \(s.version))")
         }
     }

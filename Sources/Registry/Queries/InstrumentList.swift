@@ -103,12 +103,14 @@ public struct InstrumentList: Sendable {
         }
     }
 
-    /// One instrument by its id or serial number (`unitCode` tells apart equal serials of different units).
-    public func show(_ key: String, unitCode: String? = nil, asOf: LocalDate) throws -> InstrumentRecord {
+    /// One instrument by its id or serial number (`unitCode` tells apart equal serials of different units), its
+    /// state on `asOf` with `within` days counting as due.
+    public func show(_ key: String, unitCode: String? = nil, asOf: LocalDate, within: Int = 30) throws -> InstrumentRecord {
         try store.read { db in
             let id = try InstrumentList.id(db, key: key, unitCode: unitCode)
             var filter = InstrumentFilter(units: UnitFilter(asOf: asOf))
             filter.units.statuses = []
+            filter.within = within
             let statement = try InstrumentStatement(db, filter, sort: nil)
             guard let row = try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM (\(statement.filtered)) WHERE instrument_id = \(id)")) else {
                 throw RegistryError.notFound(what: "instrument", key: key)
