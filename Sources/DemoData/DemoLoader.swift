@@ -33,7 +33,7 @@ public struct DemoLoader {
             .deletingLastPathComponent().appendingPathComponent("geodata").path)
         for c in candidates where fm.fileExists(atPath: (c as NSString).appendingPathComponent("units.csv")) { return c }
         throw RegistryError.notFound(what: "demo data directory", key: candidates.first ?? "geodata",
-                                     hint: "pass --geodata DIR (the folder with units.csv) or set ECONGIS_GEODATA")
+                                     hint: "give the folder with units.csv, or set ECONGIS_GEODATA to it")
     }
 
     /// Loads everything, then shifts verification and inspection dates by (today − reference date) so the demo's

@@ -35,6 +35,7 @@ enum ErrorReport {
             case "database": "create it with `econgis init --db PATH` (add --demo for the demo data)"
             case "unit with code", "unit": "`econgis units list --search TEXT` finds units by name, owner or address"
             case "instrument": "`econgis instruments list --unit CODE` lists a unit's instruments"
+            case "demo data directory": "`econgis init --demo --geodata DIR`"
             default: nil
             }
             return error.description + (command.map { libraryHint == nil ? "; \($0)" : " (\($0))" } ?? "")
