@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Registry", "Output", "CQL2", "GeoJSON",
+                "Registry", "Output", "CQL2", "GeoJSON", "Inspections", "Planning",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -73,8 +73,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Registry", "DemoData", "CQL2", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py"]
+            dependencies: ["Server", "Registry", "DemoData", "CQL2", "econgis", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py", "map_page.py"]
         ),
         .testTarget(
             name: "CQL2Tests",

@@ -12,10 +12,15 @@ struct EconGIS: AsyncParsableCommand {
 
     /// ArgumentParser's own main, except that a date option's error says what a date must be
     /// ("… is invalid for '--as-of <date>': expected a date YYYY-MM-DD that exists").
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            // `serve` is async: its synchronous run() would only print the help.
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let message = fullMessage(for: error)
             if exitCode(for: error) != .success, message.contains(" <date>'"), !message.contains(LocalDate.defaultValueDescription) {
