@@ -85,12 +85,18 @@ enum MapPage {
     map.createPane("wards").style.zIndex = 350;
     map.createPane("due").style.zIndex = 390;  // under the units (overlay pane, 400): a unit's click is the unit's
 
+    // Every request the page makes, with its time and how many features or cells came back (scripts/bench/map reads it).
+    state.log = [];
     async function getJSON(url) {
       state.requests++; state.busy++;
+      const t0 = performance.now();
       try {
         const r = await fetch(url, {headers: {Accept: "application/json"}});
         const body = await r.json();
         if (!r.ok) throw new Error(body.description || r.statusText);
+        const n = body.features ? body.features.length : body.cells ? body.cells.length : body.wards ? body.wards.length : 0;
+        state.log.push({url, ms: performance.now() - t0, features: n});
+        if (state.log.length > 10000) state.log.shift();
         return body;
       } finally { state.busy--; }
     }
