@@ -78,7 +78,9 @@ try:
 
     for date, count in expect["wards"].items():
         set_date("date", date)
-        wait(f"econgis.state.wardsDate === '{date}'", f"the wards of {date}", 60)
+        # Leaflet fades the previous date's labels out (200 ms) before removing them.
+        wait(f"econgis.state.wardsDate === '{date}' && document.querySelectorAll('.ward-label').length === {count}",
+             f"the {count} ward labels of {date}", 60)
         paths = len(driver.find_elements(By.CSS_SELECTOR, "path.ward"))
         labels = len(driver.find_elements(By.CSS_SELECTOR, ".ward-label"))
         if paths != count or labels != count:
