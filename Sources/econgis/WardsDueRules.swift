@@ -25,13 +25,18 @@ extension EconGIS {
 
     struct Due: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Instruments whose verification has expired, is due soon, or is unknown.")
+            abstract: "What needs a check: instruments expired, due soon, unknown or sealed, and re-inspections violations scheduled.",
+            discussion: """
+                A sealed instrument (sealed at an inspection, not yet released) is listed as sealed, whatever its verification \
+                date. A violation's re-inspection is listed while it is open (not resolved by --as-of) and overdue or due \
+                within --within days, with the instrument its failed test measured, if any.
+                """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var filters: UnitFilterOptions
         @Option(help: "Days ahead that count as due.") var within = 30
         @Option(help: "Only instruments of these types (codes of instrument_types; repeatable).") var type: [String] = []
-        @Option(help: "Only these states: expired, due, unknown (repeatable).") var state: [DueItem.State] = []
-        @Option(help: "At most this many instruments.") var limit: Int?
+        @Option(help: "Only these states: expired, sealed, reinspection, due, unknown (repeatable).") var state: [DueItem.State] = []
+        @Option(help: "At most this many rows.") var limit: Int?
         @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
         @OptionGroup var out: OutputOptions
 
@@ -60,8 +65,9 @@ extension EconGIS {
             }
             let s = try list.summary(filter)
             let date = filter.units.asOf
-            note("\(s.expired + s.due + s.unknown) instruments at \(s.units) units need a check on \(date)\(filters.ward.map { " in ward \($0)" } ?? ""): "
-                 + "\(s.expired) expired, \(s.due) due within \(within) days, \(s.unknown) unknown (of \(s.instruments) instruments)")
+            note("\(s.expired + s.sealed + s.due + s.unknown) instruments and \(s.reinspections) re-inspections at \(s.units) units need a check on \(date)"
+                 + "\(filters.ward.map { " in ward \($0)" } ?? ""): \(s.expired) expired, \(s.sealed) sealed, \(s.due) due within \(within) days, "
+                 + "\(s.unknown) unknown (of \(s.instruments) instruments); \(s.reinspections) re-inspections overdue or due within \(within) days")
         }
     }
 

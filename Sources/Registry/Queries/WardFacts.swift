@@ -46,6 +46,7 @@ extension UnitQuery {
             var due = DueFilter(units: filter)
             due.units.asOf = date
             due.within = 3660
+            due.reinspections = false  // the planner reads them from `violations`, with the category's seriousness
             var instruments: [DueItem] = []
             try DueList.forEach(db, due) { instruments.append($0) }
             var last: [Int64: LocalDate] = [:]
