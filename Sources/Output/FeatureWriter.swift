@@ -39,7 +39,7 @@ public struct FeatureWriter {
         query = q
         switch options.format {
         case .geojson:
-            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(q.layer.rawValue)\",\"features\":[\n")
+            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(q.name ?? q.layer.rawValue)\",\"features\":[\n")
         case .geojsonseq: break
         case .csv:
             var header = ["id"] + q.properties.map(\.name)

@@ -94,11 +94,16 @@ extension EconGIS {
                 Layers: units (every unit of every kind and status unless filtered), markets (footprints), stalls, \
                 instruments (with their last and next verification and state), due (the due list), wards (of --as-of) \
                 and inspections (with the ward of their date). Features carry the ward's code and name for --as-of.
+                ward-summary (--from, --to): the wards of --as-of (default --to) with the period's done and closed \
+                inspections, pass/fail, violations, proposed fines and follow-ups, each inspection in the ward that holds \
+                its unit's location on that day; date_wards names the wards they were in on their own dates.
                 """)
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "units, markets, stalls, instruments, due, wards or inspections.") var layer: FeatureLayer
+        @Argument(help: "units, markets, stalls, instruments, due, wards, inspections or ward-summary.") var layer: ExportedLayer
         @OptionGroup var filters: UnitFilterOptions
         @Option(help: "Days ahead that count as due (layer due).") var within = 30
+        @Option(help: ArgumentHelp("First day of the period (ward-summary).", valueName: "date")) var from: LocalDate?
+        @Option(help: ArgumentHelp("Last day of the period (ward-summary).", valueName: "date")) var to: LocalDate?
         @Option(help: "geojson, geojsonseq or csv.") var format: FeatureWriter.Format = .geojson
         @Flag(help: "RFC 8142 record separators (0x1E) in geojsonseq.") var rs = false
         @Option(help: "Decimals of coordinates.") var precision = 7
@@ -110,6 +115,12 @@ extension EconGIS {
             if !(0...15).contains(precision) { throw ValidationError("--precision \(precision): expected 0 to 15 decimals") }
             if within < 0 || within > 3660 { throw ValidationError("--within \(within): expected 0 to 3660 days") }
             if rs && format != .geojsonseq { throw ValidationError("--rs goes with --format geojsonseq") }
+            if layer == .wardSummary {
+                guard let from, let to else { throw ValidationError("ward-summary: give the period with --from DATE --to DATE") }
+                if to < from { throw ValidationError("--to \(to): expected a date on or after --from, \(from)") }
+            } else if from != nil || to != nil {
+                throw ValidationError("--from and --to go with the ward-summary layer")
+            }
         }
 
         func run() throws {
@@ -121,19 +132,42 @@ extension EconGIS {
             let layers = FeatureLayers(store: try database.openForReading())
             let filter = try filters.filter()
             var written = 0
+            let summary = try from.map { WardSummaryLayer(period: try ReportPeriod(from: $0, to: to!), asOf: filters.asOf) }
             try withOutput(output, overwrite: overwrite) { sink in
                 var writer = FeatureWriter(options, sink: sink)
-                try layers.stream(layer, filter: filter, within: within, precision: precision, begin: { writer.begin($0) }) { row in
-                    try writer.write(row)
+                if case .registry(let layer) = layer {
+                    try layers.stream(layer, filter: filter, within: within, precision: precision, begin: { writer.begin($0) }) { try writer.write($0) }
+                } else if let summary {
+                    try layers.stream(summary, precision: precision, begin: { writer.begin($0) }) { try writer.write($0) }
                 }
                 try writer.end()
                 written = writer.written
             }
-            if output != nil { note("wrote \(written) \(layer.rawValue) features to \(output!)") }
+            if output != nil { note("wrote \(written) \(layer.name) features to \(output!)") }
+            if let summary, case let n = try summary.unplaced(layers.store), n > 0 {
+                note("\(n) inspections of the period are in no ward of \(summary.asOf) (units without a location or a ward then): not in the layer")
+            }
         }
     }
 }
 
 extension DueItem.State: ExpressibleByArgument {}
-extension FeatureLayer: ExpressibleByArgument {}
+/// A layer `export` writes: one of the registry's, or the per-ward inspection summary of a period.
+enum ExportedLayer: ExpressibleByArgument, Equatable {
+    case registry(FeatureLayer)
+    case wardSummary
+
+    init?(argument: String) {
+        if argument == "ward-summary" { self = .wardSummary } else if let l = FeatureLayer(rawValue: argument) { self = .registry(l) } else { return nil }
+    }
+
+    var name: String {
+        switch self {
+        case .registry(let l): l.rawValue
+        case .wardSummary: WardSummaryLayer.name
+        }
+    }
+
+    static var allValueStrings: [String] { FeatureLayer.allCases.map(\.rawValue) + ["ward-summary"] }
+}
 extension FeatureWriter.Format: ExpressibleByArgument {}

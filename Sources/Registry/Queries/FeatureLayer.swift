@@ -27,6 +27,8 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         let select: SQL
         let order: SQL
         let countSQL: SQL
+        /// The name in files when it is not the layer's (a layer derived from one, such as ward_summary from wards).
+        public var name: String? = nil
 
         var sql: SQL { select + " ORDER BY \(order)" }
     }
