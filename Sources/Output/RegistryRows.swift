@@ -37,8 +37,8 @@ public enum RegistryRows {
     public static func due(_ d: DueItem) -> [JSONValue] {
         [
             .string(d.unit.code), .string(d.unit.name), .string(d.unit.kind.rawValue), .from(d.ward?.code), .from(d.ward?.name),
-            .from(d.unit.address), .string(d.instrument.type), .string(d.instrument.serialNo),
-            .from(d.instrument.lastVerifiedOn?.description), .from(d.cycleMonths), .from(d.dueOn?.description),
+            .from(d.unit.address), .from(d.instrument?.type), .from(d.instrument?.serialNo),
+            .from(d.instrument?.lastVerifiedOn?.description), .from(d.cycleMonths), .from(d.dueOn?.description),
             .string(d.state.rawValue), .from(d.daysOverdue), .string(d.reason), .from(d.unit.location?.x), .from(d.unit.location?.y),
         ]
     }

@@ -185,12 +185,12 @@ import Testing
         let list = DueList(store: r.store)
         let items = try list.items(DueFilter(units: ward))
         let summary = try list.summary(DueFilter(units: ward))
-        #expect(items.map(\.instrument.serialNo) == ["EXP", "UNK", "DUE"])
+        #expect(items.map(\.instrument?.serialNo) == ["EXP", "UNK", "DUE"])
         #expect(items[0].daysOverdue == 45 && items[0].dueOn?.description == "2026-10-01")
         #expect(summary.expired == 1 && summary.due == 1 && summary.unknown == 1 && summary.instruments == 5)
         // Rules are data: a shorter cycle in the table changes the answer without code.
         try r.store.write { try $0.execute(sql: "UPDATE verification_rules SET cycle_months = 6 WHERE instrument_type = 'spring_dial_scale'") }
         let after = try list.items(DueFilter(units: UnitFilter(asOf: LocalDate(iso: "2026-11-15")!)))
-        #expect(after.contains { $0.instrument.serialNo == "SPR" && $0.state == .expired })
+        #expect(after.contains { $0.instrument?.serialNo == "SPR" && $0.state == .expired })
     }
 }
