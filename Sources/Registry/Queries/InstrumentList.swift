@@ -3,7 +3,8 @@ import GRDB
 /// An instrument's verification on a date: expired, due within the window, in date beyond it, or unknown
 /// (no verification on record, or no cycle for its type then). The due list's states plus `valid`.
 public enum VerificationState: String, Sendable, CaseIterable {
-    case expired, due, valid, unknown
+    /// `sealed`: taken out of use at an inspection, whatever its verification date says.
+    case expired, sealed, due, valid, unknown
 }
 
 /// Which instruments to list: those of the units a unit filter selects (ward on its date, kind, status …),
@@ -27,12 +28,12 @@ public enum InstrumentSortKey: String, CaseIterable, Sendable {
 
 /// An instrument in a list: its unit, the unit's ward on the date, its cycle, due date and state.
 public struct ListedInstrument: Sendable {
+    public var instrument: MeasuringInstrument
     public var item: DueItem
     public var state: VerificationState
     /// Where the next page starts if this row ends the page.
     public var cursor: PageCursor?
 
-    public var instrument: MeasuringInstrument { item.instrument }
     public var unit: EconomicUnit { item.unit }
 }
 
@@ -231,11 +232,15 @@ struct InstrumentStatement {
         var instrument = InstrumentQuery.instrument(row)
         instrument.id = row["instrument_id"]
         let id: Int64 = row["instrument_id"]
+        var seal: DueItem.Seal?
+        if let sealId = row["seal_id"] as Int64?, let on = (row["sealed_on"] as String?).flatMap(LocalDate.init(iso:)) {
+            seal = DueItem.Seal(id: sealId, sealedOn: on, reason: row["seal_reason"])
+        }
         let item = DueItem(
             instrument: instrument, unit: listed.unit, ward: listed.ward, cycleMonths: row["cycle_months"],
             dueOn: (row["due_on"] as String?).flatMap(LocalDate.init(iso:)), state: DueItem.State(rawValue: row["state"]) ?? .unknown,
-            daysOverdue: row["days_overdue"])
-        return ListedInstrument(item: item, state: VerificationState(rawValue: row["verification_state"]) ?? .unknown,
+            daysOverdue: row["days_overdue"], seal: seal)
+        return ListedInstrument(instrument: instrument, item: item, state: VerificationState(rawValue: row["verification_state"]) ?? .unknown,
                                 cursor: row.hasColumn("sort_value") ? PageCursor(value: row["sort_value"], id: id) : nil)
     }
 }
