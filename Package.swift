@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Registry", "Output", "CQL2", "GeoJSON",
+                "Registry", "Output", "CQL2", "GeoJSON", "Inspections", "Planning",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: ["Server", "Registry", "DemoData", "CQL2", "econgis", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py", "ats_rows.py"]
+            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py", "ats_rows.py", "map_page.py"]
         ),
         .testTarget(
             name: "CQL2Tests",

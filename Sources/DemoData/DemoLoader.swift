@@ -33,7 +33,7 @@ public struct DemoLoader {
             .deletingLastPathComponent().appendingPathComponent("geodata").path)
         for c in candidates where fm.fileExists(atPath: (c as NSString).appendingPathComponent("units.csv")) { return c }
         throw RegistryError.notFound(what: "demo data directory", key: candidates.first ?? "geodata",
-                                     hint: "pass --geodata DIR (the folder with units.csv) or set ECONGIS_GEODATA")
+                                     hint: "give the folder with units.csv, or set ECONGIS_GEODATA to it")
     }
 
     /// Loads everything, then shifts verification and inspection dates by (today − reference date) so the demo's
@@ -42,7 +42,7 @@ public struct DemoLoader {
         func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         let admin = AdminImport(store: store)
         try admin.importJurisdiction(path: file("jurisdiction.geojson"), name: DemoGenerator.jurisdictionName)
-        let a = try admin.importWards(path: file("admin_units.geojson"), options: .init(validFrom: LocalDate(year: 2000, month: 1, day: 1)!, source: "EconGIS demo (schematic)"))
+        let a = try admin.importWards(path: file("admin_units.geojson"), options: .init(validFrom: LocalDate(year: 2000, month: 1, day: 1)!, source: "EconGIS demo (schematic)", today: today))
         let s = try admin.importSuccessions(path: file("successions.csv"))
         let importer = Importer(store: store)
         let options = ImportOptions(today: max(today, DemoLoader.referenceDate))

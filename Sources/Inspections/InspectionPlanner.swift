@@ -70,7 +70,7 @@ public struct InspectionPlanner {
         var candidates: [PlannedCandidate] = []
         for l in facts.units {
             let u = l.unit
-            let category = InspectionPlanner.category(of: u, instruments: (byUnit[u.code] ?? []).map(\.instrument))
+            let category = InspectionPlanner.category(of: u, instruments: (byUnit[u.code] ?? []).compactMap(\.instrument))
             var candidate = VisitCandidate(
                 id: u.code, name: u.name, address: u.address, category: category,
                 coordinate: u.location.map { Coordinate(lon: $0.x, lat: $0.y) })
@@ -80,8 +80,11 @@ public struct InspectionPlanner {
                 case .expired: state = .expired(days: item.daysOverdue ?? 0)
                 case .due: state = .due(days: -(item.daysOverdue ?? 0))
                 case .unknown: state = .unknown
+                case .sealed: state = .sealed(days: item.daysOverdue ?? 0)
+                case .reinspection: continue  // the violation's open follow-up, below
                 }
-                candidate.instruments.append(.init(type: facts.instrumentTypeNames[item.instrument.type] ?? item.instrument.type, state: state))
+                guard let instrument = item.instrument else { continue }
+                candidate.instruments.append(.init(type: facts.instrumentTypeNames[instrument.type] ?? instrument.type, state: state))
             }
             for v in violationsByUnit[u.id] ?? [] {
                 candidate.violations.append(.init(year: v.inspectedOn.year, ageDays: v.inspectedOn.days(until: request.date),

@@ -40,7 +40,7 @@ public struct FeatureWriter {
         query = q
         switch options.format {
         case .geojson:
-            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.layer.rawValue)\",\"features\":[\n")
+            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.name ?? q.layer.rawValue)\",\"features\":[\n")
         case .geojsonseq: break
         case .csv:
             var header = ["id"] + q.properties.map(\.name)

@@ -37,9 +37,29 @@ public enum RegistryRows {
     public static func due(_ d: DueItem) -> [JSONValue] {
         [
             .string(d.unit.code), .string(d.unit.name), .string(d.unit.kind.rawValue), .from(d.ward?.code), .from(d.ward?.name),
-            .from(d.unit.address), .string(d.instrument.type), .string(d.instrument.serialNo),
-            .from(d.instrument.lastVerifiedOn?.description), .from(d.cycleMonths), .from(d.dueOn?.description),
+            .from(d.unit.address), .from(d.instrument?.type), .from(d.instrument?.serialNo),
+            .from(d.instrument?.lastVerifiedOn?.description), .from(d.cycleMonths), .from(d.dueOn?.description),
             .string(d.state.rawValue), .from(d.daysOverdue), .string(d.reason), .from(d.unit.location?.x), .from(d.unit.location?.y),
+        ]
+    }
+
+    public static let instrumentColumns = [
+        "id", "unit_code", "unit_name", "kind", "ward_code", "ward_name", "instrument_type", "serial_no", "manufacturer", "model",
+        "accuracy_class", "max_capacity", "scale_interval", "measure_unit", "is_reference", "last_verified_on", "certificate_no",
+        "cycle_months", "next_verification_on", "state", "days_overdue", "lon", "lat",
+    ]
+    public static let instrumentTableColumns = [
+        "id", "unit_code", "unit_name", "instrument_type", "serial_no", "last_verified_on", "next_verification_on", "state",
+    ]
+
+    public static func instrument(_ l: ListedInstrument) -> [JSONValue] {
+        let i = l.instrument, u = l.unit
+        return [
+            .int(Int(i.id)), .string(u.code), .string(u.name), .string(u.kind.rawValue), .from(l.item.ward?.code), .from(l.item.ward?.name),
+            .string(i.type), .string(i.serialNo), .from(i.manufacturer), .from(i.model), .from(i.accuracyClass), .from(i.maxCapacity),
+            .from(i.scaleInterval), .from(i.measureUnit), .bool(i.isReference), .from(i.lastVerifiedOn?.description), .from(i.certificateNo),
+            .from(l.item.cycleMonths), .from(l.item.dueOn?.description), .string(l.state.rawValue), .from(l.item.daysOverdue),
+            .from(u.location?.x), .from(u.location?.y),
         ]
     }
 

@@ -30,6 +30,8 @@ public struct VisitCandidate: Sendable {
             case due(days: Int)
             /// No verification on record, or no rule for its type.
             case unknown
+            /// Sealed at an inspection this many days ago: not to be used until re-verified.
+            case sealed(days: Int)
         }
         /// A readable type name in the singular ("fuel dispenser").
         public var type: String
@@ -109,6 +111,8 @@ public struct PriorityWeights: Sendable, Codable, Equatable {
     public var dueWithinDays = 30
     /// Per instrument with no verification on record.
     public var unknownInstrument = 15.0
+    /// Per instrument under seal: a visit checks it is not in use.
+    public var sealedInstrument = 25.0
     /// Per past violation by seriousness 1, 2, 3, halved every `violationHalfLifeYears`.
     public var violationBySeriousness = [8.0, 20.0, 40.0]
     public var violationHalfLifeYears = 2.0
@@ -133,6 +137,7 @@ public struct PriorityWeights: Sendable, Codable, Equatable {
         dueInstrument = try c.decodeIfPresent(Double.self, forKey: .dueInstrument) ?? d.dueInstrument
         dueWithinDays = try c.decodeIfPresent(Int.self, forKey: .dueWithinDays) ?? d.dueWithinDays
         unknownInstrument = try c.decodeIfPresent(Double.self, forKey: .unknownInstrument) ?? d.unknownInstrument
+        sealedInstrument = try c.decodeIfPresent(Double.self, forKey: .sealedInstrument) ?? d.sealedInstrument
         violationBySeriousness = try c.decodeIfPresent([Double].self, forKey: .violationBySeriousness) ?? d.violationBySeriousness
         violationHalfLifeYears = try c.decodeIfPresent(Double.self, forKey: .violationHalfLifeYears) ?? d.violationHalfLifeYears
         openFollowUp = try c.decodeIfPresent(Double.self, forKey: .openFollowUp) ?? d.openFollowUp
@@ -172,13 +177,14 @@ public enum Priority {
         var parts: [PriorityScore.Part] = []
 
         // Instruments, grouped by type and state so the sentence stays short.
-        var expired: [String: [Int]] = [:], due: [String: [Int]] = [:], unknown: [String: Int] = [:]
+        var expired: [String: [Int]] = [:], due: [String: [Int]] = [:], unknown: [String: Int] = [:], sealed: [String: [Int]] = [:]
         for i in c.instruments {
             switch i.state {
             case .expired(let days): expired[i.type, default: []].append(days)
             case .due(let days) where days <= w.dueWithinDays: due[i.type, default: []].append(days)
             case .due: break
             case .unknown: unknown[i.type, default: 0] += 1
+            case .sealed(let days): sealed[i.type, default: []].append(days)
             }
         }
         for (type, days) in expired.sorted(by: { $0.key < $1.key }) {
@@ -195,6 +201,11 @@ public enum Priority {
         }
         for (type, n) in unknown.sorted(by: { $0.key < $1.key }) {
             parts.append(.init(points: Double(n) * w.unknownInstrument, reason: "\(count(n, type)) with no verification on record"))
+        }
+        for (type, days) in sealed.sorted(by: { $0.key < $1.key }) {
+            let most = days.max()!
+            parts.append(.init(points: Double(days.count) * w.sealedInstrument,
+                               reason: "\(count(days.count, type)) sealed \(days.count == 1 ? "" : "up to ")\(most) days ago, not to be used until re-verified"))
         }
 
         // Past violations, fading with age.

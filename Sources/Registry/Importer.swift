@@ -227,9 +227,9 @@ public struct Importer {
                 }
             }
         } catch let error as DatabaseError {
-            throw RegistryError.database("\(fileName): \(error.message ?? "\(error)"); nothing was written")
-        } catch RegistryError.database(let message) {  // the store's own mapping of a DatabaseError
-            throw RegistryError.database("\(fileName): \(message); nothing was written")
+            throw RegistryError.database("\(fileName): \(error.message ?? "\(error)"); nothing was written", underlying: error)
+        } catch RegistryError.database(let message, let underlying) {  // the store's own mapping of a DatabaseError
+            throw RegistryError.database("\(fileName): \(message); nothing was written", underlying: underlying)
         }
         var report = session.report
         if options.skipInvalid, let out = options.rejectsPath, report.rejected > 0 {

@@ -8,7 +8,7 @@ struct EconGIS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "econgis",
         abstract: "Registry of economic units, their measuring instruments and wards, on SpatiaLite.",
-        subcommands: [Init.self, Migrate.self, Import.self, Units.self, Wards.self, Due.self, Export.self, Serve.self, Layers.self, Plan.self, Route.self, Rules.self, Verdict.self, Inspections.self, Report.self, Origin.self, MakeDemoData.self])
+        subcommands: [Init.self, Migrate.self, Import.self, Units.self, Instruments.self, Wards.self, Due.self, Export.self, Serve.self, Layers.self, Plan.self, Route.self, Rules.self, Verdict.self, Inspections.self, Report.self, Origin.self, MakeDemoData.self])
 
     /// ArgumentParser's own main, except that a date option's error says what a date must be
     /// ("… is invalid for '--as-of <date>': expected a date YYYY-MM-DD that exists").
@@ -21,6 +21,8 @@ struct EconGIS: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as RegistryError {
+            ErrorReport.exit(error)
         } catch {
             let message = fullMessage(for: error)
             if exitCode(for: error) != .success, message.contains(" <date>'"), !message.contains(LocalDate.defaultValueDescription) {

@@ -109,7 +109,7 @@ extension EconGIS {
                 box = CountryExtent(name: "--extent", minLon: w, minLat: s, maxLon: e, maxLat: n)
             }
             let r = try AdminImport(store: database.open()).importWards(path: file, options: .init(
-                validFrom: validFrom, validTo: validTo, level: level, codeField: codeField, nameField: nameField, srs: srs, extent: box))
+                validFrom: validFrom, validTo: validTo, level: level, codeField: codeField, nameField: nameField, srs: srs, extent: box, today: .today()))
             EconGIS.report(r, what: "administrative units")
         }
     }

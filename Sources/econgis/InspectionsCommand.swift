@@ -63,8 +63,7 @@ extension EconGIS.Inspections {
             request.end = try routing.coordinate(routing.end, "--end")
             request.solver = routing.solver(defaultBudget: 3, began: DispatchTime.now().uptimeNanoseconds)
             let plan = try InspectionPlanner(store: store).plan(request)
-            let visits = plan.plannedInspections(scopes: try ledger.visitScopes())
-            let ids = try withFlags(["date": "--date"]) { try ledger.plan(visits, now: Date()) }
+            let ids = try withFlags(["date": "--date"]) { try ledger.commit(plan, now: Date()) }
             for id in ids { print(id) }
             econgis.note("\(ids.count) inspections planned in \(plan.ward.code) \(plan.ward.name) on \(date)")
         }

@@ -89,6 +89,9 @@ extension EconGIS {
         @OptionGroup var routing: RoutingOptions
         @Option(help: "table, csv (day sheets), json or geojson.") var format: Listing.Format = .table
         @Option(help: ArgumentHelp("Write to a file instead of standard output.", valueName: "path")) var output: String?
+        @Flag(help: ArgumentHelp("Also write the routed visits as planned inspections (all or none), as `inspections plan --ward` does.",
+                                 discussion: "Refused, with nothing written, if a unit already has an inspection planned or under way that day."))
+        var commit = false
 
         func validate() throws {
             try routing.check()
@@ -108,7 +111,10 @@ extension EconGIS {
             request.maxStopsPerTeam = maxStops
             request.solver = routing.solver(defaultBudget: 3, began: began)
             if let weights { request.weights = try loadWeights(weights) }
-            let plan = try InspectionPlanner(store: database.openForReading()).plan(request)
+            let store = commit ? try database.open() : try database.openForReading()
+            let plan = try InspectionPlanner(store: store).plan(request)
+            // Committed before anything is printed: a refused plan prints no day sheet that looks planned.
+            let ids = commit ? try withFlags(["date": "--date"]) { try InspectionLedger(store: store).commit(plan, now: Date()) } : []
             switch format {
             case .json:
                 try econgis.output(JSONText.encode(RouteOutput.json(plan.solution, plan.problem, extra: plan.details)) + "\n", to: output)
@@ -126,6 +132,10 @@ extension EconGIS {
             if !reasons.isEmpty { summary += "; left for another day: " + reasons.map { "\($0.value) \($0.key.replacingOccurrences(of: "_", with: " "))" }.joined(separator: ", ") }
             note(summary)
             if request.start == nil { note("teams start from a point inside the ward; give --start LON,LAT for the office") }
+            if commit {
+                note(ids.isEmpty ? "no visits to plan as inspections"
+                     : "\(ids.count) planned inspections written (ids \(ids.first!)–\(ids.last!)); start one with econgis inspections start ID")
+            }
         }
 
         func loadWeights(_ path: String) throws -> PriorityWeights {
@@ -168,6 +178,9 @@ extension EconGIS {
         @Option(help: "json, geojson, vroom (VROOM's solution format) or vroom-problem (the problem as VROOM input, not solved).")
         var format: Format = .json
         @Option(help: ArgumentHelp("Write to a file instead of standard output.", valueName: "path")) var output: String?
+        @Flag(help: ArgumentHelp("Also write the routed visits as planned inspections (all or none), as `inspections plan --ward` does.",
+                                 discussion: "Refused, with nothing written, if a unit already has an inspection planned or under way that day."))
+        var commit = false
 
         func validate() throws {
             try routing.check()

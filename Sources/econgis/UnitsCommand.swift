@@ -44,14 +44,10 @@ struct UnitFilterOptions: ParsableArguments {
         f.search = search
         f.flaggedOnly = flagged
         f.changedSince = changedSince
-        do {
-            if let bbox { f.bbox = try BoundingBox(parsing: bbox) }
-            if let near, let radius {
-                let (x, y) = try parseCoordinatePair(near, option: "--near")
-                f.near = try Proximity(lon: x, lat: y, radius: radius)
-            }
-        } catch RegistryError.invalidArgument(let field, let value, let expected) {
-            throw ValidationError("--\(field) \"\(value)\": expected \(expected)")
+        if let bbox { f.bbox = try BoundingBox(parsing: bbox) }
+        if let near, let radius {
+            let (x, y) = try parseCoordinatePair(near, option: "--near")
+            f.near = try Proximity(lon: x, lat: y, radius: radius)
         }
         return f
     }
@@ -69,23 +65,14 @@ extension EconGIS.Units {
         @OptionGroup var filters: UnitFilterOptions
         @Option(help: ArgumentHelp("code, name, kind, status, registered_on, updated_at, distance or relevance; prefix - for descending.", valueName: "key"))
         var sort: String?
-        @Option(help: "At most this many units.") var limit: Int?
-        @Option(help: "Skip this many units first.") var offset = 0
-        @Option(help: ArgumentHelp("Start after this cursor (printed at the end of the previous page).", valueName: "cursor")) var after: String?
         @Option(help: ArgumentHelp("Also show each unit's ward on these dates: the old-to-new crosswalk.", valueName: "date,…")) var wardOn: String?
-        @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
-        @Flag(help: "Print only how many units match.") var count = false
+        @OptionGroup var list: ListOptions
         @OptionGroup var out: EconGIS.OutputOptions
-
-        func validate() throws {
-            if let l = limit, l <= 0 { throw ValidationError("--limit \(l): expected a positive number") }
-            if offset < 0 { throw ValidationError("--offset \(offset): expected 0 or more") }
-        }
 
         func run() throws {
             let filter = try filters.filter()
             let query = UnitQuery(store: try database.openForReading())
-            if count {
+            if list.count {
                 print(try query.count(filter))
                 return
             }
@@ -96,24 +83,12 @@ extension EconGIS.Units {
                 return d
             }
             let sorting = try sort.map { try Sorting<UnitSortKey>(parsing: $0) }
-            let page = try PageRequest(limit: limit, offset: offset, after: after.map { try PageCursor(encoded: $0) })
-            let all = RegistryRows.unitColumns(wardsOn: wardsOn)
-            let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names }
-                ?? (out.format == .table ? RegistryRows.unitTableColumns(near: filter.near != nil, wardsOn: wardsOn) : all)
-            let indices = chosen.map { all.firstIndex(of: $0)! }
-            var next: PageCursor?
-            var written = 0
-            try withOutput(out.output) { sink in
-                var writer = try ListWriter(format: out.format, name: "economic_units", columns: chosen, sink: sink)
-                next = try query.forEach(filter, sort: sorting, page: page, wardsOn: wardsOn) { item in
-                    let row = RegistryRows.unit(item)
-                    try writer.write(indices.map { row[$0] }, geometry: item.unit.location.map { .point($0) })
+            let page = try list.page()
+            try list.write(out, name: "economic_units", noun: "unit", all: RegistryRows.unitColumns(wardsOn: wardsOn),
+                           table: RegistryRows.unitTableColumns(near: filter.near != nil, wardsOn: wardsOn)) { write in
+                try query.forEach(filter, sort: sorting, page: page, wardsOn: wardsOn) { item in
+                    try write(RegistryRows.unit(item), item.unit.location.map { .point($0) })
                 }
-                written = writer.rowsWritten
-                try writer.end()
-            }
-            if out.format == .table || next != nil {
-                note("\(written) unit\(written == 1 ? "" : "s")" + (next.map { "; next page: --after \($0.encoded)" } ?? ""))
             }
         }
     }
@@ -189,7 +164,7 @@ extension EconGIS.Units {
         @OptionGroup var unit: UnitFields
 
         func run() throws {
-            let u = try UnitEditor(store: database.open()).add(fields: unit.fields, srs: unit.srs)
+            let u = try UnitEditor(store: database.open(), today: .today(), now: Date()).add(fields: unit.fields, srs: unit.srs)
             note("added \(u.code) \(u.name) (version \(u.version))" + (u.wardFlag.map { "; flagged: \($0)" } ?? ""))
         }
     }
@@ -203,7 +178,7 @@ extension EconGIS.Units {
 
         func run() throws {
             guard !unit.fields.isEmpty else { throw ValidationError("nothing to change: give at least one field option, e.g. --name") }
-            let u = try UnitEditor(store: database.open()).update(key: key, changes: unit.fields, expectedVersion: expectedVersion, srs: unit.srs)
+            let u = try UnitEditor(store: database.open(), today: .today(), now: Date()).update(key: key, changes: unit.fields, expectedVersion: expectedVersion, srs: unit.srs)
             note("updated \(u.code) (version \(u.version))" + (u.wardFlag.map { "; flagged: \($0)" } ?? ""))
         }
     }
@@ -217,7 +192,7 @@ extension EconGIS.Units {
         @Option var expectedVersion: Int?
 
         func run() throws {
-            let u = try UnitEditor(store: database.open()).close(key: key, on: on ?? .today(), note: self.note, expectedVersion: expectedVersion)
+            let u = try UnitEditor(store: database.open(), today: .today(), now: Date()).close(key: key, on: on ?? .today(), note: self.note, expectedVersion: expectedVersion)
             econgis.note("closed \(u.code) on \(u.statusSince?.description ?? "?") (version \(u.version))")
         }
     }

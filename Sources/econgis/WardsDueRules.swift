@@ -25,13 +25,18 @@ extension EconGIS {
 
     struct Due: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Instruments whose verification has expired, is due soon, or is unknown.")
+            abstract: "What needs a check: instruments expired, due soon, unknown or sealed, and re-inspections violations scheduled.",
+            discussion: """
+                A sealed instrument (sealed at an inspection, not yet released) is listed as sealed, whatever its verification \
+                date. A violation's re-inspection is listed while it is open (not resolved by --as-of) and overdue or due \
+                within --within days, with the instrument its failed test measured, if any.
+                """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var filters: UnitFilterOptions
         @Option(help: "Days ahead that count as due.") var within = 30
         @Option(help: "Only instruments of these types (codes of instrument_types; repeatable).") var type: [String] = []
-        @Option(help: "Only these states: expired, due, unknown (repeatable).") var state: [DueItem.State] = []
-        @Option(help: "At most this many instruments.") var limit: Int?
+        @Option(help: "Only these states: expired, sealed, reinspection, due, unknown (repeatable).") var state: [DueItem.State] = []
+        @Option(help: "At most this many rows.") var limit: Int?
         @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
         @OptionGroup var out: OutputOptions
 
@@ -60,8 +65,9 @@ extension EconGIS {
             }
             let s = try list.summary(filter)
             let date = filter.units.asOf
-            note("\(s.expired + s.due + s.unknown) instruments at \(s.units) units need a check on \(date)\(filters.ward.map { " in ward \($0)" } ?? ""): "
-                 + "\(s.expired) expired, \(s.due) due within \(within) days, \(s.unknown) unknown (of \(s.instruments) instruments)")
+            note("\(s.expired + s.sealed + s.due + s.unknown) instruments and \(s.reinspections) re-inspections at \(s.units) units need a check on \(date)"
+                 + "\(filters.ward.map { " in ward \($0)" } ?? ""): \(s.expired) expired, \(s.sealed) sealed, \(s.due) due within \(within) days, "
+                 + "\(s.unknown) unknown (of \(s.instruments) instruments); \(s.reinspections) re-inspections overdue or due within \(within) days")
         }
     }
 
@@ -88,11 +94,16 @@ extension EconGIS {
                 Layers: units (every unit of every kind and status unless filtered), markets (footprints), stalls, \
                 instruments (with their last and next verification and state), due (the due list), wards (of --as-of) \
                 and inspections (with the ward of their date). Features carry the ward's code and name for --as-of.
+                ward-summary (--from, --to): the wards of --as-of (default --to) with the period's done and closed \
+                inspections, pass/fail, violations, proposed fines and follow-ups, each inspection in the ward that holds \
+                its unit's location on that day; date_wards names the wards they were in on their own dates.
                 """)
         @OptionGroup var database: DatabaseOptions
-        @Argument(help: "units, markets, stalls, instruments, due, wards or inspections.") var layer: FeatureLayer
+        @Argument(help: "units, markets, stalls, instruments, due, wards, inspections or ward-summary.") var layer: ExportedLayer
         @OptionGroup var filters: UnitFilterOptions
         @Option(help: "Days ahead that count as due (layer due).") var within = 30
+        @Option(help: ArgumentHelp("First day of the period (ward-summary).", valueName: "date")) var from: LocalDate?
+        @Option(help: ArgumentHelp("Last day of the period (ward-summary).", valueName: "date")) var to: LocalDate?
         @Option(help: "geojson, geojsonseq or csv.") var format: FeatureWriter.Format = .geojson
         @Flag(help: "RFC 8142 record separators (0x1E) in geojsonseq.") var rs = false
         @Option(help: "Decimals of coordinates.") var precision = 7
@@ -104,6 +115,12 @@ extension EconGIS {
             if !(0...15).contains(precision) { throw ValidationError("--precision \(precision): expected 0 to 15 decimals") }
             if within < 0 || within > 3660 { throw ValidationError("--within \(within): expected 0 to 3660 days") }
             if rs && format != .geojsonseq { throw ValidationError("--rs goes with --format geojsonseq") }
+            if layer == .wardSummary {
+                guard let from, let to else { throw ValidationError("ward-summary: give the period with --from DATE --to DATE") }
+                if to < from { throw ValidationError("--to \(to): expected a date on or after --from, \(from)") }
+            } else if from != nil || to != nil {
+                throw ValidationError("--from and --to go with the ward-summary layer")
+            }
         }
 
         func run() throws {
@@ -115,19 +132,42 @@ extension EconGIS {
             let layers = FeatureLayers(store: try database.openForReading())
             let filter = try filters.filter()
             var written = 0
+            let summary = try from.map { WardSummaryLayer(period: try ReportPeriod(from: $0, to: to!), asOf: filters.asOf) }
             try withOutput(output, overwrite: overwrite) { sink in
                 var writer = FeatureWriter(options, sink: sink)
-                try layers.stream(layer, filter: filter, within: within, precision: precision, begin: { writer.begin($0) }) { row in
-                    try writer.write(row)
+                if case .registry(let layer) = layer {
+                    try layers.stream(layer, filter: filter, within: within, precision: precision, begin: { writer.begin($0) }) { try writer.write($0) }
+                } else if let summary {
+                    try layers.stream(summary, precision: precision, begin: { writer.begin($0) }) { try writer.write($0) }
                 }
                 try writer.end()
                 written = writer.written
             }
-            if output != nil { note("wrote \(written) \(layer.rawValue) features to \(output!)") }
+            if output != nil { note("wrote \(written) \(layer.name) features to \(output!)") }
+            if let summary, case let n = try summary.unplaced(layers.store), n > 0 {
+                note("\(n) inspections of the period are in no ward of \(summary.asOf) (units without a location or a ward then): not in the layer")
+            }
         }
     }
 }
 
 extension DueItem.State: ExpressibleByArgument {}
-extension FeatureLayer: ExpressibleByArgument {}
+/// A layer `export` writes: one of the registry's, or the per-ward inspection summary of a period.
+enum ExportedLayer: ExpressibleByArgument, Equatable {
+    case registry(FeatureLayer)
+    case wardSummary
+
+    init?(argument: String) {
+        if argument == "ward-summary" { self = .wardSummary } else if let l = FeatureLayer(rawValue: argument) { self = .registry(l) } else { return nil }
+    }
+
+    var name: String {
+        switch self {
+        case .registry(let l): l.rawValue
+        case .wardSummary: WardSummaryLayer.name
+        }
+    }
+
+    static var allValueStrings: [String] { FeatureLayer.allCases.map(\.rawValue) + ["ward-summary"] }
+}
 extension FeatureWriter.Format: ExpressibleByArgument {}

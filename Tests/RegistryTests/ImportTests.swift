@@ -106,7 +106,7 @@ import Testing
         #expect(try triggers() == before)
         #expect(try indexIsValid())
         // A unit added later through the triggers (not the bulk path) is indexed by them.
-        _ = try UnitEditor(store: r.store).add(fields: ["code": "0301234562", "name": "Công ty E", "kind": "enterprise",
+        _ = try UnitEditor(store: r.store, today: .today(), now: Date()).add(fields: ["code": "0301234562", "name": "Công ty E", "kind": "enterprise",
                                                         "lon": "106.641", "lat": "10.764", "registered_on": "2024-01-10"])
         #expect(try idsInBox(106.640, 10.760, 106.645, 10.765) == ["0301234562"])
         #expect(try indexIsValid())
@@ -274,7 +274,7 @@ import Testing
         try r.store.writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             try db.execute(sql: """
-                INSERT INTO economic_units (id, code, kind, name, search_text, created_at, updated_at, located_ward_id)
+                INSERT INTO economic_units (id, code, kind, name, search_text, created_at, updated_at, declared_ward_id)
                 VALUES (9, '0100233488', 'enterprise', 'Công ty A', 'x', 'now', 'now', 987654)
                 """)
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -283,7 +283,7 @@ import Testing
         #expect {
             try Importer(store: r.store).importUnits(path: file)
         } throws: {
-            "\($0)".contains("u.csv: economic_units row 9: located_ward_id refers to no row of admin_units (foreign key); nothing was written")
+            "\($0)".contains("u.csv: economic_units row 9: declared_ward_id refers to no row of admin_units (foreign key); nothing was written")
         }
         #expect(try r.count("economic_units") == 1)
     }

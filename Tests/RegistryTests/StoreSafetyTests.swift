@@ -28,7 +28,8 @@ import Testing
             #expect { _ = try open() } throws: { error in
                 guard case RegistryError.migrationNeeded(_, let database, let binary) = error else { return false }
                 return database.lastMigration == older && binary.number == migrator.migrations.count
-                    && "\(error)".contains(older) && "\(error)".contains("econgis migrate")
+                    && "\(error)".contains(older) && (error as? RegistryError)?.kind == .conflict
+                    && (error as? RegistryError)?.location?.file == path && !"\(error)".contains("`econgis")
             }
         }
         let m = try RegistryStore.migrate(path: path)
@@ -61,7 +62,7 @@ import Testing
             {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"1","name":"x"},
              "geometry":{"type":"Polygon","coordinates":[[[1e30,1e30],[2e30,1e30],[2e30,2e30],[1e30,1e30]]]}}]}
             """)
-        #expect { _ = try AdminImport(store: r.store).importWards(path: wards, options: .init(validFrom: LocalDate(iso: "2020-01-01")!, srs: "EPSG:3405")) }
+        #expect { _ = try AdminImport(store: r.store).importWards(path: wards, options: .init(validFrom: LocalDate(iso: "2020-01-01")!, srs: "EPSG:3405", today: LocalDate(iso: "2026-11-15")!)) }
             throws: { "\($0)".contains("field geometry") && "\($0)".contains("PROJ") }
         let jurisdiction = try r.file("j.geojson", """
             {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[1e30,1e30],[2e30,1e30],[2e30,2e30],[1e30,1e30]]]}}

@@ -44,7 +44,7 @@ final class TemporaryRegistry {
              "properties":{"code":"27232","name":"Phường Bình Thới","valid_from":"2025-07-01"}}
             ]}
             """)
-        _ = try AdminImport(store: store).importWards(path: wards, options: .init(validFrom: LocalDate(iso: "2000-01-01")!))
+        _ = try AdminImport(store: store).importWards(path: wards, options: .init(validFrom: LocalDate(iso: "2000-01-01")!, today: LocalDate(iso: "2026-11-15")!))
         let jurisdiction = try file("j.geojson", """
             {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.760],[106.650,10.760],[106.650,10.765],[106.640,10.765],[106.640,10.760]]]},"properties":{}}
             """)

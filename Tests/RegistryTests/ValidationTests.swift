@@ -114,6 +114,17 @@ import Testing
         #expect(late.0 != nil)
     }
 
+    /// A format that went out of force (valid_to) no longer admits numbers registered after its end.
+    @Test func aFormatOutOfForceAdmitsNoLaterNumbers() throws {
+        let r = try TemporaryRegistry()
+        try r.store.write { try $0.execute(sql: "UPDATE identifier_formats SET valid_to = '2025-06-30' WHERE example = '41O8012345'") }
+        let before = try validate(base.merging(["kind": "household_business", "code": "41L8012345", "registered_on": "2025-06-30"]) { $1 }, registry: r)
+        #expect(before.0 != nil)
+        let after = try validate(base.merging(["kind": "household_business", "code": "41L8012345", "registered_on": "2025-07-01"]) { $1 }, registry: r)
+        #expect(errors(after) == ["code"])
+        #expect(after.1.first?.expected.contains("079085001234") == true)
+    }
+
     @Test func aSpreadsheetDroppedZeroIsExplained() throws {
         let r = try TemporaryRegistry()
         let result = try validate(base.merging(["code": "100233488"]) { $1 }, registry: r)
@@ -127,7 +138,7 @@ import Testing
         let (draft, _) = try validate(base.merging(["ward_code": "27223", "registered_on": "2024-03-01"]) { $1 }, registry: r)
         #expect(draft?.declaredWardCode == "27223")
         // Written, SpatiaLite places the point and the disagreement is flagged, the declaration kept.
-        let u = try UnitEditor(store: r.store).add(fields: base.merging(["ward_code": "27223", "registered_on": "2024-03-01"]) { $1 })
+        let u = try UnitEditor(store: r.store, today: .today(), now: Date()).add(fields: base.merging(["ward_code": "27223", "registered_on": "2024-03-01"]) { $1 })
         #expect(u.declaredWardCode == "27223")
         #expect(u.wardFlag?.contains("declared ward 27223") == true && u.wardFlag?.contains("location is in 27232") == true, "\(u.wardFlag ?? "no flag")")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Registry
 
 extension InspectionPlan {
@@ -11,5 +12,13 @@ extension InspectionPlan {
                                          team: "team \(route.team)", note: "planned by score \(Int(c.score.total.rounded())): \(c.score.explanation)")
             }
         }
+    }
+}
+
+extension InspectionLedger {
+    /// Writes the plan's routed visits as planned inspections in one transaction, in route order; all or none
+    /// (a unit with an inspection already planned or under way that day refuses the whole plan).
+    public func commit(_ plan: InspectionPlan, now: Date) throws -> [Int64] {
+        try self.plan(plan.plannedInspections(scopes: visitScopes()), now: now)
     }
 }

@@ -18,5 +18,17 @@ public struct Period: Sendable, Hashable, CustomStringConvertible {
         return "(\(a).valid_from <= \(date) AND (\(a).valid_to IS NULL OR \(a).valid_to >= \(date)))"
     }
 
+    /// The same condition as SQL text, for a date that is itself a column or expression with nothing to bind
+    /// (statements still written as text).
+    public static func text(_ alias: String, onColumn date: String) -> String {
+        let a = alias.quotedDatabaseIdentifier
+        return "(\(a).valid_from <= \(date) AND (\(a).valid_to IS NULL OR \(a).valid_to >= \(date)))"
+    }
+
+    /// The same condition on a row already read (both ends inclusive, no end while in force).
+    public func contains(from: LocalDate, to: LocalDate?) -> Bool {
+        from <= date && (to.map { date <= $0 } ?? true)
+    }
+
     public var description: String { date.description }
 }

@@ -128,8 +128,8 @@ public struct GoodsOriginImport: Sendable {
                     throw RegistryError.invalidInput(session.report.errors + session.report.warnings, file: fileName)
                 }
             }
-        } catch RegistryError.database(let message) {
-            throw RegistryError.database("\(fileName): \(message); nothing was written")
+        } catch RegistryError.database(let message, let underlying) {
+            throw RegistryError.database("\(fileName): \(message); nothing was written", underlying: underlying)
         }
         var report = session.report
         if options.skipInvalid, let out = options.rejectsPath, report.rejected > 0 {

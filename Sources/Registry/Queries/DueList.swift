@@ -1,24 +1,54 @@
 import GRDB
 import GeoJSON
 
-/// Verification state of one instrument on a date.
+/// What needs a check at a unit on a date: an instrument whose verification has expired, falls due or is
+/// unknown, an instrument sealed at an inspection (not valid until re-verified), or a re-inspection a
+/// violation scheduled (with the instrument its failed test measured, if any).
 public struct DueItem: Sendable {
-    public enum State: String, Sendable, CaseIterable { case expired, due, unknown }
+    public enum State: String, Sendable, CaseIterable { case expired, sealed, reinspection, due, unknown }
 
-    public var instrument: MeasuringInstrument
+    /// The open seal of a sealed instrument.
+    public struct Seal: Sendable {
+        public var id: Int64
+        public var sealedOn: LocalDate
+        public var reason: String
+    }
+
+    /// The violation whose follow-up is due, and the inspection that found it.
+    public struct Reinspection: Sendable {
+        public var violationId: Int64
+        public var inspectionId: Int64
+        public var category: String
+        public var foundOn: LocalDate
+        public var followUp: String?
+    }
+
+    /// nil for a re-inspection of a violation that no instrument's test found (labels, prices, origin).
+    public var instrument: MeasuringInstrument?
     public var unit: EconomicUnit
     public var ward: AdminUnit?
     public var cycleMonths: Int?
+    /// The verification's due date, or the re-inspection's.
     public var dueOn: LocalDate?
     public var state: State
-    /// Days past the due date (negative: days left).
+    /// Days past the due date (negative: days left); for a sealed instrument, days since the sealing.
     public var daysOverdue: Int?
+    public var seal: Seal?
+    public var reinspection: Reinspection?
 
-    /// Why the instrument is on the list, in words.
+    /// Why the item is on the list, in words.
     public var reason: String {
-        guard let last = instrument.lastVerifiedOn else { return "no verification on record" }
+        if let seal, state == .sealed {
+            return "sealed on \(seal.sealedOn) (seal \(seal.id)): \(seal.reason); not to be used until re-verified"
+        }
+        if let r = reinspection {
+            let what = r.followUp ?? "re-inspection"
+            let when = daysOverdue.map { $0 > 0 ? "\($0) days overdue" : $0 < 0 ? "due in \(-$0) days" : "due today" } ?? ""
+            return "\(what) after \(r.category) found on \(r.foundOn) (inspection \(r.inspectionId)), \(when)"
+        }
+        guard let last = instrument?.lastVerifiedOn else { return "no verification on record" }
         guard let months = cycleMonths, let days = daysOverdue else {
-            return "no verification cycle for \(instrument.type) on \(last) in verification_rules"
+            return "no verification cycle for \(instrument?.type ?? "") on \(last) in verification_rules"
         }
         return state == .expired
             ? "verification expired \(days) days ago (verified \(last), cycle \(months) months)"
@@ -40,10 +70,12 @@ public struct VerificationCycle: Sendable {
 /// Which instruments to list: those of the units a unit filter selects, by type and state.
 public struct DueFilter: Sendable {
     public var units: UnitFilter
-    /// Days ahead of the date that count as "due".
+    /// Days ahead of the date that count as "due" (verifications and re-inspections).
     public var within = 30
     public var types: [String] = []
     public var states: [DueItem.State] = []
+    /// The re-inspections violations scheduled, besides the instruments.
+    public var reinspections = true
 
     public init(units: UnitFilter) {
         self.units = units
@@ -51,9 +83,11 @@ public struct DueFilter: Sendable {
     }
 }
 
-/// Instruments whose verification has expired, falls due within a window, or is unknown: the rule in
-/// force on the date of the last verification, the due date, the state and the days overdue are all
-/// computed by the database, and rows stream in order (expired, unknown, due; most overdue first).
+/// What needs a check on a date: instruments whose verification has expired, falls due within a window or
+/// is unknown, instruments under an open seal, and re-inspections of violations overdue or due within the
+/// window. The rule in force on the date of the last verification, the due dates, states and days are all
+/// computed by the database in one statement, and rows stream in order (expired, sealed, re-inspection,
+/// unknown, due; most overdue first).
 public struct DueList: Sendable {
     public let store: RegistryStore
 
@@ -62,6 +96,8 @@ public struct DueList: Sendable {
     public struct Summary: Sendable {
         public var instruments = 0
         public var expired = 0
+        public var sealed = 0
+        public var reinspections = 0
         public var due = 0
         public var unknown = 0
         public var units = 0
@@ -72,22 +108,33 @@ public struct DueList: Sendable {
     }
 
     static func forEach(_ db: Database, _ filter: DueFilter, page: PageRequest = .all, _ body: (DueItem) throws -> Void) throws {
-        do {
-            let (plan, sql) = try DueList.statement(db, filter)
-            let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
-                SELECT * FROM (\(sql)) WHERE \(DueList.listed(filter))
-                ORDER BY CASE state WHEN 'expired' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END, days_overdue DESC, code, serial_no
-                \(UnitStatement.limit(page))
-                """))
-            while let row = try cursor.next() {
-                let listed = plan.item(row)
-                var instrument = InstrumentQuery.instrument(row)
-                instrument.id = row["instrument_id"]
-                try body(DueItem(
-                    instrument: instrument, unit: listed.unit, ward: listed.ward, cycleMonths: row["cycle_months"],
-                    dueOn: (row["due_on"] as String?).flatMap(LocalDate.init(iso:)), state: DueItem.State(rawValue: row["state"])!,
-                    daysOverdue: row["days_overdue"]))
+        let (plan, sql) = try DueList.listStatement(db, filter)
+        let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
+            SELECT * FROM (\(sql)) WHERE \(DueList.listed(filter))
+            ORDER BY CASE state WHEN 'expired' THEN 0 WHEN 'sealed' THEN 1 WHEN 'reinspection' THEN 2 WHEN 'unknown' THEN 3 ELSE 4 END,
+                     days_overdue DESC, code, serial_no, violation_id
+            \(UnitStatement.limit(page))
+            """))
+        while let row = try cursor.next() {
+            let listed = plan.item(row)
+            var instrument: MeasuringInstrument?
+            if let id = row["instrument_id"] as Int64? {
+                instrument = InstrumentQuery.instrument(row)
+                instrument?.id = id
             }
+            var seal: DueItem.Seal?
+            if let id = row["seal_id"] as Int64?, let on = (row["sealed_on"] as String?).flatMap(LocalDate.init(iso:)) {
+                seal = DueItem.Seal(id: id, sealedOn: on, reason: row["seal_reason"])
+            }
+            var reinspection: DueItem.Reinspection?
+            if let id = row["violation_id"] as Int64?, let on = (row["found_on"] as String?).flatMap(LocalDate.init(iso:)) {
+                reinspection = DueItem.Reinspection(violationId: id, inspectionId: row["inspection_id"], category: row["violation_category"],
+                                                    foundOn: on, followUp: row["follow_up"])
+            }
+            try body(DueItem(
+                instrument: instrument, unit: listed.unit, ward: listed.ward, cycleMonths: row["cycle_months"],
+                dueOn: (row["due_on"] as String?).flatMap(LocalDate.init(iso:)), state: DueItem.State(rawValue: row["state"])!,
+                daysOverdue: row["days_overdue"], seal: seal, reinspection: reinspection))
         }
     }
 
@@ -97,41 +144,84 @@ public struct DueList: Sendable {
         return items
     }
 
-    /// The counts by state of the listed instruments, and how many instruments the units have in all.
+    /// The counts by state of the listed items, and how many instruments the units have in all.
     public func summary(_ filter: DueFilter) throws -> Summary {
         try store.read { db in
-            let (_, sql) = try DueList.statement(db, filter)
+            let (_, sql) = try DueList.listStatement(db, filter)
+            let listed = DueList.listed(filter)
             let row = try Row.fetchOne(db, SQLRequest<Row>(literal: """
-                SELECT count(*) AS instruments,
-                       count(CASE WHEN \(DueList.listed(filter)) AND state = 'expired' THEN 1 END) AS expired,
-                       count(CASE WHEN \(DueList.listed(filter)) AND state = 'due' THEN 1 END) AS due,
-                       count(CASE WHEN \(DueList.listed(filter)) AND state = 'unknown' THEN 1 END) AS unknown,
-                       count(DISTINCT CASE WHEN \(DueList.listed(filter)) THEN id END) AS units
+                SELECT count(CASE WHEN state <> 'reinspection' THEN 1 END) AS instruments,
+                       count(CASE WHEN \(listed) AND state = 'expired' THEN 1 END) AS expired,
+                       count(CASE WHEN \(listed) AND state = 'sealed' THEN 1 END) AS sealed,
+                       count(CASE WHEN \(listed) AND state = 'reinspection' THEN 1 END) AS reinspections,
+                       count(CASE WHEN \(listed) AND state = 'due' THEN 1 END) AS due,
+                       count(CASE WHEN \(listed) AND state = 'unknown' THEN 1 END) AS unknown,
+                       count(DISTINCT CASE WHEN \(listed) THEN id END) AS units
                 FROM (\(sql))
                 """))!
-            return Summary(instruments: row["instruments"], expired: row["expired"], due: row["due"], unknown: row["unknown"], units: row["units"])
+            return Summary(instruments: row["instruments"], expired: row["expired"], sealed: row["sealed"], reinspections: row["reinspections"],
+                           due: row["due"], unknown: row["unknown"], units: row["units"])
         }
     }
 
-    /// The state filter: expired and unknown always, due within the window.
+    /// The state filter: expired, sealed and unknown always, verifications and re-inspections due within the window.
     static func listed(_ filter: DueFilter) -> SQL {
-        var sql: SQL = "(state <> 'due' OR -days_overdue <= \(filter.within))"
+        var sql: SQL = "(state NOT IN ('due', 'reinspection') OR -days_overdue <= \(filter.within))"
         if !filter.states.isEmpty { sql += " AND state IN \(filter.states.map(\.rawValue))" }
         return sql
     }
 
-    /// Every instrument of the selected units with its cycle, due date, state and days overdue.
+    /// The columns of an instrument under `alias`, the same in both branches of the list.
+    static func instrumentColumns(_ alias: String) -> SQL {
+        let a = SQL(sql: alias)
+        return """
+            \(a).id AS instrument_id, \(a).instrument_type, \(a).serial_no, \(a).manufacturer, \(a).model, \(a).accuracy_class,
+            \(a).max_capacity, \(a).scale_interval, \(a).measure_unit, \(a).last_verified_on, \(a).certificate_no, \(a).stamp_no,
+            \(a).verified_by, \(a).is_reference
+            """
+    }
+
+    /// The instruments (`statement`) and, unless the filter leaves them out, the open re-inspections of the same
+    /// units: a violation of a done or closed inspection on or before the date, with a follow-up date and not
+    /// resolved by the date. Re-inspection rows carry the instrument of the failed test when there was one.
+    static func listStatement(_ db: Database, _ filter: DueFilter) throws -> (UnitStatement, SQL) {
+        let (plan, instruments) = try statement(db, filter)
+        let none: SQL = "NULL AS violation_id, NULL AS inspection_id, NULL AS violation_category, NULL AS found_on, NULL AS follow_up"
+        guard filter.reinspections else { return (plan, "SELECT d.*, \(none) FROM (\(instruments)) d") }
+        let asOf = filter.units.asOf.description
+        var conditions = [plan.whereClause]
+        if !filter.types.isEmpty { conditions.append("fm.instrument_type IN \(filter.types)") }
+        let sql: SQL = """
+            SELECT d.*, \(none) FROM (\(instruments)) d
+            UNION ALL
+            SELECT \(plan.columns), \(instrumentColumns("fm")), u.code AS unit_code, NULL AS cycle_months, v.follow_up_due AS due_on,
+                   NULL AS seal_id, NULL AS sealed_on, NULL AS seal_reason, 'reinspection' AS state,
+                   CAST(julianday(\(asOf)) - julianday(v.follow_up_due) AS INTEGER) AS days_overdue,
+                   v.id AS violation_id, fi.id AS inspection_id, v.category AS violation_category, fi.inspected_on AS found_on, v.follow_up
+            FROM \(plan.from)
+              JOIN inspections fi ON fi.unit_id = u.id AND fi.status IN ('done', 'closed') AND fi.inspected_on <= \(asOf)
+              JOIN violations v ON v.inspection_id = fi.id
+              LEFT JOIN inspection_tests ft ON ft.id = v.test_id
+              LEFT JOIN measuring_instruments fm ON fm.id = ft.instrument_id
+            WHERE \(conditions.joined(separator: " AND ")) AND v.follow_up_due IS NOT NULL
+              AND (v.resolved_on IS NULL OR v.resolved_on > \(asOf))
+            """
+        return (plan, sql)
+    }
+
+    /// Every instrument of the selected units with its cycle, due date, open seal, state and days overdue.
     static func statement(_ db: Database, _ filter: DueFilter) throws -> (UnitStatement, SQL) {
         guard (0...3660).contains(filter.within) else {
             throw RegistryError.invalidArgument(field: "within", value: "\(filter.within)", expected: "0 to 3660 days")
         }
-        var plan = try UnitStatement(db, filter: filter.units, sort: nil, wardsOn: [])
+        let plan = try UnitStatement(db, filter: filter.units, sort: nil, wardsOn: [])
+        var conditions = [plan.whereClause]
         if !filter.types.isEmpty {
             let known = Set(try String.fetchAll(db, sql: "SELECT code FROM instrument_types"))
             if let bad = filter.types.first(where: { !known.contains($0) }) {
                 throw RegistryError.invalidArgument(field: "type", value: bad, expected: "an instrument type: " + known.sorted().joined(separator: ", "))
             }
-            plan.conditions.append("i.instrument_type IN \(filter.types)")
+            conditions.append("i.instrument_type IN \(filter.types)")
         }
         let asOf = filter.units.asOf.description
         let last: SQL = "i.last_verified_on"
@@ -141,17 +231,19 @@ public struct DueList: Sendable {
                 date(\(last), 'start of month', '+' || (r.cycle_months + 1) || ' months', '-1 day'))
             """
         let sql: SQL = """
-            SELECT *, CASE WHEN due_on IS NULL THEN 'unknown' WHEN due_on < \(asOf) THEN 'expired' ELSE 'due' END AS state,
-                   CAST(julianday(\(asOf)) - julianday(due_on) AS INTEGER) AS days_overdue
+            SELECT *, CASE WHEN seal_id IS NOT NULL THEN 'sealed' WHEN due_on IS NULL THEN 'unknown' WHEN due_on < \(asOf) THEN 'expired' ELSE 'due' END AS state,
+                   CAST(julianday(\(asOf)) - julianday(CASE WHEN seal_id IS NOT NULL THEN sealed_on ELSE due_on END) AS INTEGER) AS days_overdue
             FROM (
-              SELECT \(plan.columns), i.id AS instrument_id, i.instrument_type, i.serial_no, i.manufacturer, i.model, i.accuracy_class,
-                     i.max_capacity, i.scale_interval, i.measure_unit, i.last_verified_on, i.certificate_no, i.stamp_no, i.verified_by,
-                     i.is_reference, u.code AS unit_code, r.cycle_months, \(dueOn) AS due_on
+              SELECT \(plan.columns), \(instrumentColumns("i")), u.code AS unit_code, r.cycle_months, \(dueOn) AS due_on,
+                     seal.id AS seal_id, seal.sealed_on, seal.reason AS seal_reason
               FROM \(plan.from) JOIN measuring_instruments i ON i.unit_id = u.id
                 LEFT JOIN verification_rules r ON r.id = (
                   SELECT r2.id FROM verification_rules r2 WHERE r2.instrument_type = i.instrument_type
                     AND \(Period.contains("r2", on: last)) ORDER BY r2.valid_from DESC LIMIT 1)
-              WHERE \(plan.whereClause))
+                LEFT JOIN instrument_seals seal ON seal.id = (
+                  SELECT s2.id FROM instrument_seals s2 WHERE s2.instrument_id = i.id AND s2.sealed_on <= \(asOf)
+                    AND (s2.released_on IS NULL OR s2.released_on > \(asOf)) ORDER BY s2.sealed_on DESC LIMIT 1)
+              WHERE \(conditions.joined(separator: " AND ")))
             """
         return (plan, sql)
     }

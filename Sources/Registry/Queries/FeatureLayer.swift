@@ -27,6 +27,8 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         let select: SQL
         let order: SQL
         let countSQL: SQL
+        /// The name in files when it is not the layer's (a layer derived from one, such as ward_summary from wards).
+        public var name: String? = nil
 
         var sql: SQL { select + " ORDER BY \(order)" }
     }
@@ -116,6 +118,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         case .inspections:
             let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [], existedOnly: false)
             let from: SQL = "\(plan.from) JOIN inspections i ON i.unit_id = u.id WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
+                + " AND i.status IN ('done', 'closed')"  // past inspections: planned, started and cancelled ones found nothing yet
             return Query(layer: self, properties: properties, geometry: .pointBlob,
                          select: select("i.id", "u.geom", from), order: "i.id", countSQL: "SELECT count(*) FROM \(from)")
         }

@@ -2,7 +2,7 @@ import GRDB
 
 /// What the registry knows about the active units of one ward on a day, read in one snapshot: the
 /// ward, its units, their instruments' verification states, past violations, last inspections and
-/// the visit profiles. The inspection planner scores and routes from this; storage knows no optimiser.
+/// the visit profiles. Past means done or closed: a planned, started or cancelled inspection found nothing yet. The inspection planner scores and routes from this; storage knows no optimiser.
 public struct WardFacts: Sendable {
     public struct Violation: Sendable {
         public var unitId: Int64
@@ -46,18 +46,20 @@ extension UnitQuery {
             var due = DueFilter(units: filter)
             due.units.asOf = date
             due.within = 3660
+            due.reinspections = false  // the planner reads them from `violations`, with the category's seriousness
             var instruments: [DueItem] = []
             try DueList.forEach(db, due) { instruments.append($0) }
             var last: [Int64: LocalDate] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT i.unit_id, max(i.inspected_on) AS last FROM inspections i WHERE i.inspected_on <= ? GROUP BY i.unit_id
+                SELECT i.unit_id, max(i.inspected_on) AS last FROM inspections i
+                WHERE i.inspected_on <= ? AND i.status IN ('done', 'closed') GROUP BY i.unit_id
                 """, arguments: [date.description]) {
                 if let d = LocalDate(iso: row["last"]) { last[row["unit_id"]] = d }
             }
             let violations = try Row.fetchAll(db, sql: """
                 SELECT i.unit_id, i.inspected_on, c.name_en, c.seriousness, v.follow_up, v.follow_up_due, v.resolved_on
                 FROM violations v JOIN inspections i ON i.id = v.inspection_id JOIN violation_categories c ON c.code = v.category
-                WHERE i.inspected_on <= ?
+                WHERE i.inspected_on <= ? AND i.status IN ('done', 'closed')
                 """, arguments: [date.description]).compactMap { row -> WardFacts.Violation? in
                 guard let on = LocalDate(iso: row["inspected_on"]) else { return nil }
                 return WardFacts.Violation(

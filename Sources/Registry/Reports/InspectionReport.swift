@@ -114,11 +114,10 @@ public struct InspectionReportQuery: Sendable {
     static func key(_ grouping: ReportGrouping?) -> String {
         let ward = """
             coalesce((SELECT a.code || ' ' || a.name FROM unit_wards m JOIN admin_units a ON a.id = m.admin_unit_id
-                      WHERE m.unit_id = i.unit_id AND a.level = 'ward' AND a.valid_from <= i.inspected_on
-                        AND (a.valid_to IS NULL OR a.valid_to >= i.inspected_on) ORDER BY a.code LIMIT 1),
+                      WHERE m.unit_id = i.unit_id AND a.level = 'ward' AND \(Period.text("a", onColumn: "i.inspected_on"))
+                      ORDER BY a.code LIMIT 1),
                      (SELECT a.code || ' ' || a.name FROM economic_units u JOIN admin_units a ON a.id = u.declared_ward_id
-                      WHERE u.id = i.unit_id AND u.geom IS NULL AND a.valid_from <= i.inspected_on
-                        AND (a.valid_to IS NULL OR a.valid_to >= i.inspected_on)),
+                      WHERE u.id = i.unit_id AND u.geom IS NULL AND \(Period.text("a", onColumn: "i.inspected_on"))),
                      '(no ward)')
             """
         switch grouping {

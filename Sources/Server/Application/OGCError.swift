@@ -29,13 +29,13 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
         case let e as OGCError: return e
         case let e as CQL2Error: return OGCError(.badRequest, "InvalidParameterValue", "filter: \(e.description)")
         case let e as RegistryError:
-            switch e {
-            case .invalidArgument, .invalidInput, .tooManyInvalid: return OGCError(.badRequest, "InvalidParameterValue", e.description)
+            switch e.kind {
+            case .invalidInput: return OGCError(.badRequest, "InvalidParameterValue", e.description)
             case .notFound: return OGCError(.notFound, "NotFound", e.description)
-            case .versionConflict: return OGCError(.conflict, "Conflict", e.description)
-            case .busy: return OGCError(.serviceUnavailable, "ServiceUnavailable", e.description)
-            case .unreadable, .database, .schemaTooNew, .migrationNeeded, .readOnly:
-                return OGCError(.internalServerError, "ServerError", e.description)
+            case .conflict:
+                if case .busy = e { return OGCError(.serviceUnavailable, "ServiceUnavailable", e.description) }
+                return OGCError(.conflict, "Conflict", e.description)
+            case .internal: return OGCError(.internalServerError, "ServerError", e.description)
             }
         case let e as HTTPError:
             return OGCError(e.status, e.status == .notFound ? "NotFound" : "InvalidRequest", e.body ?? e.status.reasonPhrase)

@@ -25,6 +25,8 @@ public struct ServerSettings: Sendable {
     public var today: @Sendable () -> LocalDate
     /// Seconds a page's database work may take before the request is refused.
     public var timeLimit: Double
+    /// The `/map` page's base map and Leaflet files.
+    public var map = MapSettings()
 
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, timeLimit: Double = 20,
                 today: @escaping @Sendable () -> LocalDate = { .today() }) {
@@ -50,6 +52,7 @@ public func buildApplication(_ settings: ServerSettings, onServerRunning: @escap
     LandingController(service: service).addRoutes(to: router)
     CollectionsController(service: service).addRoutes(to: router)
     ItemsController(service: service).addRoutes(to: router)
+    MapController(service: service, settings: settings.map).addRoutes(to: router)
     var logger = Logger(label: "econgis-serve")
     logger.logLevel = .warning
     return Application(

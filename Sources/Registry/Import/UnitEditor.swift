@@ -1,20 +1,24 @@
+import Foundation
 import GRDB
 
 /// Adds, updates and closes single units with the same validation as import.
 public struct UnitEditor {
     public let store: RegistryStore
+    /// The caller's clock: validation reads "not after today", the rows carry `now`.
     public var today: LocalDate
+    public var now: Date
 
-    public init(store: RegistryStore, today: LocalDate = .today()) {
+    public init(store: RegistryStore, today: LocalDate, now: Date) {
         self.store = store
         self.today = today
+        self.now = now
     }
 
     /// Adds a unit from canonical fields (the import column names). Fails if the code exists.
     public func add(fields: [String: String], srs: String? = nil) throws -> EconomicUnit {
         try write(fields: fields, srs: srs, location: SourceLocation(file: "command line")) { writer, draft in
             if try Bool.fetchOne(writer.db, sql: "SELECT 1 FROM economic_units WHERE code = ?", arguments: [draft.code]) == true {
-                throw RegistryError.invalidArgument(field: "--code", value: draft.code, expected: "a code not yet in the registry (use `units update` to change it)")
+                throw RegistryError.invalidArgument(field: "code", value: draft.code, expected: "a code not yet in the registry (an existing unit is updated, not added)")
             }
             return try writer.upsert(draft).1
         }
@@ -44,7 +48,7 @@ public struct UnitEditor {
     /// Marks a unit closed on `date`, keeping it (and its history) in the registry.
     public func close(key: String, on date: LocalDate, note: String?, expectedVersion: Int?) throws -> EconomicUnit {
         guard date <= today else {
-            throw RegistryError.invalidArgument(field: "--on", value: date.description, expected: "a date not after today (\(today))")
+            throw RegistryError.invalidArgument(field: "closed_on", value: date.description, expected: "a date not after today (\(today))")
         }
         let current = try currentFields(VietnameseText.normalised(key).uppercased())
         if current["status"] == UnitStatus.closed.rawValue {
@@ -52,7 +56,7 @@ public struct UnitEditor {
         }
         for field in ["status_since", "registered_on"] {
             if let since = current[field].flatMap(LocalDate.init(iso:)), date < since {
-                throw RegistryError.invalidArgument(field: "--on", value: date.description, expected: "a date on or after the unit's \(field) (\(since))")
+                throw RegistryError.invalidArgument(field: "closed_on", value: date.description, expected: "a date on or after the unit's \(field) (\(since))")
             }
         }
         return try update(key: key, changes: ["status": "closed", "status_since": date.description],
@@ -62,7 +66,7 @@ public struct UnitEditor {
     func currentFields(_ code: String) throws -> [String: String] {
         try store.read { db in
             guard let row = try Row.fetchOne(db, sql: UnitQuery.selectSQL + " WHERE u.code = ?", arguments: [code]) else {
-                throw RegistryError.notFound(what: "unit with code", key: code, hint: "search with `econgis units list --search TEXT`")
+                throw RegistryError.notFound(what: "unit with code", key: code, hint: "search for it by name, owner or address")
             }
             let u = UnitQuery.unit(row)
             var f: [String: String] = ["code": u.registrationNo.map { _ in u.code } ?? u.code, "name": u.name, "kind": u.kind.rawValue,
@@ -90,7 +94,7 @@ public struct UnitEditor {
             let context = try ValidationContext.load(db, today: today)
             let (draft, issues) = UnitValidation.validate(ImportRecord(location: location, fields: fields), context: context, transform: transform)
             guard let draft else { throw RegistryError.invalidInput(issues, file: nil) }
-            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(now, precise: true))
             let id: Int64
             do { id = try body(writer, draft) } catch let m as UnitWriter.MarketMissing {
                 throw RegistryError.notFound(what: "market with code", key: m.marketCode, hint: "add the market first")

@@ -106,7 +106,7 @@ public final class RegistryStore: Sendable {
     static func requireFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw RegistryError.notFound(what: "database", key: path, hint: "create it with `econgis init --db \(path)` (add --demo for the demo data)")
+            throw RegistryError.notFound(what: "database", key: path, hint: nil)
         }
         if isDirectory.boolValue {
             throw RegistryError.invalidArgument(field: "database", value: path, expected: "a SQLite database file, not a directory")
@@ -146,7 +146,7 @@ public final class RegistryStore: Sendable {
         } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
             throw RegistryError.busy(path: path, seconds: busyTimeout)  // GRDB writes once when it opens a pool on an empty WAL
         } catch let error as DatabaseError {
-            throw RegistryError.database("\(path): \(error.message ?? "\(error)")")
+            throw RegistryError.database("\(path): \(error.message ?? "\(error)")", underlying: error)
         }
     }
 
@@ -196,7 +196,7 @@ public final class RegistryStore: Sendable {
         } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
             throw RegistryError.busy(path: path, seconds: busyTimeout)
         } catch let error as DatabaseError {
-            throw RegistryError.database(error.message ?? "\(error)")
+            throw RegistryError.database(error.message ?? "\(error)", underlying: error)
         }
     }
 

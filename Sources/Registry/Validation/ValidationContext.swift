@@ -55,7 +55,7 @@ public struct ValidationContext {
 
     /// Nil when `number` matches a household-business format in force on `date` (any, when unknown).
     func householdNumberProblem(_ number: String, registeredOn date: LocalDate?) -> String? {
-        let candidates = identifierFormats.filter { f in date.map { f.validFrom <= $0 } ?? true }
+        let candidates = identifierFormats.filter { f in date.map { Period($0).contains(from: f.validFrom, to: f.validTo) } ?? true }
         let range = NSRange(number.startIndex..., in: number)
         if candidates.contains(where: { $0.regex.firstMatch(in: number, range: range) != nil }) { return nil }
         let shown = candidates.map { "\($0.name), e.g. \($0.example)" }

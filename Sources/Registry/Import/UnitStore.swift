@@ -8,10 +8,10 @@ import GRDB
 /// made by libspatialite's `gaiaMakePoint` (what SQL `MakePoint` calls).
 struct UnitRowValues: Sendable {
     static let marketIndex = 6
-    static let createdIndex = 18
-    static let updatedIndex = 19
-    static let geomIndex = 20
-    static let footprintIndex = 21
+    static let createdIndex = 17
+    static let updatedIndex = 18
+    static let geomIndex = 19
+    static let footprintIndex = 20
     let code: String
     let lon: Double?
     let lat: Double?
@@ -28,7 +28,7 @@ struct UnitRowValues: Sendable {
             d.code.databaseValue, d.kind.rawValue.databaseValue, d.name.databaseValue, text(d.owner),
             text(d.address), text(d.vsicCodes.isEmpty ? nil : d.vsicCodes.joined(separator: " ")),
             .null, text(d.stallNo), text(d.zone), text(d.registrationNo),
-            text(d.declaredWardCode), integer(d.declaredWardId), .null,
+            text(d.declaredWardCode), integer(d.declaredWardId),
             .null, d.status.rawValue.databaseValue, text(d.statusSince?.description),
             text(d.registeredOn?.description), d.searchText.databaseValue,
             .null, .null, UnitRowValues.point(d.lon, d.lat), text(d.footprint),
@@ -84,12 +84,12 @@ struct UnitWriter {
     static let marketSQL = "SELECT id FROM economic_units WHERE code = ? AND kind = 'market'"
     static let columns = """
         code, kind, name, owner, address, vsic_codes, market_id, stall_no, zone, registration_no,
-        declared_ward_code, declared_ward_id, located_ward_id, ward_flag, status, status_since, registered_on,
+        declared_ward_code, declared_ward_id, ward_flag, status, status_since, registered_on,
         search_text
         """
     static let insertSQL = """
         INSERT INTO economic_units (\(columns), created_at, updated_at, version, geom, footprint)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?), 4326)))
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?), 4326)))
         ON CONFLICT (code) DO NOTHING
         """
     /// Inserts `rows` units without a footprint, leaving out (OR IGNORE) any that breaks a
@@ -101,7 +101,7 @@ struct UnitWriter {
     /// SQLite keep one: hence the point as a ready-made blob.)
     static func batchInsertSQL(rows: Int) -> String {
         "INSERT OR IGNORE INTO economic_units (\(columns), created_at, updated_at, version, geom) VALUES "
-            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)", count: rows).joined(separator: ", ")
+            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)", count: rows).joined(separator: ", ")
             + " RETURNING code"
     }
     /// Rows per statement in `insertNew`. Each execution of an insert costs SQLite a statement start
@@ -116,17 +116,17 @@ struct UnitWriter {
         UPDATE economic_units SET
           code = ?1, kind = ?2, name = ?3, owner = ?4, address = ?5, vsic_codes = ?6, market_id = ?7, stall_no = ?8,
           zone = ?9, registration_no = ?10, declared_ward_code = ?11, declared_ward_id = ?12,
-          status = ?15, status_since = ?16, registered_on = ?17, search_text = ?18,
-          geom = MakePoint(?19, ?20, 4326), footprint = CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?21), 4326)),
-          updated_at = ?22, version = version + 1
-        WHERE id = ?23 AND (
+          status = ?14, status_since = ?15, registered_on = ?16, search_text = ?17,
+          geom = MakePoint(?18, ?19, 4326), footprint = CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?20), 4326)),
+          updated_at = ?21, version = version + 1
+        WHERE id = ?22 AND (
           kind IS NOT ?2 OR name IS NOT ?3 OR owner IS NOT ?4 OR address IS NOT ?5 OR vsic_codes IS NOT ?6
           OR market_id IS NOT ?7 OR stall_no IS NOT ?8 OR zone IS NOT ?9 OR registration_no IS NOT ?10
           OR (?11 IS NOT NULL AND (declared_ward_code IS NOT ?11 OR declared_ward_id IS NOT ?12))
-          OR status IS NOT ?15 OR status_since IS NOT ?16 OR registered_on IS NOT ?17
-          OR ST_X(geom) IS NOT ?19 OR ST_Y(geom) IS NOT ?20
-          OR (footprint IS NULL) <> (?21 IS NULL)
-          OR (footprint IS NOT NULL AND NOT ST_Equals(footprint, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?21), 4326)))))
+          OR status IS NOT ?14 OR status_since IS NOT ?15 OR registered_on IS NOT ?16
+          OR ST_X(geom) IS NOT ?18 OR ST_Y(geom) IS NOT ?19
+          OR (footprint IS NULL) <> (?20 IS NULL)
+          OR (footprint IS NOT NULL AND NOT ST_Equals(footprint, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?20), 4326)))))
         """
     static let historySQL = "INSERT INTO unit_status_history (unit_id, status, since, note, recorded_at) VALUES (?, ?, ?, ?, ?)"
 

@@ -140,8 +140,8 @@ public enum UnitValidation {
             }
             x = FieldChecks.decimal(lt)
             y = FieldChecks.decimal(at)
-            if x == nil || !(x!.isFinite) { c.error("lon", lt, "a number (decimal degrees, or an easting with --srs)") }
-            if y == nil || !(y!.isFinite) { c.error("lat", at, "a number (decimal degrees, or a northing with --srs)") }
+            if x == nil || !(x!.isFinite) { c.error("lon", lt, "a number (decimal degrees, or an easting in the coordinate system given as srs)") }
+            if y == nil || !(y!.isFinite) { c.error("lat", at, "a number (decimal degrees, or a northing in the coordinate system given as srs)") }
         }
         switch record.geometry {
         case nil: break
@@ -156,7 +156,7 @@ public enum UnitValidation {
             if transformed.positions.contains(where: { !$0.x.isFinite }) {
                 c.error("geometry", nil, "a footprint whose coordinates can be transformed from \(transform?.source ?? "WGS 84")")
             } else if transformed.positions.contains(where: { abs($0.x) > 180 || abs($0.y) > 90 }) {
-                c.error("geometry", nil, "WGS 84 longitude/latitude (or give --srs for projected coordinates)")
+                c.error("geometry", nil, "WGS 84 longitude/latitude (or the coordinate system of projected coordinates as srs)")
             } else {
                 let polys = transformed.polygons!
                 footprint = GeoJSONWriter(precision: 8) { _ in }.geometryText(.multiPolygon(polys))
@@ -174,7 +174,7 @@ public enum UnitValidation {
                     c.error("lon/lat", "\(x), \(y)", "coordinates that PROJ can transform from \(t.source) to WGS 84")
                 }
             } else if !(-180...180).contains(x) || !(-90...90).contains(y) {
-                c.error("lon/lat", "\(x), \(y)", "WGS 84 longitude -180..180 and latitude -90..90 (projected coordinates need --srs, e.g. --srs EPSG:3405 or VN2000-HCM)")
+                c.error("lon/lat", "\(x), \(y)", "WGS 84 longitude -180..180 and latitude -90..90 (projected coordinates need their coordinate system as srs, e.g. EPSG:3405 or VN2000-HCM)")
             } else {
                 lon = x
                 lat = y

@@ -48,7 +48,7 @@ public struct AdminUnit: Hashable, Sendable {
     public var validTo: LocalDate?
 
     public func isValid(on date: LocalDate) -> Bool {
-        validFrom <= date && (validTo.map { date <= $0 } ?? true)
+        Period(date).contains(from: validFrom, to: validTo)
     }
 
     public var period: String { "\(validFrom)..\(validTo.map(\.description) ?? "")" }

@@ -19,9 +19,13 @@ public struct AdminImport {
         public var source: String?
         /// Every boundary must lie inside it: a polygon elsewhere is a wrong coordinate system or a typo.
         public var extent: CountryExtent
+        /// The caller's date: units without a registration date have their declared ward read on it.
+        public var today: LocalDate
 
         public init(validFrom: LocalDate, validTo: LocalDate? = nil, level: String = "ward", codeField: String? = nil,
-                    nameField: String? = nil, srs: String? = nil, source: String? = nil, extent: CountryExtent = .vietnam) {
+                    nameField: String? = nil, srs: String? = nil, source: String? = nil, extent: CountryExtent = .vietnam,
+                    today: LocalDate) {
+            self.today = today
             self.validFrom = validFrom
             self.validTo = validTo
             self.level = level
@@ -52,10 +56,10 @@ public struct AdminImport {
     public func importWards(path: String, options: WardOptions) throws -> ImportReport {
         let name = (path as NSString).lastPathComponent
         guard ["province", "district", "ward"].contains(options.level) else {
-            throw RegistryError.invalidArgument(field: "--level", value: options.level, expected: "province, district or ward")
+            throw RegistryError.invalidArgument(field: "level", value: options.level, expected: "province, district or ward")
         }
         if let to = options.validTo, to < options.validFrom {
-            throw RegistryError.invalidArgument(field: "--valid-to", value: to.description, expected: "a date on or after --valid-from (\(options.validFrom))")
+            throw RegistryError.invalidArgument(field: "valid_to", value: to.description, expected: "a date on or after valid_from (\(options.validFrom))")
         }
         var transform = try options.srs.map { try CoordinateTransform(from: $0) }
         let reader: GeoJSONReader
@@ -92,11 +96,11 @@ public struct AdminImport {
                 let level = property(["level", "cap"]) ?? options.level
                 let from = property(["valid_from"]).map { v in LocalDate(iso: v) ?? { c.error("valid_from", v, "a date YYYY-MM-DD"); return nil }() } ?? options.validFrom
                 let to = property(["valid_to"]).map { v in LocalDate(iso: v) ?? { c.error("valid_to", v, "a date YYYY-MM-DD"); return nil }() } ?? options.validTo
-                if code == nil { c.error(options.codeField ?? "code", nil, "the unit's GSO code (use --code-field to name the property)") }
+                if code == nil { c.error(options.codeField ?? "code", nil, "the unit's GSO code (in a property code, ma, ma_so or ward_code, or the one named by code_field)") }
                 if let code, !code.allSatisfy(\.isASCIIDigit) || code.count > 5 {
                     c.error("code", code, "a GSO code of 1 to 5 digits, e.g. 27232")
                 }
-                if unitName == nil { c.error(options.nameField ?? "name", nil, "the unit's name (use --name-field to name the property)") }
+                if unitName == nil { c.error(options.nameField ?? "name", nil, "the unit's name (in a property name or ten, or the one named by name_field)") }
                 if let n = unitName, n.count > AdminImport.maxNameLength {
                     c.error(options.nameField ?? "name", n, "a name of at most \(AdminImport.maxNameLength) characters")
                 }
@@ -124,7 +128,7 @@ public struct AdminImport {
                     if let bad = positions.first(where: { !$0.x.isFinite || !$0.y.isFinite || abs($0.x) > 180 || abs($0.y) > 90 }) {
                         c.error("geometry", bad.x.isFinite ? "\(bad.x), \(bad.y)" : nil,
                                 transform.map { "coordinates that PROJ can transform from \($0.source) to WGS 84" }
-                                    ?? "WGS 84 longitude/latitude (projected coordinates need --srs)")
+                                    ?? "WGS 84 longitude/latitude (projected coordinates need their coordinate system, srs)")
                     } else if let outside = positions.first(where: { !options.extent.contains($0.x, $0.y) }) {
                         c.error("geometry", "\(outside.x), \(outside.y)", "a boundary inside \(options.extent)")
                     } else {
@@ -166,7 +170,7 @@ public struct AdminImport {
             }
             if !report.errors.isEmpty { throw RegistryError.invalidInput(report.errors, file: name) }
             report.flagged = try WardMembership.rebuild(db, wards: "w.id IN (SELECT value FROM json_each(\(writtenIds.description)))",
-                                                        today: LocalDate.today())
+                                                        today: options.today)
         }
         return report
     }
@@ -244,7 +248,7 @@ public struct AdminImport {
         }
         if let bad = geometry.positions.first(where: { !$0.x.isFinite || !$0.y.isFinite || abs($0.x) > 180 || abs($0.y) > 90 }) {
             throw RegistryError.invalidInput([ValidationIssue(SourceLocation(file: file), field: "geometry", value: bad.x.isFinite ? "\(bad.x), \(bad.y)" : nil,
-                                                              expected: "WGS 84 longitude/latitude (or coordinates --srs can transform)")], file: file)
+                                                              expected: "WGS 84 longitude/latitude (or coordinates in the coordinate system given as srs)")], file: file)
         }
         let wkb = WellKnownBinary.multiPolygon(geometry.polygons!)
         try store.write { db in

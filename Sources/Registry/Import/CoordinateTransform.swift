@@ -35,13 +35,13 @@ public final class CoordinateTransform {
             let reason = String(cString: proj_context_errno_string(ctx, proj_context_errno(ctx)))
             proj_context_destroy(ctx)
             throw RegistryError.invalidArgument(
-                field: "--srs", value: srs,
+                field: "srs", value: srs,
                 expected: "a coordinate system PROJ knows (EPSG:3405, 4326, VN2000-HCM, a PROJ string): \(reason)")
         }
         guard let normalised = proj_normalize_for_visualization(ctx, raw) else {
             proj_destroy(raw)
             proj_context_destroy(ctx)
-            throw RegistryError.invalidArgument(field: "--srs", value: srs, expected: "a coordinate system with a usable axis order")
+            throw RegistryError.invalidArgument(field: "srs", value: srs, expected: "a coordinate system with a usable axis order")
         }
         proj_destroy(raw)
         pj = normalised

@@ -74,7 +74,7 @@ public enum DatabaseFile {
             try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
             try queue.close()
         } catch let error as DatabaseError {
-            throw RegistryError.database("\(path): cannot be replaced while in use: \(error.message ?? "\(error)")")
+            throw RegistryError.database("\(path): cannot be replaced while in use: \(error.message ?? "\(error)")", underlying: error)
         }
     }
 }

@@ -35,12 +35,8 @@ enum AdminUnitRecord {
 
     /// The admin unit with `code` valid on `date`, at any level.
     static func find(_ db: Database, code: String, on date: LocalDate, level: String? = nil) throws -> AdminUnit? {
-        var sql = "SELECT id, code, name, level, valid_from, valid_to FROM admin_units WHERE code = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)"
-        var args: StatementArguments = [code, date.description, date.description]
-        if let level {
-            sql += " AND level = ?"
-            args += [level]
-        }
-        return try Row.fetchOne(db, sql: sql, arguments: args).map(adminUnit)
+        var sql: SQL = "SELECT id, code, name, level, valid_from, valid_to FROM admin_units WHERE code = \(code) AND \(Period(date).contains("admin_units"))"
+        if let level { sql += " AND level = \(level)" }
+        return try Row.fetchOne(db, SQLRequest<Row>(literal: sql)).map(adminUnit)
     }
 }

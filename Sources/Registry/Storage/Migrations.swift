@@ -258,7 +258,9 @@ enum RegistryMigrations {
         migrator.registerMigration("v5 inspection lifecycle") { db in try db.execute(sql: InspectionLifecycleTables.sql) }
         migrator.registerMigration("v6 goods origin log") { db in try db.execute(sql: GoodsOriginTables.sql) }
         migrator.registerMigration("v7 change history") { db in try db.execute(sql: ChangeHistoryTables.sql) }
+        migrator.registerMigration("v8 drop located_ward_id") { db in try db.execute(sql: LocatedWardColumnDrop.sql) }
         migrator.registerMigration("v9 reference layers") { db in try db.execute(sql: ReferenceLayerTables.sql) }
+        migrator.registerMigration("v10 seal and follow-up lookups") { db in try db.execute(sql: DueLookupIndexes.sql) }
         return migrator
     }
 }

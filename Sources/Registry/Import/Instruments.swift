@@ -128,18 +128,22 @@ struct InstrumentWriter {
           OR certificate_no IS NOT ?11 OR stamp_no IS NOT ?12 OR verified_by IS NOT ?13 OR is_reference IS NOT ?14)
         """
 
+    /// A verification cannot precede the unit's registration or follow its closure.
+    static func checkUnitLife(_ db: Database, unitId: Int64, verified: LocalDate) throws {
+        guard let unit = try Row.fetchOne(db.cachedStatement(sql: InstrumentWriter.unitLifeSQL), arguments: [unitId]) else { return }
+        let registered = (unit["registered_on"] as String?).flatMap(LocalDate.init(iso:))
+        let closed = (unit["status"] as String) == "closed" ? (unit["status_since"] as String?).flatMap(LocalDate.init(iso:)) : nil
+        if let registered, verified < registered {
+            throw VerifiedOutsideUnitLife(value: verified.description, life: "registered on \(registered)")
+        }
+        if let closed, verified > closed {
+            throw VerifiedOutsideUnitLife(value: verified.description, life: "closed on \(closed)")
+        }
+    }
+
     func upsert(_ d: InstrumentDraft) throws -> UnitWriter.Outcome {
         let unitId = try UnitReference.id(db, code: d.unitCode)
-        if checksUnitLife, let verified = d.lastVerifiedOn, let unit = try Row.fetchOne(db.cachedStatement(sql: InstrumentWriter.unitLifeSQL), arguments: [unitId]) {
-            let registered = (unit["registered_on"] as String?).flatMap(LocalDate.init(iso:))
-            let closed = (unit["status"] as String) == "closed" ? (unit["status_since"] as String?).flatMap(LocalDate.init(iso:)) : nil
-            if let registered, verified < registered {
-                throw VerifiedOutsideUnitLife(value: verified.description, life: "registered on \(registered)")
-            }
-            if let closed, verified > closed {
-                throw VerifiedOutsideUnitLife(value: verified.description, life: "closed on \(closed)")
-            }
-        }
+        if checksUnitLife, let verified = d.lastVerifiedOn { try InstrumentWriter.checkUnitLife(db, unitId: unitId, verified: verified) }
         var args: [(any DatabaseValueConvertible)?] = [
             unitId, d.type, d.serialNo, d.manufacturer, d.model, d.accuracyClass, d.maxCapacity, d.scaleInterval,
             d.measureUnit, d.lastVerifiedOn?.description, d.certificateNo, d.stampNo, d.verifiedBy, d.isReference, now,

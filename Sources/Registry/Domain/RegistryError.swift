@@ -45,7 +45,10 @@ public struct ValidationIssue: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Errors the registry reports to a person. Every case says what to do about it.
+/// The one error value of the libraries. Each case says what went wrong in words (`description`); every
+/// case also answers the same questions (`kind`, `location`, `field`, `value`, `expected`, `underlying`) so the
+/// CLI can map fields to its flags and kinds to exit codes, and the server kinds to HTTP statuses. Field names are
+/// canonical (the import column or filter name, e.g. `bbox`, `serial_no`), never a command-line flag.
 public enum RegistryError: Error, CustomStringConvertible, Sendable {
     /// Input rows failed validation; nothing was written.
     case invalidInput([ValidationIssue], file: String?)
@@ -55,7 +58,9 @@ public enum RegistryError: Error, CustomStringConvertible, Sendable {
     /// Optimistic locking: the record changed since it was read.
     case versionConflict(key: String, expected: Int, actual: Int)
     case invalidArgument(field: String, value: String, expected: String)
-    case database(String)
+    /// The database refused or failed; `underlying` keeps the database's own error (for SQLite, GRDB's
+    /// DatabaseError: its code, message, SQL and arguments) where there was one.
+    case database(String, underlying: (any Error & Sendable)? = nil)
     /// Input with more invalid records than are worth printing: the first ones, and how many there were.
     case tooManyInvalid(shown: [ValidationIssue], total: Int, file: String?)
     /// Another connection held the write lock for longer than the busy timeout.
@@ -81,7 +86,7 @@ public enum RegistryError: Error, CustomStringConvertible, Sendable {
             return "\(key) was changed by someone else (version \(actual), you had \(expected)); show it again and retry"
         case .invalidArgument(let field, let value, let expected):
             return "\(field): \"\(value)\": \(expected)"
-        case .database(let message):
+        case .database(let message, _):
             return "database: \(message)"
         case .tooManyInvalid(let shown, let total, let file):
             let head = "\(file ?? "input"): \(total) invalid value\(total == 1 ? "" : "s"); nothing was written"
@@ -95,7 +100,7 @@ public enum RegistryError: Error, CustomStringConvertible, Sendable {
                 + "use a newer EconGIS (the database was not changed)"
         case .migrationNeeded(let path, let database, let binary):
             return "\(path): the database has schema version \(database) and this EconGIS needs version \(binary); "
-                + "migrate it first (`econgis migrate` makes a backup before it changes anything)"
+                + "migrate it first (a migration makes a backup copy before it changes anything)"
         case .readOnly(let path):
             return "\(path): the database is open for reading only"
         }

@@ -95,7 +95,8 @@ public enum InspectionValidation {
     }
 }
 
-/// Upserts inspections by (unit, date, scope) and their violations by (inspection, category).
+/// Upserts inspections by (unit, date, scope) and their violations by (inspection, category). A line for a unit and
+/// day with an inspection still planned or under way, or cancelled for that scope, is refused: it is not a record.
 /// Lines of one inspection must agree on its outcome: a compliant line and a violation line for the
 /// same unit, date and scope are refused, as is a compliant line for an inspection the registry
 /// already records as a violation.
@@ -105,6 +106,23 @@ final class InspectionWriter {
         let earlier: String
         var field: String { "outcome" }
         var expected: String { "the same outcome as \(earlier) for this unit, date and scope (one inspection)" }
+    }
+
+    /// A finished inspection's line for a unit and day the registry holds as work not done: an inspection planned or
+    /// under way that day (its results are recorded in it), or a cancelled one of the same scope.
+    struct UnfinishedClash: RecordRejection {
+        let value: String?
+        let unitCode: String
+        let inspectionId: Int64
+        let status: String
+        let scope: String
+        var field: String { "inspected_on" }
+        var expected: String {
+            status == "cancelled"
+                ? "a day without a cancelled \(scope) inspection of unit \(unitCode) (inspection \(inspectionId) was cancelled that day)"
+                : "a day without an inspection of unit \(unitCode) that is still work (inspection \(inspectionId) that day is \(status); "
+                    + "record its results in it, or cancel it first)"
+        }
     }
 
     let db: Database
@@ -126,6 +144,11 @@ final class InspectionWriter {
         RETURNING id
         """
     static let findSQL = "SELECT outcome FROM inspections WHERE unit_id = ? AND inspected_on = ? AND scope = ?"
+    static let unfinishedSQL = """
+        SELECT id, status, scope FROM inspections
+        WHERE unit_id = ?1 AND inspected_on = ?2 AND (status IN ('planned', 'in_progress') OR (status = 'cancelled' AND scope = ?3))
+        ORDER BY id LIMIT 1
+        """
     static let upsertViolationSQL = """
         INSERT INTO violations (inspection_id, category, description, fine_vnd, follow_up, follow_up_due, resolved_on, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -136,6 +159,11 @@ final class InspectionWriter {
 
     func upsert(_ d: InspectionDraft) throws -> UnitWriter.Outcome {
         let unitId = try UnitReference.id(db, code: d.unitCode)
+        if let clash = try Row.fetchOne(db.cachedStatement(sql: InspectionWriter.unfinishedSQL),
+                                        arguments: [unitId, d.inspectedOn.description, d.scope.rawValue]) {
+            throw UnfinishedClash(value: d.inspectedOn.description, unitCode: d.unitCode, inspectionId: clash["id"],
+                                  status: clash["status"], scope: clash["scope"])
+        }
         let stored = try String.fetchOne(db.cachedStatement(sql: InspectionWriter.findSQL),
                                          arguments: [unitId, d.inspectedOn.description, d.scope.rawValue])
         let key = "\(unitId) \(d.inspectedOn) \(d.scope.rawValue)"

@@ -1,0 +1,246 @@
+import GRDB
+
+/// An instrument's verification on a date: expired, due within the window, in date beyond it, or unknown
+/// (no verification on record, or no cycle for its type then). The due list's states plus `valid`.
+public enum VerificationState: String, Sendable, CaseIterable {
+    /// `sealed`: taken out of use at an inspection, whatever its verification date says.
+    case expired, sealed, due, valid, unknown
+}
+
+/// Which instruments to list: those of the units a unit filter selects (ward on its date, kind, status …),
+/// of one unit, of some types, in some verification states.
+public struct InstrumentFilter: Sendable {
+    public var units: UnitFilter
+    /// The code of the unit that uses the instruments.
+    public var unitCode: String?
+    public var types: [String] = []
+    public var states: [VerificationState] = []
+    /// Days ahead of the date that count as due (as in the due list).
+    public var within = 30
+
+    public init(units: UnitFilter) { self.units = units }
+}
+
+/// What an instrument list can be sorted by.
+public enum InstrumentSortKey: String, CaseIterable, Sendable {
+    case unit_code, serial_no, instrument_type, last_verified_on, next_verification_on, days_overdue
+}
+
+/// An instrument in a list: its unit, the unit's ward on the date, its cycle, due date and state.
+public struct ListedInstrument: Sendable {
+    public var instrument: MeasuringInstrument
+    public var item: DueItem
+    public var state: VerificationState
+    /// Where the next page starts if this row ends the page.
+    public var cursor: PageCursor?
+
+    public var unit: EconomicUnit { item.unit }
+}
+
+/// One instrument with what happened to it: verifications recorded, checks at inspections, seals.
+public struct InstrumentRecord: Sendable {
+    public struct Verification: Sendable, Hashable {
+        public var verifiedOn: String
+        public var certificateNo: String?
+        public var verifiedBy: String?
+        /// When the registry learnt of it (the change history's time).
+        public var recordedAt: String
+    }
+
+    public struct Check: Sendable, Hashable {
+        public var inspectionId: Int64
+        public var inspectedOn: String
+        public var kind: String
+        public var verdict: String
+    }
+
+    public var listed: ListedInstrument
+    public var verifications: [Verification]
+    public var checks: [Check]
+    public var seals: [InstrumentSeal]
+    public var version: Int
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+/// The registry's instruments through the due list's statement (one SQL statement: the rule in force at the
+/// last verification, due date, state, days overdue), filtered, sorted and paged by the database and streamed.
+public struct InstrumentList: Sendable {
+    public let store: RegistryStore
+
+    public init(store: RegistryStore) { self.store = store }
+
+    /// Streams the matching instruments to `body`; returns the next page's cursor when `page.limit` cut the list.
+    @discardableResult
+    public func forEach(_ filter: InstrumentFilter, sort: Sorting<InstrumentSortKey>? = nil, page: PageRequest = .all,
+                        _ body: (ListedInstrument) throws -> Void) throws -> PageCursor? {
+        try store.read { db in
+            let statement = try InstrumentStatement(db, filter, sort: sort)
+            let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: statement.select(page: page)))
+            var count = 0
+            var last: ListedInstrument?
+            while let row = try cursor.next() {
+                if let limit = page.limit, count == limit { return last?.cursor }
+                let item = statement.item(row)
+                try body(item)
+                last = item
+                count += 1
+            }
+            return nil
+        }
+    }
+
+    public func list(_ filter: InstrumentFilter, sort: Sorting<InstrumentSortKey>? = nil, page: PageRequest = .all) throws -> ListPage<ListedInstrument> {
+        var items: [ListedInstrument] = []
+        let next = try forEach(filter, sort: sort, page: page) { items.append($0) }
+        return ListPage(items: items, next: next)
+    }
+
+    /// How many instruments match, counted by the database.
+    public func count(_ filter: InstrumentFilter) throws -> Int {
+        try store.read { db in
+            let statement = try InstrumentStatement(db, filter, sort: nil)
+            return try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT count(*) FROM (\(statement.filtered))")) ?? 0
+        }
+    }
+
+    /// One instrument by its id or serial number (`unitCode` tells apart equal serials of different units), its
+    /// state on `asOf` with `within` days counting as due.
+    public func show(_ key: String, unitCode: String? = nil, asOf: LocalDate, within: Int = 30) throws -> InstrumentRecord {
+        try store.read { db in
+            let id = try InstrumentList.id(db, key: key, unitCode: unitCode)
+            var filter = InstrumentFilter(units: UnitFilter(asOf: asOf))
+            filter.units.statuses = []
+            filter.within = within
+            let statement = try InstrumentStatement(db, filter, sort: nil)
+            guard let row = try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM (\(statement.filtered)) WHERE instrument_id = \(id)")) else {
+                throw RegistryError.notFound(what: "instrument", key: key)
+            }
+            let stamps = try Row.fetchOne(db, sql: "SELECT version, created_at, updated_at FROM measuring_instruments WHERE id = ?", arguments: [id])!
+            // Each time last_verified_on took a new value, by the change history (v7): the insert or the update.
+            let verifications = try Row.fetchAll(db, sql: """
+                SELECT json_extract(after, '$.last_verified_on') AS verified_on, json_extract(after, '$.certificate_no') AS certificate_no,
+                       json_extract(after, '$.verified_by') AS verified_by, changed_at
+                FROM change_history
+                WHERE table_name = 'measuring_instruments' AND row_id = ? AND action IN ('insert', 'update')
+                  AND json_extract(after, '$.last_verified_on') IS NOT NULL
+                  AND json_extract(after, '$.last_verified_on') IS NOT json_extract(before, '$.last_verified_on')
+                ORDER BY id
+                """, arguments: [id]).map {
+                InstrumentRecord.Verification(verifiedOn: $0["verified_on"], certificateNo: $0["certificate_no"],
+                                              verifiedBy: $0["verified_by"], recordedAt: $0["changed_at"])
+            }
+            let checks = try Row.fetchAll(db, sql: """
+                SELECT i.id, i.inspected_on, t.kind, t.verdict FROM inspection_tests t JOIN inspections i ON i.id = t.inspection_id
+                WHERE t.instrument_id = ? ORDER BY i.inspected_on, t.id
+                """, arguments: [id]).map {
+                InstrumentRecord.Check(inspectionId: $0["id"], inspectedOn: $0["inspected_on"], kind: $0["kind"], verdict: $0["verdict"])
+            }
+            let seals = try InstrumentSeal.fetchAll(db, sql: InstrumentSeal.select + " WHERE s.instrument_id = ? ORDER BY s.sealed_on, s.id",
+                                                    arguments: [id])
+            return InstrumentRecord(listed: statement.item(row), verifications: verifications, checks: checks, seals: seals,
+                                    version: stamps["version"], createdAt: stamps["created_at"], updatedAt: stamps["updated_at"])
+        }
+    }
+
+    /// The id of the instrument `key` names: its id, or its serial number (at `unitCode` if given).
+    static func id(_ db: Database, key: String, unitCode: String?) throws -> Int64 {
+        let serial = VietnameseText.normalised(key)
+        let code = unitCode.map { VietnameseText.normalised($0).uppercased() }
+        var matches = try Row.fetchAll(db, sql: """
+            SELECT m.id, u.code, m.instrument_type FROM measuring_instruments m JOIN economic_units u ON u.id = m.unit_id
+            WHERE m.serial_no = ? AND (?2 IS NULL OR u.code = ?2) ORDER BY u.code, m.instrument_type
+            """, arguments: [serial, code])
+        if matches.isEmpty, let n = Int64(key) {
+            matches = try Row.fetchAll(db, sql: """
+                SELECT m.id, u.code, m.instrument_type FROM measuring_instruments m JOIN economic_units u ON u.id = m.unit_id
+                WHERE m.id = ? AND (?2 IS NULL OR u.code = ?2)
+                """, arguments: [n, code])
+        }
+        guard let first = matches.first else {
+            throw RegistryError.notFound(what: "instrument", key: key, hint: code.map { "with that serial number or id at unit \($0)" })
+        }
+        guard matches.count == 1 else {
+            let which = matches.map { "\($0["instrument_type"] as String) at \($0["code"] as String) (id \($0["id"] as Int64))" }
+            throw RegistryError.invalidArgument(field: "instrument", value: key,
+                                                expected: "a serial number of one instrument; it is that of " + which.joined(separator: ", ")
+                                                    + ": give the unit code or the id")
+        }
+        return first["id"]
+    }
+}
+
+/// One instrument question as SQL: the due list's statement for the units, then the unit, type and state
+/// conditions, the sort and the page, all bound.
+struct InstrumentStatement {
+    let plan: UnitStatement
+    let filtered: SQL
+    let sortKey: InstrumentSortKey
+    let descending: Bool
+
+    init(_ db: Database, _ filter: InstrumentFilter, sort: Sorting<InstrumentSortKey>?) throws {
+        var due = DueFilter(units: filter.units)
+        due.units.statuses = filter.units.statuses  // every unit's instruments unless asked; the due list leaves closed units out
+        due.within = filter.within
+        due.types = filter.types
+        let (plan, inner) = try DueList.statement(db, due)
+        self.plan = plan
+        var conditions: [SQL] = []
+        if let code = filter.unitCode {
+            let normalised = VietnameseText.normalised(code).uppercased()
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM economic_units WHERE code = ?", arguments: [normalised]) == true else {
+                throw RegistryError.notFound(what: "unit", key: code)
+            }
+            conditions.append("unit_code = \(normalised)")
+        }
+        if !filter.states.isEmpty { conditions.append("verification_state IN \(filter.states.map(\.rawValue))") }
+        let state: SQL = "CASE WHEN state = 'due' AND -days_overdue > \(filter.within) THEN 'valid' ELSE state END"
+        filtered = """
+            SELECT * FROM (SELECT *, \(state) AS verification_state FROM (\(inner)))
+            WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+            """
+        sortKey = sort?.key ?? .unit_code
+        descending = sort?.descending ?? false
+    }
+
+    /// Never NULL, so that keyset comparisons on it lose no row.
+    var sortExpression: SQL {
+        switch sortKey {
+        case .unit_code: "unit_code"
+        case .serial_no: "serial_no"
+        case .instrument_type: "instrument_type"
+        case .last_verified_on: "coalesce(last_verified_on, '')"
+        case .next_verification_on: "coalesce(due_on, '')"
+        case .days_overdue: "coalesce(days_overdue, -1000000)"
+        }
+    }
+
+    func select(page: PageRequest) -> SQL {
+        let order: SQL = descending ? "DESC" : "ASC"
+        var sql: SQL = "SELECT *, \(sortExpression) AS sort_value FROM (\(filtered))"
+        if let after = page.after {
+            let op: SQL = descending ? "<" : ">"
+            sql += " WHERE (\(sortExpression), instrument_id) \(op) (\(after.value), \(after.id))"
+        }
+        sql += " ORDER BY sort_value \(order), instrument_id \(order)"
+        // One row more than asked tells whether there is a next page.
+        return sql + UnitStatement.limit(page, extra: 1)
+    }
+
+    func item(_ row: Row) -> ListedInstrument {
+        let listed = plan.item(row)
+        var instrument = InstrumentQuery.instrument(row)
+        instrument.id = row["instrument_id"]
+        let id: Int64 = row["instrument_id"]
+        var seal: DueItem.Seal?
+        if let sealId = row["seal_id"] as Int64?, let on = (row["sealed_on"] as String?).flatMap(LocalDate.init(iso:)) {
+            seal = DueItem.Seal(id: sealId, sealedOn: on, reason: row["seal_reason"])
+        }
+        let item = DueItem(
+            instrument: instrument, unit: listed.unit, ward: listed.ward, cycleMonths: row["cycle_months"],
+            dueOn: (row["due_on"] as String?).flatMap(LocalDate.init(iso:)), state: DueItem.State(rawValue: row["state"]) ?? .unknown,
+            daysOverdue: row["days_overdue"], seal: seal)
+        return ListedInstrument(instrument: instrument, item: item, state: VerificationState(rawValue: row["verification_state"]) ?? .unknown,
+                                cursor: row.hasColumn("sort_value") ? PageCursor(value: row["sort_value"], id: id) : nil)
+    }
+}

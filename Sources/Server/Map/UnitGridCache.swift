@@ -1,0 +1,37 @@
+import Foundation
+import Registry
+
+/// City-scale unit counts without counting a million units per pan: a fine grid over the registry's extent is
+/// counted once per database version, date and kinds, and a view that holds many units adds its cells up; a
+/// view with few units is counted exactly by SQL.
+final class UnitGridCache: @unchecked Sendable {
+    /// Cells per side of the fine grid: about 20 m over a district, finer than any view's grid cells.
+    static let fineCells = 256
+    /// Views whose fine estimate holds fewer units than this are counted by SQL (fast enough, and exact).
+    static let exactBelow = 20_000
+    private let lock = NSLock()
+    private var fine: [String: UnitGridCounts.Grid] = [:]
+
+    /// The counts of `box` in `columns` × `rows` cells for `filter`.
+    func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter, extent: BoundingBox?, version: String,
+              counts: UnitGridCounts) throws -> UnitGridCounts.Grid {
+        guard let extent else { return try counts.grid(box, columns: columns, rows: rows, filter: filter) }
+        let key = version + "|" + filter.asOf.description + "|" + filter.kinds.map(\.rawValue).joined(separator: ",")
+        // One count at a time: concurrent first views of a date wait for the one fine grid instead of each counting.
+        lock.lock()
+        let whole: UnitGridCounts.Grid
+        if let cached = fine[key] {
+            whole = cached
+            lock.unlock()
+        } else {
+            defer { lock.unlock() }
+            whole = try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
+            if fine.count >= 16 { fine.removeAll() }
+            fine[key] = whole
+        }
+        if whole.estimate(in: box) < UnitGridCache.exactBelow {
+            return try counts.grid(box, columns: columns, rows: rows, filter: filter)
+        }
+        return whole.regrid(box, columns: columns, rows: rows)
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import GeoJSON
+import Output
+import Registry
+
+/// Paging, columns and count of the list commands (`units list`, `instruments list`), parsed and checked once.
+struct ListOptions: ParsableArguments {
+    @Option(help: "At most this many rows.") var limit: Int?
+    @Option(help: "Skip this many rows first.") var offset = 0
+    @Option(help: ArgumentHelp("Start after this cursor (printed at the end of the previous page).", valueName: "cursor")) var after: String?
+    @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
+    @Flag(help: "Print only how many match.") var count = false
+
+    func validate() throws {
+        if let l = limit, l <= 0 { throw ValidationError("--limit \(l): expected a positive number") }
+        if offset < 0 { throw ValidationError("--offset \(offset): expected 0 or more") }
+    }
+
+    func page() throws -> PageRequest {
+        try PageRequest(limit: limit, offset: offset, after: after.map { try PageCursor(encoded: $0) })
+    }
+
+    /// Streams a list: `rows` hands each row (all columns, in `all`'s order) to the writer it is given and returns
+    /// the next page's cursor; only the chosen columns (--columns, else `table` for a table, else all) are written.
+    /// Ends with the count and the next cursor on standard error.
+    func write(_ out: EconGIS.OutputOptions, name: String, noun: String, all: [String], table: [String],
+               _ rows: (_ write: ([JSONValue], Geometry?) throws -> Void) throws -> PageCursor?) throws {
+        let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names } ?? (out.format == .table ? table : all)
+        let indices = chosen.map { all.firstIndex(of: $0)! }
+        var next: PageCursor?
+        var written = 0
+        try withOutput(out.output) { sink in
+            var writer = try ListWriter(format: out.format, name: name, columns: chosen, sink: sink)
+            next = try rows { row, geometry in try writer.write(indices.map { row[$0] }, geometry: geometry) }
+            written = writer.rowsWritten
+            try writer.end()
+        }
+        if out.format == .table || next != nil {
+            note("\(written) \(noun)\(written == 1 ? "" : "s")" + (next.map { "; next page: --after \($0.encoded)" } ?? ""))
+        }
+    }
+}

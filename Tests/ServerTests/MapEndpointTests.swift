@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import Registry
+import Server
+import Testing
+
+/// The map's own endpoints on the demo registry, against counts made independently with SQL.
+@Suite struct MapEndpointTests {
+    static let box = "106.60,10.70,106.70,10.80"
+
+    @Test func gridCountsEveryPlacedUnitRegisteredByTheDate() async throws {
+        let s = try await TestServer.shared.value
+        for date in ["2024-06-01", TestServer.today.description] {
+            let expected = try await s.database().read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE geom IS NOT NULL AND (registered_on IS NULL OR registered_on <= ?)",
+                                 arguments: [date])!
+            }
+            let r = try await get("\(s.base)/map/grid?bbox=\(MapEndpointTests.box)&cells=7x5&datetime=\(date)")
+            #expect(r.status == 200, "\(r.text)")
+            let cells = r.json["cells"] as? [[Double]] ?? []
+            #expect(r.json["total"] as? Int == expected, "\(date): \(r.json["total"] ?? "nil") vs \(expected)")
+            #expect(cells.reduce(0) { $0 + Int($1[2]) } == expected && cells.count <= 35 && cells.count > 1)
+        }
+        let markets = try await get("\(s.base)/map/grid?bbox=\(MapEndpointTests.box)&cells=2x2&kind=market")
+        #expect(markets.json["total"] as? Int == 2, "\(markets.text)")
+    }
+
+    @Test func aFineGridAddsUpToTheSameCountsAsOneCountedDirectly() async throws {
+        let s = try await TestServer.shared.value
+        let store = try RegistryStore.openForReading(path: s.databasePath)
+        let counts = UnitGridCounts(store: store)
+        let filter = UnitFilter(asOf: TestServer.today)
+        let area = try BoundingBox(minLon: 106.60, minLat: 10.70, maxLon: 106.70, maxLat: 10.80)
+        let fine = try counts.grid(area, columns: 256, rows: 256, filter: filter)
+        let view = try BoundingBox(minLon: 106.640, minLat: 10.755, maxLon: 106.660, maxLat: 10.770)
+        let direct = try counts.grid(view, columns: 4, rows: 3, filter: filter)
+        let added = fine.regrid(view, columns: 4, rows: 3)
+        #expect(direct.total > 100 && fine.total > direct.total)
+        // Fine cells go whole to one coarse cell by their mean point: totals agree to the units of the fine cells
+        // that straddle the view's edge.
+        #expect(abs(added.total - direct.total) <= direct.total / 20, "\(added.total) vs \(direct.total)")
+        #expect(fine.estimate(in: view) == added.total)
+    }
+
+    @Test func wardSharesAndRefusals() async throws {
+        let s = try await TestServer.shared.value
+        let old = try await get("\(s.base)/map/ward-shares?datetime=2024-06-01")
+        #expect((old.json["wards"] as? [[String: Any]])?.count == 16)
+        let today = TestServer.today.description
+        let shares = try await get("\(s.base)/map/ward-shares?datetime=\(today)")
+        let wards = shares.json["wards"] as? [[String: Any]] ?? []
+        #expect(wards.count == 4)
+        // Each ward's counts as the OGC collections give them for that ward (ward_code on the same date).
+        for code in ["27232", "27211"] {
+            let w = wards.first { $0["code"] as? String == code } ?? [:]
+            let units = try await get("\(s.base)/collections/units/items?f=json&limit=1&ward_code=\(code)&datetime=\(today)")
+            let expired = try await get("\(s.base)/collections/due/items?f=json&limit=1&ward_code=\(code)&state=expired&datetime=\(today)")
+            #expect(w["units"] as? Int == units.json["numberMatched"] as? Int, "\(code): \(w) vs \(units.json["numberMatched"] ?? "nil")")
+            #expect((w["expired"] as? Int ?? 0) > 0 && w["expired"] as? Int == expired.json["numberMatched"] as? Int, "\(code): \(w) vs \(expired.json["numberMatched"] ?? "nil")")
+        }
+        let bad = try await get("\(s.base)/map/grid?bbox=1,2,3&cells=7x5")
+        #expect(bad.status == 400 && bad.text.contains("bbox: \\\"1,2,3\\\""), "\(bad.text)")
+        let cells = try await get("\(s.base)/map/grid?bbox=\(MapEndpointTests.box)&cells=999x1")
+        #expect(cells.status == 400 && cells.text.contains("cells"), "\(cells.text)")
+        let teams = try await get("\(s.base)/map/plan?ward=27232&teams=0")
+        #expect(teams.status == 400 && teams.text.contains("teams"), "\(teams.text)")
+        let escape = try await get("\(s.base)/map/leaflet/..%2F..%2Fpasswd")
+        #expect(escape.status == 404)
+        let page = try await get("\(s.base)/map")
+        #expect(page.status == 200 && page.text.contains("/map/leaflet/leaflet.js") && !page.text.contains("https://"))
+    }
+}
