@@ -40,7 +40,13 @@ import Testing
         #expect(sealed.status == 0, "\(sealed.err)")
         // Under way: the seal counts at once, the violations' re-inspections only once the inspection is done.
         #expect(try due().map { $0.split(separator: ",").prefix(3).joined(separator: ",") } == ["0323155508,FUE-000243,sealed"])
+        func followUps() throws -> Int {
+            try run(["inspections", "due", "--ward", "27211", "--as-of", "2026-11-18", "--format", "csv"]).out
+                .split(separator: "\n").filter { $0.contains("0323155508") }.count
+        }
+        #expect(try followUps() == 0, "inspections due agrees with due")
         #expect(try run(["inspections", "finish", id]).status == 0)
+        #expect(try followUps() == 2)
 
         let rows = try due()
         #expect(rows.count == 3, "\(rows)")
