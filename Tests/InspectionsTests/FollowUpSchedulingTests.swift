@@ -7,18 +7,12 @@ import Testing
 /// What an inspection leaves to do next (a violation's re-inspection, a sealed instrument) reaches `econgis due`
 /// and the planner, on the demo data, and leaves them again once it is done.
 @Suite(.serialized) struct FollowUpSchedulingTests {
-    let directory: URL
-    let db: String
+    let demo: DemoDatabase
+    var db: String { demo.path }
 
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-follow-ups-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        db = directory.appendingPathComponent("demo.sqlite").path
-        let made = try Command.run(["init", "--demo", "--demo-today", "2026-11-15", "--geodata", InspectionsCommandTests.geodata, "--db", db])
-        #expect(made.status == 0, "\(made.err)")
-    }
+    init() throws { demo = try DemoDatabase() }
 
-    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try Command.run(args + ["--db", db]) }
+    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try demo.run(args) }
 
     /// The due list of the station's ward on 2026-11-18, as CSV rows of the station's dispenser FUE-000243 and of its
     /// violations without an instrument (its other dispenser FUE-000250 has been expired since April).
@@ -46,7 +40,13 @@ import Testing
         #expect(sealed.status == 0, "\(sealed.err)")
         // Under way: the seal counts at once, the violations' re-inspections only once the inspection is done.
         #expect(try due().map { $0.split(separator: ",").prefix(3).joined(separator: ",") } == ["0323155508,FUE-000243,sealed"])
+        func followUps() throws -> Int {
+            try run(["inspections", "due", "--ward", "27211", "--as-of", "2026-11-18", "--format", "csv"]).out
+                .split(separator: "\n").filter { $0.contains("0323155508") }.count
+        }
+        #expect(try followUps() == 0, "inspections due agrees with due")
         #expect(try run(["inspections", "finish", id]).status == 0)
+        #expect(try followUps() == 2)
 
         let rows = try due()
         #expect(rows.count == 3, "\(rows)")

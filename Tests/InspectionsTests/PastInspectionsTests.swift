@@ -7,12 +7,8 @@ import Testing
 /// unit's "not inspected for" in the planner's facts nor appears in the inspections layer.
 @Suite struct PastInspectionsTests {
     @Test func plannedStartedAndCancelledInspectionsAreNotPast() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-past-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let db = directory.appendingPathComponent("demo.sqlite").path
-        let made = try Command.run(["init", "--demo", "--demo-today", "2026-11-15", "--geodata", InspectionsCommandTests.geodata, "--db", db])
-        #expect(made.status == 0, "\(made.err)")
+        let demo = try DemoDatabase()
+        let db = demo.path
         let store = try RegistryStore(path: db)
         let ledger = InspectionLedger(store: store)
         let date = LocalDate(iso: "2026-11-18")!

@@ -4,12 +4,8 @@ import Testing
 /// `econgis plan --commit`: the day sheet's visits become planned inspections, all or none.
 @Suite struct PlanCommitTests {
     @Test func theDaysVisitsBecomePlannedInspectionsOnce() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-plan-commit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let db = directory.appendingPathComponent("demo.sqlite").path
-        func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try Command.run(args + ["--db", db]) }
-        #expect(try run(["init", "--demo", "--demo-today", "2026-11-15", "--geodata", InspectionsCommandTests.geodata]).status == 0)
+        let demo = try DemoDatabase()
+        let run = demo.run
         func planned() throws -> [[String: Any]] {
             let r = try run(["inspections", "list", "--status", "planned", "--format", "json"])
             return try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])

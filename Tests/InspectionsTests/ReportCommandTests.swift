@@ -116,6 +116,11 @@ import Testing
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.contains("<h3>metrology</h3><svg") && page.contains("<h3>origin</h3><svg"))
         #expect(page.contains("<td>27232 Phường Bình Thới</td>"))
+        // One A4 page: amounts in million đồng, violations by kind as one row per category with a column per ward
+        // (code and name: 27226 is both Phường 11 and Phú Thọ in 2025).
+        #expect(page.contains("@page{size:A4 portrait") && page.contains("Amounts in million đồng"))
+        #expect(page.contains("<th>27226<br>P. 11</th>") && page.contains("<th>27226<br>P. Phú Thọ</th>"), "\(page)")
+        #expect(page.contains("<tr><td>instrument unverified</td>"))
         let bad = try Command.run(["report", "--period", "2025-H3", "--db", db])
         #expect(bad.err.contains("--period: \"2025-H3\": a year (2026) or a half year (2026-H1, 2026-H2)"))
     }

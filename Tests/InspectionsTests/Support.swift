@@ -55,3 +55,23 @@ enum Command {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 }
+
+/// The demo database (`econgis init --demo` from geodata/) made for one test in its own temporary directory, removed
+/// when the value is released.
+final class DemoDatabase {
+    let directory: URL
+    let path: String
+
+    init(today: String = "2026-11-15") throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("demo.sqlite").path
+        let made = try Command.run(["init", "--demo", "--demo-today", today, "--geodata", InspectionsCommandTests.geodata, "--db", path])
+        guard made.status == 0 else { throw RegistryError.database("init --demo: \(made.err)") }
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// `econgis ARGS --db` this database.
+    func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try Command.run(args + ["--db", path]) }
+}

@@ -7,11 +7,9 @@ import Testing
 /// and every count equal to one made independently with SpatiaLite's point-in-polygon across the 2025 reforms.
 @Suite struct WardSummaryExportTests {
     @Test func acrossBothReformsTheCountsMatchPointInPolygon() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-ward-summary-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let db = directory.appendingPathComponent("demo.sqlite").path
-        #expect(try Command.run(["init", "--demo", "--demo-today", "2026-11-15", "--geodata", InspectionsCommandTests.geodata, "--db", db]).status == 0)
+        let demo = try DemoDatabase()
+        let db = demo.path
+        let directory = demo.directory
         // 2024-07-01 to 2026-06-30 spans the 16 wards to 2024, the 10 of 2025-H1 and the 4 from 2025-07-01.
         let path = directory.appendingPathComponent("ward-summary.geojson").path
         let made = try Command.run(["export", "ward-summary", "--from", "2024-07-01", "--to", "2026-06-30", "--output", path, "--db", db])

@@ -54,8 +54,9 @@ import Testing
             case "units": try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE registered_on IS NULL OR registered_on <= ?", arguments: [TestServer.today.description])!
             case "wards": try Int.fetchOne(db, sql: "SELECT count(*) FROM admin_units WHERE level = 'ward' AND valid_from <= ?1 AND (valid_to IS NULL OR valid_to >= ?1)", arguments: [TestServer.today.description])!
             case "inspections": try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM inspections i JOIN economic_units u ON u.id = i.unit_id WHERE i.inspected_on <= ?
-                """, arguments: [TestServer.today.description])!
+                SELECT count(*) FROM inspections i JOIN economic_units u ON u.id = i.unit_id
+                WHERE i.inspected_on <= ? AND i.status IN ('done', 'closed')
+                """, arguments: [TestServer.today.description])!  // past inspections only: planned and cancelled ones found nothing
             default: try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM measuring_instruments i JOIN economic_units u ON u.id = i.unit_id
                 WHERE u.status IN ('active', 'suspended') AND (u.registered_on IS NULL OR u.registered_on <= ?)

@@ -19,7 +19,7 @@ public struct OpenFollowUp: Sendable, Hashable, Codable, FetchableRecord {
 
 extension InspectionLedger {
     /// Follow-ups open on `asOf` that are overdue or due within `within` days, oldest due first; with `wardCode`
-    /// only those of units in that ward on `asOf`.
+    /// only those of units in that ward on `asOf`. As in the due list, a follow-up exists once its inspection is done.
     public func followUps(asOf: LocalDate, within: Int, wardCode: String? = nil) throws -> [OpenFollowUp] {
         try store.read { db in
             let d = asOf.description
@@ -35,6 +35,7 @@ extension InspectionLedger {
                 FROM violations v JOIN inspections i ON i.id = v.inspection_id JOIN economic_units u ON u.id = i.unit_id
                 LEFT JOIN admin_units w ON w.id = \(ward)
                 WHERE v.follow_up_due IS NOT NULL AND (v.resolved_on IS NULL OR v.resolved_on > \(d)) AND i.inspected_on <= \(d)
+                  AND i.status IN ('done', 'closed')
                   AND v.follow_up_due <= date(\(d), '+' || \(within) || ' days')
                   \(inWard)
                 ORDER BY v.follow_up_due, v.id
