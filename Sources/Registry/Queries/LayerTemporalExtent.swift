@@ -3,11 +3,10 @@ import GRDB
 extension FeatureLayers {
     /// The first and last day a registry layer's features hold, for its collection's temporal extent: inspections by
     /// their day, wards by their periods (nil last day while a period is open); nil for layers read on one day only.
-    /// (A query-layer addition kept out of Queries/, which another change is reworking.)
     public func temporalExtent(_ layer: FeatureLayer) throws -> (first: String?, last: String?)? {
         let sql: String
         switch layer {
-        case .inspections: sql = "SELECT min(inspected_on), max(inspected_on) FROM inspections"
+        case .inspections: sql = "SELECT min(inspected_on), max(inspected_on) FROM inspections WHERE status IN ('done', 'closed')"
         case .wards: sql = "SELECT min(valid_from), CASE WHEN count(*) > count(valid_to) THEN NULL ELSE max(valid_to) END FROM admin_units WHERE level = 'ward'"
         default: return nil
         }
