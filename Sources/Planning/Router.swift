@@ -29,6 +29,12 @@ public enum Router {
             if let reason = aloneReason(node, model) { unassigned.append((routable[node], reason)) } else { candidates.append(node) }
         }
         let excluded = Set(0..<model.n).subtracting(candidates)
+        if TourSearch.applies(model, candidates) {
+            var tour = TourSearch(model: model, stops: candidates, seed: options.seed)
+            let kicks = tour.improve(kicks: options.maxIterations.map { $0 * TourSearch.kicksPerRound }, shouldStop: timeUp)
+            let state = SearchState(model: model, routes: [tour.stops], unassigned: [])
+            return solution(state, problem, model, routable, unassigned, kicks / TourSearch.kicksPerRound)
+        }
 
         var state = SearchState(model: model, routes: Array(repeating: [], count: model.teams), unassigned: candidates)
         let kicks = RuinAndRecreate(model: model, seed: options.seed)
