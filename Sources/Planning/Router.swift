@@ -7,7 +7,7 @@ public enum Router {
     public static func solve(_ problem: RoutingProblem, options: SolverOptions = SolverOptions()) -> RoutingSolution {
         let clockStart = min(options.budgetStart ?? .max, DispatchTime.now().uptimeNanoseconds)
         let timed = options.maxIterations == nil
-        let reserve = options.outputReserve ?? (0.005 + 2e-5 * Double(problem.stops.count))
+        let reserve = options.outputReserve ?? (0.02 + 5e-5 * Double(problem.stops.count))
         let usable = max(0, min(options.timeBudget, 1e6) - reserve)
         let deadline = clockStart + UInt64(usable * 1e9)
         let timeUp = { timed && DispatchTime.now().uptimeNanoseconds >= deadline }
