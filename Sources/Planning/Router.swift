@@ -7,7 +7,7 @@ public enum Router {
     public static func solve(_ problem: RoutingProblem, options: SolverOptions = SolverOptions()) -> RoutingSolution {
         let clockStart = min(options.budgetStart ?? .max, DispatchTime.now().uptimeNanoseconds)
         let timed = options.maxIterations == nil
-        let reserve = options.outputReserve ?? (0.005 + 2e-5 * Double(problem.stops.count))
+        let reserve = options.outputReserve ?? (0.02 + 5e-5 * Double(problem.stops.count))
         let usable = max(0, min(options.timeBudget, 1e6) - reserve)
         let deadline = clockStart + UInt64(usable * 1e9)
         let timeUp = { timed && DispatchTime.now().uptimeNanoseconds >= deadline }
@@ -29,6 +29,12 @@ public enum Router {
             if let reason = aloneReason(node, model) { unassigned.append((routable[node], reason)) } else { candidates.append(node) }
         }
         let excluded = Set(0..<model.n).subtracting(candidates)
+        if TourSearch.applies(model, candidates) {
+            var tour = TourSearch(model: model, stops: candidates, seed: options.seed)
+            let kicks = tour.improve(kicks: options.maxIterations.map { $0 * TourSearch.kicksPerRound }, shouldStop: timeUp)
+            let state = SearchState(model: model, routes: [tour.stops], unassigned: [])
+            return solution(state, problem, model, routable, unassigned, kicks / TourSearch.kicksPerRound)
+        }
 
         var state = SearchState(model: model, routes: Array(repeating: [], count: model.teams), unassigned: candidates)
         let kicks = RuinAndRecreate(model: model, seed: options.seed)

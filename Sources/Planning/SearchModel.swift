@@ -55,7 +55,9 @@ final class SearchModel {
             || !(periods.count == 1 && periods[0].start <= 0 && periods[0].end == .infinity)
         var symmetric = true
         let (d, sz) = (dist, size)
-        outer: for i in 0..<sz { for j in (i + 1)..<sz where abs(d[i * sz + j] - d[j * sz + i]) > 1e-9 { symmetric = false; break outer } }
+        if problem.matrix != nil || !(problem.travel is StraightLineTravel) {
+            outer: for i in 0..<sz { for j in (i + 1)..<sz where abs(d[i * sz + j] - d[j * sz + i]) > 1e-9 { symmetric = false; break outer } }
+        }
         self.symmetric = symmetric
         let k = min(24, max(n - 1, 0))
         neighbours = (0..<sz).map { i in SearchModel.nearest(k, to: i, among: stops.count, d, sz) }
@@ -86,14 +88,17 @@ final class SearchModel {
         let origin = problem.start ?? Coordinate(lon: 0, lat: 0)
         let coords = stops.map { problem.stops[$0].coordinate! } + [origin, problem.end ?? origin]
         if let line = problem.travel as? StraightLineTravel {
-            // Symmetric: half the pairs, the cosines once per point, and the duration from the distance.
+            // Symmetric: half the pairs, and the duration from the distance. The haversine of two points is a quarter
+            // of their squared chord on the unit sphere, so each pair needs no trigonometry but one asin.
             let speed = line.speedKmh / 3.6, rad = Double.pi / 180
-            let lat = coords.map { $0.lat * rad }, lon = coords.map { $0.lon * rad }, cosLat = lat.map { cos($0) }
+            let unit = coords.map { c in (x: cos(c.lat * rad) * cos(c.lon * rad), y: cos(c.lat * rad) * sin(c.lon * rad), z: sin(c.lat * rad)) }
             let scale = 2 * StraightLineTravel.earthRadius * line.detourFactor
             for i in 0..<size {
+                let a = unit[i]
                 for j in (i + 1)..<size {
-                    let sLat = sin((lat[j] - lat[i]) / 2), sLon = sin((lon[j] - lon[i]) / 2)
-                    let m = scale * asin(min(1, (sLat * sLat + cosLat[i] * cosLat[j] * sLon * sLon).squareRoot()))
+                    let b = unit[j]
+                    let dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z
+                    let m = scale * asin(min(1, (dx * dx + dy * dy + dz * dz).squareRoot() / 2))
                     d[i * size + j] = m; d[j * size + i] = m
                     t[i * size + j] = m / speed; t[j * size + i] = m / speed
                 }
