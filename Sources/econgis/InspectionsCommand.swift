@@ -61,7 +61,7 @@ extension EconGIS.Inspections {
             request.teams = routing.teams ?? 1
             request.start = try routing.coordinate(routing.start, "--start")
             request.end = try routing.coordinate(routing.end, "--end")
-            request.solver = routing.solver(defaultBudget: 3, began: DispatchTime.now().uptimeNanoseconds)
+            request.solver = routing.solver(defaultBudget: 3, began: processStart())
             let plan = try InspectionPlanner(store: store).plan(request)
             let ids = try withFlags(["date": "--date"]) { try ledger.commit(plan, now: Date()) }
             for id in ids { print(id) }
