@@ -258,6 +258,7 @@ enum RegistryMigrations {
         migrator.registerMigration("v5 inspection lifecycle") { db in try db.execute(sql: InspectionLifecycleTables.sql) }
         migrator.registerMigration("v6 goods origin log") { db in try db.execute(sql: GoodsOriginTables.sql) }
         migrator.registerMigration("v7 change history") { db in try db.execute(sql: ChangeHistoryTables.sql) }
+        migrator.registerMigration("v8b city-scale indexes") { db in try db.execute(sql: CityScaleIndexes.sql) }
         return migrator
     }
 }
