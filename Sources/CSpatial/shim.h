@@ -4,4 +4,5 @@
 #include <spatialite/gaiageo.h>
 #include <spatialite.h>
 #include <proj.h>
+#include <geodesic.h>
 #endif

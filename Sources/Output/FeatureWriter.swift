@@ -1,4 +1,5 @@
 import Foundation
+import GeoJSON
 import Registry
 
 /// Writes a registry layer as RFC 7946 GeoJSON, RFC 8142 GeoJSON text sequences or CSV straight from
@@ -22,6 +23,12 @@ public struct FeatureWriter {
     let sink: ByteSink
     private var count = 0
     private var query: FeatureLayer.Query?
+    /// `"name":` of each property, with the comma before all but the first, end to end (each ends at
+    /// `keyEnds[i]`), and the properties' types: made once per layer, read per row without copying a
+    /// `Property` (whose strings cost two reference counts each, a tenth of an export's time).
+    private var keys: [UInt8] = []
+    private var keyEnds: [Int] = []
+    private var types: [FeatureLayer.PropertyType] = []
     private let scale: Double
     /// Longitude/latitude to the output CRS's (x, y) in its axis order; nil writes them as stored.
     private let transform: ((Double, Double) -> (x: Double, y: Double)?)?
@@ -38,6 +45,15 @@ public struct FeatureWriter {
     /// `name` is the collection's name when it is not the registry layer's (a reference layer).
     public mutating func begin(_ q: FeatureLayer.Query, name: String? = nil) {
         query = q
+        keys = []
+        keyEnds = []
+        for (i, p) in q.properties.enumerated() {
+            var key = i > 0 ? "," : ""
+            JSONText.writeString(p.name, to: &key)
+            keys += Array((key + ":").utf8)
+            keyEnds.append(keys.count)
+        }
+        types = q.properties.map(\.type)
         switch options.format {
         case .geojson:
             sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.name ?? q.layer.rawValue)\",\"features\":[\n")
@@ -83,12 +99,17 @@ public struct FeatureWriter {
             sink.append(0x5D)
         }
         sink.append(",\"properties\":{")
-        for (i, property) in q.properties.enumerated() {
-            if i > 0 { sink.append(0x2C) }
-            sink.append(0x22)
-            sink.append(property.name)
-            sink.append("\":")
-            writeValue(row, i + 2, property.type)
+        keys.withUnsafeBufferPointer { keys in
+            keyEnds.withUnsafeBufferPointer { ends in
+                types.withUnsafeBufferPointer { types in
+                    var start = 0
+                    for i in 0..<types.count {
+                        sink.append(UnsafeBufferPointer(rebasing: keys[start..<ends[i]]))
+                        start = ends[i]
+                        writeValue(row, i + 2, types[i])
+                    }
+                }
+            }
         }
         sink.append("}}")
         if options.format == .geojsonseq { sink.append(0x0A) }
@@ -181,7 +202,14 @@ public struct FeatureWriter {
     private func writeJSONString(_ bytes: UnsafeBufferPointer<UInt8>) {
         sink.append(0x22)
         var start = 0
-        for (i, b) in bytes.enumerated() where b < 0x20 || b == 0x22 || b == 0x5C {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            guard b < 0x20 || b == 0x22 || b == 0x5C else {
+                i += 1
+                continue
+            }
             if i > start { sink.append(UnsafeBufferPointer(rebasing: bytes[start..<i])) }
             switch b {
             case 0x22: sink.append("\\\"")
@@ -195,7 +223,8 @@ public struct FeatureWriter {
                 sink.append(hex[Int(b >> 4)])
                 sink.append(hex[Int(b & 15)])
             }
-            start = i + 1
+            i += 1
+            start = i
         }
         if start < bytes.count { sink.append(UnsafeBufferPointer(rebasing: bytes[start...])) }
         sink.append(0x22)

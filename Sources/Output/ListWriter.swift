@@ -36,7 +36,11 @@ public struct ListWriter {
         precondition(row.count == columns.count, "row has \(row.count) cells for \(columns.count) columns")
         switch format {
         case .csv:
-            sink.append(row.map { CSVWriter.escape($0.text ?? "") }.joined(separator: ",") + "\n")
+            for (i, cell) in row.enumerated() {
+                if i > 0 { sink.append(0x2C) }
+                if let text = cell.text { ListWriter.appendCSVField(text, to: sink) }
+            }
+            sink.append(0x0A)
         case .json:
             sink.append((count > 0 ? ",\n  " : "  ") + JSONText.encode(.object(Array(zip(columns, row)))))
         case .geojson:
@@ -46,6 +50,24 @@ public struct ListWriter {
         }
         count += 1
         try sink.recordDone()
+    }
+
+    /// A CSV field as CSVWriter.escape writes it (quoted when it holds a comma, quote, line break or
+    /// semicolon), straight into the sink from its UTF-8 bytes: escaping by Character was a quarter of
+    /// a long list's time.
+    static func appendCSVField(_ text: String, to sink: ByteSink) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) else {
+                return sink.append(bytes)
+            }
+            sink.append(0x22)
+            for b in bytes {
+                if b == 0x22 { sink.append(0x22) }
+                sink.append(b)
+            }
+            sink.append(0x22)
+        }
     }
 
     public mutating func end() throws {

@@ -46,6 +46,63 @@ import Testing
         #expect(text.contains("3,0100233487,Công ty B") && text.contains("check digit"))
     }
 
+    /// Rejected records stream to the rejects file as they come (memory keeps a count and the first
+    /// problems only): every one of thousands is in it, in file order, with its line and reason, under
+    /// the header; no temporary file is left beside it; and a failed import writes no rejects file.
+    @Test func rejectsStreamToTheirFileAndAFailedImportLeavesNone() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        var csv = header
+        var bad: [Int] = []
+        for i in 0..<3000 {
+            let line = i + 2
+            if i % 5 == 0 {
+                csv += "0100233487,Công ty \(i),enterprise,4730,,,,106.643,10.762,active,2024-01-10,,\n"  // check digit
+                bad.append(line)
+            } else {
+                csv += "M\(i),Chợ \(i),market,,,,,106.643,10.762,active,2024-01-10,,\n"
+            }
+        }
+        let rejects = r.directory.appendingPathComponent("out/rejects.csv").path
+        try FileManager.default.createDirectory(atPath: (rejects as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let report = try Importer(store: r.store).importUnits(path: try r.file("many.csv", csv),
+                                                              options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
+        #expect(report.inserted == 2400 && report.rejected == 600 && report.rejectsFile == rejects)
+        #expect(report.errors.count == ImportReport.shownLimit && report.errorCount == 600)
+        let lines = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first?.hasPrefix("line,code,name,kind") == true && lines.first?.hasSuffix(",reject_reason") == true)
+        #expect(lines.dropFirst().map { Int($0.prefix { $0 != "," })! } == bad)
+        #expect(lines.dropFirst().allSatisfy { $0.contains(",0100233487,Công ty ") && $0.contains("check digit") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: (rejects as NSString).deletingLastPathComponent) == ["rejects.csv"])
+
+        // The same rows, then a quoted field left open: the file cannot be read, nothing is written.
+        let before = try r.snapshot("economic_units")
+        try FileManager.default.removeItem(atPath: rejects)
+        let broken = try r.file("broken.csv", csv.replacingOccurrences(of: "M", with: "N") + "\"0302259802,unclosed\n")
+        #expect(throws: RegistryError.self) {
+            try Importer(store: r.store).importUnits(path: broken, options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: (rejects as NSString).deletingLastPathComponent) == [])
+        #expect(try r.snapshot("economic_units") == before)
+    }
+
+    /// GeoJSON rejects stream as features of one FeatureCollection that GDAL opens.
+    @Test func geoJSONRejectsAreOneCollection() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let features = (0..<300).map { i in
+            let (code, kind) = i % 3 == 0 ? ("0100233487", "enterprise") : ("M\(i)", "market")  // a bad check digit, a market
+            return #"{"type":"Feature","geometry":{"type":"Point","coordinates":[106.643,10.762]},"properties":{"code":"\#(code)","name":"Chợ \#(i)","kind":"\#(kind)"}}"#
+        }
+        let file = try r.file("u.geojson", #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",\n") + "]}")
+        let rejects = r.directory.appendingPathComponent("rejects.geojson").path
+        let report = try Importer(store: r.store).importUnits(path: file, options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
+        #expect(report.rejected == 100 && report.inserted == 200)
+        let info = try run("ogrinfo", ["-ro", "-al", "-so", rejects])
+        #expect(info.contains("Feature Count: 100"), "\(info)")
+        #expect(info.contains("reject_reason"))
+    }
+
     @Test func upsertByNaturalKeyBumpsVersionOnlyOnChange() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()

@@ -143,6 +143,68 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         #expect(try q.count(UnitFilter(asOf: .today())) == seen.count)
     }
 
+    /// A page found by offset (the skipped rows read through ids alone, then the page's rows joined)
+    /// holds the rows at those places of the whole list, with the same ward and distance, and its
+    /// cursor goes on from its last row: for every sort, both directions, ties, and the filters that
+    /// join (ward, search, near).
+    @Test(arguments: ["code", "-code", "-name", "updated_at", "distance", "-distance", "relevance", "ward"])
+    func anOffsetPageIsThatSliceOfTheWholeList(sort: String) throws {
+        let r = try registry(240)
+        let q = UnitQuery(store: r.store)
+        var filter = UnitFilter(asOf: LocalDate(iso: "2024-06-01")!)
+        var sorting: Sorting<UnitSortKey>?
+        switch sort {
+        case "distance", "-distance": filter.near = try Proximity(lon: 106.644, lat: 10.762, radius: 900)  // ties: 80 longitudes
+        case "relevance": filter.search = "cho"
+        case "ward": filter.wardCode = "27232"
+        default: break
+        }
+        if sort != "ward" { sorting = try Sorting(parsing: sort) }
+        let whole = try q.list(filter, sort: sorting).items
+        #expect(whole.count > 60)
+        func described(_ items: [ListedUnit]) -> [String] {
+            items.map { "\($0.unit.code) \($0.ward?.code ?? "-") \($0.distance.map { String(format: "%.3f", $0) } ?? "-")" }
+        }
+        for offset in [1, 23, whole.count - 4, whole.count, whole.count + 3] {
+            let page = try q.list(filter, sort: sorting, page: PageRequest(limit: 10, offset: offset))
+            let expected = Array(whole.dropFirst(offset).prefix(10))
+            #expect(described(page.items) == described(expected), "offset \(offset)")
+            if offset + 10 < whole.count {
+                let next = try q.list(filter, sort: sorting, page: PageRequest(limit: 1, after: #require(page.next)))
+                #expect(next.items.map(\.unit.code) == [whole[offset + 10].unit.code], "after the page at \(offset)")
+            } else {
+                #expect(page.next == nil, "offset \(offset)")
+            }
+        }
+    }
+
+    /// The ward a list shows (the date's wards read first and ranked by code, UnitStatement.wardId(_:on:))
+    /// is the general rule's (wardId(on:)) for every unit on every date; a point on the edge of two wards
+    /// is in the one with the lower code, and a unit without a point in the ward it declares.
+    @Test func aListsWardIsTheGeneralRulesOnEveryDate() throws {
+        let r = try registry(120)
+        let editor = UnitEditor(store: r.store)
+        _ = try editor.add(fields: ["code": "EDGE", "name": "Chợ cạnh", "kind": "market", "lon": "106.645", "lat": "10.762"])
+        _ = try editor.add(fields: ["code": "NOPOINT", "name": "Chợ không điểm", "kind": "market", "ward_code": "27223",
+                                    "registered_on": "2024-01-10"])
+        for date in ["1999-12-31", "2024-06-01", "2025-07-01"] {
+            let d = LocalDate(iso: date)!
+            let rows = try r.store.read { db in
+                try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                    SELECT u.code, \(try UnitStatement.wardId(db, on: d)) AS listed, \(UnitStatement.wardId(on: d)) AS general FROM economic_units u
+                    """))
+            }
+            #expect(rows.count == 122)
+            #expect(rows.allSatisfy { ($0["listed"] as Int64?) == ($0["general"] as Int64?) }, "\(date)")
+            #expect(rows.contains { ($0["listed"] as Int64?) != nil } == (date != "1999-12-31"), "\(date)")
+        }
+        var filter = UnitFilter(asOf: LocalDate(iso: "2024-06-01")!)
+        filter.search = "cho canh"
+        #expect(try UnitQuery(store: r.store).list(filter).items.map { $0.ward?.code } == ["27223"])
+        filter.search = "khong diem"
+        #expect(try UnitQuery(store: r.store).list(filter).items.map { $0.ward?.code } == ["27223"])
+    }
+
     @Test func badFiltersNameTheFieldAndWhatWasExpected() throws {
         let r = try registry(3)
         let before = try r.snapshot("economic_units")

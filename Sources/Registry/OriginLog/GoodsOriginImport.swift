@@ -107,7 +107,7 @@ public struct GoodsOriginImport: Sendable {
 
     public func importEntries(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
         let fileName = (path as NSString).lastPathComponent
-        let session = ImportSession(skipInvalid: options.skipInvalid)
+        let session = ImportSession(skipInvalid: options.skipInvalid, rejectsPath: options.rejectsPath)
         var header: RawHeader = .csv([])
         do {
             try store.write { db in
@@ -132,10 +132,7 @@ public struct GoodsOriginImport: Sendable {
             throw RegistryError.database("\(fileName): \(message); nothing was written", underlying: underlying)
         }
         var report = session.report
-        if options.skipInvalid, let out = options.rejectsPath, report.rejected > 0 {
-            try session.rejects.write(to: out, header: header)
-            report.rejectsFile = out
-        }
+        report.rejectsFile = try session.rejects.finish(header: header)
         return report
     }
 }

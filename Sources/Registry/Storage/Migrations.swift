@@ -261,6 +261,7 @@ enum RegistryMigrations {
         migrator.registerMigration("v8 drop located_ward_id") { db in try db.execute(sql: LocatedWardColumnDrop.sql) }
         migrator.registerMigration("v9 reference layers") { db in try db.execute(sql: ReferenceLayerTables.sql) }
         migrator.registerMigration("v10 seal and follow-up lookups") { db in try db.execute(sql: DueLookupIndexes.sql) }
+        migrator.registerMigration("v11 city-scale indexes") { db in try db.execute(sql: CityScaleIndexes.sql) }
         return migrator
     }
 }

@@ -11,6 +11,7 @@ public enum SpatiaLite {
         guard let handle = db.sqliteConnection else { return }
         let cache = spatialite_alloc_connection()
         spatialite_init_ex(handle, cache, 0)
+        GeodesicDistance.register(handle)
         // Free the cache when GRDB closes the connection: the holder's deinit runs then.
         db.add(function: DatabaseFunction("econgis_cache_holder", argumentCount: 0, pure: true) { [holder = CacheHolder(cache)] _ in
             _ = holder

@@ -88,7 +88,7 @@ enum WardMembership {
     static func flag(_ db: Database, units: SQL, today: LocalDate) throws -> Int {
         let on: SQL = "coalesce(u.registered_on, \(today.description))"
         let located: SQL = """
-            (SELECT m.admin_unit_id FROM unit_wards m JOIN admin_units a ON a.id = m.admin_unit_id
+            (SELECT m.admin_unit_id FROM unit_wards m CROSS JOIN admin_units a ON a.id = m.admin_unit_id
              WHERE m.unit_id = u.id AND a.level = 'ward' AND \(Period.contains("a", on: on)) ORDER BY a.code LIMIT 1)
             """
         let flag: SQL = """

@@ -105,7 +105,7 @@ public struct Importer {
             return (
                 { location, raw, validated in
                     let (draft, issues, row) = validated
-                    guard session.accept(issues, raw), let draft, let row else { return }
+                    guard try session.accept(issues, raw), let draft, let row else { return }
                     // A stall's market must be in the database before its id is looked up.
                     if let market = draft.marketCode, pendingCodes.contains(market) { try flush() }
                     if row.hasFootprint {  // a market with its polygon: the multi-row insert has no footprint
@@ -183,12 +183,12 @@ public struct Importer {
                 let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
                 try db.execute(sql: "PRAGMA cache_size = -32768")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-                session = ImportSession(skipInvalid: options.skipInvalid)
+                session = ImportSession(skipInvalid: options.skipInvalid, rejectsPath: options.rejectsPath)
                 let reading = ReadingSide(path: path, aliases: aliases, context: try ValidationContext.load(db, today: options.today),
                                           transform: initialTransform, progress: options.progress, prepare: prepare)
                 let (handle, finish) = try handlers(db, session)
                 let pipeline = ImportPipeline<(SourceLocation, RawRecord?, Prepared)>()
-                let keepRaw = options.skipInvalid  // the raw record is only needed for the rejects file
+                let keepRaw = options.skipInvalid && options.rejectsPath != nil  // the raw record is only needed for the rejects file
                 pipeline.start { send in
                     var reading = reading
                     var warnings = ImportWarnings()
@@ -232,10 +232,7 @@ public struct Importer {
             throw RegistryError.database("\(fileName): \(message); nothing was written", underlying: underlying)
         }
         var report = session.report
-        if options.skipInvalid, let out = options.rejectsPath, report.rejected > 0 {
-            try session.rejects.write(to: out, header: result.header)
-            report.rejectsFile = out
-        }
+        report.rejectsFile = try session.rejects.finish(header: result.header)
         return report
     }
 }
@@ -276,21 +273,23 @@ private final class ReadingResult: @unchecked Sendable {
 final class ImportSession {
     let skipInvalid: Bool
     var report = ImportReport()
-    var rejects = Rejects()
+    let rejects: Rejects
 
-    init(skipInvalid: Bool) {
+    /// `rejectsPath`: where the rejected records go (skipInvalid); nil counts them only.
+    init(skipInvalid: Bool, rejectsPath: String? = nil) {
         self.skipInvalid = skipInvalid
+        rejects = Rejects(destination: skipInvalid ? rejectsPath : nil)
     }
 
     /// Records the issues; true when the record is valid and should be written. Valid records are
     /// written even after an invalid one in an all-or-nothing import, which then rolls back: only
     /// writing finds what the writer refuses (a code given twice, a stall whose market is nowhere),
     /// and the error report must name every bad record.
-    func accept(_ issues: [ValidationIssue], _ raw: RawRecord?) -> Bool {
+    func accept(_ issues: [ValidationIssue], _ raw: RawRecord?) throws -> Bool {
         let errors = issues.filter { $0.severity == .error }
         report.add(issues.filter { $0.severity == .warning })
         if !errors.isEmpty {
-            reject(raw, errors)
+            try reject(raw, errors)
             return false
         }
         return true
@@ -301,7 +300,7 @@ final class ImportSession {
     func write<Draft>(_ validated: (Draft?, [ValidationIssue]), at location: SourceLocation, raw: RawRecord?,
                       _ upsert: (Draft) throws -> UnitWriter.Outcome) throws {
         let (draft, issues) = validated
-        guard accept(issues, raw), let draft else { return }
+        guard try accept(issues, raw), let draft else { return }
         try apply(at: location, raw: raw) { try upsert(draft) }
     }
 
@@ -311,15 +310,15 @@ final class ImportSession {
         do {
             report.count(try step(), flagged: flagged)
         } catch let rejection as RecordRejection {
-            reject(raw, [ValidationIssue(location, field: rejection.field, value: rejection.value, expected: rejection.expected)])
+            try reject(raw, [ValidationIssue(location, field: rejection.field, value: rejection.value, expected: rejection.expected)])
         }
     }
 
     /// `raw` is there when the rejects are kept (skipInvalid).
-    func reject(_ raw: RawRecord?, _ issues: [ValidationIssue]) {
+    func reject(_ raw: RawRecord?, _ issues: [ValidationIssue]) throws {
         report.add(issues)
         report.rejected += 1
-        if skipInvalid, let raw { rejects.add(raw, issues) }
+        if skipInvalid, let raw { try rejects.add(raw, issues) }
     }
 }
 
@@ -334,12 +333,94 @@ extension ImportReport {
     }
 }
 
-/// Rejected records, written back in the input's own format with a `reject_reason` added.
-struct Rejects {
-    var rows: [(RawRecord, String)] = []
+/// Rejected records, written back in the input's own format with a `reject_reason` added. They stream
+/// to a temporary file beside the destination as they come, so a file of a million bad rows costs no
+/// memory; after the commit the file gets its header and takes the destination's name. Only a count is kept.
+final class Rejects {
+    private let destination: String?
+    private var bodyPath: String?
+    private var body: UnsafeMutablePointer<FILE>?
+    private var features: GeoJSONWriter?
+    private var isCSV = true
+    private(set) var count = 0
 
-    mutating func add(_ raw: RawRecord, _ issues: [ValidationIssue]) {
-        rows.append((raw, issues.map { "\($0.field): \($0.value ?? "(empty)"): \($0.expected)" }.joined(separator: " | ")))
+    /// `destination` nil: rejects are counted, not written.
+    init(destination: String?) { self.destination = destination }
+
+    deinit { discard() }
+
+    func add(_ raw: RawRecord, _ issues: [ValidationIssue]) throws {
+        count += 1
+        guard let destination else { return }
+        let reason = issues.map { "\($0.field): \($0.value ?? "(empty)"): \($0.expected)" }.joined(separator: " | ")
+        if body == nil {
+            let path = Rejects.temporaryPath(beside: destination, "body")
+            guard let file = fopen(path, "w+x") else { throw Rejects.failure(destination, errno) }
+            (bodyPath, body) = (path, file)
+            // No begin(): the collection's opening is written when the header is (finish).
+            features = GeoJSONWriter(layout: .featureCollection, precision: 9) { text in
+                guard fputs(text, file) >= 0 else { throw Rejects.failure(destination, errno) }
+            }
+        }
+        switch raw {
+        case .csv(let cells, let line):
+            isCSV = true
+            var text = ""
+            CSVWriter { text += $0 }.write([String(line)] + cells + [reason])
+            guard fputs(text, body) >= 0 else { throw Rejects.failure(destination, errno) }
+        case .feature(let f):
+            isCSV = false
+            var feature = f ?? Feature(geometry: nil)
+            feature.properties.append(("reject_reason", .string(reason)))
+            try features?.write(feature)
+        }
+    }
+
+    /// Puts the header before the rows written so far and moves the file to the destination; returns
+    /// its path, or nil when nothing was rejected.
+    func finish(header: RawHeader) throws -> String? {
+        guard let destination, bodyPath != nil, let body else { return nil }
+        defer { discard() }
+        if !isCSV { try features?.end() }
+        guard fflush(body) == 0 else { throw Rejects.failure(destination, errno) }
+        rewind(body)
+        let finalPath = Rejects.temporaryPath(beside: destination, "new")
+        guard let out = fopen(finalPath, "wx") else { throw Rejects.failure(destination, errno) }
+        var ok = true
+        switch header {
+        case .csv(let columns): CSVWriter { ok = ok && fputs($0, out) >= 0 }.write(["line"] + columns + ["reject_reason"])
+        case .geojson: ok = fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", out) >= 0
+        }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while ok {
+            let n = fread(&chunk, 1, chunk.count, body)
+            if n == 0 { ok = ferror(body) == 0; break }
+            ok = fwrite(chunk, 1, n, out) == n
+        }
+        let error = errno
+        ok = fclose(out) == 0 && ok
+        guard ok, rename(finalPath, destination) == 0 else {
+            unlink(finalPath)
+            throw Rejects.failure(destination, ok ? errno : error)
+        }
+        return destination
+    }
+
+    /// Removes what was written (after a failed import, or once moved into place).
+    func discard() {
+        if let body { fclose(body) }
+        if let bodyPath { unlink(bodyPath) }
+        (body, bodyPath, features) = (nil, nil, nil)
+    }
+
+    /// A hidden file in the destination's folder, so the final move is a rename on one file system.
+    private static func temporaryPath(beside destination: String, _ role: String) -> String {
+        let url = URL(fileURLWithPath: destination)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(role)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    }
+
+    private static func failure(_ path: String, _ code: Int32) -> RegistryError {
+        RegistryError.unreadable(file: path, reason: "cannot write the rejects file: \(String(cString: strerror(code)))")
     }
 
     /// Refuses, before anything is imported, a rejects file that is the input itself (by resolved path
@@ -375,30 +456,5 @@ struct Rejects {
         var sa = stat(), sb = stat()
         guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
-    }
-
-    func write(to path: String, header: RawHeader) throws {
-        var text = ""
-        switch header {
-        case .csv(let columns):
-            let w = CSVWriter { text += $0 }
-            w.write(["line"] + columns + ["reject_reason"])
-            for (raw, reason) in rows {
-                if case .csv(let cells, let line) = raw { w.write([String(line)] + cells + [reason]) }
-            }
-        case .geojson:
-            var features: [Feature] = []
-            for (raw, reason) in rows {
-                if case .feature(let f) = raw {
-                    var feature = f ?? Feature(geometry: nil)
-                    feature.properties.append(("reject_reason", .string(reason)))
-                    features.append(feature)
-                }
-            }
-            text = GeoJSONWriter.string(features, precision: 9)
-        }
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw RegistryError.unreadable(file: path, reason: "cannot write the rejects file: \(error.localizedDescription)")
-        }
     }
 }
