@@ -183,7 +183,7 @@ func run(_ tool: String, _ args: [String]) throws -> String {
     /// is in the one with the lower code, and a unit without a point in the ward it declares.
     @Test func aListsWardIsTheGeneralRulesOnEveryDate() throws {
         let r = try registry(120)
-        let editor = UnitEditor(store: r.store)
+        let editor = UnitEditor(store: r.store, today: LocalDate(iso: "2026-11-15")!, now: Date())
         _ = try editor.add(fields: ["code": "EDGE", "name": "Chợ cạnh", "kind": "market", "lon": "106.645", "lat": "10.762"])
         _ = try editor.add(fields: ["code": "NOPOINT", "name": "Chợ không điểm", "kind": "market", "ward_code": "27223",
                                     "registered_on": "2024-01-10"])
