@@ -1,7 +1,7 @@
 import Foundation
 import Registry
 
-/// City-scale unit counts without counting a million units per pan: a fine grid over the registry's extent is
+/// City-scale unit counts without counting a million units per pan: a fine grid over the units' extent is
 /// counted once per database version, date and kinds, and a view that holds many units adds its cells up; a
 /// view with few units is counted exactly by SQL.
 final class UnitGridCache: @unchecked Sendable {
@@ -13,9 +13,8 @@ final class UnitGridCache: @unchecked Sendable {
     private var fine: [String: UnitGridCounts.Grid] = [:]
 
     /// The counts of `box` in `columns` × `rows` cells for `filter`.
-    func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter, extent: BoundingBox?, version: String,
+    func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter, version: String,
               counts: UnitGridCounts) throws -> UnitGridCounts.Grid {
-        guard let extent else { return try counts.grid(box, columns: columns, rows: rows, filter: filter) }
         let key = version + "|" + filter.asOf.description + "|" + filter.kinds.map(\.rawValue).joined(separator: ",")
         // One count at a time: concurrent first views of a date wait for the one fine grid instead of each counting.
         lock.lock()
@@ -25,6 +24,7 @@ final class UnitGridCache: @unchecked Sendable {
             lock.unlock()
         } else {
             defer { lock.unlock() }
+            guard let extent = try counts.extent() else { return try counts.grid(box, columns: columns, rows: rows, filter: filter) }
             whole = try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
             if fine.count >= 16 { fine.removeAll() }
             fine[key] = whole
