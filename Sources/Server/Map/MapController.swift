@@ -23,6 +23,9 @@ struct MapController<Context: RequestContext>: Sendable {
         router.get("/map/grid", use: grid)
         router.get("/map/ward-shares", use: wardShares)
         router.get("/map/plan", use: plan)
+        // Today's fine grid is counted as the server starts, so the first city-scale view does not wait for it.
+        let cache = gridCache, store = service.reader.store, today = service.today(), version = service.reader.version()
+        service.threads.run { _ = try? cache.fineGrid(filter: UnitFilter(asOf: today), version: version, counts: UnitGridCounts(store: store)) }
     }
 
     func page(_ request: Request, context: Context) async throws -> Response {

@@ -15,23 +15,25 @@ final class UnitGridCache: @unchecked Sendable {
     /// The counts of `box` in `columns` × `rows` cells for `filter`.
     func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter, version: String,
               counts: UnitGridCounts) throws -> UnitGridCounts.Grid {
-        let key = version + "|" + filter.asOf.description + "|" + filter.kinds.map(\.rawValue).joined(separator: ",")
-        // One count at a time: concurrent first views of a date wait for the one fine grid instead of each counting.
-        lock.lock()
-        let whole: UnitGridCounts.Grid
-        if let cached = fine[key] {
-            whole = cached
-            lock.unlock()
-        } else {
-            defer { lock.unlock() }
-            guard let extent = try counts.extent() else { return try counts.grid(box, columns: columns, rows: rows, filter: filter) }
-            whole = try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
-            if fine.count >= 16 { fine.removeAll() }
-            fine[key] = whole
-        }
-        if whole.estimate(in: box) < UnitGridCache.exactBelow {
+        guard let whole = try fineGrid(filter: filter, version: version, counts: counts),
+              whole.estimate(in: box) >= UnitGridCache.exactBelow else {
             return try counts.grid(box, columns: columns, rows: rows, filter: filter)
         }
         return whole.regrid(box, columns: columns, rows: rows)
+    }
+
+    /// The fine grid of `filter`'s date and kinds over the units' extent, counted on first use (nil without units).
+    @discardableResult
+    func fineGrid(filter: UnitFilter, version: String, counts: UnitGridCounts) throws -> UnitGridCounts.Grid? {
+        let key = version + "|" + filter.asOf.description + "|" + filter.kinds.map(\.rawValue).joined(separator: ",")
+        // One count at a time: concurrent first views of a date wait for the one fine grid instead of each counting.
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = fine[key] { return cached }
+        guard let extent = try counts.extent() else { return nil }
+        let whole = try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
+        if fine.count >= 16 { fine.removeAll() }
+        fine[key] = whole
+        return whole
     }
 }
