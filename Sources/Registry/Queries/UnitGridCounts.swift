@@ -24,6 +24,17 @@ public struct UnitGridCounts: Sendable {
 
     public init(store: RegistryStore) { self.store = store }
 
+    /// The box around every placed unit, from the spatial index's root (no unit is read); nil without any.
+    public func extent() throws -> BoundingBox? {
+        try store.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT min(xmin) AS x0, min(ymin) AS y0, max(xmax) AS x1, max(ymax) AS y1 FROM idx_economic_units_geom
+                """), let x0 = row["x0"] as Double?, let y0 = row["y0"] as Double?, let x1 = row["x1"] as Double?,
+                  let y1 = row["y1"] as Double? else { return nil }
+            return try? BoundingBox(minLon: x0, minLat: y0, maxLon: x1, maxLat: y1)
+        }
+    }
+
     /// The units of `filter` (registered by its date, of its kinds) in `box`, counted per cell of a
     /// `columns` × `rows` grid; empty cells are left out.
     public func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter) throws -> Grid {

@@ -23,6 +23,9 @@ struct MapController<Context: RequestContext>: Sendable {
         router.get("/map/grid", use: grid)
         router.get("/map/ward-shares", use: wardShares)
         router.get("/map/plan", use: plan)
+        // Today's fine grid is counted as the server starts, so the first city-scale view does not wait for it.
+        let cache = gridCache, store = service.reader.store, today = service.today(), version = service.reader.version()
+        service.threads.run { _ = try? cache.fineGrid(filter: UnitFilter(asOf: today), version: version, counts: UnitGridCounts(store: store)) }
     }
 
     func page(_ request: Request, context: Context) async throws -> Response {
@@ -58,9 +61,9 @@ struct MapController<Context: RequestContext>: Sendable {
         }
         var filter = UnitFilter(asOf: try query["datetime"].map(ItemsRequest.date) ?? service.today())
         filter.kinds = try MapController.kinds(query["kind"])
-        let store = service.reader.store, units = filter, cache = gridCache, extent = service.extent, version = service.reader.version()
+        let store = service.reader.store, units = filter, cache = gridCache, version = service.reader.version()
         let g = try await service.threads.value {
-            try cache.grid(box, columns: c[0], rows: c[1], filter: units, extent: extent, version: version, counts: UnitGridCounts(store: store))
+            try cache.grid(box, columns: c[0], rows: c[1], filter: units, version: version, counts: UnitGridCounts(store: store))
         }
         let cells: [[Any]] = g.cells.map { [$0.lon, $0.lat, $0.count] }
         return try Responses.json(["total": g.total, "columns": g.columns, "rows": g.rows, "cells": cells])

@@ -76,7 +76,7 @@ enum MapPage {
     const state = {wards: 0, wardNames: [], unitsShown: 0, gridCells: 0, plan: null, requests: 0, popups: 0, busy: 0};
     window.econgis = {state};
 
-    const map = L.map("map", {zoomControl: true, preferCanvas: false, maxZoom: 20});
+    const map = L.map("map", {zoomControl: true, preferCanvas: false, maxZoom: 21});
     window.econgis.map = map;
     if (config.tiles) L.tileLayer(config.tiles, {maxZoom: 19, attribution: esc(config.attribution)}).addTo(map);
     map.attributionControl.setPrefix(false);
@@ -112,32 +112,37 @@ enum MapPage {
     let wardLayer = null;
     async function loadWards() {
       const d = day();
-      const [wards, shares] = await Promise.all([
-        getJSON(`/collections/wards/items?f=json&limit=1000&datetime=${d}`), getJSON(`/map/ward-shares?datetime=${d}`)]);
+      const wards = await getJSON(`/collections/wards/items?f=json&limit=1000&datetime=${d}`);
       if (d !== day()) return;
-      const byCode = Object.fromEntries(shares.wards.map(w => [w.code, w]));
+      // The wards are drawn at once; their shading follows when the counts arrive (on a million units they take a while).
+      let byCode = {};
       const metric = $("shade").value;
       const value = w => w ? (metric === "units" ? w.units : w.overdue_share) : 0;
-      const max = Math.max(1e-9, ...shares.wards.map(value));
+      let max = 1e-9;
       const fill = v => { const t = v / max; return `rgb(${Math.round(255 - 120 * t)},${Math.round(245 - 160 * t)},${Math.round(235 - 200 * t)})`; };
+      const style = f => ({className: "ward", color: "#555", weight: 1.5, fillOpacity: 0.55, fillColor: fill(value(byCode[f.properties.code]))});
       if (wardLayer) wardLayer.remove();
-      wardLayer = L.geoJSON(wards, {pane: "wards", style: f => ({className: "ward", color: "#555", weight: 1.5, fillOpacity: 0.55,
-                                       fillColor: fill(value(byCode[f.properties.code]))}),
+      wardLayer = L.geoJSON(wards, {pane: "wards", style,
         onEachFeature: (f, layer) => {
-          const s = byCode[f.properties.code] || {};
           layer.bindTooltip(esc(f.properties.name), {permanent: true, direction: "center", className: "ward-label"});
-          layer.bindPopup(`<b>${esc(f.properties.name)}</b> (${esc(f.properties.code)})<br>${s.units ?? 0} units on ${d}<br>`
-            + `instruments: ${s.instruments ?? 0}, expired ${s.expired ?? 0} (${Math.round((s.overdue_share ?? 0) * 100)} %), due ${s.due ?? 0}, unknown ${s.unknown ?? 0}`);
+          layer.bindPopup(() => { const s = byCode[f.properties.code] || {};
+            return `<b>${esc(f.properties.name)}</b> (${esc(f.properties.code)})<br>${s.units ?? "…"} units on ${d}<br>`
+              + `instruments: ${s.instruments ?? 0}, expired ${s.expired ?? 0} (${Math.round((s.overdue_share ?? 0) * 100)} %), due ${s.due ?? 0}, unknown ${s.unknown ?? 0}`; });
         }}).addTo(map);
       wardLayer.bringToBack();
       state.wards = wards.features.length; state.wardsDate = d;
       state.wardNames = wards.features.map(f => f.properties.name);
       $("ward-count").textContent = `${state.wards} wards`;
-      $("shade-legend").innerHTML = `<span style="background:${fill(0)}"></span>0 <span style="background:${fill(max)}"></span>`
-        + (metric === "units" ? `${max} units` : `${Math.round(max * 100)} % expired`);
       const sel = $("plan-ward"), keep = sel.value;
       sel.innerHTML = wards.features.map(f => `<option value="${esc(f.properties.code)}">${esc(f.properties.name)}</option>`).join("");
       if ([...sel.options].some(o => o.value === keep)) sel.value = keep;
+      const shares = await getJSON(`/map/ward-shares?datetime=${d}`);
+      if (d !== day() || metric !== $("shade").value) return;
+      byCode = Object.fromEntries(shares.wards.map(w => [w.code, w]));
+      max = Math.max(1e-9, ...shares.wards.map(value));
+      wardLayer.setStyle(style);
+      $("shade-legend").innerHTML = `<span style="background:${fill(0)}"></span>0 <span style="background:${fill(max)}"></span>`
+        + (metric === "units" ? `${max} units` : `${Math.round(max * 100)} % expired`);
     }
 
     // Units: counts per grid cell while the view holds more than config.maxFeatures, else the units themselves.
@@ -152,7 +157,7 @@ enum MapPage {
     }
     async function loadUnits() {
       const seq = ++unitSeq, d = day(), bbox = viewBox();
-      if (!$("show-units").checked) { clusters.remove(); gridLayer.remove(); loaded = null; return; }
+      if (!$("show-units").checked) { clusters.remove(); gridLayer.remove(); loaded = null; state.gridCells = 0; return; }
       if (loaded && loaded.date === d && inside(loaded.bbox, bbox)) return;
       const size = map.getSize();
       const cells = `${Math.min(256, Math.ceil(size.x / 80))}x${Math.min(256, Math.ceil(size.y / 80))}`;
@@ -220,7 +225,7 @@ enum MapPage {
     let dueSeq = 0;
     async function loadDue() {
       const seq = ++dueSeq;
-      if (!$("show-due").checked) { dueLayer.remove(); return; }
+      if (!$("show-due").checked || state.gridCells > 0) { dueLayer.remove(); dueLayer.clearLayers(); return; }
       const due = await getJSON(`/collections/due/items?f=json&bbox=${viewBox()}&datetime=${day()}&limit=${config.maxFeatures}&properties=unit_code,unit_name,type_name,serial_no,state,next_verification_on`);
       if (seq !== dueSeq) return;
       dueLayer.clearLayers();
@@ -296,7 +301,8 @@ enum MapPage {
       clearTimeout(moveTimer);
       state.moving = true;
       moveTimer = setTimeout(() => {
-        Promise.all([loadUnits().catch(fail), loadDue().catch(fail)]).then(() => { state.moving = false; });
+        // The due layer follows the units: at city scale (grid counts) it waits until the view is close enough.
+        loadUnits().catch(fail).then(() => loadDue().catch(fail)).then(() => { state.moving = false; });
       }, 150);
     }
     function fail(e) { status("error: " + e.message); }

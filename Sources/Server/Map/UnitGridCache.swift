@@ -1,7 +1,7 @@
 import Foundation
 import Registry
 
-/// City-scale unit counts without counting a million units per pan: a fine grid over the registry's extent is
+/// City-scale unit counts without counting a million units per pan: a fine grid over the units' extent is
 /// counted once per database version, date and kinds, and a view that holds many units adds its cells up; a
 /// view with few units is counted exactly by SQL.
 final class UnitGridCache: @unchecked Sendable {
@@ -13,25 +13,27 @@ final class UnitGridCache: @unchecked Sendable {
     private var fine: [String: UnitGridCounts.Grid] = [:]
 
     /// The counts of `box` in `columns` × `rows` cells for `filter`.
-    func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter, extent: BoundingBox?, version: String,
+    func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter, version: String,
               counts: UnitGridCounts) throws -> UnitGridCounts.Grid {
-        guard let extent else { return try counts.grid(box, columns: columns, rows: rows, filter: filter) }
-        let key = version + "|" + filter.asOf.description + "|" + filter.kinds.map(\.rawValue).joined(separator: ",")
-        // One count at a time: concurrent first views of a date wait for the one fine grid instead of each counting.
-        lock.lock()
-        let whole: UnitGridCounts.Grid
-        if let cached = fine[key] {
-            whole = cached
-            lock.unlock()
-        } else {
-            defer { lock.unlock() }
-            whole = try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
-            if fine.count >= 16 { fine.removeAll() }
-            fine[key] = whole
-        }
-        if whole.estimate(in: box) < UnitGridCache.exactBelow {
+        guard let whole = try fineGrid(filter: filter, version: version, counts: counts),
+              whole.estimate(in: box) >= UnitGridCache.exactBelow else {
             return try counts.grid(box, columns: columns, rows: rows, filter: filter)
         }
         return whole.regrid(box, columns: columns, rows: rows)
+    }
+
+    /// The fine grid of `filter`'s date and kinds over the units' extent, counted on first use (nil without units).
+    @discardableResult
+    func fineGrid(filter: UnitFilter, version: String, counts: UnitGridCounts) throws -> UnitGridCounts.Grid? {
+        let key = version + "|" + filter.asOf.description + "|" + filter.kinds.map(\.rawValue).joined(separator: ",")
+        // One count at a time: concurrent first views of a date wait for the one fine grid instead of each counting.
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = fine[key] { return cached }
+        guard let extent = try counts.extent() else { return nil }
+        let whole = try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
+        if fine.count >= 16 { fine.removeAll() }
+        fine[key] = whole
+        return whole
     }
 }
