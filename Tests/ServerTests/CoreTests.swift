@@ -54,7 +54,8 @@ import Testing
             case "units": try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE registered_on IS NULL OR registered_on <= ?", arguments: [TestServer.today.description])!
             case "wards": try Int.fetchOne(db, sql: "SELECT count(*) FROM admin_units WHERE level = 'ward' AND valid_from <= ?1 AND (valid_to IS NULL OR valid_to >= ?1)", arguments: [TestServer.today.description])!
             case "inspections": try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM inspections i JOIN economic_units u ON u.id = i.unit_id WHERE i.inspected_on <= ?
+                SELECT count(*) FROM inspections i JOIN economic_units u ON u.id = i.unit_id
+                WHERE i.inspected_on <= ? AND i.status IN ('done', 'closed')
                 """, arguments: [TestServer.today.description])!
             default: try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM measuring_instruments i JOIN economic_units u ON u.id = i.unit_id
