@@ -10,7 +10,7 @@ import Testing
         "/collections/units/items?filter=code%3D'1'%20OR%201%3D1)%3B%20DELETE%20FROM%20economic_units%3B--",
         "/collections/units/items?filter=%22code%22%22%3B%20DROP%20TABLE%20x%3B--%22%20%3D%201",
         "/collections/units/items?sortby=code%3B%20DROP%20TABLE%20economic_units",
-        "/collections/units/items?sortby=name,code",
+        "/collections/units/items?sortby=name,-code%20DESC%3B%20DROP%20TABLE%20economic_units",
         "/collections/units/items?properties=code,(SELECT%20sql%20FROM%20sqlite_master)",
         "/collections/units/items?kind=market'%20OR%20'1'%3D'1",
         "/collections/units/items?status=active%3BDELETE",

@@ -11,8 +11,9 @@ public struct FeatureSelection: Sendable {
     public var properties: Set<String>?
     /// An extra condition on `f`'s columns, its values bound (a translated CQL2 filter, property equalities).
     public var conditions: [SQL] = []
-    /// One output property to sort by; the feature id breaks ties, and alone is the order when nil.
-    public var sortBy: FeatureSortKey?
+    /// Output properties to sort by, the first one first; the feature id breaks ties (in the first key's
+    /// direction), and alone is the order when empty.
+    public var sortBy: [FeatureSortKey] = []
     public var page: PageRequest = .all
     /// Only the feature with this id.
     public var featureId: Int64?
@@ -32,7 +33,7 @@ public struct FeatureSortKey: Sendable, Hashable {
 }
 
 extension FeatureLayer.Query {
-    /// The statement for `selection`; the last column is the sort value when sorting on a property.
+    /// The statement for `selection`; its last columns are the sort keys' values, one per key, for cursors.
     func selecting(_ selection: FeatureSelection, extraRow: Bool) throws -> (FeatureLayer.Query, SQL) {
         let names = Set(properties.map(\.name))
         if let unknown = selection.properties?.first(where: { !names.contains($0) }) {
@@ -42,24 +43,21 @@ extension FeatureLayer.Query {
         let kept = properties.filter { selection.properties?.contains($0.name) ?? true }
         var conditions = selection.conditions
         if let id = selection.featureId { conditions.append("f.id = \(id)") }
-        let order = selection.descendingOrder ? SQL(sql: "DESC") : SQL(sql: "ASC")
-        var orderBy: SQL = "f.id \(order)"
-        var sortColumn: SQL = ""
-        if let key = selection.sortBy {
-            guard names.contains(key.property) else {
-                throw RegistryError.invalidArgument(field: "sortby", value: key.property,
-                                                    expected: "one of this layer's properties: " + properties.map(\.name).joined(separator: ", "))
+        let keys = try sortKeys(selection.sortBy)
+        if let after = selection.page.after {
+            guard after.values.count == keys.count else {
+                throw RegistryError.invalidArgument(field: "cursor", value: after.encoded,
+                                                    expected: "a cursor made for the same sortby as this request's")
             }
-            let column = SQL(sql: "f." + key.property.quotedDatabaseIdentifier)
-            orderBy = "\(column) \(order), f.id \(order)"
-            sortColumn = ", \(column) AS sort_value"
-            if let after = selection.page.after { conditions.append(FeatureLayer.Query.keyset(column, after, descending: key.descending)) }
-        } else if let after = selection.page.after {
-            conditions.append(selection.descendingOrder ? "f.id < \(after.id)" : "f.id > \(after.id)")
+            conditions.append(FeatureLayer.Query.keyset(keys, after))
         }
+        func direction(_ descending: Bool) -> SQL { descending ? "DESC" : "ASC" }
+        let orderBy: SQL = (keys.map { "\($0.column) \(direction($0.descending))" as SQL }
+            + ["f.id \(direction(selection.descendingOrder))" as SQL]).joined(separator: ", ")
+        let sortColumns = keys.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i)"))" as SQL }.joined()
         let columns = kept.map { SQL(sql: "f." + $0.name.quotedDatabaseIdentifier) }
-        let whereClause: SQL = conditions.isEmpty ? "1" : conditions.map { "(\($0))" }.joined(separator: " AND ")
-        let sql: SQL = "SELECT \((["f.id", "f.geometry"] + columns).joined(separator: ", "))\(sortColumn) FROM (\(select)) f WHERE \(whereClause) ORDER BY \(orderBy)"
+        let whereClause: SQL = conditions.isEmpty ? "1" : conditions.map { "(\($0))" as SQL }.joined(separator: " AND ")
+        let sql: SQL = "SELECT \((["f.id", "f.geometry"] + columns).joined(separator: ", "))\(sortColumns) FROM (\(select)) f WHERE \(whereClause) ORDER BY \(orderBy)"
             + UnitStatement.limit(selection.page, extra: extraRow ? 1 : 0)
         let count: SQL = selection.conditions.isEmpty && selection.featureId == nil
             ? countSQL : "SELECT count(*) FROM (\(select)) f WHERE \(whereClause)"
@@ -67,20 +65,68 @@ extension FeatureLayer.Query {
         return (query, sql)
     }
 
-    /// Rows after `after` in (value, id) order, with NULL values where SQLite sorts them.
-    static func keyset(_ column: SQL, _ after: PageCursor, descending: Bool) -> SQL {
-        let id = after.id
-        if after.value.isNull {
-            return descending ? "\(column) IS NULL AND f.id < \(id)" : "(\(column) IS NULL AND f.id > \(id)) OR \(column) IS NOT NULL"
+    /// The sort keys as columns of `f`, each a property of this layer named once.
+    private func sortKeys(_ keys: [FeatureSortKey]) throws -> [(column: SQL, descending: Bool)] {
+        let names = properties.map(\.name)
+        guard keys.count <= PageCursor.maximumKeys else {
+            throw RegistryError.invalidArgument(field: "sortby", value: keys.map(\.property).joined(separator: ","),
+                                                expected: "at most \(PageCursor.maximumKeys) sort keys")
         }
-        return descending
-            ? "\(column) IS NULL OR (\(column), f.id) < (\(after.value), \(id))"
-            : "\(column) IS NOT NULL AND (\(column), f.id) > (\(after.value), \(id))"
+        var seen = Set<String>()
+        return try keys.map { key in
+            guard names.contains(key.property) else {
+                throw RegistryError.invalidArgument(field: "sortby", value: key.property,
+                                                    expected: "one of this layer's properties: " + names.joined(separator: ", "))
+            }
+            guard seen.insert(key.property).inserted else {
+                throw RegistryError.invalidArgument(field: "sortby", value: key.property, expected: "each property at most once")
+            }
+            return (SQL(sql: "f." + key.property.quotedDatabaseIdentifier), key.descending)
+        }
+    }
+
+    /// Rows after `after` in the order of `keys` then the id (in the first key's direction): the row-value
+    /// comparison written out, `(a > ?) OR (a IS ? AND b < ?) OR … OR (a IS ? AND b IS ? AND f.id > ?)`, so each key
+    /// keeps its own direction, with NULLs where SQLite sorts them (first ascending, last descending).
+    static func keyset(_ keys: [(column: SQL, descending: Bool)], _ after: PageCursor) -> SQL {
+        let idDescending = keys.first?.descending ?? false
+        var alternatives: [SQL] = []
+        var equalBefore: [SQL] = []
+        for (key, value) in zip(keys, after.values) {
+            if let beyond = beyond(key.column, value, descending: key.descending) {
+                alternatives.append((equalBefore + [beyond]).map { "(\($0))" as SQL }.joined(separator: " AND "))
+            }
+            equalBefore.append("\(key.column) IS \(value)")
+        }
+        let id: SQL = idDescending ? "f.id < \(after.id)" : "f.id > \(after.id)"
+        alternatives.append((equalBefore + [id]).map { "(\($0))" as SQL }.joined(separator: " AND "))
+        var condition: SQL = alternatives.map { "(\($0))" as SQL }.joined(separator: " OR ")
+        // The first key's bound on its own as well, so an index on it can seek to the cursor.
+        if let first = keys.first, !first.descending, !after.value.isNull {
+            condition = "\(first.column) >= \(after.value) AND (\(condition))"
+        }
+        return condition
+    }
+
+    /// Values of `column` that sort after `value`; nil when none do (NULL is last descending).
+    private static func beyond(_ column: SQL, _ value: DatabaseValue, descending: Bool) -> SQL? {
+        switch (value.isNull, descending) {
+        case (true, false): "\(column) IS NOT NULL"
+        case (true, true): nil
+        case (false, false): "\(column) > \(value)"
+        case (false, true): "\(column) < \(value) OR \(column) IS NULL"
+        }
     }
 }
 
 extension FeatureSelection {
-    var descendingOrder: Bool { sortBy?.descending ?? false }
+    var descendingOrder: Bool { sortBy.first?.descending ?? false }
+
+    /// Where a row of `selecting`'s statement sits in the order: its sort values (the last columns) and id.
+    public func cursor(_ row: RawRow) -> PageCursor {
+        let first = row.columnCount - sortBy.count
+        return PageCursor(values: (first..<row.columnCount).map { row.databaseValue($0) }, id: row.int64(0))
+    }
 }
 
 extension FeatureLayers {
@@ -93,28 +139,8 @@ extension FeatureLayers {
                      counting: Bool = true, timeLimit: Double? = nil,
                      begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
         try store.read { db in try TimeLimit.within(timeLimit, db) {
-            let (q, sql) = try layer.query(db, filter: filter, within: within, precision: precision)
-                .selecting(selection, extraRow: selection.page.limit != nil)
-            let matched = counting ? try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0 : nil
-            // Prepared before `begin`, so a statement SQLite refuses is an error before any byte is written.
-            let statement = try db.makeStatement(literal: sql)
-            try begin(q, matched)
-            let sorted = selection.sortBy != nil
-            var served = 0
-            var last: PageCursor?
-            var next: PageCursor?
-            try RawRow.forEach(statement) { row in
-                if let limit = selection.page.limit, served == limit {
-                    next = last
-                    return
-                }
-                try body(row)
-                served += 1
-                if selection.page.limit != nil {
-                    last = PageCursor(value: sorted ? row.databaseValue(row.columnCount - 1) : .null, id: row.int64(0))
-                }
-            }
-            return next
+            let query = try layer.query(db, filter: filter, within: within, precision: precision)
+            return try FeatureLayers.page(db, query, selection: selection, counting: counting, begin: begin, body)
         } }
     }
 

@@ -54,45 +54,59 @@ public struct PageRequest: Sendable {
     public static let all = try! PageRequest()
 }
 
-/// An opaque position in a sorted list: the last row's sort value and id, as URL-safe text.
+/// An opaque position in a sorted list: the last row's sort values (one per sort key) and id, as URL-safe text.
 public struct PageCursor: Sendable, Hashable {
-    public var value: DatabaseValue
+    /// The most sort keys a cursor carries (and so a sort may have).
+    public static let maximumKeys = 8
+    public var values: [DatabaseValue]
     public var id: Int64
 
+    /// The first sort key's value (the only one of a single-key sort).
+    public var value: DatabaseValue { values.first ?? .null }
+
     public init(value: DatabaseValue, id: Int64) {
-        self.value = value
+        self.init(values: [value], id: id)
+    }
+
+    public init(values: [DatabaseValue], id: Int64) {
+        self.values = values
         self.id = id
     }
 
-    /// Reads a cursor given by an earlier page.
+    /// Reads a cursor given by an earlier page: `[tag, value, tag, value, …, id]` in base64url JSON.
     public init(encoded: String) throws {
         let bad = RegistryError.invalidArgument(field: "cursor", value: encoded, expected: "the cursor of an earlier page, unchanged")
         var b64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         b64 += String(repeating: "=", count: (4 - b64.count % 4) % 4)
         guard encoded.count <= 2048, let data = Data(base64Encoded: b64),
-              let array = try? JSONSerialization.jsonObject(with: data) as? [Any], array.count == 3,
-              let tag = array[0] as? String, let id = (array[2] as? NSNumber)?.int64Value else { throw bad }
-        switch (tag, array[1]) {
-        case ("t", let s as String): value = s.databaseValue
-        case ("r", let n as NSNumber): value = n.doubleValue.databaseValue
-        case ("i", let n as NSNumber): value = n.int64Value.databaseValue
-        case ("n", _): value = .null
-        default: throw bad
+              let array = try? JSONSerialization.jsonObject(with: data) as? [Any], array.count % 2 == 1,
+              array.count <= 2 * PageCursor.maximumKeys + 1, let id = (array.last as? NSNumber)?.int64Value else { throw bad }
+        values = []
+        for k in stride(from: 0, to: array.count - 1, by: 2) {
+            switch (array[k] as? String, array[k + 1]) {
+            case ("t", let s as String): values.append(s.databaseValue)
+            case ("r", let n as NSNumber): values.append(n.doubleValue.databaseValue)
+            case ("i", let n as NSNumber): values.append(n.int64Value.databaseValue)
+            case ("n", _): values.append(.null)
+            default: throw bad
+            }
         }
         self.id = id
     }
 
     public var encoded: String {
-        let item: Any
-        let tag: String
-        switch value.storage {
-        case .string(let s): (tag, item) = ("t", s)
-        case .double(let d): (tag, item) = ("r", d)
-        case .int64(let i): (tag, item) = ("i", i)
-        case .null: (tag, item) = ("n", 0)
-        default: (tag, item) = ("t", "")
+        var array: [Any] = []
+        for value in values {
+            switch value.storage {
+            case .string(let s): array += ["t", s]
+            case .double(let d): array += ["r", d]
+            case .int64(let i): array += ["i", i]
+            case .null: array += ["n", 0]
+            default: array += ["t", ""]
+            }
         }
-        let data = try! JSONSerialization.data(withJSONObject: [tag, item, id])
+        array.append(id)
+        let data = try! JSONSerialization.data(withJSONObject: array)
         return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }

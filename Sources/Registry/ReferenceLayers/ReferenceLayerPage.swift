@@ -14,15 +14,13 @@ extension ReferenceLayers {
 }
 
 extension FeatureLayers {
-    /// One page of any layer statement in the query layer's shape. (The registry layers' `page` has the same
-    /// steps around its own statement; it could call this.)
+    /// One page of any layer statement in the query layer's shape, the registry's layers' and reference layers'.
     static func page(_ db: Database, _ query: FeatureLayer.Query, selection: FeatureSelection, counting: Bool,
                      begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
         let (q, sql) = try query.selecting(selection, extraRow: selection.page.limit != nil)
         let matched = counting ? try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0 : nil
         let statement = try db.makeStatement(literal: sql)
         try begin(q, matched)
-        let sorted = selection.sortBy != nil
         var served = 0
         var last: PageCursor?
         var next: PageCursor?
@@ -34,7 +32,7 @@ extension FeatureLayers {
             try body(row)
             served += 1
             if selection.page.limit != nil {
-                last = PageCursor(value: sorted ? row.databaseValue(row.columnCount - 1) : .null, id: row.int64(0))
+                last = selection.cursor(row)
             }
         }
         return next

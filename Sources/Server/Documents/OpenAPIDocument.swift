@@ -60,7 +60,7 @@ enum OpenAPIDocument {
             "datetime": query("datetime", ["type": "string"],
                               "The day the registry is read on (a date; an RFC 3339 timestamp is read as its UTC day; wards: selects the period); "
                                 + "an interval a/b (.. for an open end) where a collection has dates: inspections, reference layers with date columns"),
-            "sortby": query("sortby", ["type": "string"], "A property name, - in front for descending"),
+            "sortby": query("sortby", ["type": "string"], "Property names separated by commas, the first sorting first; - in front for descending, + or nothing for ascending (sortby=+kind,-name)"),
             "properties": query("properties", ["type": "array", "items": ["type": "string"]], "Properties to include", explode: false),
             "q": query("q", ["type": "string", "pattern": "^[A-Za-z0-9 ,.-]*[A-Za-z0-9][A-Za-z0-9 ,.-]*$"],
                        "Words of names, owners, addresses or codes (diacritics and case ignored; any letters, at least one letter or digit)"),

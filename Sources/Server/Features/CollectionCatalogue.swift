@@ -13,21 +13,30 @@ final class CollectionCatalogue: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if now != version {
-            let references = ReferenceLayers(store: reader.store)
-            let registry = try Collection.registry.map { c in
-                var c = c
-                c.temporalExtent = try c.layer.flatMap { try FeatureLayers(store: reader.store).temporalExtent($0) }
-                return c
-            }
-            collections = registry + (try references.all().map { r in
-                var c = Collection(reference: r)
-                c.temporalExtent = try references.temporalExtent(r)
-                c.spatialExtent = try references.spatialExtent(r)
-                return c
-            })
+            collections = try CollectionCatalogue.read(reader)
             version = now
         }
         return collections
+    }
+
+    /// The registry's layers with their temporal extents, then the reference layers with theirs.
+    /// (A loop, not throwing closures in `map` under the lock: swift 6.3's optimiser crashed on that in release builds.)
+    private static func read(_ reader: RegistryReader) throws -> [Collection] {
+        let layers = FeatureLayers(store: reader.store)
+        let references = ReferenceLayers(store: reader.store)
+        var result: [Collection] = []
+        for registryCollection in Collection.registry {
+            var c = registryCollection
+            if let layer = c.layer { c.temporalExtent = try layers.temporalExtent(layer) }
+            result.append(c)
+        }
+        for r in try references.all() {
+            var c = Collection(reference: r)
+            c.temporalExtent = try references.temporalExtent(r)
+            c.spatialExtent = try references.spatialExtent(r)
+            result.append(c)
+        }
+        return result
     }
 
     func named(_ id: String, _ reader: RegistryReader) throws -> Collection {

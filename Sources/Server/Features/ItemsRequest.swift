@@ -40,7 +40,7 @@ struct ItemsRequest {
         try readSearch(query)
         try readFilter(query)
         if let d = query["datetime"] { try readDatetime(d, today: today) }
-        if let s = query["sortby"] { selection.sortBy = try ItemsRequest.sortKey(s) }
+        if let s = query["sortby"] { selection.sortBy = try ItemsRequest.sortKeys(s) }
         if let p = query["properties"] {
             selection.properties = Set(p.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
@@ -204,14 +204,19 @@ struct ItemsRequest {
         selection.conditions.append(SQL(sql: translated.sql, arguments: arguments))
     }
 
-    static func sortKey(_ text: String) throws -> FeatureSortKey {
-        let keys = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard keys.count == 1, var name = keys.first, !name.isEmpty else {
-            throw OGCError.invalid("sortby", text, expected: "one property name, with - in front for descending")
+    /// `sortby=+kind,-name`: property names in order, `-` in front for descending (`+` or nothing ascending).
+    /// The names are checked against the layer's properties when the statement is made.
+    static func sortKeys(_ text: String) throws -> [FeatureSortKey] {
+        let keys = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try keys.map { key in
+            var name = Substring(key)
+            var descending = false
+            if name.hasPrefix("-") { descending = true; name.removeFirst() } else if name.hasPrefix("+") { name.removeFirst() }
+            guard !name.isEmpty else {
+                throw OGCError.invalid("sortby", text, expected: "property names separated by commas, each with - in front for descending (+ or nothing for ascending)")
+            }
+            return FeatureSortKey(property: String(name), descending: descending)
         }
-        var descending = false
-        if name.hasPrefix("-") { descending = true; name.removeFirst() } else if name.hasPrefix("+") { name.removeFirst() }
-        return FeatureSortKey(property: name, descending: descending)
     }
 
     /// A date, or a timestamp's UTC date: the day the registry is read on.

@@ -52,12 +52,11 @@ final class OffsetAnchors: @unchecked Sendable {
         var all = items
         all.selection.properties = []
         all.selection.page = .all
-        let sorted = all.selection.sortBy != nil
         var anchors: [PageCursor] = []
         var n = 0
         try service.page(all, counting: false, timeLimit: service.timeLimit, begin: { _, _ in }) { row in
             n += 1
-            if n % spacing == 0 { anchors.append(PageCursor(value: sorted ? row.databaseValue(row.columnCount - 1) : .null, id: row.int64(0))) }
+            if n % spacing == 0 { anchors.append(all.selection.cursor(row)) }
         }
         return anchors
     }
