@@ -36,7 +36,7 @@ import Testing
         #expect(first.json["numberMatched"] as? Int == inFirstHalf, "\(first.text.prefix(300))")
         let open = try await get(s.base + "/collections/inspections/items?limit=1&datetime=2025-07-01/..")
         #expect(open.json["numberMatched"] as? Int == after, "\(open.text.prefix(300))")
-        // The temporal extent: the first and last inspection; wards from the first period on, open-ended.
+        // The temporal extent: the first and last inspection; wards from the first period on, open-ended; units below.
         let (firstDay, lastDay) = try await s.database().read { db in
             (try String.fetchOne(db, sql: "SELECT min(inspected_on) FROM inspections WHERE status IN ('done', 'closed')")!, try String.fetchOne(db, sql: "SELECT max(inspected_on) FROM inspections WHERE status IN ('done', 'closed')")!)
         }
@@ -47,7 +47,13 @@ import Testing
         let inspections = try await interval("inspections")
         #expect(inspections?.first as? String == firstDay && inspections?.last as? String == lastDay)
         #expect(try await interval("wards")?.last is NSNull)
-        #expect(try await interval("units") == nil)
+        // Units: from the first registration to the day of the last change.
+        let (registered, changed) = try await s.database().read { db in
+            (try String.fetchOne(db, sql: "SELECT min(registered_on) FROM economic_units")!, try String.fetchOne(db, sql: "SELECT max(updated_at) FROM economic_units")!)
+        }
+        let units = try #require(try await interval("units"))
+        #expect(units.first as? String == registered && units.last as? String == String(changed.prefix(10)), "\(units)")
+        #expect(try await interval("markets") == nil)
         // Units have no dates of their own to hold an interval: datetime there is one day.
         #expect(try await get(s.base + "/collections/units/items?datetime=2025-01-01/2025-06-30").status == 400)
     }

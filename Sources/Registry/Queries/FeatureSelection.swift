@@ -34,7 +34,8 @@ public struct FeatureSortKey: Sendable, Hashable {
 
 extension FeatureLayer.Query {
     /// The statement for `selection`; its last columns are the sort keys' values, one per key, for cursors.
-    func selecting(_ selection: FeatureSelection, extraRow: Bool) throws -> (FeatureLayer.Query, SQL) {
+    /// `fixedShape` when its text is the same for any values (an id, a box, a cursor, a limit), so it may be cached.
+    func selecting(_ selection: FeatureSelection, extraRow: Bool) throws -> (query: FeatureLayer.Query, sql: SQL, fixedShape: Bool) {
         let names = Set(properties.map(\.name))
         if let unknown = selection.properties?.first(where: { !names.contains($0) }) {
             throw RegistryError.invalidArgument(field: "properties", value: unknown,
@@ -57,12 +58,20 @@ extension FeatureLayer.Query {
         let sortColumns = keys.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i)"))" as SQL }.joined()
         let columns = kept.map { SQL(sql: "f." + $0.name.quotedDatabaseIdentifier) }
         let whereClause: SQL = conditions.isEmpty ? "1" : conditions.map { "(\($0))" as SQL }.joined(separator: " AND ")
-        let sql: SQL = "SELECT \((["f.id", "f.geometry"] + columns).joined(separator: ", "))\(sortColumns) FROM (\(select)) f WHERE \(whereClause) ORDER BY \(orderBy)"
-            + UnitStatement.limit(selection.page, extra: extraRow ? 1 : 0)
+        let limit = UnitStatement.limit(selection.page, extra: extraRow ? 1 : 0)
+        let head: SQL = "SELECT \((["f.id", "f.geometry"] + columns).joined(separator: ", "))\(sortColumns)"
+        let sql: SQL
+        if let idsFirst, keys.isEmpty, selection.conditions.isEmpty, selection.page.limit != nil || selection.featureId != nil {
+            // The page's ids from the narrow statement, then the rows of those ids only.
+            let ids: SQL = "SELECT id FROM (\(idsFirst.ids)) f WHERE \(whereClause) ORDER BY id" + limit
+            sql = "\(head) FROM (\(idsFirst.rows(ids))) f ORDER BY f.id"
+        } else {
+            sql = "\(head) FROM (\(select)) f WHERE \(whereClause) ORDER BY \(orderBy)" + limit
+        }
         let count: SQL = selection.conditions.isEmpty && selection.featureId == nil
             ? countSQL : "SELECT count(*) FROM (\(select)) f WHERE \(whereClause)"
         let query = FeatureLayer.Query(layer: layer, properties: kept, geometry: geometry, select: select, order: self.order, countSQL: count)
-        return (query, sql)
+        return (query, sql, selection.conditions.isEmpty && selection.properties == nil && keys.isEmpty)
     }
 
     /// The sort keys as columns of `f`, each a property of this layer named once.
@@ -147,7 +156,7 @@ extension FeatureLayers {
     /// How many features of `layer` match, counted by the database.
     public func count(_ layer: FeatureLayer, filter: UnitFilter, selection: FeatureSelection, within: Int = 30) throws -> Int {
         try store.read { db in
-            let (q, _) = try layer.query(db, filter: filter, within: within).selecting(selection, extraRow: false)
+            let q = try layer.query(db, filter: filter, within: within).selecting(selection, extraRow: false).query
             return try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0
         }
     }
