@@ -4,12 +4,12 @@ import Foundation
 /// travel between few nodes, sit in full tables; straight-line travel between many nodes is worked out when asked,
 /// from unit vectors (one asin a pair), so 10 000 stops need neither 1.6 GB of tables nor seconds to fill them.
 struct TravelTable: Sendable {
-    /// Straight-line travel keeps full tables up to this many nodes (2 × 8 MB; filled in a few milliseconds).
-    /// Above it a lookup costs an asin, about what a cache miss in tables of that size costs anyway.
-    static let tabledNodes = 1000
+    /// Straight-line travel keeps a table of metres up to this many nodes (50 MB; filled in tens of milliseconds),
+    /// where it still gives the plain tour more kicks a second than working each pair out; seconds are metres / speed.
+    static let tabledNodes = 2500
 
     let size: Int
-    /// Row-major, `size` × `size`; empty when worked out on demand.
+    /// Row-major, `size` × `size`; empty when worked out on demand (`seconds` also for straight-line travel).
     private let metres: [Double]
     private let seconds: [Double]
     /// Straight-line travel: the nodes' unit vectors (x, y, z in turn), metres per unit of half-chord angle, m/s.
@@ -41,16 +41,14 @@ struct TravelTable: Sendable {
         speed = line.speedKmh / 3.6
         guard size <= tabledUpTo else { (metres, seconds) = ([], []); return }
         var d = [Double](repeating: 0, count: size * size)
-        var t = d
         // Symmetric: half the pairs, each computed exactly as a lookup without tables would.
         for i in 0..<size {
             for j in (i + 1)..<size {
                 let m = Self.straightLine(unit, scale, i, j)
                 d[i * size + j] = m; d[j * size + i] = m
-                t[i * size + j] = m / speed; t[j * size + i] = m / speed
             }
         }
-        (metres, seconds) = (d, t)
+        (metres, seconds) = (d, [])
     }
 
     private static func tables(_ size: Int, _ leg: (Int, Int) -> (Double, Double)) -> ([Double], [Double]) {
@@ -72,12 +70,12 @@ struct TravelTable: Sendable {
     }
 
     @inline(__always) func duration(_ a: Int, _ b: Int) -> Double {
-        seconds.isEmpty ? straightLine(a, b) / speed : seconds[a * size + b]
+        seconds.isEmpty ? distance(a, b) / speed : seconds[a * size + b]
     }
 
     /// Metres and seconds from a to b, with one asin when worked out.
     @inline(__always) func leg(_ a: Int, _ b: Int) -> (distance: Double, time: Double) {
-        if metres.isEmpty { let m = straightLine(a, b); return (m, m / speed) }
+        if seconds.isEmpty { let m = distance(a, b); return (m, m / speed) }
         return (metres[a * size + b], seconds[a * size + b])
     }
 
