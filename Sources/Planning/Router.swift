@@ -22,7 +22,7 @@ public enum Router {
             for i in routable[k...] { unassigned.append((i, .lowerPriority(considered: k))) }
             routable = Array(routable[..<k]).sorted()
         }
-        let model = SearchModel(problem: problem, stops: routable)
+        let model = SearchModel(problem: problem, stops: routable, shouldStop: timeUp)
         // Stops that cannot be served even alone are out from the start, with the reason why.
         var candidates: [Int] = []
         for node in 0..<model.n {
@@ -30,7 +30,7 @@ public enum Router {
         }
         let excluded = Set(0..<model.n).subtracting(candidates)
         if TourSearch.applies(model, candidates) {
-            var tour = TourSearch(model: model, stops: candidates, seed: options.seed)
+            var tour = TourSearch(model: model, stops: candidates, seed: options.seed, shouldStop: timeUp)
             let kicks = tour.improve(kicks: options.maxIterations.map { $0 * TourSearch.kicksPerRound }, shouldStop: timeUp)
             let state = SearchState(model: model, routes: [tour.stops], unassigned: [])
             return solution(state, problem, model, routable, unassigned, kicks / TourSearch.kicksPerRound)

@@ -7,8 +7,7 @@ struct TourSearch {
     private(set) var tour: [Int]
     private var place: [Int]
     private(set) var length: Double
-    private let dist: [Double]
-    private let size: Int
+    private let travel: TravelTable
     private let neighbours: [[Int]]
     private var queue: [Int] = []
     private var queued: [Bool]
@@ -24,10 +23,10 @@ struct TourSearch {
         m.teams == 1 && !m.constrained && m.symmetric && stops.count <= m.maxStops && stops.count >= 8
     }
 
-    /// Starts from the nearest-neighbour path through `stops` (nodes of `m`) from the start.
-    init(model m: SearchModel, stops: [Int], seed: UInt64) {
-        dist = m.dist
-        size = m.size
+    /// Starts from the nearest-neighbour path through `stops` (nodes of `m`) from the start. Once `shouldStop`
+    /// (asked every 256 stops) says so, the stops not yet placed follow in index order: a tour, only a worse one.
+    init(model m: SearchModel, stops: [Int], seed: UInt64, shouldStop: () -> Bool = { false }) {
+        travel = m.travel
         neighbours = m.neighbours
         rng = SplitMix64(seed: seed ^ 0x7045)
         queued = Array(repeating: false, count: m.size)
@@ -38,6 +37,10 @@ struct TourSearch {
         var scan = 0
         let order = stops.sorted()
         while remaining > 0 {
+            if remaining & 255 == 0 && shouldStop() {
+                path += order.filter { left[$0] }
+                break
+            }
             let at = path[path.count - 1]
             var next = m.neighbours[at].first { left[$0] } ?? -1
             if next < 0 {
@@ -60,7 +63,7 @@ struct TourSearch {
     /// The stops in order, without the start and the end.
     var stops: [Int] { Array(tour[1..<(tour.count - 1)]) }
 
-    @inline(__always) private func d(_ a: Int, _ b: Int) -> Double { dist[a * size + b] }
+    @inline(__always) private func d(_ a: Int, _ b: Int) -> Double { travel.distance(a, b) }
 
     /// Local search, then kicks until `kicks` have been tried or `shouldStop` (asked every few kicks) says so.
     /// Returns the kicks tried.
