@@ -116,26 +116,31 @@ public struct DueList: Sendable {
             \(UnitStatement.limit(page))
             """))
         while let row = try cursor.next() {
-            let listed = plan.item(row)
-            var instrument: MeasuringInstrument?
-            if let id = row["instrument_id"] as Int64? {
-                instrument = InstrumentQuery.instrument(row)
-                instrument?.id = id
-            }
-            var seal: DueItem.Seal?
-            if let id = row["seal_id"] as Int64?, let on = (row["sealed_on"] as String?).flatMap(LocalDate.init(iso:)) {
-                seal = DueItem.Seal(id: id, sealedOn: on, reason: row["seal_reason"])
-            }
-            var reinspection: DueItem.Reinspection?
-            if let id = row["violation_id"] as Int64?, let on = (row["found_on"] as String?).flatMap(LocalDate.init(iso:)) {
-                reinspection = DueItem.Reinspection(violationId: id, inspectionId: row["inspection_id"], category: row["violation_category"],
-                                                    foundOn: on, followUp: row["follow_up"])
-            }
-            try body(DueItem(
-                instrument: instrument, unit: listed.unit, ward: listed.ward, cycleMonths: row["cycle_months"],
-                dueOn: (row["due_on"] as String?).flatMap(LocalDate.init(iso:)), state: DueItem.State(rawValue: row["state"])!,
-                daysOverdue: row["days_overdue"], seal: seal, reinspection: reinspection))
+            try body(DueList.item(row, plan))
         }
+    }
+
+    /// A row of the due list's statement (or of a statement built on it, like the instrument list's) as a due item.
+    static func item(_ row: Row, _ plan: UnitStatement) -> DueItem {
+        let listed = plan.item(row)
+        var instrument: MeasuringInstrument?
+        if let id = row["instrument_id"] as Int64? {
+            instrument = InstrumentQuery.instrument(row)
+            instrument?.id = id
+        }
+        var seal: DueItem.Seal?
+        if let id = row["seal_id"] as Int64?, let on = (row["sealed_on"] as String?).flatMap(LocalDate.init(iso:)) {
+            seal = DueItem.Seal(id: id, sealedOn: on, reason: row["seal_reason"])
+        }
+        var reinspection: DueItem.Reinspection?
+        if let id = row["violation_id"] as Int64?, let on = (row["found_on"] as String?).flatMap(LocalDate.init(iso:)) {
+            reinspection = DueItem.Reinspection(violationId: id, inspectionId: row["inspection_id"], category: row["violation_category"],
+                                                foundOn: on, followUp: row["follow_up"])
+        }
+        return DueItem(
+            instrument: instrument, unit: listed.unit, ward: listed.ward, cycleMonths: row["cycle_months"],
+            dueOn: (row["due_on"] as String?).flatMap(LocalDate.init(iso:)), state: DueItem.State(rawValue: row["state"])!,
+            daysOverdue: row["days_overdue"], seal: seal, reinspection: reinspection)
     }
 
     public func items(_ filter: DueFilter, page: PageRequest = .all) throws -> [DueItem] {

@@ -228,19 +228,10 @@ struct InstrumentStatement {
     }
 
     func item(_ row: Row) -> ListedInstrument {
-        let listed = plan.item(row)
-        var instrument = InstrumentQuery.instrument(row)
-        instrument.id = row["instrument_id"]
+        let item = DueList.item(row, plan)
         let id: Int64 = row["instrument_id"]
-        var seal: DueItem.Seal?
-        if let sealId = row["seal_id"] as Int64?, let on = (row["sealed_on"] as String?).flatMap(LocalDate.init(iso:)) {
-            seal = DueItem.Seal(id: sealId, sealedOn: on, reason: row["seal_reason"])
-        }
-        let item = DueItem(
-            instrument: instrument, unit: listed.unit, ward: listed.ward, cycleMonths: row["cycle_months"],
-            dueOn: (row["due_on"] as String?).flatMap(LocalDate.init(iso:)), state: DueItem.State(rawValue: row["state"]) ?? .unknown,
-            daysOverdue: row["days_overdue"], seal: seal)
-        return ListedInstrument(instrument: instrument, item: item, state: VerificationState(rawValue: row["verification_state"]) ?? .unknown,
+        // The instrument statement reads instrument rows only: every row has one.
+        return ListedInstrument(instrument: item.instrument!, item: item, state: VerificationState(rawValue: row["verification_state"]) ?? .unknown,
                                 cursor: row.hasColumn("sort_value") ? PageCursor(value: row["sort_value"], id: id) : nil)
     }
 }
