@@ -64,7 +64,7 @@ let package = Package(
         ),
         .testTarget(name: "GeoJSONTests", dependencies: ["GeoJSON"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON", "Output", "Planning"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "GeoJSON", "Output", "Planning"], exclude: ["Fixtures"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Registry", "GeoJSON", "Planning", "Inspections", "Output"]),
         .testTarget(name: "CLITests", dependencies: ["econgis"]),
         .testTarget(

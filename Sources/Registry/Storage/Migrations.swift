@@ -1,7 +1,8 @@
 import GRDB
 
-/// The registry's schema, one migration per change. A landed migration is never edited:
-/// a change to the schema or to seeded rules is a new migration.
+/// The registry's schema, one migration per change, in SQL only: seeded rule rows are frozen SQL text
+/// (Rules/Seeds), never Swift values. A landed migration is never edited: a change to the schema or to
+/// the rules (rows with new validity dates) is a new migration.
 enum RegistryMigrations {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -82,7 +83,9 @@ enum RegistryMigrations {
                   confidence TEXT NOT NULL CHECK (confidence IN ('sure', 'likely', 'uncertain'))
                 );
                 """)
-            try RuleSeeds.seed(db)
+            try db.execute(sql: InstrumentTypesSeed.sql)
+            try db.execute(sql: VSICCodesSeed.sql)
+            try db.execute(sql: IdentifierFormatsSeed.sql)
         }
         migrator.registerMigration("v1 economic units") { db in
             try db.execute(sql: """
@@ -203,7 +206,8 @@ enum RegistryMigrations {
                   UNIQUE (inspection_id, category)
                 );
                 """)
-            try RuleSeeds.seedInspectionRules(db)
+            try db.execute(sql: ViolationCategoriesSeed.sql)
+            try db.execute(sql: VisitProfilesSeed.sql)
         }
         migrator.registerMigration("v3 ward membership and unit search") { db in
             try db.execute(sql: """
