@@ -309,7 +309,7 @@ import Testing
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE geom IS NOT MakePoint(ST_X(geom), ST_Y(geom), 4326)") == 0)
         }
         #expect(try r.store.write { try Int.fetchOne($0, sql: "SELECT CheckSpatialIndex('economic_units', 'geom')") } == 1)
-        #expect(try r.store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
+        #expect(try r.store.write { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
     }
 
     /// Foreign keys left to the end of a write are checked there: a broken one names the table, row,
@@ -325,16 +325,14 @@ import Testing
             }
         } throws: { "\($0)".contains("economic_units row 7: declared_ward_id refers to no row of admin_units") }
         #expect(try r.count("economic_units") == 0)
-        #expect(try r.store.writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
+        #expect(try r.store.write { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
         // A broken key already in the table (written with enforcement off) fails an import, which
         // names its file and writes nothing.
-        try r.store.writer.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+        try r.store.write(checkingForeignKeysAtEndOf: []) { db in
             try db.execute(sql: """
                 INSERT INTO economic_units (id, code, kind, name, search_text, created_at, updated_at, declared_ward_id)
                 VALUES (9, '0100233488', 'enterprise', 'Công ty A', 'x', 'now', 'now', 987654)
                 """)
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         let file = try r.file("u.csv", header + "0302259802,Công ty B,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n")
         #expect {

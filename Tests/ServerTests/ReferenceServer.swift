@@ -18,8 +18,7 @@ final class ReferenceServer: @unchecked Sendable {
         do {
             let store = try RegistryStore(path: databasePath)
             for file in files { try ReferenceLayerImport(store: store).add(file: file) }
-            try await store.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-            try await store.writer.close()
+            try store.close()
         }
         port = try await TestServer.start(databasePath: databasePath)
     }

@@ -27,8 +27,7 @@ final class TestServer: @unchecked Sendable {
         do {
             let store = try RegistryStore(path: databasePath)
             _ = try DemoLoader(store: store, directory: checkout.appendingPathComponent("geodata").path).load(today: TestServer.today)
-            try await store.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-            try await store.writer.close()
+            try store.close()
         }
         port = try await TestServer.start(databasePath: databasePath)
     }

@@ -78,13 +78,3 @@ public enum DatabaseFile {
         }
     }
 }
-
-extension RegistryStore {
-    /// Checkpoints and closes every connection (the -wal and -shm files go away with the last one).
-    public func close() throws {
-        try mapErrors {
-            if !isReadOnly { _ = try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
-            try writer.close()
-        }
-    }
-}

@@ -5,7 +5,9 @@ import GRDB
 /// The registry's database: one SpatiaLite file in WAL mode. Opened for writing (waiting up to a busy
 /// timeout for another writer) or for reading only; only `create` and `migrate` change its schema.
 public final class RegistryStore: Sendable {
-    public let writer: any DatabaseWriter
+    /// Private: callers read and write through the store's methods, which map errors and refuse writes
+    /// to a store opened for reading.
+    private let writer: any DatabaseWriter
     public let path: String
     public let isReadOnly: Bool
     /// How long a write waits for another program's write to finish before it gives up.
@@ -187,6 +189,14 @@ public final class RegistryStore: Sendable {
                 }
                 return result!
             }
+        }
+    }
+
+    /// Checkpoints and closes every connection (the -wal and -shm files go away with the last one).
+    public func close() throws {
+        try mapErrors {
+            if !isReadOnly { _ = try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
+            try writer.close()
         }
     }
 
