@@ -37,8 +37,8 @@ public struct DemoLoader {
     }
 
     /// Loads everything, then shifts verification and inspection dates by (today − reference date) so the demo's
-    /// due list looks the same whatever day it is run.
-    public func load(today: LocalDate) throws -> String {
+    /// due list looks the same whatever day it is run. `now` stamps the replayed field work.
+    public func load(today: LocalDate, now: Date) throws -> String {
         func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         let admin = AdminImport(store: store)
         try admin.importJurisdiction(path: file("jurisdiction.geojson"), name: DemoGenerator.jurisdictionName)
@@ -68,7 +68,7 @@ public struct DemoLoader {
         var work = FieldWorkReplay.Summary()
         var originEntries = 0
         if FileManager.default.fileExists(atPath: file("field_work.csv")) {
-            work = try FieldWorkReplay(store: store, shift: shift, now: Date()).replay(path: file("field_work.csv"))
+            work = try FieldWorkReplay(store: store, shift: shift, now: now).replay(path: file("field_work.csv"))
             let origin = try GoodsOriginImport(store: store).importEntries(path: file("origin_log.csv"), options: options)
             originEntries = origin.inserted + origin.updated
             // In two steps: moved row by row, an entry could land on another's key before that one moves.

@@ -71,7 +71,7 @@ extension EconGIS {
         @Option(help: ArgumentHelp("Where the backup goes (default: DB.vN-TIME.backup beside it).", valueName: "path")) var backup: String?
 
         func run() throws {
-            let m = try RegistryStore.migrate(path: database.path, backupPath: backup, busyTimeout: database.busyTimeout)
+            let m = try RegistryStore.migrate(path: database.path, backupPath: backup, busyTimeout: database.busyTimeout, now: Date())
             if let copy = m.backup {
                 note("migrated \(database.path) from schema version \(m.from) to \(m.to); the old database was copied to \(copy)")
             } else {

@@ -27,7 +27,7 @@ extension EconGIS {
             // Where the demo data is, before anything is built: a wrong --geodata is an error, not a fallback.
             let dir = try demo ? DemoLoader.locate(explicit: geodata, sourceFile: #filePath) : nil
             let summary = try DatabaseFile.create(at: path, replacing: force, busyTimeout: database.busyTimeout) { store in
-                try dir.map { try DemoLoader(store: store, directory: $0).load(today: demoToday ?? .today()) }
+                try dir.map { try DemoLoader(store: store, directory: $0).load(today: demoToday ?? .today(), now: Date()) }
             }
             if let dir, let summary {
                 note("created \(path) with the demo registry from \(dir):\n\(summary)")

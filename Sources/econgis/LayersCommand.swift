@@ -20,7 +20,7 @@ struct Layers: ParsableCommand {
         @Option(help: "Only this feature table of the GeoPackage.") var table: String?
 
         func run() throws {
-            for layer in try ReferenceLayerImport(store: database.open()).add(file: file, name: name, table: table) {
+            for layer in try ReferenceLayerImport(store: database.open()).add(file: file, name: name, table: table, now: Date()) {
                 note("added reference layer \(layer.name): \(layer.featureCount) features (\(layer.geometryType)), \(layer.columns.count) properties")
             }
         }

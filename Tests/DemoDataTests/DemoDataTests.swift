@@ -20,7 +20,7 @@ final class DemoRegistry: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try RegistryStore(path: directory.appendingPathComponent("demo.sqlite").path)
-        _ = try DemoLoader(store: store, directory: checkout.appendingPathComponent("geodata").path).load(today: DemoGenerator.referenceDate)
+        _ = try DemoLoader(store: store, directory: checkout.appendingPathComponent("geodata").path).load(today: DemoGenerator.referenceDate, now: Date())
     }
 }
 

@@ -24,7 +24,7 @@ import Testing
             try pool.close()
         }
         let columns = { (store: RegistryStore) in try store.read { try String.fetchAll($0, sql: "SELECT name FROM pragma_table_info('economic_units')") } }
-        let migrated = try RegistryStore.migrate(path: path)
+        let migrated = try RegistryStore.migrate(path: path, now: Date())
         let store = try RegistryStore(path: path)
         #expect(migrated.to.number > 7)
         #expect(try store.read { try RegistryMigrations.migrator().appliedIdentifiers($0) }.contains("v8 drop located_ward_id"))

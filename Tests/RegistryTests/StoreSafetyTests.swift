@@ -32,7 +32,7 @@ import Testing
                     && (error as? RegistryError)?.location?.file == path && !"\(error)".contains("`econgis")
             }
         }
-        let m = try RegistryStore.migrate(path: path)
+        let m = try RegistryStore.migrate(path: path, now: Date())
         let backup = try #require(m.backup)
         #expect(m.from.lastMigration == older && m.to.number == migrator.migrations.count)
         let copy = try DatabaseQueue(path: backup)
@@ -40,7 +40,7 @@ import Testing
         #expect(try copy.read { try String.fetchOne($0, sql: "SELECT title FROM vsic_codes WHERE code = '99999'") } == "kept")
         let store = try RegistryStore.openForReading(path: path)
         #expect(try store.read { try Bool.fetchOne($0, sql: "SELECT 1 FROM sqlite_master WHERE name = 'inspections'") } == true)
-        #expect(try RegistryStore.migrate(path: path).backup == nil)  // nothing to do: no second copy
+        #expect(try RegistryStore.migrate(path: path, now: Date()).backup == nil)  // nothing to do: no second copy
     }
 
     @Test func readingStoreRefusesWrites() throws {

@@ -75,12 +75,12 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("registry.sqlite").path
         let store = try RegistryStore(path: path)
-        try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("roads.geojson", Self.roads))
+        try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("roads.geojson", Self.roads), now: Date())
         let before = try Self.schema(path)
         let bad = Self.roads.replacingOccurrences(of: #""lanes":2"#, with: #""lanes":"hai""#)
         let badFile = try Self.temporaryFile("streets.geojson", bad)
         #expect {
-            try ReferenceLayerImport(store: store).add(file: badFile)
+            try ReferenceLayerImport(store: store).add(file: badFile, now: Date())
         } throws: { error in
             let text = "\(error)"
             return text.contains("streets.geojson") && text.contains("feature 2") && text.contains("lanes") && text.contains("\"hai\"")
@@ -88,11 +88,11 @@ import Testing
         }
         #expect(try Self.schema(path) == before)
         // Taken and reserved names, a GeoJSON in another CRS, and an unknown layer to remove: refused, nothing changed.
-        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("roads.geojson", Self.roads)) }
-        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("units.geojson", Self.roads)) }
+        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("roads.geojson", Self.roads), now: Date()) }
+        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("units.geojson", Self.roads), now: Date()) }
         let projected = Self.roads.replacingOccurrences(of: #"{"type":"FeatureCollection","#,
                                                         with: #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3405"}},"#)
-        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("utm.geojson", projected)) }
+        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("utm.geojson", projected), now: Date()) }
         #expect(throws: RegistryError.self) { try ReferenceLayers(store: store).remove("economic_units") }
         #expect(try Self.schema(path) == before)
         try ReferenceLayers(store: store).remove("roads")
@@ -111,13 +111,13 @@ import Testing
         #expect(made.status == 0, "\(made.output)")
         let dir = URL(fileURLWithPath: gpkg).deletingLastPathComponent()
         let store = try RegistryStore(path: dir.appendingPathComponent("registry.sqlite").path)
-        let added = try ReferenceLayerImport(store: store).add(file: gpkg, name: "duong")
+        let added = try ReferenceLayerImport(store: store).add(file: gpkg, name: "duong", now: Date())
         #expect(added.map(\.name) == ["duong"] && added.first?.featureCount == 3)
         #expect(added.first?.columns.map(\.type) == [.text, .integer, .real, .date])
         try await DatabaseQueue(path: gpkg, configuration: SpatiaLite.configuration()).write { try $0.execute(sql: "UPDATE roads SET lanes = 'bốn' WHERE fid = 2") }
         let before = try Self.schema(store.path)
         #expect {
-            try ReferenceLayerImport(store: store).add(file: gpkg, name: "duong2")
+            try ReferenceLayerImport(store: store).add(file: gpkg, name: "duong2", now: Date())
         } throws: { error in
             let text = "\(error)"
             return text.contains("roads.gpkg feature 2") && text.contains("field lanes") && text.contains("bốn") && text.contains("declared INTEGER")
@@ -140,7 +140,7 @@ import Testing
             let file = try ReferenceLayerTests.temporaryFile("bad.geojson", Self.layer(bad))
             let store = try RegistryStore(path: URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("r.sqlite").path)
             #expect {
-                try ReferenceLayerImport(store: store).add(file: file)
+                try ReferenceLayerImport(store: store).add(file: file, now: Date())
             } throws: { error in "\(error)".contains("bad.geojson") && "\(error)".contains("property name") }
             #expect(try ReferenceLayers(store: store).all().isEmpty)
         }

@@ -17,7 +17,7 @@ final class ReferenceServer: @unchecked Sendable {
         databasePath = directory.appendingPathComponent("registry.sqlite").path
         do {
             let store = try RegistryStore(path: databasePath)
-            for file in files { try ReferenceLayerImport(store: store).add(file: file) }
+            for file in files { try ReferenceLayerImport(store: store).add(file: file, now: Date()) }
             try store.close()
         }
         port = try await TestServer.start(databasePath: databasePath)

@@ -26,7 +26,7 @@ final class TestServer: @unchecked Sendable {
         databasePath = directory.appendingPathComponent("demo.sqlite").path
         do {
             let store = try RegistryStore(path: databasePath)
-            _ = try DemoLoader(store: store, directory: checkout.appendingPathComponent("geodata").path).load(today: TestServer.today)
+            _ = try DemoLoader(store: store, directory: checkout.appendingPathComponent("geodata").path).load(today: TestServer.today, now: Date())
             try store.close()
         }
         port = try await TestServer.start(databasePath: databasePath)

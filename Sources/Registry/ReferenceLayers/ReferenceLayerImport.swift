@@ -12,7 +12,7 @@ public struct ReferenceLayerImport {
     /// Adds `file`'s layers: a GeoJSON file is one layer (named `name`, else after the file); a GeoPackage gives one
     /// layer per feature table (only `table` when given; `name` only when there is one), named after the table.
     @discardableResult
-    public func add(file: String, name: String? = nil, table: String? = nil, now: Date = Date()) throws -> [ReferenceLayer] {
+    public func add(file: String, name: String? = nil, table: String? = nil, now: Date) throws -> [ReferenceLayer] {
         let sources = try ReferenceLayerSource.open(file, table: table)
         if name != nil, sources.count > 1 {
             throw RegistryError.invalidArgument(field: "name", value: name!, expected: "one name for one layer, but \(file) has "

@@ -85,8 +85,9 @@ public final class RegistryStore: Sendable {
     }
 
     /// Brings an existing database's schema up to this binary's, after copying it (VACUUM INTO) to
-    /// `backupPath` (default: beside it, named with the old version and the time).
-    public static func migrate(path: String, backupPath: String? = nil, busyTimeout: TimeInterval = defaultBusyTimeout) throws -> Migration {
+    /// `backupPath` (default: beside it, named with the old version and the time `now`).
+    public static func migrate(path: String, backupPath: String? = nil, busyTimeout: TimeInterval = defaultBusyTimeout,
+                               now: Date) throws -> Migration {
         try requireFile(path)
         return try mapOpenErrors(path: path, busyTimeout: busyTimeout) {
             let pool = try DatabasePool(path: path, configuration: configuration(busyTimeout: busyTimeout))
@@ -94,7 +95,7 @@ public final class RegistryStore: Sendable {
             let state = try pool.read { try SchemaState(db: $0, migrator: migrator) }
             if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
             guard state.isBehind || state.database.number == 0 else { return Migration(from: state.database, to: state.binary) }
-            let stamp = timestamp().replacingOccurrences(of: ":", with: "")
+            let stamp = timestamp(now).replacingOccurrences(of: ":", with: "")
             let backup = backupPath ?? "\(path).v\(state.database.number)-\(stamp).backup"
             guard !FileManager.default.fileExists(atPath: backup) else {
                 throw RegistryError.invalidArgument(field: "backup", value: backup, expected: "a path where no file is yet")
@@ -211,12 +212,16 @@ public final class RegistryStore: Sendable {
     }
 
     /// Timestamps for created_at/updated_at: UTC, ISO 8601; `precise` adds milliseconds so that one
-    /// operation's rows can be told from another's.
-    static func timestamp(_ date: Date = Date(), precise: Bool = false) -> String {
+    /// operation's rows can be told from another's. The caller passes its clock.
+    static func timestamp(_ date: Date, precise: Bool = false) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = precise ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         return f.string(from: date)
     }
+
+    /// The importer's stamps still read the clock here, until its own clock is injected (another change).
+    @available(*, deprecated, message: "pass the clock: timestamp(now, precise:)")
+    static func timestamp(precise: Bool) -> String { timestamp(Date(), precise: precise) }
 }
 
 /// Where a database's schema stands against this binary's migrations.
