@@ -1,3 +1,4 @@
+import GRDB
 import GeoJSON
 
 /// What kind of economic unit a record is. A market stall always belongs to a market.
@@ -38,8 +39,8 @@ public enum UnitStatus: String, CaseIterable, Sendable, Codable {
 }
 
 /// An administrative unit in one period of its life. Codes are reused across periods,
-/// so the key is (code, validFrom), never the code alone.
-public struct AdminUnit: Hashable, Sendable {
+/// so the key is (code, validFrom), never the code alone. Read from `admin_units` (without its geometry).
+public struct AdminUnit: Hashable, Sendable, Decodable, FetchableRecord {
     public var id: Int64
     public var code: String
     public var name: String
@@ -52,6 +53,20 @@ public struct AdminUnit: Hashable, Sendable {
     }
 
     public var period: String { "\(validFrom)..\(validTo.map(\.description) ?? "")" }
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    /// The columns an `AdminUnit` is read from, for statements that select them with others.
+    static let columns = "id, code, name, level, valid_from, valid_to"
+}
+
+/// A kind of measuring instrument (`instrument_types`), whose verification cycles are rules by date.
+public struct InstrumentType: Sendable, Hashable, Decodable, FetchableRecord, TableRecord {
+    public var code: String
+    public var nameVi: String
+    public var nameEn: String
+
+    public static let databaseTableName = "instrument_types"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 }
 
 /// An economic unit as read back from the registry.

@@ -24,19 +24,15 @@ public enum WardIndex {
     }
 }
 
-/// Reads admin units from rows of `admin_units`.
+/// Finds admin units in `admin_units`.
 enum AdminUnitRecord {
-    static func adminUnit(_ row: Row) -> AdminUnit {
-        AdminUnit(
-            id: row["id"], code: row["code"], name: row["name"], level: row["level"],
-            validFrom: LocalDate(iso: row["valid_from"])!,
-            validTo: (row["valid_to"] as String?).flatMap(LocalDate.init(iso:)))
-    }
+    /// An admin unit from a row that has its columns (`AdminUnit.columns`); kept for WardCatalog's reading.
+    static func adminUnit(_ row: Row) throws -> AdminUnit { try AdminUnit(row: row) }
 
     /// The admin unit with `code` valid on `date`, at any level.
     static func find(_ db: Database, code: String, on date: LocalDate, level: String? = nil) throws -> AdminUnit? {
-        var sql: SQL = "SELECT id, code, name, level, valid_from, valid_to FROM admin_units WHERE code = \(code) AND \(Period(date).contains("admin_units"))"
+        var sql: SQL = "SELECT \(sql: AdminUnit.columns) FROM admin_units WHERE code = \(code) AND \(Period(date).contains("admin_units"))"
         if let level { sql += " AND level = \(level)" }
-        return try Row.fetchOne(db, SQLRequest<Row>(literal: sql)).map(adminUnit)
+        return try AdminUnit.fetchOne(db, SQLRequest(literal: sql))
     }
 }

@@ -50,22 +50,36 @@ public struct ChangeHistoryQuery: Sendable {
         }
     }
 
+    /// A row of `change_history`: the before and after images are JSON objects (null for an insert or a delete).
+    struct Entry: Decodable, FetchableRecord {
+        var id: Int64
+        var tableName: String
+        var rowId: Int64
+        var action: String
+        var changedAt: String
+        var changedBy: String?
+        var before: String?
+        var after: String?
+
+        static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    }
+
     static func changes(_ db: Database, subject: String, id: Int64) throws -> [RecordedChange] {
-        try Row.fetchAll(db, sql: """
+        try Entry.fetchAll(db, sql: """
             SELECT id, table_name, row_id, action, changed_at, changed_by, before, after FROM change_history
             WHERE subject = ? AND subject_id = ? ORDER BY id
             """, arguments: [subject, id]).map { row in
-            let before = ChangeHistoryQuery.members(row["before"]), after = ChangeHistoryQuery.members(row["after"])
+            let before = ChangeHistoryQuery.members(row.before), after = ChangeHistoryQuery.members(row.after)
             var names = before.map(\.0)
             for (name, _) in after where !names.contains(name) { names.append(name) }
             let old = Dictionary(before, uniquingKeysWith: { a, _ in a }), new = Dictionary(after, uniquingKeysWith: { a, _ in a })
             let fields = names.compactMap { name -> RecordedChange.Field? in
                 let (b, a) = (old[name], new[name])
-                if row["action"] as String == "update" && b == a { return nil }
+                if row.action == "update" && b == a { return nil }
                 return RecordedChange.Field(name: name, before: b, after: a)
             }
-            return RecordedChange(id: row["id"], table: row["table_name"], rowId: row["row_id"], action: row["action"],
-                                  changedAt: row["changed_at"], changedBy: row["changed_by"], fields: fields)
+            return RecordedChange(id: row.id, table: row.tableName, rowId: row.rowId, action: row.action,
+                                  changedAt: row.changedAt, changedBy: row.changedBy, fields: fields)
         }
     }
 

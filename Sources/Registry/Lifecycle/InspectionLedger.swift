@@ -151,12 +151,13 @@ public struct InspectionLedger: Sendable {
 
     /// One inspection of a unit per day and scope (the key imported records are matched by).
     func checkDayFree(_ db: Database, unitId: Int64, unitCode: String, on date: LocalDate, scope: String, except id: Int64?) throws {
-        if let other = try Row.fetchOne(db, sql: """
+        struct Other: Decodable, FetchableRecord { var id: Int64; var status: String }
+        if let other = try Other.fetchOne(db, sql: """
             SELECT id, status FROM inspections WHERE unit_id = ? AND inspected_on = ? AND scope = ? AND id IS NOT ?
             """, arguments: [unitId, date.description, scope, id]) {
             throw RegistryError.invalidArgument(
                 field: "date", value: date.description,
-                expected: "a day without another \(scope) inspection of unit \(unitCode) (inspection \(other["id"] as Int64) that day is \(other["status"] as String))")
+                expected: "a day without another \(scope) inspection of unit \(unitCode) (inspection \(other.id) that day is \(other.status))")
         }
     }
 

@@ -6,10 +6,11 @@ extension InspectionLedger {
     /// What a visit of each kind looks at (visit_profiles.scopes), by visit category.
     public func visitScopes() throws -> [String: [InspectionScope]] {
         try store.read { db in
+            struct Profile: Decodable, FetchableRecord { var category: String; var scopes: String }
             var scopes: [String: [InspectionScope]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT category, scopes FROM visit_profiles") {
-                let text: String = row["scopes"]
-                scopes[row["category"]] = try text.split(separator: ",").map { part in
+            for profile in try Profile.fetchAll(db, sql: "SELECT category, scopes FROM visit_profiles") {
+                let text = profile.scopes
+                scopes[profile.category] = try text.split(separator: ",").map { part in
                     let name = part.trimmingCharacters(in: .whitespaces)
                     guard let s = InspectionScope(rawValue: name) else {
                         throw RegistryError.invalidArgument(field: "visit_profiles.scopes", value: text,

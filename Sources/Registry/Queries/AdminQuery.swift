@@ -9,6 +9,14 @@ public struct WardSummary: Sendable {
     /// "Phường 9 (whole); Phường 10 (part)": the wards it succeeded.
     public var predecessors: String?
     public var boundary: Geometry?
+
+    /// The columns `wards(on:)` computes beside the ward's own.
+    struct Counted: Decodable, FetchableRecord {
+        var area: Double?
+        var g: String?
+        var predecessors: String?
+        var units: Int
+    }
 }
 
 /// Read-only views of administrative units and rule tables.
@@ -39,11 +47,12 @@ public struct AdminQuery: Sendable {
                 WHERE w.level = 'ward' AND \(Period(date).contains("w"))
                 ORDER BY w.code
                 """))
-            return rows.map { row in
-                WardSummary(
-                    ward: AdminUnitRecord.adminUnit(row), areaKm2: (row["area"] as Double?).map { ($0 * 1000).rounded() / 1000 },
-                    units: row["units"], predecessors: row["predecessors"],
-                    boundary: (row["g"] as String?).flatMap { try? GeoJSONDecoding.geometry(JSONText.decode(Array($0.utf8))) })
+            return try rows.map { row in
+                let counted = try WardSummary.Counted(row: row)
+                return WardSummary(
+                    ward: try AdminUnit(row: row), areaKm2: counted.area.map { ($0 * 1000).rounded() / 1000 },
+                    units: counted.units, predecessors: counted.predecessors,
+                    boundary: counted.g.flatMap { try? GeoJSONDecoding.geometry(JSONText.decode(Array($0.utf8))) })
             }
         }
     }

@@ -39,19 +39,23 @@ public struct ListedInstrument: Sendable {
 
 /// One instrument with what happened to it: verifications recorded, checks at inspections, seals.
 public struct InstrumentRecord: Sendable {
-    public struct Verification: Sendable, Hashable {
+    public struct Verification: Sendable, Hashable, Decodable, FetchableRecord {
         public var verifiedOn: String
         public var certificateNo: String?
         public var verifiedBy: String?
         /// When the registry learnt of it (the change history's time).
         public var recordedAt: String
+
+        public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     }
 
-    public struct Check: Sendable, Hashable {
+    public struct Check: Sendable, Hashable, Decodable, FetchableRecord {
         public var inspectionId: Int64
         public var inspectedOn: String
         public var kind: String
         public var verdict: String
+
+        public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     }
 
     public var listed: ListedInstrument
@@ -118,24 +122,19 @@ public struct InstrumentList: Sendable {
             }
             let stamps = try Row.fetchOne(db, sql: "SELECT version, created_at, updated_at FROM measuring_instruments WHERE id = ?", arguments: [id])!
             // Each time last_verified_on took a new value, by the change history (v7): the insert or the update.
-            let verifications = try Row.fetchAll(db, sql: """
+            let verifications = try InstrumentRecord.Verification.fetchAll(db, sql: """
                 SELECT json_extract(after, '$.last_verified_on') AS verified_on, json_extract(after, '$.certificate_no') AS certificate_no,
-                       json_extract(after, '$.verified_by') AS verified_by, changed_at
+                       json_extract(after, '$.verified_by') AS verified_by, changed_at AS recorded_at
                 FROM change_history
                 WHERE table_name = 'measuring_instruments' AND row_id = ? AND action IN ('insert', 'update')
                   AND json_extract(after, '$.last_verified_on') IS NOT NULL
                   AND json_extract(after, '$.last_verified_on') IS NOT json_extract(before, '$.last_verified_on')
                 ORDER BY id
-                """, arguments: [id]).map {
-                InstrumentRecord.Verification(verifiedOn: $0["verified_on"], certificateNo: $0["certificate_no"],
-                                              verifiedBy: $0["verified_by"], recordedAt: $0["changed_at"])
-            }
-            let checks = try Row.fetchAll(db, sql: """
-                SELECT i.id, i.inspected_on, t.kind, t.verdict FROM inspection_tests t JOIN inspections i ON i.id = t.inspection_id
+                """, arguments: [id])
+            let checks = try InstrumentRecord.Check.fetchAll(db, sql: """
+                SELECT i.id AS inspection_id, i.inspected_on, t.kind, t.verdict FROM inspection_tests t JOIN inspections i ON i.id = t.inspection_id
                 WHERE t.instrument_id = ? ORDER BY i.inspected_on, t.id
-                """, arguments: [id]).map {
-                InstrumentRecord.Check(inspectionId: $0["id"], inspectedOn: $0["inspected_on"], kind: $0["kind"], verdict: $0["verdict"])
-            }
+                """, arguments: [id])
             let seals = try InstrumentSeal.fetchAll(db, sql: InstrumentSeal.select + " WHERE s.instrument_id = ? ORDER BY s.sealed_on, s.id",
                                                     arguments: [id])
             return InstrumentRecord(listed: statement.item(row), verifications: verifications, checks: checks, seals: seals,

@@ -4,7 +4,7 @@ import GRDB
 /// ward, its units, their instruments' verification states, past violations, last inspections and
 /// the visit profiles. Past means done or closed: a planned, started or cancelled inspection found nothing yet. The inspection planner scores and routes from this; storage knows no optimiser.
 public struct WardFacts: Sendable {
-    public struct Violation: Sendable {
+    public struct Violation: Sendable, Decodable, FetchableRecord {
         public var unitId: Int64
         public var inspectedOn: LocalDate
         public var category: String
@@ -12,12 +12,31 @@ public struct WardFacts: Sendable {
         public var followUp: String?
         public var followUpDue: LocalDate?
         public var resolvedOn: LocalDate?
+
+        public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     }
 
-    /// Service minutes and opening hours ("07:00-11:00,13:00-17:00") of a kind of visit.
-    public struct VisitProfile: Sendable {
+    /// Service minutes and opening hours ("07:00-11:00,13:00-17:00") of a kind of visit (`category`).
+    public struct VisitProfile: Sendable, Decodable, FetchableRecord {
+        public var category: String
         public var serviceMinutes: Int
         public var openingHours: String
+
+        public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    }
+
+    /// A unit's last finished inspection.
+    struct LastInspection: Decodable, FetchableRecord {
+        var unitId: Int64
+        var last: LocalDate
+
+        static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    }
+
+    /// A point of the ward, nil where it has no geometry.
+    struct Point: Decodable, FetchableRecord {
+        var x: Double?
+        var y: Double?
     }
 
     public var ward: AdminUnit
@@ -36,7 +55,7 @@ extension UnitQuery {
     public func wardFacts(code: String, asOf: LocalDate, date: LocalDate) throws -> WardFacts {
         try store.read { db in
             let w = try UnitQuery.ward(db, code: code, on: asOf)
-            let inside = try Row.fetchOne(db, sql: "SELECT X(ST_PointOnSurface(geom)) AS x, Y(ST_PointOnSurface(geom)) AS y FROM admin_units WHERE id = ?",
+            let inside = try WardFacts.Point.fetchOne(db, sql: "SELECT X(ST_PointOnSurface(geom)) AS x, Y(ST_PointOnSurface(geom)) AS y FROM admin_units WHERE id = ?",
                                           arguments: [w.id])
             var filter = UnitFilter(asOf: asOf)
             filter.wardCode = code
@@ -49,32 +68,19 @@ extension UnitQuery {
             due.reinspections = false  // the planner reads them from `violations`, with the category's seriousness
             var instruments: [DueItem] = []
             try DueList.forEach(db, due) { instruments.append($0) }
-            var last: [Int64: LocalDate] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            let last = Dictionary(try WardFacts.LastInspection.fetchAll(db, sql: """
                 SELECT i.unit_id, max(i.inspected_on) AS last FROM inspections i
                 WHERE i.inspected_on <= ? AND i.status IN ('done', 'closed') GROUP BY i.unit_id
-                """, arguments: [date.description]) {
-                if let d = LocalDate(iso: row["last"]) { last[row["unit_id"]] = d }
-            }
-            let violations = try Row.fetchAll(db, sql: """
-                SELECT i.unit_id, i.inspected_on, c.name_en, c.seriousness, v.follow_up, v.follow_up_due, v.resolved_on
+                """, arguments: [date.description]).map { ($0.unitId, $0.last) }, uniquingKeysWith: { a, _ in a })
+            let violations = try WardFacts.Violation.fetchAll(db, sql: """
+                SELECT i.unit_id, i.inspected_on, c.name_en AS category, c.seriousness, v.follow_up, v.follow_up_due, v.resolved_on
                 FROM violations v JOIN inspections i ON i.id = v.inspection_id JOIN violation_categories c ON c.code = v.category
                 WHERE i.inspected_on <= ? AND i.status IN ('done', 'closed')
-                """, arguments: [date.description]).compactMap { row -> WardFacts.Violation? in
-                guard let on = LocalDate(iso: row["inspected_on"]) else { return nil }
-                return WardFacts.Violation(
-                    unitId: row["unit_id"], inspectedOn: on, category: row["name_en"], seriousness: row["seriousness"],
-                    followUp: row["follow_up"], followUpDue: (row["follow_up_due"] as String?).flatMap(LocalDate.init(iso:)),
-                    resolvedOn: (row["resolved_on"] as String?).flatMap(LocalDate.init(iso:)))
-            }
-            var profiles: [String: WardFacts.VisitProfile] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT category, service_minutes, opening_hours FROM visit_profiles") {
-                profiles[row["category"]] = WardFacts.VisitProfile(serviceMinutes: row["service_minutes"], openingHours: row["opening_hours"])
-            }
-            let names = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT code, name_en FROM instrument_types").map {
-                ($0["code"] as String, $0["name_en"] as String)
-            })
-            return WardFacts(ward: w, inside: (inside?["x"] ?? 0, inside?["y"] ?? 0), units: units, instruments: instruments,
+                """, arguments: [date.description])
+            let profiles = Dictionary(try WardFacts.VisitProfile.fetchAll(db, sql: "SELECT category, service_minutes, opening_hours FROM visit_profiles")
+                .map { ($0.category, $0) }, uniquingKeysWith: { a, _ in a })
+            let names = Dictionary(try InstrumentType.fetchAll(db).map { ($0.code, $0.nameEn) }, uniquingKeysWith: { a, _ in a })
+            return WardFacts(ward: w, inside: (inside?.x ?? 0, inside?.y ?? 0), units: units, instruments: instruments,
                              lastInspection: last, violations: violations, profiles: profiles, instrumentTypeNames: names)
         }
     }
