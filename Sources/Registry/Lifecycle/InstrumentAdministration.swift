@@ -38,18 +38,20 @@ extension InspectionLedger {
                                                     expected: "in_progress to record a check (start it first)")
             }
             let instrument = try instrumentId(db, unitCode: current.unitCode, serial: check.instrumentSerial)
-            struct Verified: Decodable, FetchableRecord { var instrument_type: String; var last_verified_on: LocalDate? }
-            struct Rule: Decodable, FetchableRecord { var cycle_months: Int; var valid_from: String; var source: String }
+            struct Verified: Decodable, FetchableRecord { var instrumentType: String; var lastVerifiedOn: LocalDate?
+                static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase }
+            struct Rule: Decodable, FetchableRecord { var cycleMonths: Int; var validFrom: String; var source: String
+                static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase }
             let row = try Verified.fetchOne(db, sql: "SELECT instrument_type, last_verified_on FROM measuring_instruments WHERE id = ?", arguments: [instrument])!
-            let type = row.instrument_type
-            let last = row.last_verified_on
+            let type = row.instrumentType
+            let last = row.lastVerifiedOn
             guard let rule = try Rule.fetchOne(db, SQLRequest(literal: """
                 SELECT cycle_months, valid_from, source FROM verification_rules r
                 WHERE r.instrument_type = \(type) AND \(Period(last ?? current.inspectedOn).contains("r")) ORDER BY r.valid_from DESC LIMIT 1
                 """)) else {
                 throw RegistryError.notFound(what: "verification rule", key: type, hint: "in force on \(last ?? current.inspectedOn) (verification_rules)")
             }
-            let months = rule.cycle_months
+            let months = rule.cycleMonths
             let dueOn = last?.adding(months: months)
             let overdue = dueOn.map { max(0, $0.days(until: current.inspectedOn)) } ?? 0
             let findings = [
@@ -75,7 +77,7 @@ extension InspectionLedger {
                                               rule_code, rule_source, checks, recorded_at)
                 VALUES (?, ?, 'administration', ?, ?, ?, 0, 'days', ?, ?, ?, ?)
                 """, arguments: [id, instrument, JSONText.encode(measurement), findings.allSatisfy(\.passed) ? "pass" : "fail", overdue,
-                                 "verification_rules:\(type)@\(rule.valid_from)", rule.source, JSONText.encode(checks), stamp])
+                                 "verification_rules:\(type)@\(rule.validFrom)", rule.source, JSONText.encode(checks), stamp])
             let testId = db.lastInsertedRowID
             for f in findings where !f.passed {
                 try ViolationProposal.write(db, inspectionId: id, on: current.inspectedOn, testId: testId, category: f.category,

@@ -25,7 +25,8 @@ enum ViolationProposal {
     static func write(_ db: Database, inspectionId: Int64, on date: LocalDate, testId: Int64, category: String,
                       description: String, now: String) throws {
         let period = Period(date)
-        struct Category: Decodable, FetchableRecord { var legal_basis: String?; var reinspect_within_days: Int? }
+        struct Category: Decodable, FetchableRecord { var legalBasis: String?; var reinspectWithinDays: Int?
+            static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase }
         guard let row = try Category.fetchOne(db, SQLRequest(literal: """
             SELECT c.legal_basis, c.reinspect_within_days FROM violation_categories c
             WHERE c.code = \(category) AND \(period.contains("c"))
@@ -37,8 +38,8 @@ enum ViolationProposal {
                    additional_measure, source, confidence, note
             FROM penalty_rules r WHERE r.violation_category = \(category) AND \(period.contains("r")) ORDER BY gain_above_vnd
             """))
-        let fine = ProposedFine(penalties, categoryBasis: row.legal_basis)
-        let due = date.adding(days: row.reinspect_within_days ?? 30)
+        let fine = ProposedFine(penalties, categoryBasis: row.legalBasis)
+        let due = date.adding(days: row.reinspectWithinDays ?? 30)
         try db.execute(sql: """
             INSERT INTO violations (inspection_id, category, description, legal_basis, fine_min_vnd, fine_max_vnd, penalty_rules,
                                     follow_up, follow_up_due, test_id, created_at)

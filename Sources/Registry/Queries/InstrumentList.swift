@@ -146,12 +146,14 @@ public struct InstrumentList: Sendable {
     static func id(_ db: Database, key: String, unitCode: String?) throws -> Int64 {
         let serial = VietnameseText.normalised(key)
         let code = unitCode.map { VietnameseText.normalised($0).uppercased() }
-        var matches = try Row.fetchAll(db, sql: """
+        struct Match: Decodable, FetchableRecord { var id: Int64; var code: String; var instrumentType: String
+            static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase }
+        var matches = try Match.fetchAll(db, sql: """
             SELECT m.id, u.code, m.instrument_type FROM measuring_instruments m JOIN economic_units u ON u.id = m.unit_id
             WHERE m.serial_no = ? AND (?2 IS NULL OR u.code = ?2) ORDER BY u.code, m.instrument_type
             """, arguments: [serial, code])
         if matches.isEmpty, let n = Int64(key) {
-            matches = try Row.fetchAll(db, sql: """
+            matches = try Match.fetchAll(db, sql: """
                 SELECT m.id, u.code, m.instrument_type FROM measuring_instruments m JOIN economic_units u ON u.id = m.unit_id
                 WHERE m.id = ? AND (?2 IS NULL OR u.code = ?2)
                 """, arguments: [n, code])
@@ -160,12 +162,12 @@ public struct InstrumentList: Sendable {
             throw RegistryError.notFound(what: "instrument", key: key, hint: code.map { "with that serial number or id at unit \($0)" })
         }
         guard matches.count == 1 else {
-            let which = matches.map { "\($0["instrument_type"] as String) at \($0["code"] as String) (id \($0["id"] as Int64))" }
+            let which = matches.map { "\($0.instrumentType) at \($0.code) (id \($0.id))" }
             throw RegistryError.invalidArgument(field: "instrument", value: key,
                                                 expected: "a serial number of one instrument; it is that of " + which.joined(separator: ", ")
                                                     + ": give the unit code or the id")
         }
-        return first["id"]
+        return first.id
     }
 }
 

@@ -56,15 +56,14 @@ public struct ReportRow: Sendable, Hashable {
 
     /// An empty row: a group where nothing was inspected.
     public init(group: String) { self.group = group }
+}
 
-    init(group: String, inspections: Int, units: Int, testsPassed: Int, testsFailed: Int, compliant: Int, withViolations: Int) {
-        self.group = group
-        self.inspections = inspections
-        self.units = units
-        self.testsPassed = testsPassed
-        self.testsFailed = testsFailed
-        self.compliant = compliant
-        self.withViolations = withViolations
+/// A report row is read from the inspections' counts; instruments and violations are counted by other
+/// statements (`InstrumentCount`, `ViolationCount`) and added to it.
+extension ReportRow: Decodable, FetchableRecord {
+    enum CodingKeys: String, CodingKey {
+        case group, inspections, units, testsPassed = "tests_passed", testsFailed = "tests_failed", compliant
+        case withViolations = "with_violations"
     }
 }
 
@@ -87,10 +86,11 @@ public struct InspectionReportQuery: Sendable {
         try store.read { db in
             let rows = try InspectionReportQuery.rows(db, period, grouping)
             let total = try InspectionReportQuery.rows(db, period, nil).first ?? ReportRow(group: "total")
-            let kinds = try Row.fetchAll(db, sql: InspectionReportQuery.keyed(grouping) + """
+            struct KindCount: Decodable, FetchableRecord { var g: String; var category: String; var n: Int }
+            let kinds = try KindCount.fetchAll(db, sql: InspectionReportQuery.keyed(grouping) + """
                 SELECT k.g, v.category, count(*) AS n FROM keyed k JOIN violations v ON v.inspection_id = k.id AND \(InspectionReportQuery.attributed)
                 GROUP BY k.g, v.category ORDER BY k.g, n DESC, v.category
-                """, arguments: [period.from.description, period.to.description]).map { ($0["g"] as String, $0["category"] as String, $0["n"] as Int) }
+                """, arguments: [period.from.description, period.to.description]).map { ($0.g, $0.category, $0.n) }
             return InspectionReport(period: period, grouping: grouping, rows: rows, total: total, violationsByKind: kinds)
         }
     }
@@ -98,13 +98,15 @@ public struct InspectionReportQuery: Sendable {
     /// The wards in force on some day of the period, by the report's key ("code name"), with their validity and
     /// boundary: the layer a per-ward summary is drawn on (wards of both sides of a reform overlap).
     public func wards(_ period: ReportPeriod) throws -> [(key: String, validFrom: String, validTo: String?, boundary: Geometry?)] {
-        try store.read { db in
-            try Row.fetchAll(db, sql: """
+        struct Ward: Decodable, FetchableRecord { var g: String; var validFrom: String; var validTo: String?; var geometry: String?
+            static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase }
+        return try store.read { db in
+            try Ward.fetchAll(db, sql: """
                 SELECT code || ' ' || name AS g, valid_from, valid_to, AsGeoJSON(geom, 7) AS geometry FROM admin_units
                 WHERE level = 'ward' AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?) ORDER BY code, valid_from
-                """, arguments: [period.to.description, period.from.description]).map { row in
-                (row["g"], row["valid_from"], row["valid_to"],
-                 (row["geometry"] as String?).flatMap { try? GeoJSONDecoding.geometry(JSONText.decode(Array($0.utf8))) })
+                """, arguments: [period.to.description, period.from.description]).map { ward in
+                (ward.g, ward.validFrom, ward.validTo,
+                 ward.geometry.flatMap { try? GeoJSONDecoding.geometry(JSONText.decode(Array($0.utf8))) })
             }
         }
     }
@@ -153,36 +155,35 @@ public struct InspectionReportQuery: Sendable {
     static func rows(_ db: Database, _ period: ReportPeriod, _ grouping: ReportGrouping?) throws -> [ReportRow] {
         let arguments: StatementArguments = [period.from.description, period.to.description]
         var rows: [String: ReportRow] = [:]
-        for r in try Row.fetchAll(db, sql: keyed(grouping) + """
-            SELECT k.g, count(*) AS inspections, count(DISTINCT k.unit_id) AS units,
+        for row in try ReportRow.fetchAll(db, sql: keyed(grouping) + """
+            SELECT k.g AS "group", count(*) AS inspections, count(DISTINCT k.unit_id) AS units,
                    sum(k.outcome = 'compliant') AS compliant, sum(k.outcome = 'violation') AS with_violations,
-                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'pass')), 0) AS passed,
-                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'fail')), 0) AS failed
+                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'pass')), 0) AS tests_passed,
+                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'fail')), 0) AS tests_failed
             FROM keyed k GROUP BY k.g
             """, arguments: arguments) {
-            let g: String = r["g"]
-            rows[g] = ReportRow(group: g, inspections: r["inspections"], units: r["units"], testsPassed: r["passed"], testsFailed: r["failed"],
-                                compliant: r["compliant"], withViolations: r["with_violations"])
+            rows[row.group] = row
         }
-        for r in try Row.fetchAll(db, sql: keyed(grouping) + """
+        struct InstrumentCount: Decodable, FetchableRecord { var g: String; var n: Int }
+        for count in try InstrumentCount.fetchAll(db, sql: keyed(grouping) + """
             SELECT k.g, count(DISTINCT t.instrument_id) AS n FROM keyed k JOIN inspection_tests t ON t.inspection_id = k.id GROUP BY k.g
             """, arguments: arguments) {
-            rows[r["g"]]?.instruments = r["n"]
+            rows[count.g]?.instruments = count.n
         }
-        for r in try Row.fetchAll(db, sql: keyed(grouping) + """
+        struct ViolationCount: Decodable, FetchableRecord { var g: String; var n, fines, fmin, fmax, done, open: Int }
+        for count in try ViolationCount.fetchAll(db, sql: keyed(grouping) + """
             SELECT k.g, count(*) AS n, coalesce(sum(v.fine_vnd), 0) AS fines, coalesce(sum(v.fine_min_vnd), 0) AS fmin,
                    coalesce(sum(v.fine_max_vnd), 0) AS fmax,
                    sum(v.follow_up_due IS NOT NULL AND v.resolved_on IS NOT NULL AND v.resolved_on <= ?2) AS done,
                    sum(v.follow_up_due IS NOT NULL AND (v.resolved_on IS NULL OR v.resolved_on > ?2)) AS open
             FROM keyed k JOIN violations v ON v.inspection_id = k.id AND \(attributed) GROUP BY k.g
             """, arguments: arguments) {
-            let g: String = r["g"]
-            rows[g]?.violations = r["n"]
-            rows[g]?.finesRecordedVND = r["fines"]
-            rows[g]?.proposedFineMinVND = r["fmin"]
-            rows[g]?.proposedFineMaxVND = r["fmax"]
-            rows[g]?.followUpsDone = r["done"]
-            rows[g]?.followUpsOpen = r["open"]
+            rows[count.g]?.violations = count.n
+            rows[count.g]?.finesRecordedVND = count.fines
+            rows[count.g]?.proposedFineMinVND = count.fmin
+            rows[count.g]?.proposedFineMaxVND = count.fmax
+            rows[count.g]?.followUpsDone = count.done
+            rows[count.g]?.followUpsOpen = count.open
         }
         return rows.values.sorted { $0.group < $1.group }
     }

@@ -177,13 +177,12 @@ public final class RegistryStore: Sendable {
                 try db.inTransaction(.immediate) {
                     result = try body(db)
                     for table in tables {
-                        guard let broken = try Row.fetchOne(db, sql: """
+                        guard let broken = try BrokenKey.fetchOne(db, sql: """
                             SELECT c.rowid AS row, k."from" AS child, c.parent AS parent
                             FROM pragma_foreign_key_check(?) AS c JOIN pragma_foreign_key_list(?) AS k ON k.id = c.fkid
                             """, arguments: [table, table]) else { continue }
                         throw RegistryError.database("""
-                            \(table) row \(broken["row"] as Int64? ?? 0): \(broken["child"] as String? ?? "?") refers to no row of \
-                            \(broken["parent"] as String? ?? "?") (foreign key)
+                            \(table) row \(broken.row ?? 0): \(broken.child ?? "?") refers to no row of \(broken.parent ?? "?") (foreign key)
                             """)
                     }
                     return .commit
@@ -222,6 +221,13 @@ public final class RegistryStore: Sendable {
     /// The importer's stamps still read the clock here, until its own clock is injected (another change).
     @available(*, deprecated, message: "pass the clock: timestamp(now, precise:)")
     static func timestamp(precise: Bool) -> String { timestamp(Date(), precise: precise) }
+}
+
+/// A row of SQLite's foreign_key_check: the referring row, its column and the table it refers to.
+private struct BrokenKey: Decodable, FetchableRecord {
+    var row: Int64?
+    var child: String?
+    var parent: String?
 }
 
 /// Where a database's schema stands against this binary's migrations.
