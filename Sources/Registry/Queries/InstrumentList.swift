@@ -120,7 +120,9 @@ public struct InstrumentList: Sendable {
             guard let row = try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM (\(statement.filtered)) WHERE instrument_id = \(id)")) else {
                 throw RegistryError.notFound(what: "instrument", key: key)
             }
-            let stamps = try Row.fetchOne(db, sql: "SELECT version, created_at, updated_at FROM measuring_instruments WHERE id = ?", arguments: [id])!
+            struct Stamps: Decodable, FetchableRecord { var version: Int; var createdAt, updatedAt: String
+                static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase }
+            let stamps = try Stamps.fetchOne(db, sql: "SELECT version, created_at, updated_at FROM measuring_instruments WHERE id = ?", arguments: [id])!
             // Each time last_verified_on took a new value, by the change history (v7): the insert or the update.
             let verifications = try InstrumentRecord.Verification.fetchAll(db, sql: """
                 SELECT json_extract(after, '$.last_verified_on') AS verified_on, json_extract(after, '$.certificate_no') AS certificate_no,
@@ -138,7 +140,7 @@ public struct InstrumentList: Sendable {
             let seals = try InstrumentSeal.fetchAll(db, sql: InstrumentSeal.select + " WHERE s.instrument_id = ? ORDER BY s.sealed_on, s.id",
                                                     arguments: [id])
             return InstrumentRecord(listed: statement.item(row), verifications: verifications, checks: checks, seals: seals,
-                                    version: stamps["version"], createdAt: stamps["created_at"], updatedAt: stamps["updated_at"])
+                                    version: stamps.version, createdAt: stamps.createdAt, updatedAt: stamps.updatedAt)
         }
     }
 
