@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The layers the registry hands to map tools (export, and the OGC API next): each one SQL statement
@@ -162,5 +163,34 @@ public struct FeatureLayers: Sendable {
             let q = try layer.query(db, filter: filter, within: within)
             return try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0
         }
+    }
+}
+
+/// Layer statements already composed, for one database version (they read the wards valid on the day): composing
+/// one (every property, the ward expression, that read) was a third of a by-id request's own work. Kept only for
+/// filters of the day, kinds and statuses; a box, a search or any other filter is composed each time.
+public final class LayerQueryMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var version = ""
+    private var queries: [String: FeatureLayer.Query] = [:]
+
+    public init() {}
+
+    func query(_ db: Database, _ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int, version: String) throws -> FeatureLayer.Query {
+        guard !version.isEmpty, filter.wardCode == nil, filter.vsicPrefix == nil, filter.bbox == nil, filter.near == nil,
+              filter.search == nil, !filter.flaggedOnly, filter.changedSince == nil else {
+            return try layer.query(db, filter: filter, within: within, precision: precision)
+        }
+        let key = "\(layer.rawValue)|\(filter.asOf)|\(filter.kinds.map(\.rawValue))|\(filter.statuses.map(\.rawValue))|\(within)|\(precision)"
+        lock.lock()
+        if self.version != version { (self.version, queries) = (version, [:]) }
+        let known = queries[key]
+        lock.unlock()
+        if let known { return known }
+        let made = try layer.query(db, filter: filter, within: within, precision: precision)
+        lock.lock()
+        if self.version == version, queries.count < 256 { queries[key] = made }
+        lock.unlock()
+        return made
     }
 }

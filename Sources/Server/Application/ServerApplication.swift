@@ -12,6 +12,8 @@ public struct ServiceState: Sendable {
     let counts = CountCache()
     let catalogue = CollectionCatalogue()
     let anchors = OffsetAnchors()
+    let points = UnitPointsCache()
+    let layerQueries = LayerQueryMemo()
     /// As many as the pool has reader connections: more would only wait for one.
     let threads = ReaderThreads(count: RegistryReader.readerCount)
     var layers: FeatureLayers { FeatureLayers(store: reader.store) }
