@@ -56,7 +56,7 @@ public struct FeatureWriter {
         types = q.properties.map(\.type)
         switch options.format {
         case .geojson:
-            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.name ?? q.layer.rawValue)\",\"features\":[\n")
+            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.collectionName)\",\"features\":[\n")
         case .geojsonseq: break
         case .csv:
             var header = ["id"] + q.properties.map(\.name)
@@ -187,6 +187,11 @@ public struct FeatureWriter {
     }
 
     private func writeValue(_ row: RawRow, _ column: Int, _ type: FeatureLayer.PropertyType) {
+        if type == .text || type == .date || type == .timestamp {
+            // SQLite gives no text pointer for NULL (an empty text has one): one call fewer per property than asking the type.
+            let text = row.text(column)
+            return text.baseAddress == nil ? sink.append(static: "null") : writeJSONString(text)
+        }
         if row.isNull(column) { return sink.append(static: "null") }
         switch type {
         case .integer: writeInteger(row.int64(column))
@@ -195,7 +200,7 @@ public struct FeatureWriter {
         case .real:
             let v = row.double(column)
             sink.append(JSONNumber.text(v))
-        case .text, .date, .timestamp: writeJSONString(row.text(column))
+        case .text, .date, .timestamp: break
         }
     }
 

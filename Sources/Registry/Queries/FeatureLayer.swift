@@ -20,7 +20,13 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
 
     /// A layer's statement for one request, ready to stream.
     public struct Query: Sendable {
-        public let layer: FeatureLayer
+        /// The collection a statement reads: one of the registry's layers, or a reference layer (by its name).
+        public enum Source: Sendable, Hashable {
+            case registry(FeatureLayer)
+            case reference(String)
+        }
+
+        public let source: Source
         public let properties: [Property]
         public let geometry: GeometryEncoding
         /// The statement without its ORDER BY, its columns named `id`, `geometry` and after the properties,
@@ -28,12 +34,21 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         let select: SQL
         let order: SQL
         let countSQL: SQL
-        /// The name in files when it is not the layer's (a layer derived from one, such as ward_summary from wards).
+        /// The name in files when it is not the source's (a layer derived from one, such as ward_summary from wards).
         public var name: String? = nil
         /// For layers whose filter needs no property column: pages in id order pick their ids here first.
         var idsFirst: IdsFirst? = nil
 
         var sql: SQL { select + " ORDER BY \(order)" }
+
+        /// The name a file or a FeatureCollection gives the features.
+        public var collectionName: String {
+            if let name { return name }
+            switch source {
+            case .registry(let layer): return layer.rawValue
+            case .reference(let name): return name
+            }
+        }
     }
 
     /// A layer's ids alone, from the filter's narrow part (indexes, no ward or property column), and its statement
@@ -116,7 +131,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
             let idsFirst = IdsFirst(ids: "SELECT u.id AS id FROM \(plan.countFrom) WHERE \(plan.whereClause)") { ids in
                 select("u.id", geometry, "(SELECT u.*, \(wardColumns) FROM \(from) WHERE u.id IN (\(ids))) u LEFT JOIN economic_units mk ON mk.id = u.market_id")
             }
-            return Query(layer: self, properties: properties, geometry: self == .markets ? .geoJSONText : .pointBlob,
+            return Query(source: .registry(self), properties: properties, geometry: self == .markets ? .geoJSONText : .pointBlob,
                          select: sql, order: "u.id", countSQL: plan.countSQL, idsFirst: idsFirst)
         case .instruments, .due:
             var due = DueFilter(units: filter)
@@ -124,18 +139,18 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
             let (_, inner) = try DueList.statement(db, due)
             let listed: SQL = self == .due ? DueList.listed(due) : "1"
             let sql = select("instrument_id", "geom", "(SELECT d.*, g.geom FROM (\(inner)) d JOIN economic_units g ON g.id = d.id) WHERE \(listed)")
-            return Query(layer: self, properties: properties, geometry: .pointBlob, select: sql, order: "instrument_id",
+            return Query(source: .registry(self), properties: properties, geometry: .pointBlob, select: sql, order: "instrument_id",
                          countSQL: "SELECT count(*) FROM (\(inner)) WHERE \(listed)")
         case .wards:
             let from: SQL = "admin_units w WHERE w.level = 'ward' AND \(Period(filter.asOf).contains("w"))"
-            return Query(layer: self, properties: properties, geometry: .geoJSONText,
+            return Query(source: .registry(self), properties: properties, geometry: .geoJSONText,
                          select: select("w.id", "AsGeoJSON(ST_ForcePolygonCCW(w.geom), \(precision))", from), order: "w.code",
                          countSQL: "SELECT count(*) FROM \(from)")
         case .inspections:
             let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [], existedOnly: false)
             let from: SQL = "\(plan.from) JOIN inspections i ON i.unit_id = u.id WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
                 + " AND i.status IN ('done', 'closed')"  // past inspections: planned, started and cancelled ones found nothing yet
-            return Query(layer: self, properties: properties, geometry: .pointBlob,
+            return Query(source: .registry(self), properties: properties, geometry: .pointBlob,
                          select: select("i.id", "u.geom", from), order: "i.id", countSQL: "SELECT count(*) FROM \(from)")
         }
     }

@@ -73,7 +73,7 @@ extension FeatureLayer.Query {
         }
         let count: SQL = selection.conditions.isEmpty && selection.featureId == nil
             ? countSQL : "SELECT count(*) FROM (\(select)) f WHERE \(whereClause)"
-        let query = FeatureLayer.Query(layer: layer, properties: kept, geometry: geometry, select: select, order: self.order, countSQL: count)
+        let query = FeatureLayer.Query(source: source, properties: kept, geometry: geometry, select: select, order: self.order, countSQL: count, name: name)
         return (query, sql, selection.conditions.isEmpty && selection.properties == nil && keys.isEmpty)
     }
 
