@@ -62,7 +62,8 @@ extension FeatureLayer.Query {
         let limit = UnitStatement.limit(selection.page, extra: extraRow ? 1 : 0)
         let head: SQL = "SELECT \((["f.id", "f.geometry"] + columns).joined(separator: ", "))\(sortColumns)"
         let sql: SQL
-        if let idsFirst, keys.isEmpty, selection.conditions.isEmpty, selection.page.limit != nil || selection.featureId != nil {
+        if let idsFirst, keys.isEmpty, selection.conditions.isEmpty,
+           chosenIds != nil || selection.featureId != nil || (idsFirst.narrows && selection.page.limit != nil) {
             // The page's ids from the narrow statement, then the rows of those ids only.
             // Chosen ids come as one JSON array, so the statement's text is the same for every page.
             let ids: SQL = chosenIds.map { "SELECT value FROM json_each(\("[" + $0.map(String.init).joined(separator: ",") + "]"))" }
