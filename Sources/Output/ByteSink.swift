@@ -30,12 +30,13 @@ public final class ByteSink {
         }
     }
 
-    /// A sink that hands each full buffer of about `capacity` bytes to `drain` (an HTTP response body).
-    public init(capacity: Int, drain: @escaping ([UInt8]) throws -> Void) {
+    /// A sink that hands each full buffer of about `capacity` bytes to `drain` (an HTTP response body), in place:
+    /// `drain` copies what it keeps.
+    public init(capacity: Int, drain: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
         self.capacity = capacity
         allocated = capacity + 4096
         base = .allocate(capacity: allocated)
-        self.drain = { try drain(Array($0)) }
+        self.drain = drain
     }
 
     deinit { base.deallocate() }
@@ -51,6 +52,11 @@ public final class ByteSink {
         if count + bytes.count > allocated { grow(bytes.count) }
         (base + count).update(from: from, count: bytes.count)
         count += bytes.count
+    }
+
+    /// A literal's bytes, with no String in between (the writers' punctuation, per feature).
+    @inline(__always) public func append(static text: StaticString) {
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     public func append(_ text: String) {

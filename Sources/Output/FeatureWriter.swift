@@ -56,7 +56,7 @@ public struct FeatureWriter {
         types = q.properties.map(\.type)
         switch options.format {
         case .geojson:
-            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.name ?? q.layer.rawValue)\",\"features\":[\n")
+            sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.collectionName)\",\"features\":[\n")
         case .geojsonseq: break
         case .csv:
             var header = ["id"] + q.properties.map(\.name)
@@ -68,37 +68,37 @@ public struct FeatureWriter {
     public mutating func write(_ row: RawRow) throws {
         guard let q = query else { return }
         if options.format == .csv { return try writeCSV(row, q) }
-        if options.format == .geojson && count > 0 { sink.append(",\n" as String) }
+        if options.format == .geojson && count > 0 { sink.append(static: ",\n") }
         if options.format == .geojsonseq && options.recordSeparator { sink.append(0x1E) }
         count += 1
-        sink.append("{\"type\":\"Feature\",\"id\":")
+        sink.append(static: "{\"type\":\"Feature\",\"id\":")
         writeInteger(row.int64(0))
-        sink.append(",\"geometry\":")
+        sink.append(static: ",\"geometry\":")
         var point: (x: Double, y: Double)?
         switch q.geometry {
         case .pointBlob:
             if let stored = row.point(1), let p = transform == nil ? stored : transform!(stored.x, stored.y) {
                 point = p
-                sink.append("{\"type\":\"Point\",\"coordinates\":[")
+                sink.append(static: "{\"type\":\"Point\",\"coordinates\":[")
                 writeCoordinate(p.x)
                 sink.append(0x2C)
                 writeCoordinate(p.y)
-                sink.append("]}")
+                sink.append(static: "]}")
             } else {
-                sink.append("null")
+                sink.append(static: "null")
             }
         case .geoJSONText:
-            if row.isNull(1) { sink.append("null") } else if transform == nil { sink.append(row.text(1)) } else { writeTransformed(row.text(1)) }
+            if row.isNull(1) { sink.append(static: "null") } else if transform == nil { sink.append(row.text(1)) } else { writeTransformed(row.text(1)) }
         }
         if options.bboxMember, let p = point {
-            sink.append(",\"bbox\":[")
+            sink.append(static: ",\"bbox\":[")
             for (i, v) in [p.x, p.y, p.x, p.y].enumerated() {
                 if i > 0 { sink.append(0x2C) }
                 writeCoordinate(v)
             }
             sink.append(0x5D)
         }
-        sink.append(",\"properties\":{")
+        sink.append(static: ",\"properties\":{")
         keys.withUnsafeBufferPointer { keys in
             keyEnds.withUnsafeBufferPointer { ends in
                 types.withUnsafeBufferPointer { types in
@@ -111,7 +111,7 @@ public struct FeatureWriter {
                 }
             }
         }
-        sink.append("}}")
+        sink.append(static: "}}")
         if options.format == .geojsonseq { sink.append(0x0A) }
         try sink.recordDone()
     }
@@ -187,14 +187,20 @@ public struct FeatureWriter {
     }
 
     private func writeValue(_ row: RawRow, _ column: Int, _ type: FeatureLayer.PropertyType) {
-        if row.isNull(column) { return sink.append("null") }
+        if type == .text || type == .date || type == .timestamp {
+            // SQLite gives no text pointer for NULL (an empty text has one): one call fewer per property than asking the type.
+            let text = row.text(column)
+            return text.baseAddress == nil ? sink.append(static: "null") : writeJSONString(text)
+        }
+        if row.isNull(column) { return sink.append(static: "null") }
         switch type {
         case .integer: writeInteger(row.int64(column))
-        case .boolean: sink.append(row.int64(column) != 0 ? "true" : "false")
+        case .boolean:
+            if row.int64(column) != 0 { sink.append(static: "true") } else { sink.append(static: "false") }
         case .real:
             let v = row.double(column)
-            sink.append(v.isFinite ? JSONNumber.text(v) : "null")
-        case .text, .date, .timestamp: writeJSONString(row.text(column))
+            sink.append(JSONNumber.text(v))
+        case .text, .date, .timestamp: break
         }
     }
 
@@ -212,14 +218,14 @@ public struct FeatureWriter {
             }
             if i > start { sink.append(UnsafeBufferPointer(rebasing: bytes[start..<i])) }
             switch b {
-            case 0x22: sink.append("\\\"")
-            case 0x5C: sink.append("\\\\")
-            case 0x0A: sink.append("\\n")
-            case 0x0D: sink.append("\\r")
-            case 0x09: sink.append("\\t")
+            case 0x22: sink.append(static: "\\\"")
+            case 0x5C: sink.append(static: "\\\\")
+            case 0x0A: sink.append(static: "\\n")
+            case 0x0D: sink.append(static: "\\r")
+            case 0x09: sink.append(static: "\\t")
             default:
                 let hex = Array("0123456789abcdef".utf8)
-                sink.append("\\u00")
+                sink.append(static: "\\u00")
                 sink.append(hex[Int(b >> 4)])
                 sink.append(hex[Int(b & 15)])
             }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The layers the registry hands to map tools (export, and the OGC API next): each one SQL statement
@@ -19,7 +20,13 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
 
     /// A layer's statement for one request, ready to stream.
     public struct Query: Sendable {
-        public let layer: FeatureLayer
+        /// The collection a statement reads: one of the registry's layers, or a reference layer (by its name).
+        public enum Source: Sendable, Hashable {
+            case registry(FeatureLayer)
+            case reference(String)
+        }
+
+        public let source: Source
         public let properties: [Property]
         public let geometry: GeometryEncoding
         /// The statement without its ORDER BY, its columns named `id`, `geometry` and after the properties,
@@ -27,12 +34,21 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         let select: SQL
         let order: SQL
         let countSQL: SQL
-        /// The name in files when it is not the layer's (a layer derived from one, such as ward_summary from wards).
+        /// The name in files when it is not the source's (a layer derived from one, such as ward_summary from wards).
         public var name: String? = nil
         /// For layers whose filter needs no property column: pages in id order pick their ids here first.
         var idsFirst: IdsFirst? = nil
 
         var sql: SQL { select + " ORDER BY \(order)" }
+
+        /// The name a file or a FeatureCollection gives the features.
+        public var collectionName: String {
+            if let name { return name }
+            switch source {
+            case .registry(let layer): return layer.rawValue
+            case .reference(let name): return name
+            }
+        }
     }
 
     /// A layer's ids alone, from the filter's narrow part (indexes, no ward or property column), and its statement
@@ -42,6 +58,9 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         let ids: SQL
         /// The layer's statement (as `Query.select`) for the ids a subquery gives.
         let rows: @Sendable (SQL) -> SQL
+        /// Whether the filter narrows the units by more than the day (a box, a kind, a ward…). When it does not,
+        /// a page reads its rows in id order in one pass; choosing ids first would read each row twice.
+        var narrows = true
     }
 
     static func p(_ name: String, _ type: PropertyType, _ sql: SQL) -> Property { Property(name: name, type: type, sql: sql) }
@@ -112,10 +131,12 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
                 : "u.geom"
             let sql = select("u.id", geometry, "(SELECT u.*, \(plan.wardColumns) FROM \(plan.from) WHERE \(plan.whereClause)) u LEFT JOIN economic_units mk ON mk.id = u.market_id")
             let (from, wardColumns) = (plan.from, plan.wardColumns)
-            let idsFirst = IdsFirst(ids: "SELECT u.id AS id FROM \(plan.countFrom) WHERE \(plan.whereClause)") { ids in
+            var idsFirst = IdsFirst(ids: "SELECT u.id AS id FROM \(plan.countFrom) WHERE \(plan.whereClause)") { ids in
                 select("u.id", geometry, "(SELECT u.*, \(wardColumns) FROM \(from) WHERE u.id IN (\(ids))) u LEFT JOIN economic_units mk ON mk.id = u.market_id")
             }
-            return Query(layer: self, properties: properties, geometry: self == .markets ? .geoJSONText : .pointBlob,
+            idsFirst.narrows = !(filter.kinds.isEmpty && filter.statuses.isEmpty && filter.bbox == nil && filter.near == nil && filter.wardCode == nil
+                && filter.search == nil && filter.vsicPrefix == nil && !filter.flaggedOnly && filter.changedSince == nil)
+            return Query(source: .registry(self), properties: properties, geometry: self == .markets ? .geoJSONText : .pointBlob,
                          select: sql, order: "u.id", countSQL: plan.countSQL, idsFirst: idsFirst)
         case .instruments, .due:
             var due = DueFilter(units: filter)
@@ -123,18 +144,18 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
             let (_, inner) = try DueList.statement(db, due)
             let listed: SQL = self == .due ? DueList.listed(due) : "1"
             let sql = select("instrument_id", "geom", "(SELECT d.*, g.geom FROM (\(inner)) d JOIN economic_units g ON g.id = d.id) WHERE \(listed)")
-            return Query(layer: self, properties: properties, geometry: .pointBlob, select: sql, order: "instrument_id",
+            return Query(source: .registry(self), properties: properties, geometry: .pointBlob, select: sql, order: "instrument_id",
                          countSQL: "SELECT count(*) FROM (\(inner)) WHERE \(listed)")
         case .wards:
             let from: SQL = "admin_units w WHERE w.level = 'ward' AND \(Period(filter.asOf).contains("w"))"
-            return Query(layer: self, properties: properties, geometry: .geoJSONText,
+            return Query(source: .registry(self), properties: properties, geometry: .geoJSONText,
                          select: select("w.id", "AsGeoJSON(ST_ForcePolygonCCW(w.geom), \(precision))", from), order: "w.code",
                          countSQL: "SELECT count(*) FROM \(from)")
         case .inspections:
             let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [], existedOnly: false)
             let from: SQL = "\(plan.from) JOIN inspections i ON i.unit_id = u.id WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
                 + " AND i.status IN ('done', 'closed')"  // past inspections: planned, started and cancelled ones found nothing yet
-            return Query(layer: self, properties: properties, geometry: .pointBlob,
+            return Query(source: .registry(self), properties: properties, geometry: .pointBlob,
                          select: select("i.id", "u.geom", from), order: "i.id", countSQL: "SELECT count(*) FROM \(from)")
         }
     }
@@ -162,5 +183,34 @@ public struct FeatureLayers: Sendable {
             let q = try layer.query(db, filter: filter, within: within)
             return try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL)) ?? 0
         }
+    }
+}
+
+/// Layer statements already composed, for one database version (they read the wards valid on the day): composing
+/// one (every property, the ward expression, that read) was a third of a by-id request's own work. Kept only for
+/// filters of the day, kinds and statuses; a box, a search or any other filter is composed each time.
+public final class LayerQueryMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var version = ""
+    private var queries: [String: FeatureLayer.Query] = [:]
+
+    public init() {}
+
+    func query(_ db: Database, _ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int, version: String) throws -> FeatureLayer.Query {
+        guard !version.isEmpty, filter.wardCode == nil, filter.vsicPrefix == nil, filter.bbox == nil, filter.near == nil,
+              filter.search == nil, !filter.flaggedOnly, filter.changedSince == nil else {
+            return try layer.query(db, filter: filter, within: within, precision: precision)
+        }
+        let key = "\(layer.rawValue)|\(filter.asOf)|\(filter.kinds.map(\.rawValue))|\(filter.statuses.map(\.rawValue))|\(within)|\(precision)"
+        lock.lock()
+        if self.version != version { (self.version, queries) = (version, [:]) }
+        let known = queries[key]
+        lock.unlock()
+        if let known { return known }
+        let made = try layer.query(db, filter: filter, within: within, precision: precision)
+        lock.lock()
+        if self.version == version, queries.count < 256 { queries[key] = made }
+        lock.unlock()
+        return made
     }
 }

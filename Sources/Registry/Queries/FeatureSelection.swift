@@ -35,7 +35,8 @@ public struct FeatureSortKey: Sendable, Hashable {
 extension FeatureLayer.Query {
     /// The statement for `selection`; its last columns are the sort keys' values, one per key, for cursors.
     /// `fixedShape` when its text is the same for any values (an id, a box, a cursor, a limit), so it may be cached.
-    func selecting(_ selection: FeatureSelection, extraRow: Bool) throws -> (query: FeatureLayer.Query, sql: SQL, fixedShape: Bool) {
+    /// `chosenIds`, when given, are the page's ids (and the next page's first) already chosen in id order (by UnitPoints).
+    func selecting(_ selection: FeatureSelection, extraRow: Bool, chosenIds: [Int64]? = nil) throws -> (query: FeatureLayer.Query, sql: SQL, fixedShape: Bool) {
         let names = Set(properties.map(\.name))
         if let unknown = selection.properties?.first(where: { !names.contains($0) }) {
             throw RegistryError.invalidArgument(field: "properties", value: unknown,
@@ -61,16 +62,19 @@ extension FeatureLayer.Query {
         let limit = UnitStatement.limit(selection.page, extra: extraRow ? 1 : 0)
         let head: SQL = "SELECT \((["f.id", "f.geometry"] + columns).joined(separator: ", "))\(sortColumns)"
         let sql: SQL
-        if let idsFirst, keys.isEmpty, selection.conditions.isEmpty, selection.page.limit != nil || selection.featureId != nil {
+        if let idsFirst, keys.isEmpty, selection.conditions.isEmpty,
+           chosenIds != nil || selection.featureId != nil || (idsFirst.narrows && selection.page.limit != nil) {
             // The page's ids from the narrow statement, then the rows of those ids only.
-            let ids: SQL = "SELECT id FROM (\(idsFirst.ids)) f WHERE \(whereClause) ORDER BY id" + limit
+            // Chosen ids come as one JSON array, so the statement's text is the same for every page.
+            let ids: SQL = chosenIds.map { "SELECT value FROM json_each(\("[" + $0.map(String.init).joined(separator: ",") + "]"))" }
+                ?? "SELECT id FROM (\(idsFirst.ids)) f WHERE \(whereClause) ORDER BY id" + limit
             sql = "\(head) FROM (\(idsFirst.rows(ids))) f ORDER BY f.id"
         } else {
             sql = "\(head) FROM (\(select)) f WHERE \(whereClause) ORDER BY \(orderBy)" + limit
         }
         let count: SQL = selection.conditions.isEmpty && selection.featureId == nil
             ? countSQL : "SELECT count(*) FROM (\(select)) f WHERE \(whereClause)"
-        let query = FeatureLayer.Query(layer: layer, properties: kept, geometry: geometry, select: select, order: self.order, countSQL: count)
+        let query = FeatureLayer.Query(source: source, properties: kept, geometry: geometry, select: select, order: self.order, countSQL: count, name: name)
         return (query, sql, selection.conditions.isEmpty && selection.properties == nil && keys.isEmpty)
     }
 
@@ -143,13 +147,18 @@ extension FeatureLayers {
     /// description and the number of features matched (counted by the database), `body` each row in place.
     /// Returns the cursor of the next page when `selection.page.limit` cut the list short.
     /// `timeLimit` (seconds) interrupts the statements once passed, as an invalid request naming the limit.
+    /// `points`, read from the same database version, choose a box page's ids and count when they can (see
+    /// `UnitPoints.choose`); the SQL does otherwise. `memo` keeps the layer's statement for `version` (the database's).
     @discardableResult
     public func page(_ layer: FeatureLayer, filter: UnitFilter, selection: FeatureSelection, within: Int = 30, precision: Int = 7,
-                     counting: Bool = true, timeLimit: Double? = nil,
+                     counting: Bool = true, timeLimit: Double? = nil, points: UnitPoints? = nil,
+                     memo: LayerQueryMemo? = nil, version: String = "",
                      begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
         try store.read { db in try TimeLimit.within(timeLimit, db) {
-            let query = try layer.query(db, filter: filter, within: within, precision: precision)
-            return try FeatureLayers.page(db, query, selection: selection, counting: counting, begin: begin, body)
+            let query = try memo?.query(db, layer, filter: filter, within: within, precision: precision, version: version)
+                ?? layer.query(db, filter: filter, within: within, precision: precision)
+            let chosen = points?.choose(layer, filter: filter, selection: selection)
+            return try FeatureLayers.page(db, query, selection: selection, counting: counting, chosen: chosen, begin: begin, body)
         } }
     }
 

@@ -69,7 +69,7 @@ public struct WardSummaryLayer: Sendable {
             \(base) SELECT w.id AS id, AsGeoJSON(ST_ForcePolygonCCW(w.geom), \(precision)) AS geometry, \(columns.joined(separator: ", "))
             FROM \(wards)
             """
-        return FeatureLayer.Query(layer: .wards, properties: properties, geometry: .geoJSONText, select: select, order: "w.code",
+        return FeatureLayer.Query(source: .registry(.wards), properties: properties, geometry: .geoJSONText, select: select, order: "w.code",
                                   countSQL: "SELECT count(*) FROM \(wards)", name: WardSummaryLayer.name)
     }
 

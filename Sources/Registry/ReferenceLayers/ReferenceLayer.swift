@@ -45,13 +45,12 @@ public struct ReferenceLayer: Sendable, Hashable {
 
     /// The statement in the query layer's shape (id, geometry, properties), plus `spatial`, the stored geometry,
     /// for filters: conditions on `f.spatial` reach the table's column and its spatial index.
-    /// `FeatureLayer.Query` names a registry layer; a reference layer has none, so `.units` stands in, unused here.
     func query(precision: Int) -> FeatureLayer.Query {
         let table = tableName.quotedDatabaseIdentifier
         let columns = self.columns.map { "r.\($0.name.quotedDatabaseIdentifier) AS \($0.name.quotedDatabaseIdentifier)" }
         let geometry = isPoint ? "r.geom" : "AsGeoJSON(ST_ForcePolygonCCW(r.geom), \(precision))"
         let select = "SELECT r.id AS id, \(geometry) AS geometry, \((columns + ["r.geom AS spatial"]).joined(separator: ", ")) FROM \(table) r"
-        return FeatureLayer.Query(layer: .units, properties: properties, geometry: isPoint ? .pointBlob : .geoJSONText,
+        return FeatureLayer.Query(source: .reference(name), properties: properties, geometry: isPoint ? .pointBlob : .geoJSONText,
                                   select: SQL(sql: select), order: "r.id", countSQL: SQL(sql: "SELECT count(*) FROM \(table)"))
     }
 

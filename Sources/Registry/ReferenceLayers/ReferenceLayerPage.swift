@@ -15,10 +15,12 @@ extension ReferenceLayers {
 
 extension FeatureLayers {
     /// One page of any layer statement in the query layer's shape, the registry's layers' and reference layers'.
+    /// `chosen`: the page's ids and numberMatched, found by UnitPoints.
     static func page(_ db: Database, _ query: FeatureLayer.Query, selection: FeatureSelection, counting: Bool,
+                     chosen: UnitPoints.Selection? = nil,
                      begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
-        let (q, sql, fixedShape) = try query.selecting(selection, extraRow: selection.page.limit != nil)
-        let matched = counting ? try Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL, cached: fixedShape)) ?? 0 : nil
+        let (q, sql, fixedShape) = try query.selecting(selection, extraRow: selection.page.limit != nil, chosenIds: chosen?.ids)
+        let matched = !counting ? nil : try chosen?.matched ?? Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL, cached: fixedShape)) ?? 0
         // A statement whose text repeats (by id, a first page) is prepared once per connection: SQLite's parsing
         // was a quarter of a by-id request.
         let statement = fixedShape ? try db.cachedStatement(literal: sql) : try db.makeStatement(literal: sql)

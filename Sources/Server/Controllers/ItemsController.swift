@@ -23,6 +23,7 @@ struct ItemsController<Context: RequestContext>: Sendable {
         let version = service.reader.version()
         let etag = info.etag(version: version)
         items.countKey = CountCache.key(version: version, collection: collection.id, query: info.query)
+        items.version = version
         if let unchanged = Responses.notModified(request, etag: etag) { return unchanged }
         let gzip = (request.headers[.acceptEncoding] ?? "").contains("gzip") && items.limit >= ItemsController.gzipFromLimit
         let channel = try ByteChannel(gzip: gzip)
@@ -85,7 +86,8 @@ struct ItemsController<Context: RequestContext>: Sendable {
         var items = try ItemsRequest(collection, info.query, today: service.today())
         items.selection.featureId = id
         items.selection.page = .all
-        let etag = info.etag(version: service.reader.version())
+        items.version = service.reader.version()
+        let etag = info.etag(version: items.version)
         if let unchanged = Responses.notModified(request, etag: etag) { return unchanged }
         let service = self.service
         let request = items

@@ -37,7 +37,7 @@ final class ByteChannel: @unchecked Sendable {
     // MARK: Producer (blocking)
 
     /// Queues a chunk, waiting while `capacity` chunks are unread; throws once the consumer has gone.
-    func send(_ bytes: [UInt8]) throws {
+    func send(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         try send(ByteBuffer(bytes: bytes), flush: .sync)
     }
 

@@ -19,6 +19,8 @@ struct ItemsRequest {
     var crs = ServerCRS.crs84
     /// Which cached numberMatched this request may reuse (see CountCache).
     var countKey = ""
+    /// The database version the request was answered for (RegistryReader.version), for the per-version UnitPoints.
+    var version = ""
 
     static let fixedParameters: Set<String> = [
         "f", "limit", "offset", "cursor", "bbox", "bbox-crs", "datetime", "sortby", "properties", "q",
