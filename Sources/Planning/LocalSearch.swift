@@ -24,17 +24,25 @@ final class LocalSearch {
     }
 
     /// Improves `s` until no queued node has an improving move, or `shouldStop` says so (checked now and then).
-    func run(_ s: inout SearchState, from nodes: [Int], shouldStop: () -> Bool) {
+    /// With `swapStar`, a SWAP* sweep between routes follows whenever the node moves run out (see SwapStar.swift).
+    func run(_ s: inout SearchState, from nodes: [Int], swapStar withSwapStar: Bool = false, shouldStop: () -> Bool) {
         for v in nodes { enqueue(v) }
-        var pops = 0
-        while head < queue.count {
-            pops += 1
-            if pops & 255 == 0 && shouldStop() { break }
-            let u = queue[head]
-            head += 1
-            queued[u] = false
-            if s.routeOf[u] < 0 { _ = insertOrReplace(u, &s) } else { _ = improve(u, &s) }
-            if head > 4096 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+        var pops = 0, stopped = false
+        while !stopped {
+            while head < queue.count {
+                pops += 1
+                if pops & 63 == 0 && shouldStop() { stopped = true; break }
+                let u = queue[head]
+                head += 1
+                queued[u] = false
+                if s.routeOf[u] < 0 { _ = insertOrReplace(u, &s) } else { _ = improve(u, &s) }
+                if head > 4096 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+            }
+            // No node move is left: exchanges between routes that the near-neighbour moves cannot see.
+            if stopped || !withSwapStar { break }
+            let changed = swapStar(&s, shouldStop: shouldStop)
+            if changed.isEmpty { break }
+            for v in changed { enqueue(v) }
         }
         for v in queue[head...] { queued[v] = false }
         queue.removeAll(keepingCapacity: true)
@@ -257,11 +265,11 @@ final class LocalSearch {
         for v in m.neighbours[u] where s.routeOf[v] >= 0 && m.prize[v] <= m.prize[u] + 1e-12 {
             let r = s.routeOf[v], j = s.position[v]
             let seg = m.join(m.join(s.prefix[r][j], s.node(r, j - 1, m), m.nodeSegment[u], u), u, s.suffix[r][j + 1], s.node(r, j + 1, m))
+            let better = m.prize[u] > m.prize[v] + 1e-9 || hullCost(seg) < cost(s, r) - Self.eps
+            guard better else { continue }
             var route = s.routes[r]
             route[j] = u
             guard m.feasible(seg, route) else { continue }
-            let better = m.prize[u] > m.prize[v] + 1e-9 || hullCost(seg) < cost(s, r) - Self.eps
-            guard better else { continue }
             s.routes[r] = route
             s.remove(unassigned: u, m)
             s.leaveOut(v, m)

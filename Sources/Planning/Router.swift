@@ -7,7 +7,9 @@ public enum Router {
     public static func solve(_ problem: RoutingProblem, options: SolverOptions = SolverOptions()) -> RoutingSolution {
         let clockStart = min(options.budgetStart ?? .max, DispatchTime.now().uptimeNanoseconds)
         let timed = options.maxIterations == nil
-        let reserve = options.outputReserve ?? (0.02 + 5e-5 * Double(problem.stops.count))
+        // Writing the answer after the search (the solution's replay, JSON, output) took about 10 µs a stop on a
+        // loaded machine (90-180 ms at 10 000 stops): twice that, and 20 ms for the rest.
+        let reserve = options.outputReserve ?? (0.02 + 2e-5 * Double(problem.stops.count))
         let usable = max(0, min(options.timeBudget, 1e6) - reserve)
         let deadline = clockStart + UInt64(usable * 1e9)
         let timeUp = { timed && DispatchTime.now().uptimeNanoseconds >= deadline }
@@ -64,6 +66,11 @@ public enum Router {
             let pool = rng.nextDouble() < 0.1 ? trial.unassigned : nearby(removed, trial, model)
             let inserted = kicks.recreate(&trial, pool: pool)
             search.run(&trial, from: touched + inserted + pool, shouldStop: timeUp)
+            // A trial that comes close to the best is polished with SWAP* as well (a sweep after every search
+            // cost a fifth of the rounds and found no more, measured on the route bench's full days).
+            if trial.missedPrize <= best.missedPrize + 1e-9 && trial.penalised(search.penalty) <= best.totalDistance * 1.01 {
+                search.run(&trial, from: [], swapStar: true, shouldStop: timeUp)
+            }
             let feasibleAtOnce = trial.isFeasible
             if !feasibleAtOnce { repair(&trial, search, timeUp) }
             trial.missedPrize = trial.unassigned.reduce(0) { $0 + model.prize[$1] }

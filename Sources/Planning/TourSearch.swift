@@ -8,7 +8,11 @@ struct TourSearch {
     private var place: [Int]
     private(set) var length: Double
     private let travel: TravelTable
-    private let neighbours: [[Int]]
+    /// The candidate lists in one flat array (node a's are near[nearStart[a]..<nearStart[a + 1]]) with their
+    /// distances: the loops below read them without retaining a list per node or looking the distance up.
+    private let near: [Int]
+    private let nearDistance: [Double]
+    private let nearStart: [Int]
     private var queue: [Int] = []
     private var queued: [Bool]
     /// Reversals applied since the last kick, to undo a kick that did not pay.
@@ -27,7 +31,12 @@ struct TourSearch {
     /// (asked every 256 stops) says so, the stops not yet placed follow in index order: a tour, only a worse one.
     init(model m: SearchModel, stops: [Int], seed: UInt64, shouldStop: () -> Bool = { false }) {
         travel = m.travel
-        neighbours = m.neighbours
+        var near: [Int] = [], nearDistance: [Double] = [], nearStart = [0]
+        for a in 0..<m.size {
+            for c in m.neighbours[a] { near.append(c); nearDistance.append(m.D(a, c)) }
+            nearStart.append(near.count)
+        }
+        (self.near, self.nearDistance, self.nearStart) = (near, nearDistance, nearStart)
         rng = SplitMix64(seed: seed ^ 0x7045)
         queued = Array(repeating: false, count: m.size)
         var left = Array(repeating: false, count: m.size)
@@ -143,8 +152,8 @@ struct TourSearch {
         let i = place[a], last = tour.count - 1
         if i < last {
             let b = tour[i + 1], ab = d(a, b)
-            for c in neighbours[a] {
-                let ac = d(a, c)
+            for x in nearStart[a]..<nearStart[a + 1] {
+                let c = near[x], ac = nearDistance[x]
                 if ac >= ab - Self.eps { break }
                 let j = place[c]
                 guard c != b, j < last else { continue }
@@ -159,8 +168,8 @@ struct TourSearch {
         }
         if i > 0 {
             let p = tour[i - 1], pa = d(p, a)
-            for c in neighbours[a] {
-                let ac = d(a, c)
+            for x in nearStart[a]..<nearStart[a + 1] {
+                let c = near[x], ac = nearDistance[x]
                 if ac >= pa - Self.eps { break }
                 let j = place[c]
                 guard c != p, j > 0 else { continue }
@@ -186,8 +195,9 @@ struct TourSearch {
                 guard s >= 1 && e <= last - 1 else { continue }
                 let p = tour[s - 1], f = tour[s], l = tour[e], q = tour[e + 1]
                 let gain = d(p, f) + d(l, q) - d(p, q)
-                for c in neighbours[a] {
-                    if d(a, c) >= gain - Self.eps { break }
+                for n in nearStart[a]..<nearStart[a + 1] {
+                    let c = near[n]
+                    if nearDistance[n] >= gain - Self.eps { break }
                     let j = place[c]
                     if j >= s && j <= e { continue }
                     // The edge (x, y) the stretch goes into: after c or before it; not one that touches the stretch.
