@@ -8,12 +8,7 @@ import Testing
     let db: String
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-flags-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        db = dir.appendingPathComponent("demo.sqlite").path
-        let r = try Command.run(Command.binary, ["init", "--demo", "--db", db, "--demo-today", "2026-11-15",
-                                                 "--geodata", Command.checkout.appendingPathComponent("geodata").path])
-        #expect(r.status == 0, "\(r.err)")
+        (dir, db) = try Command.demoRegistry("flags")
     }
 
     func state() throws -> String {

@@ -13,12 +13,7 @@ import Testing
     let db: String
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-sort-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        db = dir.appendingPathComponent("demo.sqlite").path
-        let r = try Command.run(Command.binary, ["init", "--demo", "--db", db, "--demo-today", SortKeysTests.date,
-                                                 "--geodata", Command.checkout.appendingPathComponent("geodata").path])
-        #expect(r.status == 0, "\(r.err)")
+        (dir, db) = try Command.demoRegistry("sort")
     }
 
     /// One CSV column of a list command, in order.
