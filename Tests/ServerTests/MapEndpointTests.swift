@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Registry
-import Server
+@testable import Server
 import Testing
 
 /// The map's own endpoints on the demo registry, against counts made independently with SQL.
@@ -65,6 +65,22 @@ import Testing
             #expect(grid.cells.map { [$0.column, $0.row, $0.count] } == expected.map { [$0.column, $0.row, $0.count] }, "\(date)")
             #expect(zip(grid.cells, expected).allSatisfy { abs($0.lon - $1.lon) < 1e-9 && abs($0.lat - $1.lat) < 1e-9 }, "\(date): mean positions")
             #expect(grid.total > 0 || date == "2010-01-01")
+        }
+    }
+
+    /// The server's fine grid of a past date, taken from every placed unit's (counted once) less the later
+    /// registrations, is the grid counted for that date on its own.
+    @Test func aCachedPastGridIsTheGridOfThatDate() async throws {
+        let s = try await TestServer.shared.value
+        let counts = UnitGridCounts(store: try RegistryStore.openForReading(path: s.databasePath))
+        let cache = UnitGridCache()
+        let extent = try #require(try counts.extent())
+        for date in ["2020-01-01", "2024-06-01", TestServer.today.description] {
+            let filter = UnitFilter(asOf: LocalDate(iso: date)!)
+            let cached = try #require(try cache.fineGrid(filter: filter, version: "v1", counts: counts))
+            let direct = try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
+            #expect(cached.total == direct.total && cached.cells.map(\.count) == direct.cells.map(\.count), "\(date)")
+            #expect(zip(cached.cells, direct.cells).allSatisfy { abs($0.lon - $1.lon) < 1e-9 && abs($0.lat - $1.lat) < 1e-9 })
         }
     }
 

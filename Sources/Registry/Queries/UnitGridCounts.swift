@@ -21,6 +21,8 @@ public struct UnitGridCounts: Sendable {
     }
 
     public let store: RegistryStore
+    /// A date after every registration: its grid holds every placed unit.
+    public static let everyRegistration = LocalDate(year: 9999, month: 12, day: 31)!
 
     public init(store: RegistryStore) { self.store = store }
 
@@ -36,8 +38,9 @@ public struct UnitGridCounts: Sendable {
     }
 
     /// The units of `filter` (registered by its date, of its kinds) in `box`, counted per cell of a
-    /// `columns` × `rows` grid; empty cells are left out.
-    public func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter) throws -> Grid {
+    /// `columns` × `rows` grid; empty cells are left out. `allPlaced`, every placed unit counted over the same box
+    /// and cells (a server keeps it), saves the index count when the units registered later are taken off it.
+    public func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter, allPlaced: Grid? = nil) throws -> Grid {
         guard (1...256).contains(columns), (1...256).contains(rows) else {
             throw RegistryError.invalidArgument(field: "cells", value: "\(columns)x\(rows)", expected: "1 to 256 columns and rows")
         }
@@ -75,7 +78,13 @@ public struct UnitGridCounts: Sendable {
             }
             var counted: [Int: (n: Int, x: Double, y: Double)]
             if plain && late <= half {
-                counted = try sums("idx_economic_units_geom r", [conditions[0]])
+                if let all = allPlaced, all.box == box, all.columns == columns, all.rows == rows {
+                    counted = Dictionary(uniqueKeysWithValues: all.cells.map { c in
+                        (c.row * columns + c.column, (n: c.count, x: c.lon * Double(c.count), y: c.lat * Double(c.count)))
+                    })
+                } else {
+                    counted = try sums("idx_economic_units_geom r", [conditions[0]])
+                }
                 if late > 0 {
                     let taken = try sums("economic_units u CROSS JOIN idx_economic_units_geom r ON r.pkid = u.id",
                                          ["u.registered_on > \(date)", conditions[0]])

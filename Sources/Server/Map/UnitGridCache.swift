@@ -22,12 +22,22 @@ final class UnitGridCache: @unchecked Sendable {
     }
 
     /// The fine grid of `filter`'s date and kinds over the units' extent, counted on first use (nil without units).
+    /// Every placed unit is counted once per version; a date's grid without kinds is that, less the units
+    /// registered after the date: picking a past date on the map costs its late registrations, not the registry.
     @discardableResult
     func fineGrid(filter: UnitFilter, version: String, counts: UnitGridCounts) throws -> UnitGridCounts.Grid? {
+        let n = UnitGridCache.fineCells
+        var all: UnitGridCounts.Grid?
+        if filter.kinds.isEmpty && filter.statuses.isEmpty {
+            all = try fine.value(version: version, key: "every placed unit") {
+                guard let extent = try counts.extent() else { return nil }
+                return try counts.grid(extent, columns: n, rows: n, filter: UnitFilter(asOf: UnitGridCounts.everyRegistration))
+            }
+        }
         let key = filter.asOf.description + "|" + filter.kinds.map(\.rawValue).joined(separator: ",")
         return try fine.value(version: version, key: key) {
-            guard let extent = try counts.extent() else { return nil }
-            return try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
+            guard let extent = try all?.box ?? counts.extent() else { return nil }
+            return try counts.grid(extent, columns: n, rows: n, filter: filter, allPlaced: all)
         }
     }
 }
