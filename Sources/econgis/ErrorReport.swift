@@ -27,6 +27,13 @@ enum ErrorReport {
 
     static func message(_ error: RegistryError) -> String {
         switch error {
+        case .invalidInput(let issues, _) where issues.contains(where: { $0.field.hasPrefix("--") }):
+            // A record given as options (units add, instruments update …): each value under the flag that gave it.
+            let errors = issues.filter { $0.severity == .error }
+            let lines = errors.map { i in
+                i.field.hasPrefix("--") ? "\(i.field) \(i.value.map { String(reflecting: $0) } ?? "(empty)"): expected \(i.expected)" : i.description
+            }
+            return (["\(errors.count) invalid value\(errors.count == 1 ? "" : "s"); nothing was written"] + lines).joined(separator: "\n")
         case .invalidArgument(let field, let value, let expected):
             guard let flag = flags[field] else { return error.description }
             return "\(flag) \"\(value)\": expected \(expected)"
@@ -50,5 +57,23 @@ enum ErrorReport {
     static func exit(_ error: RegistryError) -> Never {
         FileHandle.standardError.write(Data(("Error: " + message(error) + "\n").utf8))
         Foundation.exit(exitStatus(error.kind))
+    }
+}
+
+/// Runs `body`, naming the fields of a record given as options (`units add`, `instruments update` …) in its
+/// invalid values by the flags that gave them (`flags`: canonical field → flag).
+func withFieldFlags<T>(_ flags: [String: String], _ body: () throws -> T) throws -> T {
+    func onFlag(_ issue: ValidationIssue) -> ValidationIssue {
+        guard let flag = flags[issue.field] else { return issue }
+        var onFlag = issue
+        onFlag.field = flag
+        return onFlag
+    }
+    do {
+        return try body()
+    } catch RegistryError.invalidInput(let issues, let file) {
+        throw RegistryError.invalidInput(issues.map(onFlag), file: file)
+    } catch RegistryError.tooManyInvalid(let shown, let total, let file) {
+        throw RegistryError.tooManyInvalid(shown: shown.map(onFlag), total: total, file: file)
     }
 }

@@ -28,7 +28,10 @@ extension EconGIS.Instruments {
         @Option(help: "Only these states: expired, due, valid, unknown (repeatable).") var state: [VerificationState] = []
         @Option(help: "Days ahead that count as due.") var within = 30
         @OptionGroup var filters: UnitFilterOptions
-        @Option(help: ArgumentHelp("unit_code, serial_no, instrument_type, last_verified_on, next_verification_on or days_overdue; prefix - for descending.", valueName: "key"))
+        @Option(help: ArgumentHelp("""
+            Keys separated by commas, the first sorting first (ward,-last_verified_on): unit_code, serial_no, instrument_type, \
+            last_verified_on, next_verification_on, days_overdue or ward (its code on --as-of); prefix - for descending.
+            """, valueName: "key,…"))
         var sort: String?
         @OptionGroup var list: ListOptions
         @OptionGroup var out: EconGIS.OutputOptions
@@ -48,11 +51,11 @@ extension EconGIS.Instruments {
                 print(try instruments.count(filter))
                 return
             }
-            let sorting = try sort.map { try Sorting<InstrumentSortKey>(parsing: $0) }
+            let sorting = try sort.map { try Sorting<InstrumentSortKey>.list(parsing: $0) } ?? []
             let page = try list.page()
             try list.write(out, name: "measuring_instruments", noun: "instrument", all: RegistryRows.instrumentColumns,
                            table: RegistryRows.instrumentTableColumns) { write in
-                try instruments.forEach(filter, sort: sorting, page: page) { item in
+                try instruments.forEach(filter, sorts: sorting, page: page) { item in
                     try write(RegistryRows.instrument(item), item.unit.location.map { .point($0) })
                 }
             }
@@ -133,6 +136,14 @@ extension EconGIS.Instruments {
         @Option(help: "Who verified it.") var verifiedBy: String?
         @Option(help: "true if it is a reference (standard) instrument.") var reference: String?
 
+        /// The option that gives each field (`unit_code` is add's --unit).
+        static let flags = [
+            "type": "--type", "instrument_type": "--type", "serial_no": "--serial", "manufacturer": "--manufacturer", "model": "--model",
+            "accuracy_class": "--accuracy-class", "max_capacity": "--max-capacity", "scale_interval": "--scale-interval",
+            "measure_unit": "--measure-unit", "last_verified_on": "--last-verified-on", "certificate_no": "--certificate-no",
+            "stamp_no": "--stamp-no", "verified_by": "--verified-by", "is_reference": "--reference", "unit_code": "--unit",
+        ]
+
         var fields: [String: String] {
             var f: [String: String] = [:]
             f["type"] = type; f["serial_no"] = serial; f["manufacturer"] = manufacturer; f["model"] = model
@@ -152,7 +163,7 @@ extension EconGIS.Instruments {
         func run() throws {
             var fields = instrument.fields
             fields["unit_code"] = unit
-            let s = try InstrumentEditor(store: database.open(), today: .today(), now: Date()).add(fields: fields)
+            let s = try withFieldFlags(InstrumentFields.flags) { try InstrumentEditor(store: database.open(), today: .today(), now: Date()).add(fields: fields) }
             note("added \(s.instrument.type) \(s.instrument.serialNo) at \(s.instrument.unitCode) (id \(s.instrument.id), version \(s.version))")
         }
     }
@@ -167,8 +178,10 @@ extension EconGIS.Instruments {
 
         func run() throws {
             guard !instrument.fields.isEmpty else { throw ValidationError("nothing to change: give at least one field option, e.g. --last-verified-on") }
-            let s = try InstrumentEditor(store: database.open(), today: .today(), now: Date())
-                .update(key: which.key, unitCode: which.unit, changes: instrument.fields, expectedVersion: expectedVersion)
+            let s = try withFieldFlags(InstrumentFields.flags) {
+                try InstrumentEditor(store: database.open(), today: .today(), now: Date())
+                    .update(key: which.key, unitCode: which.unit, changes: instrument.fields, expectedVersion: expectedVersion)
+            }
             note((s.changed ? "updated" : "unchanged:") + " \(s.instrument.type) \(s.instrument.serialNo) at \(s.instrument.unitCode) (version \(s.version))")
         }
     }

@@ -63,7 +63,10 @@ extension EconGIS.Units {
                 """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var filters: UnitFilterOptions
-        @Option(help: ArgumentHelp("code, name, kind, status, registered_on, updated_at, distance or relevance; prefix - for descending.", valueName: "key"))
+        @Option(help: ArgumentHelp("""
+            Keys separated by commas, the first sorting first (ward,-name): code, name, kind, status, registered_on, updated_at, \
+            ward (its code on --as-of), distance or relevance; prefix - for descending.
+            """, valueName: "key,…"))
         var sort: String?
         @Option(help: ArgumentHelp("Also show each unit's ward on these dates: the old-to-new crosswalk.", valueName: "date,…")) var wardOn: String?
         @OptionGroup var list: ListOptions
@@ -82,11 +85,11 @@ extension EconGIS.Units {
                 guard let d = LocalDate(iso: t) else { throw ValidationError("--ward-on \"\(t)\": expected dates YYYY-MM-DD (or today) separated by commas") }
                 return d
             }
-            let sorting = try sort.map { try Sorting<UnitSortKey>(parsing: $0) }
+            let sorting = try sort.map { try Sorting<UnitSortKey>.list(parsing: $0) } ?? []
             let page = try list.page()
             try list.write(out, name: "economic_units", noun: "unit", all: RegistryRows.unitColumns(wardsOn: wardsOn),
                            table: RegistryRows.unitTableColumns(near: filter.near != nil, wardsOn: wardsOn)) { write in
-                try query.forEach(filter, sort: sorting, page: page, wardsOn: wardsOn) { item in
+                try query.forEach(filter, sorts: sorting, page: page, wardsOn: wardsOn) { item in
                     try write(RegistryRows.unit(item), item.unit.location.map { .point($0) })
                 }
             }
@@ -148,6 +151,14 @@ extension EconGIS.Units {
         @Option var zone: String?
         @Option(help: "Coordinate system of --lon/--lat.") var srs: String?
 
+        /// The option that gives each field (and the location's checks, under both coordinates).
+        static let flags = [
+            "code": "--code", "name": "--name", "kind": "--kind", "vsic": "--vsic", "owner": "--owner", "address": "--address",
+            "ward_code": "--ward-code", "lon": "--lon", "lat": "--lat", "lon/lat": "--lon/--lat", "geometry": "--lon/--lat",
+            "status": "--status", "status_since": "--status-since", "registered_on": "--registered-on", "market_code": "--market-code",
+            "stall_no": "--stall-no", "zone": "--zone", "srs": "--srs",
+        ]
+
         var fields: [String: String] {
             var f: [String: String] = [:]
             f["code"] = code; f["name"] = name; f["kind"] = kind; f["vsic"] = vsic; f["owner"] = owner
@@ -164,7 +175,9 @@ extension EconGIS.Units {
         @OptionGroup var unit: UnitFields
 
         func run() throws {
-            let u = try UnitEditor(store: database.open(), today: .today(), now: Date()).add(fields: unit.fields, srs: unit.srs)
+            let u = try withFieldFlags(UnitFields.flags) {
+                try UnitEditor(store: database.open(), today: .today(), now: Date()).add(fields: unit.fields, srs: unit.srs)
+            }
             note("added \(u.code) \(u.name) (version \(u.version))" + (u.wardFlag.map { "; flagged: \($0)" } ?? ""))
         }
     }
@@ -178,7 +191,10 @@ extension EconGIS.Units {
 
         func run() throws {
             guard !unit.fields.isEmpty else { throw ValidationError("nothing to change: give at least one field option, e.g. --name") }
-            let u = try UnitEditor(store: database.open(), today: .today(), now: Date()).update(key: key, changes: unit.fields, expectedVersion: expectedVersion, srs: unit.srs)
+            let u = try withFieldFlags(UnitFields.flags) {
+                try UnitEditor(store: database.open(), today: .today(), now: Date())
+                    .update(key: key, changes: unit.fields, expectedVersion: expectedVersion, srs: unit.srs)
+            }
             note("updated \(u.code) (version \(u.version))" + (u.wardFlag.map { "; flagged: \($0)" } ?? ""))
         }
     }

@@ -21,6 +21,16 @@ struct Command {
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
+
+    /// A new demo registry (its day 2026-11-15) in a temporary directory of its own, made by `econgis init --demo`.
+    static func demoRegistry(_ name: String) throws -> (dir: URL, db: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let db = dir.appendingPathComponent("demo.sqlite").path
+        let r = try run(binary, ["init", "--demo", "--db", db, "--demo-today", "2026-11-15", "--geodata", checkout.appendingPathComponent("geodata").path])
+        #expect(r.status == 0, "\(r.err)")
+        return (dir, db)
+    }
 }
 
 @Suite(.serialized) struct CLITests {
@@ -28,12 +38,7 @@ struct Command {
     let db: String
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        db = dir.appendingPathComponent("demo.sqlite").path
-        let r = try Command.run(Command.binary, ["init", "--demo", "--db", db, "--demo-today", "2026-11-15",
-                                                 "--geodata", Command.checkout.appendingPathComponent("geodata").path])
-        #expect(r.status == 0, "\(r.err)")
+        (dir, db) = try Command.demoRegistry("cli")
     }
 
     @Test func wardsAcrossTheReform() throws {

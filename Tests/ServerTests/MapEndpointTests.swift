@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Registry
-import Server
+@testable import Server
 import Testing
 
 /// The map's own endpoints on the demo registry, against counts made independently with SQL.
@@ -40,6 +40,48 @@ import Testing
         // that straddle the view's edge.
         #expect(abs(added.total - direct.total) <= direct.total / 20, "\(added.total) vs \(direct.total)")
         #expect(fine.estimate(in: view) == added.total)
+    }
+
+    /// A past date's grid is the whole index less the units registered later (or, when most came later, counted
+    /// directly): either way each cell holds what one SQL count over the index and the table gives.
+    @Test func aPastDatesGridIsEachCellsDirectCount() async throws {
+        let s = try await TestServer.shared.value
+        let counts = UnitGridCounts(store: try RegistryStore.openForReading(path: s.databasePath))
+        let area = try BoundingBox(minLon: 106.63, minLat: 10.75, maxLon: 106.67, maxLat: 10.78)
+        let (columns, rows) = (16, 12)
+        let dx = (area.maxLon - area.minLon) / Double(columns), dy = (area.maxLat - area.minLat) / Double(rows)
+        for date in ["2010-01-01", "2020-01-01", "2024-06-01", TestServer.today.description] {
+            let grid = try counts.grid(area, columns: columns, rows: rows, filter: UnitFilter(asOf: LocalDate(iso: date)!))
+            let expected = try await s.database().read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT min(?, max(0, CAST((r.xmin - ?) / ? AS INTEGER))) AS gx, min(?, max(0, CAST((r.ymin - ?) / ? AS INTEGER))) AS gy,
+                           count(*) AS n, avg(r.xmin) AS x, avg(r.ymin) AS y
+                    FROM idx_economic_units_geom r JOIN economic_units u ON u.id = r.pkid
+                    WHERE r.xmax >= ? AND r.xmin <= ? AND r.ymax >= ? AND r.ymin <= ? AND coalesce(u.registered_on, '') <= ?
+                    GROUP BY gx, gy ORDER BY gy, gx
+                    """, arguments: [columns - 1, area.minLon, dx, rows - 1, area.minLat, dy, area.minLon, area.maxLon, area.minLat, area.maxLat, date])
+                    .map { (column: $0["gx"] as Int, row: $0["gy"] as Int, count: $0["n"] as Int, lon: $0["x"] as Double, lat: $0["y"] as Double) }
+            }
+            #expect(grid.cells.map { [$0.column, $0.row, $0.count] } == expected.map { [$0.column, $0.row, $0.count] }, "\(date)")
+            #expect(zip(grid.cells, expected).allSatisfy { abs($0.lon - $1.lon) < 1e-9 && abs($0.lat - $1.lat) < 1e-9 }, "\(date): mean positions")
+            #expect(grid.total > 0 || date == "2010-01-01")
+        }
+    }
+
+    /// The server's fine grid of a past date, taken from every placed unit's (counted once) less the later
+    /// registrations, is the grid counted for that date on its own.
+    @Test func aCachedPastGridIsTheGridOfThatDate() async throws {
+        let s = try await TestServer.shared.value
+        let counts = UnitGridCounts(store: try RegistryStore.openForReading(path: s.databasePath))
+        let cache = UnitGridCache()
+        let extent = try #require(try counts.extent())
+        for date in ["2020-01-01", "2024-06-01", TestServer.today.description] {
+            let filter = UnitFilter(asOf: LocalDate(iso: date)!)
+            let cached = try #require(try cache.fineGrid(filter: filter, version: "v1", counts: counts))
+            let direct = try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
+            #expect(cached.total == direct.total && cached.cells.map(\.count) == direct.cells.map(\.count), "\(date)")
+            #expect(zip(cached.cells, direct.cells).allSatisfy { abs($0.lon - $1.lon) < 1e-9 && abs($0.lat - $1.lat) < 1e-9 })
+        }
     }
 
     @Test func wardSharesAndRefusals() async throws {

@@ -45,14 +45,20 @@ import Testing
         let routes = try MapPageTests.stopIds(planJSON: String(contentsOf: directory.appendingPathComponent("plan.json"), encoding: .utf8))
         #expect(routes.count == 2 && routes.allSatisfy { !$0.isEmpty }, "econgis plan: \(routes)")
 
+        let earlier = "2025-03-01"
         let unit: [String: any Sendable] = try await DatabaseQueue(path: db, configuration: SpatiaLite.configuration(readonly: true)).read { db in
             let row = try Row.fetchOne(db, sql: """
                 SELECT u.id, u.code, u.name FROM economic_units u JOIN measuring_instruments i ON i.unit_id = u.id
-                WHERE u.status = 'active' AND u.kind = 'enterprise' AND u.geom IS NOT NULL GROUP BY u.id HAVING count(*) >= 2 ORDER BY u.id LIMIT 1
-                """)!
-            let serials = try String.fetchAll(db, sql: "SELECT serial_no FROM measuring_instruments WHERE unit_id = ? ORDER BY id", arguments: [row["id"] as Int64])
-            return ["id": row["id"] as Int64, "code": row["code"] as String, "name": row["name"] as String, "serials": serials]
+                WHERE u.status = 'active' AND u.kind = 'enterprise' AND u.geom IS NOT NULL AND coalesce(u.registered_on, '') <= ?
+                GROUP BY u.id HAVING count(*) >= 2 ORDER BY u.id LIMIT 1
+                """, arguments: [earlier])!
+            let id: Int64 = row["id"]
+            let serials = try String.fetchAll(db, sql: "SELECT serial_no FROM measuring_instruments WHERE unit_id = ? ORDER BY id", arguments: [id])
+            return ["id": id, "code": row["code"] as String, "name": row["name"] as String, "serials": serials,
+                    "wards": try MapPageTests.wardPeriods(db, unitId: id), "earlier": earlier]
         }
+        let wards = unit["wards"] as? [[String: String]] ?? []
+        #expect(wards.count >= 2 && wards.first?["from"] ?? "" < "2025-01-01", "the unit's wards through the reform: \(wards)")
         let expect: [String: Any] = [
             "today": today.description,
             "wards": ["2024-06-01": 16, "2025-03-01": 10, today.description: 4],
@@ -72,6 +78,24 @@ import Testing
         print(driven.output)
         print("map page screenshots: \(MapPageTests.shots.path)")
         #expect(driven.status == 0 && driven.output.hasSuffix("OK\n"), "map_page.py: \(driven.output)")
+    }
+
+    /// The ward the unit's point lies in (SpatiaLite's ST_Intersects on the boundaries, the lowest code on a shared
+    /// edge) on each day a period of wards begins, neighbours with the same ward joined: what the popup's
+    /// "ward then and now" must list, found without the stored membership.
+    static func wardPeriods(_ db: Database, unitId: Int64) throws -> [[String: String]] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT p.day, (SELECT a.code FROM admin_units a WHERE a.level = 'ward' AND a.valid_from <= p.day
+                             AND (a.valid_to IS NULL OR a.valid_to >= p.day) AND ST_Intersects(a.geom, u.geom) ORDER BY a.code LIMIT 1) AS code
+            FROM economic_units u CROSS JOIN (SELECT DISTINCT valid_from AS day FROM admin_units WHERE level = 'ward') p
+            WHERE u.id = ? ORDER BY p.day
+            """, arguments: [unitId])
+        var periods: [[String: String]] = []
+        for row in rows {
+            let code: String = row["code"] ?? ""
+            if periods.last?["code"] != code { periods.append(["code": code, "from": row["day"]]) }
+        }
+        return periods
     }
 
     /// Each team's stop ids, in order, from `econgis plan --format json`.

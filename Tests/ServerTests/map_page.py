@@ -1,6 +1,7 @@
 """Drives the /map page in headless Chromium (Selenium, Debian's chromium-driver) against a running econgis server.
 Usage: map_page.py BASE_URL EXPECT.json SCREENSHOT_DIR. Prints one line per check; exits 1 on the first failure.
-EXPECT (written by MapPageTests.swift): today, wards {date: count}, unit {id, code, name, serials}, plan {ward, date,
+EXPECT (written by MapPageTests.swift): today, wards {date: count}, unit {id, code, name, serials, wards: [{code, from}, …]
+(its ward in each period, neighbours with the same ward joined), earlier: a second date to open its popup on}, plan {ward, date,
 teams, rounds, routes: [[stop ids of team 1], …]}, search {q, code, name}."""
 import json
 import sys
@@ -90,14 +91,32 @@ try:
     collect()
 
     unit = expect["unit"]
-    set_date("date", expect["today"])
-    wait(f"econgis.marker({json.dumps(unit['code'])})", "the unit's marker")
-    driver.execute_script("econgis.map.setView(econgis.marker(arguments[0]).getLatLng(), 19, {animate: false})", unit["code"])
-    wait(f"econgis.marker({json.dumps(unit['code'])}).getElement()", "the unit's marker on the map")
-    element = driver.execute_script("return econgis.marker(arguments[0]).getElement()", unit["code"])
-    ActionChains(driver).move_to_element(element).click().perform()
-    wait("document.querySelector('.leaflet-popup .unit-popup')", "the unit's popup", 60)
-    popup = driver.find_element(By.CSS_SELECTOR, ".leaflet-popup .unit-popup")
+
+    def open_popup(date):
+        """Sets the map to `date`, goes close to the unit and clicks it: its popup."""
+        set_date("date", date)
+        wait(f"econgis.state.wardsDate === '{date}' && econgis.marker({json.dumps(unit['code'])})", f"the unit's marker on {date}")
+        driver.execute_script("econgis.map.closePopup(); econgis.map.setView(econgis.marker(arguments[0]).getLatLng(), 19, {animate: false})",
+                              unit["code"])
+        wait(f"econgis.marker({json.dumps(unit['code'])}).getElement()", "the unit's marker on the map")
+        element = driver.execute_script("return econgis.marker(arguments[0]).getElement()", unit["code"])
+        ActionChains(driver).move_to_element(element).click().perform()
+        wait("document.querySelector('.leaflet-popup .unit-popup')", "the unit's popup", 60)
+        return driver.find_element(By.CSS_SELECTOR, ".leaflet-popup .unit-popup")
+
+    def check_wards(popup, date):
+        """The popup's "ward then and now": each period's ward once, oldest first, the map's date marked."""
+        items = popup.find_elements(By.CSS_SELECTOR, "li.ward-period")
+        shown = [{"code": e.get_attribute("data-code"), "from": e.get_attribute("data-from")} for e in items]
+        if shown != unit["wards"]:
+            fail(f"popup of {unit['code']} on {date}: wards {shown}, expected {unit['wards']}")
+        marked = [e.get_attribute("data-from") for e in items if "map-date" in e.get_attribute("class").split()]
+        expected = [w["from"] for w in unit["wards"] if w["from"] <= date][-1:]
+        if marked != expected:
+            fail(f"popup of {unit['code']} on {date}: the period marked is {marked}, expected the one from {expected}")
+        print(f"popup of {unit['code']} on {date}: wards " + " -> ".join(e.text for e in items), flush=True)
+
+    popup = open_popup(expect["today"])
     name = popup.find_element(By.CSS_SELECTOR, ".unit-name").text
     rows = [r.text for r in popup.find_elements(By.CSS_SELECTOR, "tr.instrument")]
     if name != unit["name"]:
@@ -106,7 +125,12 @@ try:
     if len(rows) != len(unit["serials"]) or shown != sorted(unit["serials"]):
         fail(f"popup of {unit['code']} lists instruments {rows}, expected serials {unit['serials']}")
     print(f"popup of {unit['code']}: {name}, instruments {', '.join(unit['serials'])}", flush=True)
+    check_wards(popup, expect["today"])
     shot("unit-popup")
+    check_wards(open_popup(unit["earlier"]), unit["earlier"])
+    shot("unit-popup-earlier")
+    set_date("date", expect["today"])
+    wait(f"econgis.state.wardsDate === '{expect['today']}'", "the wards of today")
     collect()
 
     plan = expect["plan"]

@@ -101,7 +101,7 @@ extension FeatureLayer.Query {
     /// Rows after `after` in the order of `keys` then the id (in the first key's direction): the row-value
     /// comparison written out, `(a > ?) OR (a IS ? AND b < ?) OR … OR (a IS ? AND b IS ? AND f.id > ?)`, so each key
     /// keeps its own direction, with NULLs where SQLite sorts them (first ascending, last descending).
-    static func keyset(_ keys: [(column: SQL, descending: Bool)], _ after: PageCursor) -> SQL {
+    static func keyset(_ keys: [(column: SQL, descending: Bool)], _ after: PageCursor, id idColumn: SQL = "f.id") -> SQL {
         let idDescending = keys.first?.descending ?? false
         var alternatives: [SQL] = []
         var equalBefore: [SQL] = []
@@ -111,7 +111,7 @@ extension FeatureLayer.Query {
             }
             equalBefore.append("\(key.column) IS \(value)")
         }
-        let id: SQL = idDescending ? "f.id < \(after.id)" : "f.id > \(after.id)"
+        let id: SQL = idDescending ? "\(idColumn) < \(after.id)" : "\(idColumn) > \(after.id)"
         alternatives.append((equalBefore + [id]).map { "(\($0))" as SQL }.joined(separator: " AND "))
         var condition: SQL = alternatives.map { "(\($0))" as SQL }.joined(separator: " OR ")
         // The first key's bound on its own as well, so an index on it can seek to the cursor.

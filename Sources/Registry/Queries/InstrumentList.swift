@@ -21,9 +21,9 @@ public struct InstrumentFilter: Sendable {
     public init(units: UnitFilter) { self.units = units }
 }
 
-/// What an instrument list can be sorted by.
+/// What an instrument list can be sorted by; `ward` is the code of the unit's ward on the list's date.
 public enum InstrumentSortKey: String, CaseIterable, Sendable {
-    case unit_code, serial_no, instrument_type, last_verified_on, next_verification_on, days_overdue
+    case unit_code, serial_no, instrument_type, last_verified_on, next_verification_on, days_overdue, ward
 }
 
 /// An instrument in a list: its unit, the unit's ward on the date, its cycle, due date and state.
@@ -78,8 +78,18 @@ public struct InstrumentList: Sendable {
     @discardableResult
     public func forEach(_ filter: InstrumentFilter, sort: Sorting<InstrumentSortKey>? = nil, page: PageRequest = .all,
                         _ body: (ListedInstrument) throws -> Void) throws -> PageCursor? {
+        try forEach(filter, sorts: sort.map { [$0] } ?? [], page: page, body)
+    }
+
+    /// The same, sorted by several keys, the first sorting first (see `Sorting.list(parsing:)`).
+    @discardableResult
+    public func forEach(_ filter: InstrumentFilter, sorts: [Sorting<InstrumentSortKey>], page: PageRequest = .all,
+                        _ body: (ListedInstrument) throws -> Void) throws -> PageCursor? {
         try store.read { db in
-            let statement = try InstrumentStatement(db, filter, sort: sort)
+            let statement = try InstrumentStatement(db, filter, sorts: sorts)
+            if let after = page.after, after.values.count != 1 + statement.laterKeys.count {
+                throw RegistryError.invalidArgument(field: "cursor", value: after.encoded, expected: "a cursor made for the same sort as this list's")
+            }
             let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: statement.select(page: page)))
             var count = 0
             var last: ListedInstrument?
@@ -103,7 +113,7 @@ public struct InstrumentList: Sendable {
     /// How many instruments match, counted by the database.
     public func count(_ filter: InstrumentFilter) throws -> Int {
         try store.read { db in
-            let statement = try InstrumentStatement(db, filter, sort: nil)
+            let statement = try InstrumentStatement(db, filter, sorts: [])
             return try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT count(*) FROM (\(statement.filtered))")) ?? 0
         }
     }
@@ -116,7 +126,7 @@ public struct InstrumentList: Sendable {
             var filter = InstrumentFilter(units: UnitFilter(asOf: asOf))
             filter.units.statuses = []
             filter.within = within
-            let statement = try InstrumentStatement(db, filter, sort: nil)
+            let statement = try InstrumentStatement(db, filter, sorts: [])
             guard let row = try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM (\(statement.filtered)) WHERE instrument_id = \(id)")) else {
                 throw RegistryError.notFound(what: "instrument", key: key)
             }
@@ -180,8 +190,10 @@ struct InstrumentStatement {
     let filtered: SQL
     let sortKey: InstrumentSortKey
     let descending: Bool
+    /// Keys after the first, each in its own direction.
+    let laterKeys: [Sorting<InstrumentSortKey>]
 
-    init(_ db: Database, _ filter: InstrumentFilter, sort: Sorting<InstrumentSortKey>?) throws {
+    init(_ db: Database, _ filter: InstrumentFilter, sorts: [Sorting<InstrumentSortKey>]) throws {
         var due = DueFilter(units: filter.units)
         due.units.statuses = filter.units.statuses  // every unit's instruments unless asked; the due list leaves closed units out
         due.within = filter.within
@@ -202,30 +214,40 @@ struct InstrumentStatement {
             SELECT * FROM (SELECT *, \(state) AS verification_state FROM (\(inner)))
             WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
             """
-        sortKey = sort?.key ?? .unit_code
-        descending = sort?.descending ?? false
+        sortKey = sorts.first?.key ?? .unit_code
+        descending = sorts.first?.descending ?? false
+        laterKeys = Array(sorts.dropFirst())
     }
 
-    /// Never NULL, so that keyset comparisons on it lose no row.
-    var sortExpression: SQL {
-        switch sortKey {
+    var sortExpression: SQL { expression(sortKey) }
+
+    /// Never NULL, so that keyset comparisons on it lose no row (but the ward, NULL outside every ward, is
+    /// compared by the server's keyset condition, which keeps NULLs where SQLite sorts them).
+    func expression(_ key: InstrumentSortKey) -> SQL {
+        switch key {
         case .unit_code: "unit_code"
         case .serial_no: "serial_no"
         case .instrument_type: "instrument_type"
         case .last_verified_on: "coalesce(last_verified_on, '')"
         case .next_verification_on: "coalesce(due_on, '')"
         case .days_overdue: "coalesce(days_overdue, -1000000)"
+        case .ward: "ward_code"
         }
     }
 
     func select(page: PageRequest) -> SQL {
         let order: SQL = descending ? "DESC" : "ASC"
-        var sql: SQL = "SELECT *, \(sortExpression) AS sort_value FROM (\(filtered))"
-        if let after = page.after {
+        let later = laterKeys.map { (column: expression($0.key), descending: $0.descending) }
+        let laterValues = later.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i + 1)"))" as SQL }.joined()
+        var sql: SQL = "SELECT *, \(sortExpression) AS sort_value\(laterValues) FROM (\(filtered))"
+        if let after = page.after, !later.isEmpty || sortKey == .ward {
+            sql += " WHERE \(FeatureLayer.Query.keyset([(sortExpression, descending)] + later, after, id: "instrument_id"))"
+        } else if let after = page.after {
             let op: SQL = descending ? "<" : ">"
             sql += " WHERE (\(sortExpression), instrument_id) \(op) (\(after.value), \(after.id))"
         }
-        sql += " ORDER BY sort_value \(order), instrument_id \(order)"
+        let laterOrder = later.map { ", \($0.column) \(SQL(sql: $0.descending ? "DESC" : "ASC"))" as SQL }.joined()
+        sql += " ORDER BY sort_value \(order)\(laterOrder), instrument_id \(order)"
         // One row more than asked tells whether there is a next page.
         return sql + UnitStatement.limit(page, extra: 1)
     }
@@ -235,6 +257,7 @@ struct InstrumentStatement {
         let id: Int64 = row["instrument_id"]
         // The instrument statement reads instrument rows only: every row has one.
         return ListedInstrument(instrument: item.instrument!, item: item, state: VerificationState(rawValue: row["verification_state"]) ?? .unknown,
-                                cursor: row.hasColumn("sort_value") ? PageCursor(value: row["sort_value"], id: id) : nil)
+                                cursor: row.hasColumn("sort_value")
+                                    ? PageCursor(values: [row["sort_value"]] + laterKeys.indices.map { row["sort_value_\($0 + 1)"] }, id: id) : nil)
     }
 }

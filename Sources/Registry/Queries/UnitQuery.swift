@@ -20,9 +20,10 @@ public struct UnitFilter: Sendable {
     public init(asOf: LocalDate) { self.asOf = asOf }
 }
 
-/// What a unit list can be sorted by. `distance` needs a `near` filter, `relevance` a search.
+/// What a unit list can be sorted by. `distance` needs a `near` filter, `relevance` a search; `ward` is the
+/// code of the unit's ward on the list's date.
 public enum UnitSortKey: String, CaseIterable, Sendable {
-    case code, name, kind, status, registered_on, updated_at, distance, relevance
+    case code, name, kind, status, registered_on, updated_at, distance, relevance, ward
 }
 
 /// A unit in a list: the stored unit, its ward on the as-of date, its distance for `near`, and its
@@ -55,7 +56,14 @@ public struct UnitQuery: Sendable {
     @discardableResult
     public func forEach(_ filter: UnitFilter, sort: Sorting<UnitSortKey>? = nil, page: PageRequest = .all,
                         wardsOn: [LocalDate] = [], _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
-        try store.read { db in try forEach(db, filter, sort: sort, page: page, wardsOn: wardsOn, body) }
+        try forEach(filter, sorts: sort.map { [$0] } ?? [], page: page, wardsOn: wardsOn, body)
+    }
+
+    /// The same, sorted by several keys, the first sorting first (see `Sorting.list(parsing:)`).
+    @discardableResult
+    public func forEach(_ filter: UnitFilter, sorts: [Sorting<UnitSortKey>], page: PageRequest = .all,
+                        wardsOn: [LocalDate] = [], _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
+        try store.read { db in try forEach(db, filter, sorts: sorts, page: page, wardsOn: wardsOn, body) }
     }
 
     public func list(_ filter: UnitFilter, sort: Sorting<UnitSortKey>? = nil, page: PageRequest = .all,
@@ -75,7 +83,13 @@ public struct UnitQuery: Sendable {
 
     func forEach(_ db: Database, _ filter: UnitFilter, sort: Sorting<UnitSortKey>?, page: PageRequest, wardsOn: [LocalDate],
                  _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
-        let plan = try UnitStatement(db, filter: filter, sort: sort, wardsOn: wardsOn)
+        try forEach(db, filter, sorts: sort.map { [$0] } ?? [], page: page, wardsOn: wardsOn, body)
+    }
+
+    func forEach(_ db: Database, _ filter: UnitFilter, sorts: [Sorting<UnitSortKey>], page: PageRequest, wardsOn: [LocalDate],
+                 _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
+        let plan = try UnitStatement(db, filter: filter, sorts: sorts, wardsOn: wardsOn)
+        try plan.check(page.after)
         // One row more than asked tells whether there is a next page.
         let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: plan.selectSQL(page: page, extra: 1)))
         var count = 0
@@ -155,6 +169,8 @@ struct UnitStatement {
     let filter: UnitFilter
     let sortKey: UnitSortKey
     let descending: Bool
+    /// Keys after the first, each in its own direction.
+    var laterKeys: [Sorting<UnitSortKey>] = []
     var conditions: [SQL] = []
     /// The unit with its market and ward; `from` adds the text search's join when there is one.
     var joined: SQL = "economic_units u LEFT JOIN economic_units mk ON mk.id = u.market_id"
@@ -172,15 +188,20 @@ struct UnitStatement {
     var wardProbe: SQL?
 
     init(_ db: Database, filter: UnitFilter, sort: Sorting<UnitSortKey>?, wardsOn: [LocalDate], existedOnly: Bool = true) throws {
+        try self.init(db, filter: filter, sorts: sort.map { [$0] } ?? [], wardsOn: wardsOn, existedOnly: existedOnly)
+    }
+
+    init(_ db: Database, filter: UnitFilter, sorts: [Sorting<UnitSortKey>], wardsOn: [LocalDate], existedOnly: Bool = true) throws {
         self.filter = filter
         self.wardsOn = wardsOn
         let defaultKey: UnitSortKey = filter.search != nil ? .relevance : filter.near != nil ? .distance : .code
-        sortKey = sort?.key ?? defaultKey
-        descending = sort?.descending ?? false
-        if sortKey == .distance && filter.near == nil {
+        sortKey = sorts.first?.key ?? defaultKey
+        descending = sorts.first?.descending ?? false
+        laterKeys = Array(sorts.dropFirst())
+        if sorts.contains(where: { $0.key == .distance }) && filter.near == nil {
             throw RegistryError.invalidArgument(field: "sort", value: "distance", expected: "a sort key other than distance, or a near point and radius")
         }
-        if sortKey == .relevance && filter.search == nil {
+        if sorts.contains(where: { $0.key == .relevance }) && filter.search == nil {
             throw RegistryError.invalidArgument(field: "sort", value: "relevance", expected: "a sort key other than relevance, or a search text")
         }
         let date = filter.asOf.description
@@ -276,8 +297,10 @@ struct UnitStatement {
         "u.id IN (SELECT pkid FROM idx_economic_units_geom WHERE xmax >= \(minX) AND xmin <= \(maxX) AND ymax >= \(minY) AND ymin <= \(maxY))"
     }
 
-    var sortExpression: SQL {
-        switch sortKey {
+    var sortExpression: SQL { expression(sortKey) }
+
+    func expression(_ key: UnitSortKey) -> SQL {
+        switch key {
         case .code: "u.code"
         case .name: "u.name"
         case .kind: "u.kind"
@@ -286,6 +309,7 @@ struct UnitStatement {
         case .updated_at: "u.updated_at"
         case .distance: distance
         case .relevance: "s.rank"
+        case .ward: "(SELECT x.code FROM admin_units x WHERE x.id = \(UnitStatement.wardId(on: filter.asOf)))"
         }
     }
 
@@ -314,31 +338,45 @@ struct UnitStatement {
             """
     }
 
+    /// A cursor carries one value per sort key: one made for another sort would lose or repeat rows.
+    func check(_ after: PageCursor?) throws {
+        guard let after, after.values.count != 1 + laterKeys.count else { return }
+        throw RegistryError.invalidArgument(field: "cursor", value: after.encoded, expected: "a cursor made for the same sort as this list's")
+    }
+
     func selectSQL(where extra: SQL? = nil, page: PageRequest = .all, extra more: Int = 0) -> SQL {
         // A short page walks the sort order and tests each unit's ward; a whole list reads the ward's members.
         var conditions = [whereClause(probingWard: page.limit != nil && page.offset == 0)]
         if let extra { conditions.append(extra) }
         let order: SQL = descending ? "DESC" : "ASC"
-        if let after = page.after {
+        let later = laterKeys.map { (column: expression($0.key), descending: $0.descending) }
+        if let after = page.after, !later.isEmpty || sortKey == .ward {
+            // Several keys, each in its own direction, or one that may be NULL: the server's keyset condition.
+            conditions.append(FeatureLayer.Query.keyset([(sortExpression, descending)] + later, after, id: "u.id"))
+        } else if let after = page.after {
             let op: SQL = descending ? "<" : ">"
             // The code is unique: comparing it alone lets SQLite use its index.
             conditions.append(sortKey == .code ? "u.code \(op) \(after.value)" : "(\(sortExpression), u.id) \(op) (\(after.value), \(after.id))")
         }
         var orderBy: SQL = "\(sortExpression) \(order)"
+        for key in later { orderBy += ", \(key.column) \(SQL(sql: key.descending ? "DESC" : "ASC"))" as SQL }
         if sortKey != .code { orderBy += ", u.id \(order)" }
+        let laterValues = later.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i + 1)"))" as SQL }.joined()
+        let laterOrder = later.enumerated().map { i, key in ", p.\(SQL(sql: "sort_value_\(i + 1)")) \(SQL(sql: key.descending ? "DESC" : "ASC"))" as SQL }.joined()
+        let laterColumns = later.indices.map { i in ", p.\(SQL(sql: "sort_value_\(i + 1)"))" as SQL }.joined()
         if page.offset > 0 {
             // A page deep in the list: the rows skipped are found by id and sort value alone (the narrow
             // covering index of v11 for the default order), and only the page's rows get their columns and wards.
             return """
-                SELECT \(columns), p.sort_value FROM (
-                  SELECT u.id, \(sortExpression) AS sort_value FROM \(countFrom) WHERE \(conditions.joined(separator: " AND "))
+                SELECT \(columns), p.sort_value\(laterColumns) FROM (
+                  SELECT u.id, \(sortExpression) AS sort_value\(laterValues) FROM \(countFrom) WHERE \(conditions.joined(separator: " AND "))
                   ORDER BY \(orderBy)\(UnitStatement.limit(page, extra: more))) p
                 CROSS JOIN \(joined) WHERE u.id = p.id
-                ORDER BY p.sort_value \(order), p.id \(order)
+                ORDER BY p.sort_value \(order)\(laterOrder), p.id \(order)
                 """
         }
         return """
-            SELECT \(columns), \(sortExpression) AS sort_value
+            SELECT \(columns), \(sortExpression) AS sort_value\(laterValues)
             FROM \(from) WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(orderBy)
             """ + UnitStatement.limit(page, extra: more)
@@ -362,7 +400,8 @@ struct UnitStatement {
         return ListedUnit(
             unit: UnitQuery.unit(row), ward: ward, distance: row[26],
             wardsOn: wardsOn.enumerated().map { i, d in (d, row[27 + 2 * i], row[28 + 2 * i]) },
-            cursor: row.hasColumn("sort_value") ? PageCursor(value: row["sort_value"], id: id) : nil)
+            cursor: row.hasColumn("sort_value")
+                ? PageCursor(values: [row["sort_value"]] + laterKeys.indices.map { row["sort_value_\($0 + 1)"] }, id: id) : nil)
     }
 }
 

@@ -30,3 +30,24 @@ extension DueList {
         }
     }
 }
+
+/// A ward on a date as the map shades it: how many units it holds (as `wards` counts them) and its instruments
+/// by verification state (as the due list finds them).
+public struct WardShade: Sendable, Hashable {
+    public var ward: AdminUnit
+    public var units: Int
+    public var instruments: WardDueShare
+}
+
+extension DueList {
+    /// Every ward valid on `date`, in code order, with its units and its instruments' states on that date.
+    public func wardShades(on date: LocalDate) throws -> [WardShade] {
+        let wards = try AdminQuery(store: store).wards(on: date, boundaries: false)
+        let shares = Dictionary(try sharesByWard(DueFilter(units: UnitFilter(asOf: date))).map { ($0.wardCode, $0) },
+                                uniquingKeysWith: { a, _ in a })
+        return wards.map { w in
+            WardShade(ward: w.ward, units: w.units,
+                      instruments: shares[w.ward.code] ?? WardDueShare(wardCode: w.ward.code, instruments: 0, expired: 0, due: 0, unknown: 0))
+        }
+    }
+}

@@ -12,6 +12,8 @@ struct MapController<Context: RequestContext>: Sendable {
     let service: ServiceState
     let settings: MapSettings
     let gridCache = UnitGridCache()
+    /// The ward shading's answers (JSON), per database version and date.
+    let shareCache = VersionedCounts<String>()
     /// The page never asks for more units than this at once; above it the view is shown as grid counts.
     static var maxFeatures: Int { 5000 }
 
@@ -23,9 +25,11 @@ struct MapController<Context: RequestContext>: Sendable {
         router.get("/map/grid", use: grid)
         router.get("/map/ward-shares", use: wardShares)
         router.get("/map/plan", use: plan)
-        // Today's fine grid is counted as the server starts, so the first city-scale view does not wait for it.
-        let cache = gridCache, store = service.reader.store, today = service.today(), version = service.reader.version()
+        router.get("/map/unit-wards", use: unitWards)
+        // Today's fine grid and ward shading are counted as the server starts, so the page's first views do not wait for them.
+        let cache = gridCache, shares = shareCache, store = service.reader.store, today = service.today(), version = service.reader.version()
         service.threads.run { _ = try? cache.fineGrid(filter: UnitFilter(asOf: today), version: version, counts: UnitGridCounts(store: store)) }
+        service.threads.run { _ = try? MapController.wardShares(on: today, version: version, store: store, cache: shares) }
     }
 
     func page(_ request: Request, context: Context) async throws -> Response {
@@ -69,23 +73,47 @@ struct MapController<Context: RequestContext>: Sendable {
         return try Responses.json(["total": g.total, "columns": g.columns, "rows": g.rows, "cells": cells])
     }
 
-    /// `?datetime=`: each ward's unit count and its instruments by verification state on that date.
+    /// `?datetime=`: each ward's unit count and its instruments by verification state on that date, counted once
+    /// per database version and date (today's as the server starts): a million units take a pass of the index.
     func wardShares(_ request: Request, context: Context) async throws -> Response {
         let query = try QueryParameters(request.uri.query)
         try MapController.allow(query, ["datetime"])
         let date = try query["datetime"].map(ItemsRequest.date) ?? service.today()
+        let store = service.reader.store, cache = shareCache, version = service.reader.version()
+        let body = try await service.threads.value { try MapController.wardShares(on: date, version: version, store: store, cache: cache) }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// The ward shading's JSON for `date`, from `cache` or counted now.
+    static func wardShares(on date: LocalDate, version: String, store: RegistryStore, cache: VersionedCounts<String>) throws -> String {
+        try cache.value(version: version, key: date.description) {
+            let rows: [JSONValue] = try DueList(store: store).wardShades(on: date).map { w in
+                let s = w.instruments
+                return .object([
+                    ("code", .string(w.ward.code)), ("name", .string(w.ward.name)), ("units", .int(w.units)),
+                    ("instruments", .int(s.instruments)), ("expired", .int(s.expired)), ("due", .int(s.due)), ("unknown", .int(s.unknown)),
+                    ("overdue_share", .double((s.overdueShare * 1000).rounded() / 1000)),
+                ])
+            }
+            return JSONText.encode(.object([("date", .string(date.description)), ("wards", .array(rows))]))
+        }
+    }
+
+    /// `?id=`: the unit's ward in each period of wards, oldest first (the popup's "ward then and now").
+    func unitWards(_ request: Request, context: Context) async throws -> Response {
+        let query = try QueryParameters(request.uri.query)
+        try MapController.allow(query, ["id"])
+        let idText = query["id"] ?? ""
+        guard let id = Int64(idText), id > 0 else { throw OGCError.invalid("id", idText, expected: "a unit's feature id: a whole number from 1") }
         let store = service.reader.store
-        let (wards, shares) = try await service.threads.value {
-            (try AdminQuery(store: store).wards(on: date, boundaries: false), try DueList(store: store).sharesByWard(DueFilter(units: UnitFilter(asOf: date))))
+        let periods = try await service.threads.value { try UnitQuery(store: store).wardPeriods(unitId: id) }
+        guard let periods else { throw OGCError.notFound("no unit with id \(id)") }
+        let rows: [JSONValue] = periods.map { p in
+            .object([("from", .string(p.from.description)), ("to", p.to.map { .string($0.description) } ?? .null),
+                     ("code", p.wardCode.map(JSONValue.string) ?? .null), ("name", p.wardName.map(JSONValue.string) ?? .null)])
         }
-        let byCode = Dictionary(shares.map { ($0.wardCode, $0) }, uniquingKeysWith: { a, _ in a })
-        let rows: [[String: Any]] = wards.map { w in
-            let s = byCode[w.ward.code]
-            return ["code": w.ward.code, "name": w.ward.name, "units": w.units, "instruments": s?.instruments ?? 0,
-                    "expired": s?.expired ?? 0, "due": s?.due ?? 0, "unknown": s?.unknown ?? 0,
-                    "overdue_share": ((s?.overdueShare ?? 0) * 1000).rounded() / 1000]
-        }
-        return try Responses.json(["date": date.description, "wards": rows])
+        return Response(status: .ok, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(string: JSONText.encode(.object([("id", .int(Int(id))), ("periods", .array(rows))])))))
     }
 
     /// `?ward=CODE&date=&teams=&rounds=`: the same planner call as `econgis plan --seed 1 [--rounds N]`, as its JSON plus

@@ -32,6 +32,7 @@ enum MapPage {
     #sheet td,#sheet th{border:1px solid #ccc;padding:1px 3px;vertical-align:top}
     .legend span{display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #666}
     #status{color:#555;font-size:11px}
+    .ward-periods{margin:2px 0;padding-left:16px}
     @media print{#map,#side{display:none} #sheet-panel{position:static;width:auto;border:none;overflow:visible} #sheet table{font-size:10pt}}
     </style></head><body>
     <div id="side">
@@ -197,16 +198,21 @@ enum MapPage {
       status(`${list.length} units in view on ${d}`);
     }
 
-    // A unit's popup: name, code, address, ward on the date and today, instruments and their state, last
-    // inspections and open follow-ups, all from the OGC collections.
+    // A unit's popup: name, code, address, its ward in each period of wards (the old-to-new crosswalk, the map's
+    // date marked), instruments and their state, last inspections and open follow-ups.
     async function fillPopup(popup, id, code) {
       const d = day(), c = encodeURIComponent(code);
-      const [then, now, instruments, inspections] = await Promise.all([
-        getJSON(`/collections/units/items/${id}?f=json&datetime=${d}`), getJSON(`/collections/units/items/${id}?f=json`),
+      const [then, wards, instruments, inspections] = await Promise.all([
+        getJSON(`/collections/units/items/${id}?f=json&datetime=${d}`), getJSON(`/map/unit-wards?id=${id}`),
         getJSON(`/collections/instruments/items?f=json&unit_code=${c}&datetime=${d}&limit=200`),
         getJSON(`/collections/inspections/items?f=json&unit_code=${c}&datetime=${d}&sortby=-inspected_on&limit=5`)]);
-      const p = then.properties, n = now.properties;
-      const wardNow = n.ward_name === p.ward_name ? "" : `; today ${esc(n.ward_name ?? "—")}`;
+      const p = then.properties;
+      const within = (w, day) => w.from <= day && (w.to === null || day <= w.to);
+      const periods = wards.periods.map(w => {
+        const marked = within(w, d);
+        return `<li class="ward-period${marked ? " map-date" : ""}" data-code="${esc(w.code ?? "")}" data-from="${esc(w.from)}">`
+          + `${marked ? "<b>" : ""}${esc(w.name ?? "no ward")}${w.code ? ` (${esc(w.code)})` : ""}${marked ? "</b>" : ""}`
+          + ` · ${esc(w.from)} – ${esc(w.to ?? "")}${within(w, config.today) ? " (today)" : ""}${marked ? ` ◀ map's date ${esc(d)}` : ""}</li>`; }).join("");
       const rows = instruments.features.map(f => { const i = f.properties;
         return `<tr class="instrument"><td>${esc(i.type_name || i.instrument_type)}</td><td>${esc(i.serial_no)}</td>`
           + `<td style="color:${stateColours[i.state] || "#2a2"}">${esc(i.state || "valid")}</td><td>${esc(i.next_verification_on ?? "")}</td></tr>`; }).join("");
@@ -214,7 +220,7 @@ enum MapPage {
       const insp = inspections.features.map(f => { const i = f.properties;
         return `<li>${esc(i.inspected_on)} ${esc(i.scope ?? "")}: ${esc(i.outcome ?? "open")}${i.violations ? `, ${i.violations} violation(s) ${esc(i.violation_codes ?? "")}` : ""}</li>`; }).join("");
       popup.setContent(`<div class="unit-popup"><b class="unit-name">${esc(p.name)}</b><br><code>${esc(p.code)}</code> · ${esc(p.kind)} · ${esc(p.status)}<br>`
-        + `${esc(p.address ?? "")}<br>Ward on ${d}: <b>${esc(p.ward_name ?? "—")}</b>${wardNow}`
+        + `${esc(p.address ?? "")}<div><b>Ward then and now</b><ul class="ward-periods">${periods}</ul></div>`
         + `<div><b>Instruments</b> (${instruments.features.length})${rows ? `<table class="instruments"><tr><th>type</th><th>serial</th><th>state</th><th>due</th></tr>${rows}</table>` : ": none"}</div>`
         + `<div><b>Last inspections</b>${insp ? `<ul>${insp}</ul>` : ": none"}</div><div><b>Open follow-ups</b>: ${open}</div></div>`);
       state.popups++;

@@ -9,8 +9,7 @@ final class UnitGridCache: @unchecked Sendable {
     static let fineCells = 256
     /// Views whose fine estimate holds fewer units than this are counted by SQL (fast enough, and exact).
     static let exactBelow = 20_000
-    private let lock = NSLock()
-    private var fine: [String: UnitGridCounts.Grid] = [:]
+    private let fine = VersionedCounts<UnitGridCounts.Grid?>()
 
     /// The counts of `box` in `columns` × `rows` cells for `filter`.
     func grid(_ box: BoundingBox, columns: Int, rows: Int, filter: UnitFilter, version: String,
@@ -23,17 +22,22 @@ final class UnitGridCache: @unchecked Sendable {
     }
 
     /// The fine grid of `filter`'s date and kinds over the units' extent, counted on first use (nil without units).
+    /// Every placed unit is counted once per version; a date's grid without kinds is that, less the units
+    /// registered after the date: picking a past date on the map costs its late registrations, not the registry.
     @discardableResult
     func fineGrid(filter: UnitFilter, version: String, counts: UnitGridCounts) throws -> UnitGridCounts.Grid? {
-        let key = version + "|" + filter.asOf.description + "|" + filter.kinds.map(\.rawValue).joined(separator: ",")
-        // One count at a time: concurrent first views of a date wait for the one fine grid instead of each counting.
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = fine[key] { return cached }
-        guard let extent = try counts.extent() else { return nil }
-        let whole = try counts.grid(extent, columns: UnitGridCache.fineCells, rows: UnitGridCache.fineCells, filter: filter)
-        if fine.count >= 16 { fine.removeAll() }
-        fine[key] = whole
-        return whole
+        let n = UnitGridCache.fineCells
+        var all: UnitGridCounts.Grid?
+        if filter.kinds.isEmpty && filter.statuses.isEmpty {
+            all = try fine.value(version: version, key: "every placed unit") {
+                guard let extent = try counts.extent() else { return nil }
+                return try counts.grid(extent, columns: n, rows: n, filter: UnitFilter(asOf: UnitGridCounts.everyRegistration))
+            }
+        }
+        let key = filter.asOf.description + "|" + filter.kinds.map(\.rawValue).joined(separator: ",")
+        return try fine.value(version: version, key: key) {
+            guard let extent = try all?.box ?? counts.extent() else { return nil }
+            return try counts.grid(extent, columns: n, rows: n, filter: filter, allPlaced: all)
+        }
     }
 }

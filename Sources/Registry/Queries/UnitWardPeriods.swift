@@ -1,0 +1,44 @@
+import GRDB
+
+/// A unit's ward through one stretch of time: the old-to-new crosswalk an office reads a unit by ("Phường 9,
+/// now Bình Thới"). The ward is found as lists find it on each day (the point's ward, else the declared one).
+public struct UnitWardPeriod: Sendable, Hashable {
+    public var from: LocalDate
+    /// The last day, nil while it lasts.
+    public var to: LocalDate?
+    /// nil when the unit lies in no ward of the period (or has no point and declared none valid then).
+    public var wardCode: String?
+    public var wardName: String?
+}
+
+extension UnitQuery {
+    /// The ward of unit `id` in each period of wards (read on each day a ward begins), oldest first, with
+    /// neighbouring periods of the same ward joined into one; nil for an unknown id.
+    public func wardPeriods(unitId id: Int64) throws -> [UnitWardPeriod]? {
+        try store.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM economic_units WHERE id = ?", arguments: [id]) != nil else { return nil }
+            let rows = try Row.fetchAll(db, SQLRequest<Row>(literal: """
+                SELECT p.day, w.code, w.name,
+                       coalesce(date((SELECT min(n.valid_from) FROM admin_units n WHERE n.level = 'ward' AND n.valid_from > p.day), '-1 day'),
+                                w.valid_to) AS last_day
+                FROM economic_units u
+                CROSS JOIN (SELECT DISTINCT valid_from AS day FROM admin_units WHERE level = 'ward') p
+                LEFT JOIN admin_units w ON w.id = \(UnitStatement.wardId(onSQL: "p.day"))
+                WHERE u.id = \(id)
+                ORDER BY p.day
+                """))
+            var periods: [UnitWardPeriod] = []
+            for row in rows {
+                guard let from = LocalDate(iso: row["day"]) else { continue }
+                let period = UnitWardPeriod(from: from, to: (row["last_day"] as String?).flatMap(LocalDate.init(iso:)),
+                                            wardCode: row["code"], wardName: row["name"])
+                if let last = periods.last, last.wardCode == period.wardCode, last.wardName == period.wardName {
+                    periods[periods.count - 1].to = period.to
+                } else {
+                    periods.append(period)
+                }
+            }
+            return periods
+        }
+    }
+}

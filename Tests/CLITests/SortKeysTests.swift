@@ -1,0 +1,105 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `--sort` with several keys orders a list as the server's `sortby` does for the same keys (the ward's code on the
+/// date, ties broken by the id in the first key's direction, NULLs first ascending and last descending), pages by
+/// cursor without losing or repeating a row, and refuses a key given twice.
+@Suite(.serialized) struct SortKeysTests {
+    static let date = "2026-11-15"
+    let dir: URL
+    let db: String
+
+    init() throws {
+        (dir, db) = try Command.demoRegistry("sort")
+    }
+
+    /// One CSV column of a list command, in order.
+    func column(_ args: [String], _ name: String) throws -> [String] {
+        let r = try Command.run(Command.binary, args + ["--db", db, "--as-of", SortKeysTests.date, "--format", "csv", "--columns", name])
+        #expect(r.status == 0, "\(args): \(r.err)")
+        return Array(r.out.split(separator: "\n").dropFirst().map(String.init))
+    }
+
+    @Test func severalKeysOrderAsTheServersSortby() async throws {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Command.binary)
+        server.arguments = ["serve", "--db", db, "--port", "0"]
+        let err = Pipe()
+        server.standardError = err
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        var first = ""
+        while !first.contains("\n") {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first += String(decoding: chunk, as: UTF8.self)
+        }
+        let base = try #require(first.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(first[$0]) }, "\(first)")
+
+        func served(_ collection: String, _ sortby: String, _ property: String?) async throws -> [String] {
+            let url = URL(string: "\(base)/collections/\(collection)/items?f=json&limit=10000&datetime=\(SortKeysTests.date)&sortby=\(sortby)")!
+            let (data, _) = try await URLSession.shared.data(from: url)
+            let features = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["features"] as? [[String: Any]] ?? []
+            return features.map { f in
+                let value = property.map { (f["properties"] as? [String: Any])?[$0] } ?? f["id"]
+                return value.map { "\($0 ?? "")" } ?? ""
+            }
+        }
+
+        for (cli, sortby) in [("ward,-name", "ward_code,-name"), ("-ward,kind,-registered_on", "-ward_code,kind,-registered_on")] {
+            // --sort=KEYS: a list that starts with "-" would otherwise read as an option.
+            let listed = try column(["units", "list", "--sort=\(cli)"], "code")
+            #expect(listed.count > 900)
+            let fromServer = try await served("units", sortby, "code"), paged = try pages(["units", "list", "--sort=\(cli)"], "code", size: 97)
+            #expect(listed == fromServer, "units --sort \(cli) against sortby=\(sortby): \(SortKeysTests.difference(listed, fromServer))")
+            #expect(paged == listed, "units --sort \(cli) page by page: \(SortKeysTests.difference(paged, listed))")
+        }
+        // Units of every status, as the server's instruments layer takes them (active and suspended).
+        for (cli, sortby) in [("ward,-last_verified_on", "ward_code,-last_verified_on"), ("instrument_type,-ward,serial_no", "instrument_type,-ward_code,serial_no")] {
+            let args = ["instruments", "list", "--status", "active", "--status", "suspended", "--sort=\(cli)"]
+            let listed = try column(args, "id")
+            #expect(listed.count > 500)
+            let fromServer = try await served("instruments", sortby, nil), paged = try pages(args, "id", size: 61)
+            #expect(listed == fromServer, "instruments --sort \(cli) against sortby=\(sortby): \(SortKeysTests.difference(listed, fromServer))")
+            #expect(paged == listed, "instruments --sort \(cli) page by page: \(SortKeysTests.difference(paged, listed))")
+        }
+    }
+
+    /// Where two lists first part, in words.
+    static func difference(_ a: [String], _ b: [String]) -> String {
+        guard let i = Array(zip(a, b)).firstIndex(where: { $0 != $1 }) ?? (a.count == b.count ? nil : min(a.count, b.count)) else { return "equal" }
+        return "\(a.count) vs \(b.count) rows; first difference at row \(i): \(a[i...].prefix(3)) vs \(b[i...].prefix(3))"
+    }
+
+    /// The whole list read page by page, each page started after the previous page's cursor.
+    func pages(_ args: [String], _ name: String, size: Int) throws -> [String] {
+        var all: [String] = []
+        var after: [String] = []
+        for _ in 0..<1000 {
+            let r = try Command.run(Command.binary, args + after + ["--db", db, "--as-of", SortKeysTests.date, "--format", "csv",
+                                                               "--columns", name, "--limit", "\(size)"])
+            #expect(r.status == 0, "\(r.err)")
+            all += r.out.split(separator: "\n").dropFirst().map(String.init)
+            guard let cursor = r.err.range(of: "--after ").map({ r.err[$0.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines) }) else { break }
+            after = ["--after", cursor]
+        }
+        return all
+    }
+
+    @Test func aKeyGivenTwiceOrUnknownIsRefused() throws {
+        for (sort, says) in [("name,-name", "--sort \"name\": expected each sort key at most once"),
+                             ("ward,size", "--sort \"size\": expected one of code, name")] {
+            let r = try Command.run(Command.binary, ["units", "list", "--db", db, "--sort", sort])
+            #expect(r.status == 65 && r.err.contains(says), "\(sort): \(r.status) \(r.err)")
+        }
+        let r = try Command.run(Command.binary, ["instruments", "list", "--db", db, "--sort", "serial_no,ward,serial_no"])
+        #expect(r.status == 65 && r.err.contains("--sort \"serial_no\": expected each sort key at most once"), "\(r.err)")
+    }
+}
