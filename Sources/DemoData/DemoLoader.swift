@@ -44,7 +44,7 @@ public struct DemoLoader {
         try admin.importJurisdiction(path: file("jurisdiction.geojson"), name: DemoGenerator.jurisdictionName)
         let a = try admin.importWards(path: file("admin_units.geojson"), options: .init(validFrom: LocalDate(year: 2000, month: 1, day: 1)!, source: "EconGIS demo (schematic)", today: today))
         let s = try admin.importSuccessions(path: file("successions.csv"))
-        let importer = Importer(store: store)
+        let importer = Importer(store: store, now: now)
         let options = ImportOptions(today: max(today, DemoLoader.referenceDate))
         let m = try importer.importUnits(path: file("markets.geojson"), options: options)
         let u = try importer.importUnits(path: file("units.csv"), options: options)
@@ -69,7 +69,7 @@ public struct DemoLoader {
         var originEntries = 0
         if FileManager.default.fileExists(atPath: file("field_work.csv")) {
             work = try FieldWorkReplay(store: store, shift: shift, now: now).replay(path: file("field_work.csv"))
-            let origin = try GoodsOriginImport(store: store).importEntries(path: file("origin_log.csv"), options: options)
+            let origin = try GoodsOriginImport(store: store, now: now).importEntries(path: file("origin_log.csv"), options: options)
             originEntries = origin.inserted + origin.updated
             // In two steps: moved row by row, an entry could land on another's key before that one moves.
             try store.write { db in

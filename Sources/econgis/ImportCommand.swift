@@ -56,7 +56,7 @@ extension EconGIS {
         @OptionGroup var input: RecordImportOptions
 
         func run() throws {
-            let r = try Importer(store: database.open()).importUnits(path: input.file, options: input.options(label: "units"))
+            let r = try Importer(store: database.open(), now: Date()).importUnits(path: input.file, options: input.options(label: "units"))
             EconGIS.report(r, what: "units")
         }
     }
@@ -67,7 +67,7 @@ extension EconGIS {
         @OptionGroup var input: RecordImportOptions
 
         func run() throws {
-            let r = try Importer(store: database.open()).importInstruments(path: input.file, options: input.options(label: "instruments"))
+            let r = try Importer(store: database.open(), now: Date()).importInstruments(path: input.file, options: input.options(label: "instruments"))
             EconGIS.report(r, what: "instruments")
         }
     }
@@ -80,7 +80,7 @@ extension EconGIS {
         @OptionGroup var input: RecordImportOptions
 
         func run() throws {
-            let r = try Importer(store: database.open()).importInspections(path: input.file, options: input.options(label: "inspections"))
+            let r = try Importer(store: database.open(), now: Date()).importInspections(path: input.file, options: input.options(label: "inspections"))
             EconGIS.report(r, what: "inspection lines")
         }
     }

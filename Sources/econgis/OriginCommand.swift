@@ -13,7 +13,7 @@ extension EconGIS {
         @OptionGroup var input: RecordImportOptions
 
         func run() throws {
-            let r = try GoodsOriginImport(store: database.open()).importEntries(path: input.file, options: input.options(label: "origin log"))
+            let r = try GoodsOriginImport(store: database.open(), now: Date()).importEntries(path: input.file, options: input.options(label: "origin log"))
             EconGIS.report(r, what: "origin log entries")
         }
     }

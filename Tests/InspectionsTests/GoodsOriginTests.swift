@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func badLinesAreRejectedWithReasonsAndNothingIsWritten() throws {
-        _ = try GoodsOriginImport(store: registry.store).importEntries(path: file("ok.csv", header + "CHO-BT,A-1,2026-11-01,Thịt heo,25,kg,Vissan,Đồng Nai,\n"), options: options)
+        _ = try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: file("ok.csv", header + "CHO-BT,A-1,2026-11-01,Thịt heo,25,kg,Vissan,Đồng Nai,\n"), options: options)
         let before = try registry.snapshot("goods_origin_entries")
         let bad = try file("bad.csv", header
             + "CHO-BT,A-1,2026-11-10,Thịt bò,10,kg,Vissan,Đồng Nai,\n"        // valid, but the file fails
@@ -43,7 +43,7 @@ import Testing
             + "CHO-BT,A-2,2026-11-20,Gạo,5,kg,,An Giang,\n"
             + "CHO-BT,A-2,2026-11-11,Gạo,5,,,An Giang,\n")
         #expect {
-            try GoodsOriginImport(store: registry.store).importEntries(path: bad, options: options)
+            try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: bad, options: options)
         } throws: { error in
             let t = "\(error)"
             return t.hasPrefix("bad.csv: 8 invalid values; nothing was written")
@@ -59,7 +59,7 @@ import Testing
         #expect(try registry.snapshot("goods_origin_entries") == before)
         // Not a market's stall.
         #expect {
-            try GoodsOriginImport(store: registry.store).importEntries(path: file("co.csv", "unit_code,received_on,goods\n0100233488,2026-11-01,Gạo\n"), options: options)
+            try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: file("co.csv", "unit_code,received_on,goods\n0100233488,2026-11-01,Gạo\n"), options: options)
         } throws: { "\($0)".contains("co.csv line 2: field unit_code: \"0100233488\": a market stall or a market") }
         #expect(try registry.snapshot("goods_origin_entries") == before)
     }
@@ -69,7 +69,7 @@ import Testing
         var o = options
         o.skipInvalid = true
         o.rejectsPath = path + ".rejects.csv"
-        let r = try GoodsOriginImport(store: registry.store).importEntries(path: path, options: o)
+        let r = try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: path, options: o)
         #expect(r.inserted == 1 && r.rejected == 1)
         let rejects = try String(contentsOfFile: o.rejectsPath!, encoding: .utf8)
         #expect(rejects.contains("3,CHO-BT,Z-9,2026-11-10,Rau") && rejects.contains("unit_code: CHO-BT/Z-9"))
@@ -84,9 +84,9 @@ import Testing
             + "CHO-BT,A-2,2026-11-12,Xoài,8,kg,,tien giang,\n"
             + "CHO-TH,B-1,2026-11-11,Cá basa,15,kg,Chợ đầu mối Bình Điền,TP. Hồ Chí Minh,\n"
             + "CHO-TH,B-1,2026-11-12,Cá lóc,15,kg,,,\n")
-        let first = try GoodsOriginImport(store: registry.store).importEntries(path: path, options: options)
+        let first = try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: path, options: options)
         #expect(first.inserted == 7)
-        let again = try GoodsOriginImport(store: registry.store).importEntries(path: path, options: options)
+        let again = try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: path, options: options)
         #expect(again.unchanged == 7 && again.inserted == 0)
 
         let query = GoodsOriginQuery(store: registry.store)

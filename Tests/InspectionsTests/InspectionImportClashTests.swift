@@ -29,7 +29,7 @@ import Testing
         let path = try file(head + "0100233488,2026-03-02,metrology,compliant,\n0100233488,2026-03-10,labels,violation,label_missing\n")
         let before = try snapshot()
         #expect {
-            try Importer(store: registry.store).importInspections(path: path, options: options)
+            try Importer(store: registry.store, now: Date()).importInspections(path: path, options: options)
         } throws: { error in
             "\(error)".contains("records.csv line 3: field inspected_on: \"2026-03-10\": a day without an inspection of unit 0100233488 "
                                 + "that is still work (inspection \(planned) that day is planned; record its results in it, or cancel it first)")
@@ -38,7 +38,7 @@ import Testing
 
         try ledger.start(planned, on: nil, now: now)
         #expect {
-            try Importer(store: registry.store).importInspections(path: path, options: options)
+            try Importer(store: registry.store, now: Date()).importInspections(path: path, options: options)
         } throws: { "\($0)".contains("line 3: field inspected_on: \"2026-03-10\"") && "\($0)".contains("is in_progress") }
         #expect(try snapshot().dropFirst() == before.dropFirst() , "only the status moved")
 
@@ -48,10 +48,10 @@ import Testing
         let cancelled = try snapshot()
         let sameScope = try file(head + "0100233488,2026-03-10,general,compliant,\n", name: "general.csv")
         #expect {
-            try Importer(store: registry.store).importInspections(path: sameScope, options: options)
+            try Importer(store: registry.store, now: Date()).importInspections(path: sameScope, options: options)
         } throws: { "\($0)".contains("line 2: field inspected_on: \"2026-03-10\": a day without a cancelled general inspection of unit 0100233488") }
         #expect(try snapshot() == cancelled)
-        let report = try Importer(store: registry.store).importInspections(path: path, options: options)
+        let report = try Importer(store: registry.store, now: Date()).importInspections(path: path, options: options)
         #expect(report.inserted == 2)
     }
 }

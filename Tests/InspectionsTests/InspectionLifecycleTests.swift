@@ -240,7 +240,7 @@ let now = Date(timeIntervalSince1970: 1_773_100_000)
         let file = r.directory.appendingPathComponent("insp.csv").path
         try "unit_code,inspected_on,scope,outcome,violation\n0100233488,2025-03-01,metrology,violation,instrument_unverified\n"
             .write(toFile: file, atomically: true, encoding: .utf8)
-        _ = try Importer(store: r.store).importInspections(path: file, options: ImportOptions(today: day))
+        _ = try Importer(store: r.store, now: Date()).importInspections(path: file, options: ImportOptions(today: day))
         let records = try InspectionLedger(store: r.store).list()
         #expect(records.map(\.status) == [.closed])
         #expect(records.map(\.scopes) == ["metrology"])

@@ -24,7 +24,7 @@ import Testing
     @Test func fileRecordsNameTheirFileLineFieldValueAndExpectation() throws {
         let r = try TemporaryRegistry()
         let file = try r.file("u.csv", "code,name,kind\n0100233488,A,enterprise\n0100233488,B,shop\n")
-        #expect { try Importer(store: r.store).importUnits(path: file) } throws: { error in
+        #expect { try Importer(store: r.store, now: Date()).importUnits(path: file) } throws: { error in
             guard let e = error as? RegistryError else { return false }
             return e.kind == .invalidInput && e.location?.file == "u.csv" && e.location?.line == 3 && e.field == "kind"
                 && e.value == "shop" && e.expected?.isEmpty == false && e.underlying == nil

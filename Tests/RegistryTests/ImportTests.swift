@@ -10,7 +10,7 @@ import Testing
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
         let good = try r.file("good.csv", header + "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n")
-        _ = try Importer(store: r.store).importUnits(path: good)
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: good)
         let before = try r.snapshot("economic_units")
         let bad = try r.file("bad.csv", header
             + "0100233488,Công ty A đổi tên,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
@@ -20,7 +20,7 @@ import Testing
             + "0100233488,Công ty A lần hai,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
             + ",Sạp 9,market_stall,,,,,106.643,10.762,active,2024-01-10,CHO-Z,A-9\n")
         #expect {
-            try Importer(store: r.store).importUnits(path: bad)
+            try Importer(store: r.store, now: Date()).importUnits(path: bad)
         } throws: { error in
             let text = "\(error)"
             return text.contains("bad.csv line 3: field code: \"0100233487\"") && text.contains("bad.csv line 4: field registered_on")
@@ -39,7 +39,7 @@ import Testing
             + "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
             + "0100233487,Công ty B,enterprise,4730,,,,106.643,10.762,active,2024-01-10,,\n")
         let rejects = r.directory.appendingPathComponent("rejects.csv").path
-        let report = try Importer(store: r.store).importUnits(path: file, options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
+        let report = try Importer(store: r.store, now: Date()).importUnits(path: file, options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
         #expect(report.inserted == 1 && report.rejected == 1)
         let text = try String(contentsOfFile: rejects, encoding: .utf8)
         #expect(text.hasPrefix("line,code,name"))
@@ -65,7 +65,7 @@ import Testing
         }
         let rejects = r.directory.appendingPathComponent("out/rejects.csv").path
         try FileManager.default.createDirectory(atPath: (rejects as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let report = try Importer(store: r.store).importUnits(path: try r.file("many.csv", csv),
+        let report = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("many.csv", csv),
                                                               options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
         #expect(report.inserted == 2400 && report.rejected == 600 && report.rejectsFile == rejects)
         #expect(report.errors.count == ImportReport.shownLimit && report.errorCount == 600)
@@ -80,7 +80,7 @@ import Testing
         try FileManager.default.removeItem(atPath: rejects)
         let broken = try r.file("broken.csv", csv.replacingOccurrences(of: "M", with: "N") + "\"0302259802,unclosed\n")
         #expect(throws: RegistryError.self) {
-            try Importer(store: r.store).importUnits(path: broken, options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
+            try Importer(store: r.store, now: Date()).importUnits(path: broken, options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: (rejects as NSString).deletingLastPathComponent) == [])
         #expect(try r.snapshot("economic_units") == before)
@@ -96,7 +96,7 @@ import Testing
         }
         let file = try r.file("u.geojson", #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",\n") + "]}")
         let rejects = r.directory.appendingPathComponent("rejects.geojson").path
-        let report = try Importer(store: r.store).importUnits(path: file, options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
+        let report = try Importer(store: r.store, now: Date()).importUnits(path: file, options: ImportOptions(skipInvalid: true, rejectsPath: rejects))
         #expect(report.rejected == 100 && report.inserted == 200)
         let info = try run("ogrinfo", ["-ro", "-al", "-so", rejects])
         #expect(info.contains("Feature Count: 100"), "\(info)")
@@ -108,11 +108,11 @@ import Testing
         try r.loadSmallWards()
         let row = "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
         let a = try r.file("a.csv", header + row)
-        let first = try Importer(store: r.store).importUnits(path: a)
-        let again = try Importer(store: r.store).importUnits(path: a)
+        let first = try Importer(store: r.store, now: Date()).importUnits(path: a)
+        let again = try Importer(store: r.store, now: Date()).importUnits(path: a)
         #expect(first.inserted == 1 && again.unchanged == 1)
         let changed = try r.file("b.csv", header + row.replacingOccurrences(of: "active", with: "suspended"))
-        #expect(try Importer(store: r.store).importUnits(path: changed).updated == 1)
+        #expect(try Importer(store: r.store, now: Date()).importUnits(path: changed).updated == 1)
         let (unit, _, history) = try UnitQuery(store: r.store).show("0100233488", asOf: .today())
         #expect(unit.unit.version == 2 && unit.unit.status == .suspended)
         #expect(history.map(\.0) == ["active", "suspended"])
@@ -143,7 +143,7 @@ import Testing
         let a = try r.file("a.csv", header
             + "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
             + "0302259802,Công ty D,enterprise,4730,,,,106.648,10.763,active,2024-01-10,,\n")
-        _ = try Importer(store: r.store).importUnits(path: a)
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: a)
         #expect(try triggers() == before)
         #expect(try indexIsValid())
         #expect(try idsInBox(106.640, 10.760, 106.645, 10.765) == ["0100233488"])
@@ -151,7 +151,7 @@ import Testing
         let moved = try r.file("b.csv", header
             + "0100233488,Công ty A,enterprise,4730,,,,106.647,10.761,active,2024-01-10,,\n"
             + "0302259802,Công ty D,enterprise,4730,,,,106.648,10.763,active,2024-01-10,,\n")
-        let report = try Importer(store: r.store).importUnits(path: moved)
+        let report = try Importer(store: r.store, now: Date()).importUnits(path: moved)
         #expect(report.updated == 1 && report.unchanged == 1)
         #expect(try indexIsValid())
         #expect(try idsInBox(106.640, 10.760, 106.645, 10.765) == [])
@@ -159,7 +159,7 @@ import Testing
         #expect(try r.count("unit_status_history") == 2)
         // A failed import rolls back the dropped triggers too.
         let bad = try r.file("c.csv", header + "0100233487,Công ty B,enterprise,4730,,,,106.643,10.762,active,2024-01-10,,\n")
-        #expect(throws: RegistryError.self) { try Importer(store: r.store).importUnits(path: bad) }
+        #expect(throws: RegistryError.self) { try Importer(store: r.store, now: Date()).importUnits(path: bad) }
         #expect(try triggers() == before)
         #expect(try indexIsValid())
         // A unit added later through the triggers (not the bulk path) is indexed by them.
@@ -216,12 +216,12 @@ import Testing
                 #expect(viaIndex == byScan)
             }
         }
-        _ = try Importer(store: r.store).importUnits(path: r.file("big.csv", rows(6000)))
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: r.file("big.csv", rows(6000)))
         let nodes = try r.store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM idx_economic_units_geom_node")! }
         #expect(nodes <= 6000 / 51 + 12, "a packed tree of 6000 entries in nodes of 51 has about 120 leaves and 3 inner nodes")
         try r.store.write(check)
         // 40 more: fewer than 1/8 of the table, so added entry by entry.
-        let report = try Importer(store: r.store).importUnits(path: r.file("more.csv", rows(6040)))
+        let report = try Importer(store: r.store, now: Date()).importUnits(path: r.file("more.csv", rows(6040)))
         #expect(report.inserted == 40)
         try r.store.write(check)
     }
@@ -279,7 +279,7 @@ import Testing
         func unit(_ code: String, _ name: String) -> String {
             "\(code),\(name),enterprise,4730,,,27232,106.642,10.762,active,2024-01-10,,\n"
         }
-        _ = try Importer(store: r.store).importUnits(path: r.file("before.csv", header + unit(codes[0], "Công ty 0") + unit(codes[1], "Công ty 1")))
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: r.file("before.csv", header + unit(codes[0], "Công ty 0") + unit(codes[1], "Công ty 1")))
         var text = header + unit(codes[0], "Công ty 0") + unit(codes[1], "Công ty Một")  // unchanged, updated
         text += "CHO-X,Chợ X,market,,,,,106.643,10.763,active,2024-01-10,,\n"  // line 4
         text += ",Sạp 1,market_stall,,,,,106.643,10.763,active,2024-01-10,CHO-X,A-1\n"  // its market is in the same statement
@@ -290,7 +290,7 @@ import Testing
         }
         let market = "CHO-Y,Chợ Y,market,,,,,,,active,2024-01-10,,"
         let units = try r.file("u.csv", text + market + "\n")
-        let report = try Importer(store: r.store).importUnits(path: units, options: ImportOptions(skipInvalid: true))
+        let report = try Importer(store: r.store, now: Date()).importUnits(path: units, options: ImportOptions(skipInvalid: true))
         #expect(report.inserted == 198 + 2 + 2, "198 enterprises, 2 markets, 2 stalls")
         #expect(report.updated == 1 && report.unchanged == 1 && report.rejected == 1)
         #expect(report.errors.map(\.description) == ["u.csv line 13: field code: \"\(codes[5])\": a code that appears once in the file; an earlier record has it"])
@@ -336,7 +336,7 @@ import Testing
         }
         let file = try r.file("u.csv", header + "0302259802,Công ty B,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n")
         #expect {
-            try Importer(store: r.store).importUnits(path: file)
+            try Importer(store: r.store, now: Date()).importUnits(path: file)
         } throws: {
             "\($0)".contains("u.csv: economic_units row 9: declared_ward_id refers to no row of admin_units (foreign key); nothing was written")
         }
@@ -346,7 +346,7 @@ import Testing
     @Test func inspectionsAndViolationsImportWithTheirRules() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
-        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", header
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", header
             + "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"))
         let head = "unit_code,inspected_on,scope,outcome,violation,fine_vnd,follow_up,follow_up_due,resolved_on\n"
         let bad = try r.file("bad.csv", head
@@ -355,7 +355,7 @@ import Testing
             + "0100233488,2025-03-03,prices,,bribery,,,,\n"
             + "0100233488,2025-03-04,prices,,,1000,,,\n")
         #expect {
-            try Importer(store: r.store).importInspections(path: bad)
+            try Importer(store: r.store, now: Date()).importInspections(path: bad)
         } throws: { error in
             let t = "\(error)"
             return t.contains("bad.csv line 3: field scope: \"weather\"") && t.contains("line 4: field violation: \"bribery\"")
@@ -364,16 +364,16 @@ import Testing
         #expect(try r.count("inspections") == 0)
         let stranger = try r.file("stranger.csv", head + "9999999999,2025-03-05,prices,compliant,,,,,\n")
         #expect {
-            try Importer(store: r.store).importInspections(path: stranger)
+            try Importer(store: r.store, now: Date()).importInspections(path: stranger)
         } throws: { "\($0)".contains("stranger.csv line 2: field unit_code: \"9999999999\": the code of a unit in the registry") }
         // Two findings of one inspection are two lines; the second import of the same file changes nothing.
         let good = try r.file("good.csv", head
             + "0100233488,2025-03-01,metrology,violation,instrument_unverified,5.000.000,re-verify,2025-04-01,\n"
             + "0100233488,2025-03-01,metrology,,Không niêm yết giá,,,,\n"
             + "0100233488,2024-01-15,general,đạt,,,,,\n")
-        let report = try Importer(store: r.store).importInspections(path: good)
+        let report = try Importer(store: r.store, now: Date()).importInspections(path: good)
         #expect(report.inserted == 2 && report.updated == 1)
-        _ = try Importer(store: r.store).importInspections(path: good)
+        _ = try Importer(store: r.store, now: Date()).importInspections(path: good)
         #expect(try r.count("inspections") == 2)
         #expect(try r.count("violations") == 2)
         let fine = try r.store.read { try Int.fetchOne($0, sql: "SELECT fine_vnd FROM violations WHERE category = 'instrument_unverified'") }
@@ -387,7 +387,7 @@ import Testing
             + ";Sạp rau;sạp;106.6421;10.7621;CHO-A;a-1;2020-05-01\n"
             + "CHO-A;Chợ A;chợ;106.642;10.762;;;2015-01-01\n"
         let file = try r.file("vn.csv", text)
-        let report = try Importer(store: r.store).importUnits(path: file)
+        let report = try Importer(store: r.store, now: Date()).importUnits(path: file)
         #expect(report.inserted == 2, "\(report.errors)")
         let (stall, _, _) = try UnitQuery(store: r.store).show("CHO-A/A-1", asOf: .today())
         #expect(stall.unit.kind == .market_stall && stall.unit.marketCode == "CHO-A")
@@ -403,12 +403,12 @@ import Testing
              {"type":"Feature","geometry":{"type":"Point","coordinates":[106.6471,10.7621]},"properties":{"code":"41L8000001","name":"B","kind":"household_business","ward_code":"27232"}}
             ]}
             """)
-        #expect(try Importer(store: r.store).importUnits(path: fc).inserted == 2)
+        #expect(try Importer(store: r.store, now: Date()).importUnits(path: fc).inserted == 2)
         let seq = try r.file("u.geojsonl", """
             {"type":"Feature","geometry":{"type":"Point","coordinates":[106.6431,10.7631]},"properties":{"code":"41L8000002","name":"C","kind":"household_business"}}
             {"type":"Feature","geometry":{"type":"LineString","coordinates":[[106.6431,10.7631],[106.644,10.764]]},"properties":{"code":"41L8000003","name":"D","kind":"household_business"}}
             """)
-        #expect { try Importer(store: r.store).importUnits(path: seq) } throws: { "\($0)".contains("u.geojsonl feature 2 line 2: field geometry") }
+        #expect { try Importer(store: r.store, now: Date()).importUnits(path: seq) } throws: { "\($0)".contains("u.geojsonl feature 2 line 2: field geometry") }
         #expect(try r.count("economic_units") == 2)
     }
 
@@ -416,18 +416,18 @@ import Testing
     func unreadableFilesFailClearlyAndWriteNothing(text: String) throws {
         let r = try TemporaryRegistry()
         let file = try r.file("broken.geojson", text)
-        #expect { try Importer(store: r.store).importUnits(path: file) } throws: { "\($0)".contains("broken.geojson") }
+        #expect { try Importer(store: r.store, now: Date()).importUnits(path: file) } throws: { "\($0)".contains("broken.geojson") }
         #expect(try r.count("economic_units") == 0)
     }
 
     @Test func instrumentsNeedTheirUnitAndValidValues() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
-        _ = try Importer(store: r.store).importUnits(path: r.file("u.csv", header + "0100233488,Cây xăng,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"))
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: r.file("u.csv", header + "0100233488,Cây xăng,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"))
         let head = "unit_code,type,serial_no,max_capacity,scale_interval,measure_unit,last_verified_on\n"
         let bad = try r.file("i.csv", head + "0100233488,fuel_dispenser,F1,,,,2025-01-01\n" + "0999999999,fuel_dispenser,F2,,,,2025-01-01\n"
                              + "0100233488,cân bay,F3,,,,2025-01-01\n" + "0100233488,counter_scale,C1,30,40,kg,2025-01-01\n")
-        #expect { try Importer(store: r.store).importInstruments(path: bad) } throws: { e in
+        #expect { try Importer(store: r.store, now: Date()).importInstruments(path: bad) } throws: { e in
             let t = "\(e)"
             return t.contains("i.csv line 3: field unit_code") && t.contains("i.csv line 4: field type") && t.contains("i.csv line 5: field scale_interval")
         }
@@ -435,16 +435,16 @@ import Testing
         // Valid values the writer refuses: a unit not in the registry, an instrument given twice.
         let refused = try r.file("k.csv", head + "0100233488,fuel_dispenser,F1,,,,2025-01-01\n" + "0302259802,fuel_dispenser,F9,,,,2025-01-01\n"
                                  + "0100233488,fuel_dispenser,F1,,,,2025-02-01\n")
-        #expect(throws: RegistryError.self) { try Importer(store: r.store).importInstruments(path: refused) }
+        #expect(throws: RegistryError.self) { try Importer(store: r.store, now: Date()).importInstruments(path: refused) }
         #expect(try r.count("measuring_instruments") == 0)
-        let report = try Importer(store: r.store).importInstruments(path: refused, options: ImportOptions(skipInvalid: true))
+        let report = try Importer(store: r.store, now: Date()).importInstruments(path: refused, options: ImportOptions(skipInvalid: true))
         let errors = report.errors.map { "\($0)" }.joined(separator: "\n")
         #expect(report.inserted == 1 && report.rejected == 2)
         #expect(errors.contains("k.csv line 3: field unit_code: \"0302259802\": the code of a unit in the registry (import units first)"))
         #expect(errors.contains("k.csv line 4: field serial_no: \"F1\": an instrument (unit, type, serial_no) given once in the file"))
         try r.store.write { try $0.execute(sql: "DELETE FROM measuring_instruments") }
         let good = try r.file("j.csv", head + "0100233488,Cột đo xăng dầu,F1,,,,2025-01-01\n")
-        #expect(try Importer(store: r.store).importInstruments(path: good).inserted == 1)
+        #expect(try Importer(store: r.store, now: Date()).importInstruments(path: good).inserted == 1)
     }
 
     @Test func everySQLConstantPreparesOnAFreshDatabase() throws {

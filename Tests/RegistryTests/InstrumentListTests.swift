@@ -14,7 +14,7 @@ import Testing
     func registry() throws -> (TemporaryRegistry, InstrumentEditor) {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
-        _ = try Importer(store: r.store).importUnits(path: r.file("u.csv", """
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: r.file("u.csv", """
             code,name,kind,lon,lat,registered_on
             0100233488,Cây xăng A,enterprise,106.642,10.762,2020-01-01
             0321853641,Tạp hoá B,enterprise,106.647,10.762,2020-01-01

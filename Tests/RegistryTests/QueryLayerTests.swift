@@ -41,7 +41,7 @@ func run(_ tool: String, _ args: [String]) throws -> String {
             let lon = 106.6330 + rng.nextDouble() * 0.0300, lat = 10.7505 + rng.nextDouble() * 0.0290
             csv += "M\(i),Unit \(i),market,\(lon),\(lat)\n"
         }
-        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", csv))
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", csv))
         let editor = UnitEditor(store: r.store, today: .today(), now: Date())
         for i in 0..<25 {
             _ = try editor.add(fields: ["code": "E\(i)", "name": "Edit \(i)", "kind": "market",
@@ -92,7 +92,7 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         try r.loadSmallWards()
         var csv = "code,name,kind,lon,lat\n"
         for i in 0..<n { csv += "M\(String(format: "%04d", i * 2)),Chợ \(i),market,\(106.641 + Double(i % 80) * 0.0001),10.762\n" }
-        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", csv))
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", csv))
         return r
     }
 
@@ -240,7 +240,7 @@ func run(_ tool: String, _ args: [String]) throws -> String {
     @Test func searchFindsWordsAndTheirBeginningsWithoutDiacritics() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
-        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", "code,name,kind,address,lon,lat\n"
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", "code,name,kind,address,lon,lat\n"
             + "CHO-BT,Chợ Bình Thới,market,,106.642,10.762\n"
             + "0100233488,Cửa hàng xăng dầu số 1,enterprise,12 Đường Lạc Long Quân,106.6425,10.762\n"))
         func found(_ text: String) throws -> [String] {
@@ -267,13 +267,13 @@ func run(_ tool: String, _ args: [String]) throws -> String {
     func layerOpensInGDALWithTheDatabasesCount(layer: FeatureLayer) throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
-        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", "code,name,kind,address,lon,lat,market_code,stall_no\n"
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", "code,name,kind,address,lon,lat,market_code,stall_no\n"
             + "CHO-BT,Chợ Bình Thới,market,\"Số 1, Đường \"\"Bình Thới\"\"\",106.642,10.762,,\n"
             + ",Sạp rau,market_stall,,106.6421,10.7621,CHO-BT,A-1\n"
             + "0100233488,Cửa hàng xăng dầu số 1,enterprise,,106.6425,10.762,,\n"))
-        _ = try Importer(store: r.store).importInstruments(path: try r.file("i.csv", "unit_code,type,serial_no,last_verified_on\n"
+        _ = try Importer(store: r.store, now: Date()).importInstruments(path: try r.file("i.csv", "unit_code,type,serial_no,last_verified_on\n"
             + "0100233488,fuel_dispenser,F1,2025-01-01\n0100233488,fuel_dispenser,F2,\nCHO-BT/A-1,counter_scale,C1,2026-06-01\n"))
-        _ = try Importer(store: r.store).importInspections(path: try r.file("n.csv", "unit_code,inspected_on,scope,outcome\n"
+        _ = try Importer(store: r.store, now: Date()).importInspections(path: try r.file("n.csv", "unit_code,inspected_on,scope,outcome\n"
             + "0100233488,2026-01-05,metrology,compliant\n"))
         let path = r.directory.appendingPathComponent("export-\(layer.rawValue).geojson").path
         let layers = FeatureLayers(store: r.store)
@@ -318,7 +318,7 @@ func run(_ tool: String, _ args: [String]) throws -> String {
     @Test func csvAndSequencesOpenInGDALToo() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
-        _ = try Importer(store: r.store).importUnits(path: try r.file("u.csv", "code,name,kind,lon,lat\nCHO-BT,Chợ Bình Thới,market,106.642,10.762\nCHO-2,\"Chợ, hai\",market,106.643,10.762\n"))
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", "code,name,kind,lon,lat\nCHO-BT,Chợ Bình Thới,market,106.642,10.762\nCHO-2,\"Chợ, hai\",market,106.643,10.762\n"))
         for (format, rs, name) in [(FeatureWriter.Format.geojsonseq, true, "u.geojsons"), (.geojsonseq, false, "u.geojsonl"), (.csv, false, "u.csv")] {
             let path = r.directory.appendingPathComponent("out-" + name).path
             var options = FeatureWriter.Options()

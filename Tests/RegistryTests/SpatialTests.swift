@@ -55,7 +55,7 @@ import Testing
         try r.loadSmallWards()
         let xy = try cs2cs(Self.wgs84LonLat, [(106.6421, 10.7621)], to: "EPSG:3405")[0]
         let file = try r.file("vn2000.csv", "code,name,kind,x,y\n0100233488,A,enterprise,\(xy.0),\(xy.1)\n")
-        _ = try Importer(store: r.store).importUnits(path: file, options: ImportOptions(srs: "EPSG:3405"))
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: file, options: ImportOptions(srs: "EPSG:3405"))
         let u = try UnitQuery(store: r.store).show("0100233488", asOf: .today()).0.unit
         #expect(abs(u.location!.x - 106.6421) < 1e-7 && abs(u.location!.y - 10.7621) < 1e-7)
     }
@@ -69,7 +69,7 @@ import Testing
         let file = try r.file("u.csv", "code,name,kind,ward_code,lon,lat,registered_on\n"
             + "0100233488,Tiệm A,enterprise,27232,106.642,10.762,2024-03-01\n"
             + "0301043769,Tiệm B,enterprise,27223,106.648,10.762,2024-03-01\n")
-        _ = try Importer(store: r.store).importUnits(path: file)
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: file)
         let q = UnitQuery(store: r.store)
         func codes(_ ward: String, _ date: String) throws -> [String] {
             var f = UnitFilter(asOf: LocalDate(iso: date)!)
@@ -119,7 +119,7 @@ import Testing
             + "CHO-BT,Chợ Bình Thới,market,Đường Bình Thới,106.642,10.762,4781\n"
             + "0100233488,Cửa hàng xăng dầu số 1,enterprise,12 Đường Lạc Long Quân,106.6425,10.762,4730\n"
             + "41L8000001,Tiệm vàng Kim Hoa,household_business,5 Lê Đại Hành,106.648,10.7635,47732\n")
-        _ = try Importer(store: r.store).importUnits(path: file)
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: file)
         return r
     }
 
@@ -170,10 +170,10 @@ import Testing
     @Test func expiredDueAndUnknownAgainstTheRuleTable() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
-        _ = try Importer(store: r.store).importUnits(path: r.file("u.csv", "code,name,kind,lon,lat\n0100233488,Cây xăng,enterprise,106.642,10.762\n0301043769,Đóng,enterprise,106.643,10.762\n"))
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: r.file("u.csv", "code,name,kind,lon,lat\n0100233488,Cây xăng,enterprise,106.642,10.762\n0301043769,Đóng,enterprise,106.643,10.762\n"))
         _ = try UnitEditor(store: r.store, today: LocalDate(iso: "2026-11-15")!, now: Date()).close(key: "0301043769", on: LocalDate(iso: "2026-01-01")!, note: nil, expectedVersion: nil)
         let head = "unit_code,type,serial_no,last_verified_on\n"
-        _ = try Importer(store: r.store).importInstruments(path: r.file("i.csv", head
+        _ = try Importer(store: r.store, now: Date()).importInstruments(path: r.file("i.csv", head
             + "0100233488,fuel_dispenser,EXP,2025-10-01\n"  // 12 months: due 2026-10-01, 45 days over on 2026-11-15
             + "0100233488,fuel_dispenser,DUE,2025-12-01\n"  // due 2026-12-01: in 16 days
             + "0100233488,fuel_dispenser,OK,2026-06-01\n"

@@ -43,7 +43,9 @@ public struct ImportOptions {
     /// Source coordinate system of the file (EPSG code, VN2000-HCM, PROJ string); nil for WGS 84
     /// or the `crs` a GeoJSON file declares.
     public var srs: String?
-    public var today = LocalDate.today()
+    /// The day for "not after today" and for wards of units without a registration date; nil: the
+    /// day of the importer's `now` in Vietnam.
+    public var today: LocalDate?
     /// Called with (done, total) in bytes or features.
     public var progress: ((Int, Int) -> Void)?
     /// Refuse an instrument verified before its unit was registered or after it closed. Only the
@@ -51,8 +53,11 @@ public struct ImportOptions {
     public var checksVerificationAgainstUnitLife = true
     /// How the file writes dates; nil: detected from the file (see ImportFile.detectDateOrder).
     public var dateOrder: LocalDate.Order?
+    /// New units written before the table's plain indexes are dropped for the rest of the import
+    /// (see DeferredIndexes; at least half the table as it was). Tests set it low.
+    var deferIndexesFrom = 20_000
 
-    public init(skipInvalid: Bool = false, rejectsPath: String? = nil, srs: String? = nil, today: LocalDate = .today(),
+    public init(skipInvalid: Bool = false, rejectsPath: String? = nil, srs: String? = nil, today: LocalDate? = nil,
                 progress: ((Int, Int) -> Void)? = nil) {
         self.skipInvalid = skipInvalid
         self.rejectsPath = rejectsPath
@@ -60,13 +65,21 @@ public struct ImportOptions {
         self.today = today
         self.progress = progress
     }
+
+    /// Today for an operation run at `now`: `today` when given.
+    func day(of now: Date) -> LocalDate { today ?? LocalDate.today(now: now) }
 }
 
 /// Imports files atomically: a file with any invalid record writes nothing (unless skipInvalid).
 public struct Importer {
     public let store: RegistryStore
+    /// The caller's clock: written rows carry it, and it gives today unless the options say.
+    public let now: Date
 
-    public init(store: RegistryStore) { self.store = store }
+    public init(store: RegistryStore, now: Date) {
+        self.store = store
+        self.now = now
+    }
 
     /// Units from CSV, GeoJSON or GeoJSONSeq. See README "Import columns".
     public func importUnits(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
@@ -78,9 +91,10 @@ public struct Importer {
                     let (draft, issues) = UnitValidation.validate(record, context: context, transform: transform)
                     return (draft, issues, draft.map(UnitRowValues.init))
                 }) { db, session in
-            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(precise: true), historyPerInsert: false)
+            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(now, precise: true), historyPerInsert: false)
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
             let search = try DeferredSearchIndex.suspend(db)
+            var indexes = try DeferredIndexes(db, table: "economic_units", minimumRows: options.deferIndexesFrom)
             var deferred: [(UnitDraft, SourceLocation, RawRecord?)] = []
             // New units go in `rowsPerInsert` at a time; a unit whose code is taken goes through upsert.
             var pending: [(draft: UnitDraft, row: UnitRowValues, location: SourceLocation, raw: RawRecord?)] = []
@@ -101,6 +115,7 @@ public struct Importer {
                 }
                 pending.removeAll(keepingCapacity: true)
                 pendingCodes.removeAll(keepingCapacity: true)
+                try indexes.dropWhen(written: session.report.inserted, db)
             }
             return (
                 { location, raw, validated in
@@ -124,6 +139,10 @@ public struct Importer {
                     try flush()
                     // A stall whose market is still missing is refused (UnitWriter.MarketMissing).
                     for (draft, location, raw) in deferred { try upsert(draft, row: nil, at: location, raw: raw) }
+                    // What follows sorts whole columns (indexes, memberships): SQLite's sorters hold as much
+                    // as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
+                    try db.execute(sql: "PRAGMA cache_size = -4096")
+                    try indexes.restore(db)
                     try writer.recordRegistrations()
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
                                          arguments: [writer.now])
@@ -132,7 +151,8 @@ public struct Importer {
                     let written = session.report.inserted + session.report.updated
                     let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0
                     session.report.flagged = try WardMembership.place(db, units: "u.updated_at = \(writer.now)",
-                                                                      many: written * 8 >= total, today: options.today)
+                                                                      stale: "u.updated_at = \(writer.now) AND u.created_at <> \(writer.now)",
+                                                                      many: written * 8 >= total, today: options.day(of: now))
                 }
             )
         }
@@ -142,7 +162,7 @@ public struct Importer {
     public func importInstruments(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
         try run(path: path, options: options, aliases: ImportFields.instruments,
                 prepare: { record, context, _ in InstrumentValidation.validate(record, context: context) }) { db, session in
-            var writer = InstrumentWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            var writer = InstrumentWriter(db: db, now: RegistryStore.timestamp(now, precise: true))
             writer.checksUnitLife = options.checksVerificationAgainstUnitLife
             return ({ try session.write($2, at: $0, raw: $1, writer.upsert) }, {})
         }
@@ -152,7 +172,7 @@ public struct Importer {
     public func importInspections(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
         try run(path: path, options: options, aliases: ImportFields.inspections,
                 prepare: { record, context, _ in InspectionValidation.validate(record, context: context) }) { db, session in
-            let writer = InspectionWriter(db: db, now: RegistryStore.timestamp(precise: true))
+            let writer = InspectionWriter(db: db, now: RegistryStore.timestamp(now, precise: true))
             return ({ try session.write($2, at: $0, raw: $1, writer.upsert) }, {})
         }
     }
@@ -184,7 +204,7 @@ public struct Importer {
                 try db.execute(sql: "PRAGMA cache_size = -32768")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
                 session = ImportSession(skipInvalid: options.skipInvalid, rejectsPath: options.rejectsPath)
-                let reading = ReadingSide(path: path, aliases: aliases, context: try ValidationContext.load(db, today: options.today),
+                let reading = ReadingSide(path: path, aliases: aliases, context: try ValidationContext.load(db, today: options.day(of: now)),
                                           transform: initialTransform, progress: options.progress, prepare: prepare)
                 let (handle, finish) = try handlers(db, session)
                 let pipeline = ImportPipeline<(SourceLocation, RawRecord?, Prepared)>()

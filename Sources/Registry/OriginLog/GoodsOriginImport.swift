@@ -102,8 +102,13 @@ struct GoodsOriginWriter {
 /// skipInvalid), every invalid line named with its field, value and what was expected.
 public struct GoodsOriginImport: Sendable {
     public let store: RegistryStore
+    /// The caller's clock: written rows carry it, and it gives today unless the options say.
+    public let now: Date
 
-    public init(store: RegistryStore) { self.store = store }
+    public init(store: RegistryStore, now: Date) {
+        self.store = store
+        self.now = now
+    }
 
     public func importEntries(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
         let fileName = (path as NSString).lastPathComponent
@@ -111,8 +116,8 @@ public struct GoodsOriginImport: Sendable {
         var header: RawHeader = .csv([])
         do {
             try store.write { db in
-                let context = try ValidationContext.load(db, today: options.today)
-                let writer = GoodsOriginWriter(db: db, now: RegistryStore.timestamp(precise: true))
+                let context = try ValidationContext.load(db, today: options.day(of: now))
+                let writer = GoodsOriginWriter(db: db, now: RegistryStore.timestamp(now, precise: true))
                 var warnings = ImportWarnings()
                 header = try ImportFile.forEachRecord(path: path, aliases: GoodsOriginValidation.aliases, warnings: &warnings,
                                                       progress: options.progress) { record, raw in

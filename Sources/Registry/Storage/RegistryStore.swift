@@ -217,10 +217,6 @@ public final class RegistryStore: Sendable {
         f.formatOptions = precise ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         return f.string(from: date)
     }
-
-    /// The importer's stamps still read the clock here, until its own clock is injected (another change).
-    @available(*, deprecated, message: "pass the clock: timestamp(now, precise:)")
-    static func timestamp(precise: Bool) -> String { timestamp(Date(), precise: precise) }
 }
 
 /// A row of SQLite's foreign_key_check: the referring row, its column and the table it refers to.

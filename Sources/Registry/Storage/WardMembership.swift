@@ -11,10 +11,11 @@ enum WardMembership {
     /// Finds again the memberships of the units that `units` selects (a condition on
     /// `economic_units` aliased `u`), then their flags. `many` says the selection is a large part of
     /// the registry: then every unit is placed ward by ward through the cells (unchanged memberships
-    /// stay), which costs less than one lookup per unit. Returns how many of them are flagged.
+    /// stay), which costs less than one lookup per unit. `stale` narrows which of them may have
+    /// memberships to drop (a bulk import's new units have none). Returns how many of them are flagged.
     @discardableResult
-    static func place(_ db: Database, units: SQL, many: Bool, today: LocalDate) throws -> Int {
-        try db.execute(literal: "DELETE FROM unit_wards WHERE unit_id IN (SELECT u.id FROM economic_units u WHERE \(units))")
+    static func place(_ db: Database, units: SQL, stale: SQL? = nil, many: Bool, today: LocalDate) throws -> Int {
+        try db.execute(literal: "DELETE FROM unit_wards WHERE unit_id IN (SELECT u.id FROM economic_units u WHERE \(stale ?? units))")
         if many {
             try insertByCells(db, cells: "1")
         } else {

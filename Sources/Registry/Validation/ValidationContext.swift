@@ -70,20 +70,107 @@ public struct Jurisdiction: Sendable {
     public var name: String
     private let geometry: DatabaseValue
     private let engine: DatabaseQueue
+    private let cells: CellAnswers
 
     static func load(_ db: Database) throws -> Jurisdiction? {
         guard let row = try Row.fetchOne(db, sql: "SELECT name, geom FROM jurisdiction WHERE id = 1 AND geom IS NOT NULL") else {
             return nil
         }
-        return Jurisdiction(name: row["name"], geometry: row["geom"], engine: try DatabaseQueue(configuration: SpatiaLite.configuration()))
+        return Jurisdiction(name: row["name"], geometry: row["geom"], engine: try DatabaseQueue(configuration: SpatiaLite.configuration()),
+                            cells: CellAnswers())
+    }
+
+    /// Whether the point lies inside the polygon or on its edge (SpatiaLite's ST_Intersects). After
+    /// `CellAnswers.askedBeforeGrid` points, most are answered by the cell of a grid they fall in,
+    /// when SpatiaLite found that whole cell inside the polygon or outside it.
+    public func contains(_ lon: Double, _ lat: Double) -> Bool {
+        if let known = cells.answer(lon, lat, build: { try grid() }) { return known }
+        return ask(lon, lat)
     }
 
     /// The same polygon on every call lets SpatiaLite keep it prepared (GEOS) between points.
-    public func contains(_ lon: Double, _ lat: Double) -> Bool {
+    private func ask(_ lon: Double, _ lat: Double) -> Bool {
         (try? engine.inDatabase { db in
             try Bool.fetchOne(db.cachedStatement(sql: "SELECT ST_Intersects(?, MakePoint(?, ?, 4326))"),
                               arguments: [geometry, lon, lat])
         }) == true
+    }
+
+    /// The polygon's box cut into `CellAnswers.side`² cells, each marked by SpatiaLite: covered by the
+    /// polygon (ST_Covers), apart from it (not ST_Intersects), or across its edge.
+    private func grid() throws -> CellAnswers.Grid {
+        try engine.inDatabase { db in
+            let row = try Row.fetchOne(db, sql: "SELECT MbrMinX(?1), MbrMinY(?1), MbrMaxX(?1), MbrMaxY(?1)", arguments: [geometry])
+            guard let row, let x0 = row[0] as Double?, let y0 = row[1] as Double?, let x1 = row[2] as Double?, let y1 = row[3] as Double?,
+                  x1 > x0, y1 > y0 else { throw CellAnswers.NoGrid() }
+            let box = [x0, y0, x1, y1]
+            let side = CellAnswers.side
+            func bounds(_ low: Double, _ high: Double) -> [Double] {
+                (0...side).map { $0 == side ? high : low + Double($0) * (high - low) / Double(side) }
+            }
+            let xs = bounds(box[0], box[2]), ys = bounds(box[1], box[3])
+            let statement = try db.makeStatement(sql: """
+                SELECT ST_Covers(?1, BuildMbr(?2, ?3, ?4, ?5, 4326)), ST_Intersects(?1, BuildMbr(?2, ?3, ?4, ?5, 4326))
+                """)
+            var states = [CellAnswers.State](repeating: .edge, count: side * side)
+            for j in 0..<side {
+                for i in 0..<side {
+                    let row = try Row.fetchOne(statement, arguments: [geometry, xs[i], ys[j], xs[i + 1], ys[j + 1]])!
+                    states[j * side + i] = (row[0] as Int?) == 1 ? .inside : (row[1] as Int?) == 0 ? .outside : .edge
+                }
+            }
+            return CellAnswers.Grid(xs: xs, ys: ys, states: states)
+        }
+    }
+}
+
+/// The jurisdiction's grid, made once enough points were asked to pay for it (a one-unit edit never
+/// makes it). Points on the reading thread of one import use it; the lock keeps it safe anyway.
+private final class CellAnswers: @unchecked Sendable {
+    enum State: UInt8 { case inside, outside, edge }
+    /// A polygon without an area to cut (every point is then asked of SpatiaLite).
+    struct NoGrid: Error {}
+    struct Grid {
+        var xs: [Double], ys: [Double]
+        var states: [State]
+    }
+    static let side = 64
+    static let askedBeforeGrid = 1_000
+    private let lock = NSLock()
+    private var asked = 0
+    private var grid: Grid?
+    private var failed = false
+
+    /// True or false when the point's cell decides; nil when SpatiaLite must be asked for the point.
+    func answer(_ lon: Double, _ lat: Double, build: () throws -> Grid) -> Bool? {
+        lock.lock()
+        defer { lock.unlock() }
+        if grid == nil {
+            asked += 1
+            guard asked > CellAnswers.askedBeforeGrid, !failed else { return nil }
+            do { grid = try build() } catch { failed = true; return nil }
+        }
+        guard let g = grid else { return nil }
+        // Outside the polygon's box: no point of the polygon is there.
+        guard lon >= g.xs[0], lon <= g.xs[CellAnswers.side], lat >= g.ys[0], lat <= g.ys[CellAnswers.side] else {
+            return lon.isNaN || lat.isNaN ? nil : false
+        }
+        let i = CellAnswers.cell(lon, g.xs), j = CellAnswers.cell(lat, g.ys)
+        switch g.states[j * CellAnswers.side + i] {
+        case .inside: return true
+        case .outside: return false
+        case .edge: return nil
+        }
+    }
+
+    /// The index of the cell whose closed range [bounds[k], bounds[k + 1]] holds `v` (within the bounds),
+    /// checked against the very bounds SpatiaLite was given, not only computed.
+    private static func cell(_ v: Double, _ bounds: [Double]) -> Int {
+        let last = bounds.count - 2
+        var k = min(max(Int((v - bounds[0]) / (bounds[last + 1] - bounds[0]) * Double(last + 1)), 0), last)
+        while k > 0 && v < bounds[k] { k -= 1 }
+        while k < last && v > bounds[k + 1] { k += 1 }
+        return k
     }
 }
 

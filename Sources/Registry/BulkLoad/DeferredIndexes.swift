@@ -1,0 +1,41 @@
+import GRDB
+
+/// A table's plain (non-unique) indexes, dropped while a bulk import writes a large share of the
+/// table and built again at the end, each from one sorted pass. Inserting a row at a random place in
+/// six indexes was most of the SQLite time of an import; unique indexes stay, since they decide which
+/// rows conflict. Inside the import's transaction, so a failure rolls the drop back too.
+struct DeferredIndexes {
+    /// The CREATE INDEX statements of the dropped indexes, as stored by SQLite.
+    private var dropped: [String] = []
+    private var decided = false
+    private let table: String
+    /// Rows the import must have written before the indexes go: half the table as it was, at least.
+    let threshold: Int
+
+    /// Nothing is dropped yet; `dropWhen(written:)` decides as the import goes.
+    init(_ db: Database, table: String, minimumRows: Int = 20_000) throws {
+        self.table = table
+        let existing = try Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM \(table.quotedDatabaseIdentifier)") ?? 0
+        threshold = max(minimumRows, existing / 2)
+    }
+
+    /// Drops the plain indexes once `written` rows reach the threshold (once).
+    mutating func dropWhen(written: Int, _ db: Database) throws {
+        guard written >= threshold, !decided else { return }
+        decided = true
+        let indexes = try Row.fetchAll(db, sql: """
+            SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list(?) l ON l.name = m.name
+            WHERE m.type = 'index' AND m.sql IS NOT NULL AND l."unique" = 0
+            """, arguments: [table])
+        for row in indexes {
+            dropped.append(row["sql"])
+            try db.execute(sql: "DROP INDEX \((row["name"] as String).quotedDatabaseIdentifier)")
+        }
+    }
+
+    /// Builds the dropped indexes again.
+    mutating func restore(_ db: Database) throws {
+        for sql in dropped { try db.execute(sql: sql) }
+        dropped = []
+    }
+}

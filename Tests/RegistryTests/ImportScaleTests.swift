@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Registry
+
+/// What makes a bulk import fast must not change what it decides or leaves behind.
+@Suite struct ImportScaleTests {
+    let header = "code,name,kind,lon,lat,registered_on\n"
+
+    /// Codes that pass the enterprise check digit: the valid ones of 0100000000… in order.
+    static func enterpriseCodes(_ n: Int) -> [String] {
+        var codes: [String] = []
+        var k = 100_000_000
+        while codes.count < n {
+            let code = String(format: "%010d", k)
+            if TaxCode.problem(code, form: .enterprise) == nil { codes.append(code) }
+            k += 1
+        }
+        return codes
+    }
+
+    func unitsCSV(_ codes: [String], lon: (Int) -> Double = { 106.641 + Double($0 % 80) * 0.0001 }) -> String {
+        header + codes.enumerated().map { i, c in "\(c),Cửa hàng \(i),enterprise,\(lon(i)),\(10.761 + Double(i / 80) * 0.0001),2024-01-10" }
+            .joined(separator: "\n") + "\n"
+    }
+
+    func schema(_ r: TemporaryRegistry) throws -> [String] {
+        try r.store.read { try String.fetchAll($0, sql: "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name") }
+    }
+
+    @Test func aLargeImportLeavesThePlainIndexesAsTheyWereAndAFailedOneLeavesAll() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let before = try schema(r)
+        var options = ImportOptions()
+        options.deferIndexesFrom = 50  // the indexes go after the first 64-row insert
+        let codes = Self.enterpriseCodes(300)
+        let report = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", unitsCSV(codes)), options: options)
+        #expect(report.inserted == 300)
+        #expect(try schema(r) == before)
+        #expect(try r.store.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+        // The rebuilt indexes hold every unit: counted through each of them.
+        let counts = try r.store.read { db in
+            try ["economic_units_registered", "economic_units_updated", "economic_units_kind_status", "economic_units_code_registered"].map {
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units INDEXED BY \($0) WHERE \($0 == "economic_units_updated" ? "updated_at" : $0 == "economic_units_kind_status" ? "kind" : $0 == "economic_units_code_registered" ? "code" : "registered_on") IS NOT NULL")!
+            }
+        }
+        #expect(counts == [300, 300, 300, 300])
+
+        // A second large import with one bad row at its end: nothing written, the schema as it was.
+        let rows = try r.snapshot("economic_units")
+        let more = Self.enterpriseCodes(600).suffix(300)
+        let bad = unitsCSV(Array(more)) + "\(more.first!)9,Sai mã,enterprise,106.642,10.762,2024-01-10\n"
+        #expect(throws: RegistryError.self) {
+            try Importer(store: r.store, now: Date()).importUnits(path: try r.file("bad.csv", bad), options: options)
+        }
+        #expect(try schema(r) == before)
+        #expect(try r.snapshot("economic_units") == rows)
+    }
+
+    @Test func importsStampTheCallersClockAndTakeTodayFromIt() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        // 2031-03-11 10:00 in Vietnam: a registration on 2031-03-10 is not after today.
+        let now = Date(timeIntervalSince1970: 1_930_964_400)
+        let report = try Importer(store: r.store, now: now).importUnits(
+            path: try r.file("u.csv", header + "0100233488,Công ty A,enterprise,106.642,10.762,2031-03-10\n"))
+        #expect(report.inserted == 1 && report.errorCount == 0)
+        let stamps = try r.store.read { try Row.fetchOne($0, sql: "SELECT created_at, updated_at FROM economic_units")! }
+        #expect(stamps[0] as String == "2031-03-11T03:00:00.000Z" && stamps[1] as String == "2031-03-11T03:00:00.000Z")
+        let history = try r.store.read { try String.fetchOne($0, sql: "SELECT recorded_at FROM unit_status_history") }
+        #expect(history == "2031-03-11T03:00:00.000Z")
+    }
+
+    /// The jurisdiction's cells answer most points without SpatiaLite; every answer must still be
+    /// SpatiaLite's ST_Intersects, checked on the real outline of Quận 11 over a grid that crosses its
+    /// edge, and on its vertices.
+    @Test func jurisdictionCellsAnswerAsSpatiaLiteDoes() throws {
+        guard ReferenceData.available else { return }
+        let r = try TemporaryRegistry()
+        let districts = try JSONSerialization.jsonObject(with: Data(contentsOf: ReferenceData.root
+            .appendingPathComponent("hcmc-districts-gischinhphu/hcmc_districts_gis_chinhphu.geojson"))) as! [String: Any]
+        let q11 = (districts["features"] as! [[String: Any]]).first { ($0["properties"] as! [String: Any])["id"] as? String == "772" }!
+        let outline = try r.file("q11.geojson", String(decoding: try JSONSerialization.data(withJSONObject: ["type": "Feature", "properties": [:], "geometry": q11["geometry"]!]), as: UTF8.self))
+        try AdminImport(store: r.store).importJurisdiction(path: outline, name: "Quận 11")
+        let (jurisdiction, geoJSON) = try r.store.read { db in
+            (try ValidationContext.load(db, today: LocalDate(iso: "2026-11-15")!).jurisdiction!,
+             try String.fetchOne(db, sql: "SELECT AsGeoJSON(geom, 15) FROM jurisdiction")!)
+        }
+        // Every vertex of the outline (MultiPolygon: polygons, rings, positions).
+        let polygons = (try JSONSerialization.jsonObject(with: Data(geoJSON.utf8)) as! [String: Any])["coordinates"] as! [[[[Double]]]]
+        let vertices = polygons.flatMap { $0.flatMap { $0.map { ($0[0], $0[1]) } } }
+        var points: [(Double, Double)] = []
+        for j in 0..<160 {
+            for i in 0..<160 { points.append((106.6335 + Double(i) * 0.000185, 10.7528 + Double(j) * 0.000165)) }
+        }
+        points += vertices
+        points += [(106.648864, 10.774046)]
+        let answers = points.map { jurisdiction.contains($0.0, $0.1) }
+        let truth = try r.store.read { db in
+            try points.map { try Bool.fetchOne(db, sql: "SELECT ST_Intersects(geom, MakePoint(?, ?, 4326)) FROM jurisdiction", arguments: [$0.0, $0.1])! }
+        }
+        let disagreements = zip(points, zip(answers, truth)).filter { $1.0 != $1.1 }.map(\.0)
+        #expect(disagreements.isEmpty, "\(disagreements.count) points, e.g. \(disagreements.prefix(3))")
+        #expect(answers.contains(true) && answers.contains(false))
+    }
+}
