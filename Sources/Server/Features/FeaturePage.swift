@@ -67,13 +67,21 @@ enum FeaturePage {
             out += "{"
             for (j, key) in link.keys.sorted().enumerated() {
                 if j > 0 { out += "," }
-                JSONText.writeString(key, to: &out)
+                writeString(key, to: &out)
                 out += ":"
-                JSONText.writeString(link[key] as? String ?? "", to: &out)
+                writeString(link[key] as? String ?? "", to: &out)
             }
             out += "}"
         }
         return out + "]"
+    }
+
+    /// A JSON string; text with nothing to escape (links, titles) is copied whole rather than scalar by scalar.
+    static func writeString(_ s: String, to out: inout String) {
+        guard s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) else { return JSONText.writeString(s, to: &out) }
+        out += "\""
+        out += s
+        out += "\""
     }
 
     /// A table of the page's properties; coordinates are for the JSON.
