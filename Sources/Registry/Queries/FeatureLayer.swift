@@ -201,7 +201,7 @@ public final class LayerQueryMemo: @unchecked Sendable {
     private static func key(_ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int) -> String? {
         guard filter.wardCode == nil, filter.vsicPrefix == nil, filter.bbox == nil, filter.near == nil,
               filter.search == nil, !filter.flaggedOnly, filter.changedSince == nil else { return nil }
-        return "\(layer.rawValue)|\(filter.asOf)|\(filter.kinds.map(\.rawValue))|\(filter.statuses.map(\.rawValue))|\(within)|\(precision)"
+        return "\(layer.rawValue)|\(filter.asOf)|\(filter.kinds.map { $0.rawValue })|\(filter.statuses.map { $0.rawValue })|\(within)|\(precision)"
     }
 
     /// What is kept for `version`; a new version forgets everything (the wards valid on a day may have changed).

@@ -94,9 +94,9 @@ struct ItemsController<Context: RequestContext>: Sendable {
         let request = items
         let bytes = try await service.threads.value { try FeaturePage.single(request, service: service, info: info, id: id) }
         if info.format == .html {
-            return Responses.html(String(decoding: bytes, as: UTF8.self), etag: etag)
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .eTag: etag], body: .init(byteBuffer: bytes))
         }
         return Response(status: .ok, headers: [.contentType: "application/geo+json", .eTag: etag, HTTPField.Name("Content-Crs")!: "<\(items.crs.uri)>"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                        body: .init(byteBuffer: bytes))
     }
 }
