@@ -53,7 +53,7 @@ public struct FeatureWriter {
             keys += Array((key + ":").utf8)
             keyEnds.append(keys.count)
         }
-        types = q.properties.map(\.type)
+        types = q.properties.map { $0.type }  // a closure: a key path is instantiated at run time, per request
         switch options.format {
         case .geojson:
             sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.collectionName)\",\"features\":[\n")

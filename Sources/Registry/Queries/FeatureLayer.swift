@@ -193,24 +193,70 @@ public final class LayerQueryMemo: @unchecked Sendable {
     private let lock = NSLock()
     private var version = ""
     private var queries: [String: FeatureLayer.Query] = [:]
+    private var byIds: [String: ById] = [:]
 
     public init() {}
 
+    /// The memo's key for `filter`, nil for filters it does not keep.
+    private static func key(_ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int) -> String? {
+        guard filter.wardCode == nil, filter.vsicPrefix == nil, filter.bbox == nil, filter.near == nil,
+              filter.search == nil, !filter.flaggedOnly, filter.changedSince == nil else { return nil }
+        return "\(layer.rawValue)|\(filter.asOf)|\(filter.kinds.map { $0.rawValue })|\(filter.statuses.map { $0.rawValue })|\(within)|\(precision)"
+    }
+
+    /// What is kept for `version`; a new version forgets everything (the wards valid on a day may have changed).
+    private func known<T>(_ version: String, _ read: () -> T?) -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.version != version { (self.version, queries, byIds) = (version, [:], [:]) }
+        return read()
+    }
+
+    private func keep(_ version: String, _ write: () -> Void) {
+        lock.lock()
+        if self.version == version, queries.count + byIds.count < 512 { write() }
+        lock.unlock()
+    }
+
     func query(_ db: Database, _ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int, version: String) throws -> FeatureLayer.Query {
-        guard !version.isEmpty, filter.wardCode == nil, filter.vsicPrefix == nil, filter.bbox == nil, filter.near == nil,
-              filter.search == nil, !filter.flaggedOnly, filter.changedSince == nil else {
+        guard !version.isEmpty, let key = LayerQueryMemo.key(layer, filter: filter, within: within, precision: precision) else {
             return try layer.query(db, filter: filter, within: within, precision: precision)
         }
-        let key = "\(layer.rawValue)|\(filter.asOf)|\(filter.kinds.map(\.rawValue))|\(filter.statuses.map(\.rawValue))|\(within)|\(precision)"
-        lock.lock()
-        if self.version != version { (self.version, queries) = (version, [:]) }
-        let known = queries[key]
-        lock.unlock()
-        if let known { return known }
+        if let known = known(version, { queries[key] }) { return known }
         let made = try layer.query(db, filter: filter, within: within, precision: precision)
-        lock.lock()
-        if self.version == version, queries.count < 256 { queries[key] = made }
-        lock.unlock()
+        keep(version) { queries[key] = made }
+        return made
+    }
+
+    /// A layer's statement for one feature of any id, composed once per database version: composing it (the
+    /// layer, the selection, GRDB's SQL to text) was the largest part of a by-id request's own work.
+    struct ById {
+        let query: FeatureLayer.Query
+        let sql: String
+        /// The filter's values; the id is bound by name (`:featureId`) per request.
+        let arguments: StatementArguments
+
+        func page(_ db: Database, id: Int64, begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
+            let statement = try db.cachedStatement(sql: sql)
+            var arguments = self.arguments
+            _ = arguments.append(contentsOf: ["featureId": id])
+            try statement.setArguments(arguments)
+            try begin(query, nil)
+            try RawRow.forEach(statement, body)
+            return nil
+        }
+    }
+
+    func byId(_ db: Database, _ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int, version: String) throws -> ById? {
+        guard !version.isEmpty, let key = LayerQueryMemo.key(layer, filter: filter, within: within, precision: precision) else { return nil }
+        if let known = known(version, { byIds[key] }) { return known }
+        var selection = FeatureSelection()
+        selection.featureId = 0
+        let (query, sql, _) = try self.query(db, layer, filter: filter, within: within, precision: precision, version: version)
+            .selecting(selection, extraRow: false)
+        let (text, arguments) = try sql.build(db)
+        let made = ById(query: query, sql: text, arguments: arguments)
+        keep(version) { byIds[key] = made }
         return made
     }
 }

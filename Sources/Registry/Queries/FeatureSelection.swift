@@ -38,13 +38,14 @@ extension FeatureLayer.Query {
     /// `chosenIds`, when given, are the page's ids (and the next page's first) already chosen in id order (by UnitPoints).
     func selecting(_ selection: FeatureSelection, extraRow: Bool, chosenIds: [Int64]? = nil) throws -> (query: FeatureLayer.Query, sql: SQL, fixedShape: Bool) {
         let names = Set(properties.map(\.name))
-        if let unknown = selection.properties?.first(where: { !names.contains($0) }) {
+        if let unknown = selection.properties?.sorted().first(where: { !names.contains($0) }) {  // sorted: the same name each time
             throw RegistryError.invalidArgument(field: "properties", value: unknown,
                                                 expected: "names of this layer's properties: " + properties.map(\.name).joined(separator: ", "))
         }
         let kept = properties.filter { selection.properties?.contains($0.name) ?? true }
         var conditions = selection.conditions
-        if let id = selection.featureId { conditions.append("f.id = \(id)") }
+        // Named, so a statement made once for any id (LayerQueryMemo.byId) takes each request's id by name.
+        if let id = selection.featureId { conditions.append(SQL(sql: "f.id = :featureId", arguments: ["featureId": id])) }
         let keys = try sortKeys(selection.sortBy)
         if let after = selection.page.after {
             guard after.values.count == keys.count else {
@@ -135,6 +136,11 @@ extension FeatureLayer.Query {
 extension FeatureSelection {
     var descendingOrder: Bool { sortBy.first?.descending ?? false }
 
+    /// One feature by id with every property and nothing else asked: the statement LayerQueryMemo.byId keeps.
+    var isWholeFeature: Bool {
+        featureId != nil && properties == nil && conditions.isEmpty && sortBy.isEmpty && page.after == nil && page.limit == nil
+    }
+
     /// Where a row of `selecting`'s statement sits in the order: its sort values (the last columns) and id.
     public func cursor(_ row: RawRow) -> PageCursor {
         let first = row.columnCount - sortBy.count
@@ -155,6 +161,10 @@ extension FeatureLayers {
                      memo: LayerQueryMemo? = nil, version: String = "",
                      begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
         try store.read { db in try TimeLimit.within(timeLimit, db) {
+            if !counting, let id = selection.featureId, selection.isWholeFeature,
+               let byId = try memo?.byId(db, layer, filter: filter, within: within, precision: precision, version: version) {
+                return try byId.page(db, id: id, begin: begin, body)
+            }
             let query = try memo?.query(db, layer, filter: filter, within: within, precision: precision, version: version)
                 ?? layer.query(db, filter: filter, within: within, precision: precision)
             let chosen = points?.choose(layer, filter: filter, selection: selection)

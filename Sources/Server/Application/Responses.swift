@@ -47,10 +47,11 @@ struct RequestContextInfo: Sendable {
             : [htmlLink.merging(["rel": "self"]) { $1 }, jsonLink.merging(["rel": "alternate"]) { $1 }]
     }
 
+    /// FNV-1a over `version|path?query|format`, hashed piece by piece (no joined string per request).
     func etag(version: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in (version + "|" + path + "?" + query.encoded(changing: [:]) + "|" + format.rawValue).utf8 {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        for piece in [version, "|", path, "?", query.encoded(changing: [:]), "|", format.rawValue] {
+            for b in piece.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         }
         return "W/\"" + String(h, radix: 16) + "\""
     }

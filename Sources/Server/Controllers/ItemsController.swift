@@ -75,7 +75,8 @@ struct ItemsController<Context: RequestContext>: Sendable {
 
     func item(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let collection = try service.collection(context.parameters.get("collectionId") ?? "")
+        let version = service.reader.version()
+        let collection = try service.collection(context.parameters.get("collectionId") ?? "", version: version)
         let idText = context.parameters.get("featureId") ?? ""
         guard let id = Int64(idText), id > 0 else {
             throw OGCError.invalid("featureId", idText, expected: "a feature id: a whole number from 1, as in the items' \"id\"")
@@ -86,16 +87,16 @@ struct ItemsController<Context: RequestContext>: Sendable {
         var items = try ItemsRequest(collection, info.query, today: service.today())
         items.selection.featureId = id
         items.selection.page = .all
-        items.version = service.reader.version()
-        let etag = info.etag(version: items.version)
+        items.version = version
+        let etag = info.etag(version: version)
         if let unchanged = Responses.notModified(request, etag: etag) { return unchanged }
         let service = self.service
         let request = items
         let bytes = try await service.threads.value { try FeaturePage.single(request, service: service, info: info, id: id) }
         if info.format == .html {
-            return Responses.html(String(decoding: bytes, as: UTF8.self), etag: etag)
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .eTag: etag], body: .init(byteBuffer: bytes))
         }
         return Response(status: .ok, headers: [.contentType: "application/geo+json", .eTag: etag, HTTPField.Name("Content-Crs")!: "<\(items.crs.uri)>"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                        body: .init(byteBuffer: bytes))
     }
 }

@@ -15,11 +15,14 @@ struct Collection: Sendable {
     let title: String
     let description: String
     let properties: [FeatureLayer.Property]
+    /// The properties' names, made once rather than per request.
+    let propertyNames: Set<String>
 
     init(layer: FeatureLayer, title: String, description: String) {
         source = .registry(layer)
         id = layer.rawValue
         (self.title, self.description, properties) = (title, description, layer.properties)
+        propertyNames = Set(layer.properties.map { $0.name })
     }
 
     init(reference r: ReferenceLayer) {
@@ -29,6 +32,7 @@ struct Collection: Sendable {
         description = "Reference layer from \(URL(fileURLWithPath: r.sourceFile).lastPathComponent)\(r.sourceLayer.map { " (\($0))" } ?? ""), "
             + "added \(r.addedAt): \(r.featureCount) features (\(r.geometryType)), read-only."
         properties = r.properties
+        propertyNames = Set(r.properties.map { $0.name })
     }
 
     /// First and last date of a reference layer's features, for the collection's temporal extent.

@@ -8,8 +8,9 @@ final class CollectionCatalogue: @unchecked Sendable {
     private var version = ""
     private var collections = Collection.registry
 
-    func all(_ reader: RegistryReader) throws -> [Collection] {
-        let now = reader.version()
+    /// `known`: the database's version (RegistryReader.version) when the caller has read it already.
+    func all(_ reader: RegistryReader, version known: String? = nil) throws -> [Collection] {
+        let now = known ?? reader.version()
         lock.lock()
         defer { lock.unlock() }
         if now != version {
@@ -39,8 +40,8 @@ final class CollectionCatalogue: @unchecked Sendable {
         return result
     }
 
-    func named(_ id: String, _ reader: RegistryReader) throws -> Collection {
-        let all = try all(reader)
+    func named(_ id: String, _ reader: RegistryReader, version: String? = nil) throws -> Collection {
+        let all = try all(reader, version: version)
         guard let c = all.first(where: { $0.id == id }) else {
             throw OGCError.notFound("no collection \"\(id.prefix(100))\"; the collections are " + all.map(\.id).joined(separator: ", "))
         }

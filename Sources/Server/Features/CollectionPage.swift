@@ -3,7 +3,7 @@ import Registry
 extension ServiceState {
     var collections: [Collection] { get throws { try catalogue.all(reader) } }
 
-    func collection(_ id: String) throws -> Collection { try catalogue.named(id, reader) }
+    func collection(_ id: String, version: String? = nil) throws -> Collection { try catalogue.named(id, reader, version: version) }
 
     /// One page of `items`' collection from the registry's query layer or the reference layers' (see FeatureLayers.page).
     @discardableResult

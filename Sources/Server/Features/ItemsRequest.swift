@@ -29,7 +29,7 @@ struct ItemsRequest {
 
     init(_ collection: Collection, _ query: QueryParameters, today: LocalDate) throws {
         self.collection = collection
-        let propertyNames = Set(collection.properties.map(\.name))
+        let propertyNames = collection.propertyNames
         for name in query.names where !ItemsRequest.fixedParameters.contains(name) && !propertyNames.contains(name) {
             throw OGCError.invalid(name, query[name] ?? "", expected: "a parameter of this API: "
                 + ItemsRequest.fixedParameters.sorted().joined(separator: ", ") + ", or a property of \(collection.id) to filter on")
