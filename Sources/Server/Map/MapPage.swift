@@ -302,13 +302,15 @@ enum MapPage {
       fillPopup(popup, f.id, f.properties.code);
     }
 
-    let moveTimer = null;
+    let moveTimer = null, moveSeq = 0;
     function refreshView() {
       clearTimeout(moveTimer);
       state.moving = true;
+      const seq = ++moveSeq;
       moveTimer = setTimeout(() => {
         // The due layer follows the units: at city scale (grid counts) it waits until the view is close enough.
-        loadUnits().catch(fail).then(() => loadDue().catch(fail)).then(() => { state.moving = false; });
+        // Only the latest move settles the view: an earlier one finishing must not say so while a later one waits.
+        loadUnits().catch(fail).then(() => loadDue().catch(fail)).then(() => { if (seq === moveSeq) state.moving = false; });
       }, 150);
     }
     function fail(e) { status("error: " + e.message); }
