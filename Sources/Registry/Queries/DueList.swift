@@ -203,9 +203,10 @@ public struct DueList: Sendable {
                    NULL AS seal_id, NULL AS sealed_on, NULL AS seal_reason, 'reinspection' AS state,
                    CAST(julianday(\(asOf)) - julianday(v.follow_up_due) AS INTEGER) AS days_overdue,
                    v.id AS violation_id, fi.id AS inspection_id, v.category AS violation_category, fi.inspected_on AS found_on, v.follow_up
-            FROM \(plan.from)
-              JOIN inspections fi ON fi.unit_id = u.id AND fi.status IN ('done', 'closed') AND fi.inspected_on <= \(asOf)
-              JOIN violations v ON v.inspection_id = fi.id
+            FROM \(plan.from(joining: """
+               JOIN inspections fi ON fi.unit_id = u.id AND fi.status IN ('done', 'closed') AND fi.inspected_on <= \(asOf)
+               JOIN violations v ON v.inspection_id = fi.id
+              """))
               LEFT JOIN inspection_tests ft ON ft.id = v.test_id
               LEFT JOIN measuring_instruments fm ON fm.id = ft.instrument_id
             WHERE \(conditions.joined(separator: " AND ")) AND v.follow_up_due IS NOT NULL
@@ -241,7 +242,7 @@ public struct DueList: Sendable {
             FROM (
               SELECT \(plan.columns), \(instrumentColumns("i")), u.code AS unit_code, r.cycle_months, \(dueOn) AS due_on,
                      seal.id AS seal_id, seal.sealed_on, seal.reason AS seal_reason
-              FROM \(plan.from) JOIN measuring_instruments i ON i.unit_id = u.id
+              FROM \(plan.from(joining: " JOIN measuring_instruments i ON i.unit_id = u.id"))
                 LEFT JOIN verification_rules r ON r.id = (
                   SELECT r2.id FROM verification_rules r2 WHERE r2.instrument_type = i.instrument_type
                     AND \(Period.contains("r2", on: last)) ORDER BY r2.valid_from DESC LIMIT 1)

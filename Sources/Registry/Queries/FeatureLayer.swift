@@ -153,7 +153,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
                          countSQL: "SELECT count(*) FROM \(from)")
         case .inspections:
             let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [], existedOnly: false)
-            let from: SQL = "\(plan.from) JOIN inspections i ON i.unit_id = u.id WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
+            let from: SQL = "\(plan.from(joining: " JOIN inspections i ON i.unit_id = u.id")) WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
                 + " AND i.status IN ('done', 'closed')"  // past inspections: planned, started and cancelled ones found nothing yet
             return Query(source: .registry(self), properties: properties, geometry: .pointBlob,
                          select: select("i.id", "u.geom", from), order: "i.id", countSQL: "SELECT count(*) FROM \(from)")

@@ -172,10 +172,16 @@ struct UnitStatement {
     /// Keys after the first, each in its own direction.
     var laterKeys: [Sorting<UnitSortKey>] = []
     var conditions: [SQL] = []
-    /// The unit with its market and ward; `from` adds the text search's join when there is one.
-    var joined: SQL = "economic_units u LEFT JOIN economic_units mk ON mk.id = u.market_id"
+    /// The unit's market and ward, each at most one row: LEFT JOINs that filter nothing.
+    var unitJoins: SQL = " LEFT JOIN economic_units mk ON mk.id = u.market_id"
     var searchJoin: SQL = ""
-    var from: SQL { joined + searchJoin }
+    /// The unit with its market and ward, and the text search's join when there is one.
+    var from: SQL { from(joining: "") }
+
+    /// `from` with `rows` (inner joins of each unit's rows: instruments, inspections) before the market and ward
+    /// joins. SQLite 3.40 (Debian 12's) orders wrongly when it drops an unused LEFT JOIN that comes before a table
+    /// it reads backwards through an index to give a descending ORDER BY; unused joins written last come last.
+    func from(joining rows: SQL) -> SQL { countFrom + rows + unitJoins }
     /// The tables a count needs: the market and ward joins match at most one row each (primary
     /// keys) and filter nothing, so a count leaves them out and reads no ward per unit.
     var countFrom: SQL = "economic_units u"
@@ -220,7 +226,7 @@ struct UnitStatement {
                 """
             wardColumns = "\(w.id) AS ward_id, \(w.code) AS ward_code, \(w.name) AS ward_name, \(w.validFrom.description) AS ward_from, \(w.validTo?.description) AS ward_to"
         } else {
-            joined += " LEFT JOIN admin_units w ON w.id = \(try UnitStatement.wardId(db, on: filter.asOf))"
+            unitJoins += " LEFT JOIN admin_units w ON w.id = \(try UnitStatement.wardId(db, on: filter.asOf))"
             wardColumns = "w.id AS ward_id, w.code AS ward_code, w.name AS ward_name, w.valid_from AS ward_from, w.valid_to AS ward_to"
         }
         if !filter.kinds.isEmpty { conditions.append("u.kind IN \(filter.kinds.map(\.rawValue))") }
@@ -371,7 +377,7 @@ struct UnitStatement {
                 SELECT \(columns), p.sort_value\(laterColumns) FROM (
                   SELECT u.id, \(sortExpression) AS sort_value\(laterValues) FROM \(countFrom) WHERE \(conditions.joined(separator: " AND "))
                   ORDER BY \(orderBy)\(UnitStatement.limit(page, extra: more))) p
-                CROSS JOIN \(joined) WHERE u.id = p.id
+                CROSS JOIN economic_units u\(unitJoins) WHERE u.id = p.id
                 ORDER BY p.sort_value \(order)\(laterOrder), p.id \(order)
                 """
         }
