@@ -71,7 +71,8 @@ public struct VerificationCycle: Sendable {
 public struct DueFilter: Sendable {
     public var units: UnitFilter
     /// Days ahead of the date that count as "due" (verifications and re-inspections).
-    public var within = 30
+    public var within = DueFilter.defaultWithin
+    public static let defaultWithin = 30
     public var types: [String] = []
     public var states: [DueItem.State] = []
     /// The re-inspections violations scheduled, besides the instruments.

@@ -86,6 +86,13 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         p("ward_code", .text, "ward_code"), p("ward_name", .text, "ward_name"),
     ]
 
+    /// The instruments layer's state is an instrument's, as `econgis instruments list` gives it: `valid` when its
+    /// verification falls beyond the due window, where the due list says `due` (its window decides what it lists).
+    static let instrumentLayerProperties: [Property] = instrumentProperties.map { property in
+        property.name != "state" ? property
+            : p("state", .text, SQL(sql: "CASE WHEN state = 'due' AND -days_overdue > \(DueFilter.defaultWithin) THEN 'valid' ELSE state END"))
+    }
+
     static let wardProperties: [Property] = [
         p("code", .text, "w.code"), p("name", .text, "w.name"), p("level", .text, "w.level"), p("valid_from", .date, "w.valid_from"),
         p("valid_to", .date, "w.valid_to"), p("area_km2", .real, "round(ST_Area(w.geom, 1) / 1e6, 3)"),
@@ -106,7 +113,8 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
     public var properties: [Property] {
         switch self {
         case .units, .markets, .stalls: FeatureLayer.unitProperties
-        case .instruments, .due: FeatureLayer.instrumentProperties
+        case .instruments: FeatureLayer.instrumentLayerProperties
+        case .due: FeatureLayer.instrumentProperties
         case .wards: FeatureLayer.wardProperties
         case .inspections: FeatureLayer.inspectionProperties
         }
