@@ -90,7 +90,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
     /// verification falls beyond the due window, where the due list says `due` (its window decides what it lists).
     static let instrumentLayerProperties: [Property] = instrumentProperties.map { property in
         property.name != "state" ? property
-            : p("state", .text, SQL(sql: "CASE WHEN state = 'due' AND -days_overdue > \(DueFilter.defaultWithin) THEN 'valid' ELSE state END"))
+            : p("state", .text, VerificationState.sql(within: DueFilter.defaultWithin))
     }
 
     static let wardProperties: [Property] = [

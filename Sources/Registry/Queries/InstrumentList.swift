@@ -7,6 +7,14 @@ public enum VerificationState: String, Sendable, CaseIterable {
     case expired, sealed, due, valid, unknown
 }
 
+extension VerificationState {
+    /// The state as SQL over a due-list row: its own, but `valid` where a verification falls beyond `within` days
+    /// (the due list calls it `due`: its window decides what it lists). The instruments layer shares it.
+    static func sql(within: Int) -> SQL {
+        SQL(sql: "CASE WHEN state = 'due' AND -days_overdue > \(within) THEN 'valid' ELSE state END")
+    }
+}
+
 /// Which instruments to list: those of the units a unit filter selects (ward on its date, kind, status …),
 /// of one unit, of some types, in some verification states.
 public struct InstrumentFilter: Sendable {
@@ -209,9 +217,8 @@ struct InstrumentStatement {
             conditions.append("unit_code = \(normalised)")
         }
         if !filter.states.isEmpty { conditions.append("verification_state IN \(filter.states.map(\.rawValue))") }
-        let state: SQL = "CASE WHEN state = 'due' AND -days_overdue > \(filter.within) THEN 'valid' ELSE state END"
         filtered = """
-            SELECT * FROM (SELECT *, \(state) AS verification_state FROM (\(inner)))
+            SELECT * FROM (SELECT *, \(VerificationState.sql(within: filter.within)) AS verification_state FROM (\(inner)))
             WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
             """
         sortKey = sorts.first?.key ?? .unit_code
