@@ -106,6 +106,11 @@ import Testing
         #expect(cells.status == 400 && cells.text.contains("cells"), "\(cells.text)")
         let teams = try await get("\(s.base)/map/plan?ward=27232&teams=0")
         #expect(teams.status == 400 && teams.text.contains("teams"), "\(teams.text)")
+        for (query, status, names) in [("id=abc", 400, "id: \\\"abc\\\""), ("id=0", 400, "id: \\\"0\\\""), ("id=1&x=1", 400, "x"),
+                                       ("id=99999999", 404, "99999999")] {
+            let wards = try await get("\(s.base)/map/unit-wards?\(query)")
+            #expect(wards.status == status && wards.text.contains(names), "unit-wards?\(query): \(wards.status) \(wards.text)")
+        }
         let escape = try await get("\(s.base)/map/leaflet/..%2F..%2Fpasswd")
         #expect(escape.status == 404)
         let page = try await get("\(s.base)/map")
