@@ -86,7 +86,7 @@ public struct Jurisdiction: Sendable {
     /// `CellAnswers.askedBeforeGrid` points, most are answered by the cell of a grid they fall in,
     /// when SpatiaLite found that whole cell inside the polygon or outside it.
     public func contains(_ lon: Double, _ lat: Double) -> Bool {
-        cells.answer(lon, lat, build: { try grid() }, ask: { $0.intersects(lon, lat) }, probe: { PolygonProbe(geometry) })
+        cells.answer(lon, lat, build: { try grid() }, ask: { $0.intersects(lon, lat) }, probe: { SpatiaLiteConnection().flatMap { PolygonProbe(geometry, on: $0) } })
     }
 
     /// The polygon's box cut into `CellAnswers.side`² cells, each marked by SpatiaLite: covered by the

@@ -9,8 +9,7 @@ import GRDB
 /// points in cells wholly inside it or apart from it; a point in a cell its boundary crosses is asked of
 /// SpatiaLite with the ward's polygon. So SpatiaLite decides every answer, as WardMembership does.
 final class WardLocator: @unchecked Sendable {
-    /// One ward with a polygon, its cells and, once a point needed it, its own SpatiaLite connection:
-    /// the same polygon on every call of a connection lets SpatiaLite keep it prepared (GEOS).
+    /// One ward with a polygon, its cells and, once a point needed it, its probe.
     private final class Ward {
         let unit: AdminUnit
         let geometry: DatabaseValue
@@ -34,6 +33,8 @@ final class WardLocator: @unchecked Sendable {
     /// Every ward of the registry by id, polygon or not: the declared ward a flag names.
     private let names: [Int64: AdminUnit]
     private let lock = NSLock()
+    /// One connection for all wards' probes, made when a point first needs SpatiaLite.
+    private var connection: SpatiaLiteConnection?
     /// Points SpatiaLite was asked about (the others were answered by a cell).
     private(set) var asked = 0
 
@@ -112,7 +113,8 @@ final class WardLocator: @unchecked Sendable {
 
     private func ask(_ ward: Ward, _ lon: Double, _ lat: Double) -> Bool {
         asked += 1
-        if ward.probe == nil { ward.probe = PolygonProbe(ward.geometry) }
+        if connection == nil { connection = SpatiaLiteConnection() }
+        if ward.probe == nil, let connection { ward.probe = PolygonProbe(ward.geometry, on: connection) }
         return ward.probe?.intersects(lon, lat) ?? false
     }
 
@@ -145,31 +147,44 @@ final class WardLocator: @unchecked Sendable {
     }
 }
 
-/// One polygon on its own in-memory SpatiaLite connection, asked whether points touch it
-/// (`ST_Intersects`). The polygon is bound to the statement once: each point costs two bound numbers
-/// and a step, and SpatiaLite, seeing the same polygon every time, keeps it prepared (GEOS).
-/// Used from one thread at a time.
-final class PolygonProbe {
-    private var connection: OpaquePointer?
-    private var statement: OpaquePointer?
+/// A private in-memory SQLite connection with SpatiaLite, for asking SpatiaLite about geometries
+/// from any thread while the registry's writer is busy. Used from one thread at a time.
+final class SpatiaLiteConnection {
+    fileprivate var handle: OpaquePointer?
     private let cache: UnsafeMutableRawPointer?
 
-    /// Nil when SQLite cannot open a connection or prepare the statement.
-    init?(_ polygon: DatabaseValue) {
+    /// Nil when SQLite cannot open it.
+    init?() {
         cache = spatialite_alloc_connection()
-        guard sqlite3_open_v2(":memory:", &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else { return nil }
-        spatialite_init_ex(connection, cache, 0)
-        guard sqlite3_prepare_v2(connection, "SELECT ST_Intersects(?1, MakePoint(?2, ?3, 4326))", -1, &statement, nil) == SQLITE_OK,
+        guard sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else { return nil }
+        spatialite_init_ex(handle, cache, 0)
+    }
+
+    deinit {
+        sqlite3_close(handle)
+        spatialite_cleanup_ex(cache)
+    }
+}
+
+/// One polygon asked whether points touch it (SpatiaLite's `ST_Intersects`) on a SpatiaLite
+/// connection. The polygon is bound to the statement once: each point costs two bound numbers and a
+/// step. Probes of many polygons may share a connection (memory does not grow with the number of
+/// wards); a connection whose probes ask one polygon many times in a row lets SpatiaLite keep it
+/// prepared (GEOS). Used from one thread at a time.
+final class PolygonProbe {
+    private let connection: SpatiaLiteConnection
+    private var statement: OpaquePointer?
+
+    /// Nil when the statement cannot be prepared or `polygon` is not a geometry blob.
+    init?(_ polygon: DatabaseValue, on connection: SpatiaLiteConnection) {
+        self.connection = connection
+        guard sqlite3_prepare_v2(connection.handle, "SELECT ST_Intersects(?1, MakePoint(?2, ?3, 4326))", -1, &statement, nil) == SQLITE_OK,
               case .blob(let blob) = polygon.storage else { return nil }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         _ = blob.withUnsafeBytes { sqlite3_bind_blob(statement, 1, $0.baseAddress, Int32($0.count), transient) }
     }
 
-    deinit {
-        sqlite3_finalize(statement)
-        sqlite3_close(connection)
-        spatialite_cleanup_ex(cache)
-    }
+    deinit { sqlite3_finalize(statement) }
 
     /// SpatiaLite's answer; false when it has none (a NULL or an error).
     func intersects(_ lon: Double, _ lat: Double) -> Bool {
