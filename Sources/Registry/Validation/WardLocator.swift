@@ -25,6 +25,19 @@ final class WardLocator: @unchecked Sendable {
             self.unit = unit
             self.geometry = geometry
         }
+
+        /// The ward's rows of `ward_cells`. Every cell of a column has the same computed bounds
+        /// (WardMembership.rebuild), every cell of a row too.
+        func setCells(_ rows: [(x0: Double, y0: Double, x1: Double, y1: Double, inside: Bool)]) {
+            let columns = Dictionary(rows.map { ($0.x0, $0.x1) }, uniquingKeysWith: max).sorted { $0.key < $1.key }
+            let lines = Dictionary(rows.map { ($0.y0, $0.y1) }, uniquingKeysWith: max).sorted { $0.key < $1.key }
+            (xs, xEnds) = (columns.map(\.key), columns.map(\.value))
+            (ys, yEnds) = (lines.map(\.key), lines.map(\.value))
+            cells = [UInt8](repeating: 0, count: columns.count * lines.count)
+            let column = Dictionary(uniqueKeysWithValues: xs.enumerated().map { ($1, $0) })
+            let line = Dictionary(uniqueKeysWithValues: ys.enumerated().map { ($1, $0) })
+            for cell in rows { cells[line[cell.y0]! * columns.count + column[cell.x0]!] = cell.inside ? 1 : 2 }
+        }
     }
 
     private let wards: [Ward]
@@ -55,25 +68,21 @@ final class WardLocator: @unchecked Sendable {
             let geometry: DatabaseValue = row["geom"]
             if !geometry.isNull { wards[unit.id] = Ward(unit: unit, geometry: geometry) }
         }
-        var rows: [Int64: [(Double, Double, Double, Double, Bool)]] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT admin_unit_id, minx, miny, maxx, maxy, inside FROM ward_cells")
+        // Ward by ward (the index on admin_unit_id), so only one ward's cells are held as rows at a time.
+        var cells: [(x0: Double, y0: Double, x1: Double, y1: Double, inside: Bool)] = []
+        var current: Int64?
+        func finish() {
+            if let current, let ward = wards[current] { ward.setCells(cells) }
+            cells.removeAll(keepingCapacity: true)
+        }
+        let cursor = try Row.fetchCursor(db, sql: "SELECT admin_unit_id, minx, miny, maxx, maxy, inside FROM ward_cells ORDER BY admin_unit_id")
         while let row = try cursor.next() {
-            rows[row[0], default: []].append((row[1], row[2], row[3], row[4], row[5]))
+            let id: Int64 = row[0]
+            if id != current { finish() }
+            current = id
+            cells.append((row[1], row[2], row[3], row[4], row[5]))
         }
-        for (id, cells) in rows {
-            guard let ward = wards[id] else { continue }
-            // Every cell of a column has the same computed bounds (WardMembership.rebuild), a row too.
-            let columns = Dictionary(cells.map { ($0.0, $0.2) }, uniquingKeysWith: max).sorted { $0.key < $1.key }
-            let rows = Dictionary(cells.map { ($0.1, $0.3) }, uniquingKeysWith: max).sorted { $0.key < $1.key }
-            (ward.xs, ward.xEnds) = (columns.map(\.key), columns.map(\.value))
-            (ward.ys, ward.yEnds) = (rows.map(\.key), rows.map(\.value))
-            ward.cells = [UInt8](repeating: 0, count: columns.count * rows.count)
-            let column = Dictionary(uniqueKeysWithValues: ward.xs.enumerated().map { ($1, $0) })
-            let row = Dictionary(uniqueKeysWithValues: ward.ys.enumerated().map { ($1, $0) })
-            for (x0, y0, _, _, inside) in cells {
-                ward.cells[row[y0]! * columns.count + column[x0]!] = inside ? 1 : 2
-            }
-        }
+        finish()
         return WardLocator(wards: wards.values.sorted { $0.unit.id < $1.unit.id }, names: names)
     }
 
