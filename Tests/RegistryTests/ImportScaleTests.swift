@@ -48,7 +48,8 @@ import Testing
         #expect(counts == [300, 300, 300, 300])
 
         // A second large import with one bad row at its end: nothing written, the schema as it was.
-        let rows = try r.snapshot("economic_units")
+        let rows = try r.snapshot("economic_units"), memberships = try r.snapshot("unit_wards")
+        #expect(memberships.count == 600)  // two wards each, one of 2024 and the one of 2025
         let more = Self.enterpriseCodes(600).suffix(300)
         let bad = unitsCSV(Array(more)) + "\(more.first!)9,Sai mã,enterprise,106.642,10.762,2024-01-10\n"
         #expect(throws: RegistryError.self) {
@@ -56,6 +57,7 @@ import Testing
         }
         #expect(try schema(r) == before)
         #expect(try r.snapshot("economic_units") == rows)
+        #expect(try r.snapshot("unit_wards") == memberships)  // the failed import's were written as it went
     }
 
     @Test func importsStampTheCallersClockAndTakeTodayFromIt() throws {

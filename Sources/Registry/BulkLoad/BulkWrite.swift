@@ -105,10 +105,10 @@ extension Statement {
     /// Binds `values` to the parameters in order and runs the statement once, straight through the
     /// SQLite C API: the database changes as with `execute(arguments:)`, without building
     /// `StatementArguments` per call, which was a tenth of a bulk import's time. `onRow` gets the
-    /// first column, as text, of each row the statement returns (a RETURNING clause). GRDB's
+    /// SQLite statement at each row it returns (a RETURNING clause), to read with `sqlite3_column_…`. GRDB's
     /// transaction observers (ValueObservation) are not told about the change; nothing in EconGIS
     /// observes the tables written this way.
-    func executeBound<Values: Collection<DatabaseValue>>(_ values: Values, onRow: (String) -> Void = { _ in }) throws {
+    func executeBound<Values: Collection<DatabaseValue>>(_ values: Values, onRow: (OpaquePointer) -> Void = { _ in }) throws {
         let s = sqliteStatement
         sqlite3_reset(s)
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -125,7 +125,7 @@ extension Statement {
         }
         var rc = sqlite3_step(s)
         while rc == SQLITE_ROW {
-            onRow(sqlite3_column_text(s, 0).map { String(cString: $0) } ?? "")
+            onRow(s)
             rc = sqlite3_step(s)
         }
         sqlite3_reset(s)

@@ -87,28 +87,45 @@ public struct Importer {
         // RegistryStore.write(checkingForeignKeysAtEndOf:)); the history rows are made from
         // economic_units by one SELECT, so their unit_id exists by construction.
         try run(path: path, options: options, aliases: ImportFields.units, checkingForeignKeysAtEndOf: ["economic_units"],
+                locatesWards: true,
                 prepare: { record, context, transform in
                     let (draft, issues) = UnitValidation.validate(record, context: context, transform: transform)
-                    return (draft, issues, draft.map(UnitRowValues.init))
+                    return (draft, issues, draft.map { UnitRowValues($0, locatedBy: context.wardLocator!, today: context.today) })
                 }) { db, session in
             let writer = UnitWriter(db: db, now: RegistryStore.timestamp(now, precise: true), historyPerInsert: false)
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
             let search = try DeferredSearchIndex.suspend(db)
             var indexes = try DeferredIndexes(db, table: "economic_units", minimumRows: options.deferIndexesFrom)
-            var deferred: [(UnitDraft, SourceLocation, RawRecord?)] = []
+            var deferred: [(UnitDraft, UnitRowValues, SourceLocation, RawRecord?)] = []
             // New units go in `rowsPerInsert` at a time; a unit whose code is taken goes through upsert.
             var pending: [(draft: UnitDraft, row: UnitRowValues, location: SourceLocation, raw: RawRecord?)] = []
             var pendingCodes = Set<String>()
-            func upsert(_ draft: UnitDraft, row: UnitRowValues?, at location: SourceLocation, raw: RawRecord?) throws {
+            // A new unit's wards and flag were found on the reading thread (UnitRowValues.locatedWards):
+            // its memberships are stored as it is written. An updated unit's are found at the end.
+            var memberships: [(unit: Int64, ward: Int64)] = []
+            func inserted(_ id: Int64, _ row: UnitRowValues) throws {
+                memberships += row.locatedWards.lazy.map { (id, $0) }
+                if memberships.count >= 4096 {
+                    try WardMembership.insert(db, memberships)
+                    memberships.removeAll(keepingCapacity: true)
+                }
+            }
+            func upsert(_ draft: UnitDraft, row: UnitRowValues, at location: SourceLocation, raw: RawRecord?) throws {
                 try session.apply(at: location, raw: raw) {
-                    try writer.upsert(draft, row: row, rejectDuplicateInOperation: true).0
+                    let (outcome, id) = try writer.upsert(draft, row: row, rejectDuplicateInOperation: true)
+                    if outcome == .inserted {
+                        try inserted(id, row)
+                        if row.isFlagged { session.report.flagged += 1 }
+                    }
+                    return outcome
                 }
             }
             func flush() throws {
-                let inserted = try writer.insertNew(pending.lazy.map(\.row)[...])
-                for (p, isNew) in zip(pending, inserted) {
-                    if isNew {
-                        session.report.count(.inserted, flagged: false)
+                let ids = try writer.insertNew(pending.lazy.map(\.row)[...])
+                for (p, id) in zip(pending, ids) {
+                    if let id {
+                        session.report.count(.inserted, flagged: p.row.isFlagged)
+                        try inserted(id, p.row)
                     } else {
                         try upsert(p.draft, row: p.row, at: p.location, raw: p.raw)
                     }
@@ -131,14 +148,15 @@ public struct Importer {
                         pending.append((draft, try writer.complete(row, of: draft), location, raw))
                         pendingCodes.insert(draft.code)
                     } catch is UnitWriter.MarketMissing {
-                        deferred.append((draft, location, raw))  // the market may come later in the file
+                        deferred.append((draft, row, location, raw))  // the market may come later in the file
                     }
                     if pending.count >= UnitWriter.rowsPerInsert { try flush() }
                 },
                 {
                     try flush()
                     // A stall whose market is still missing is refused (UnitWriter.MarketMissing).
-                    for (draft, location, raw) in deferred { try upsert(draft, row: nil, at: location, raw: raw) }
+                    for (draft, row, location, raw) in deferred { try upsert(draft, row: row, at: location, raw: raw) }
+                    try WardMembership.insert(db, memberships)
                     // What follows sorts whole columns (indexes, memberships): SQLite's sorters hold as much
                     // as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
                     try db.execute(sql: "PRAGMA cache_size = -4096")
@@ -147,12 +165,14 @@ public struct Importer {
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
                                          arguments: [writer.now])
                     try search.restore(db, createdAt: writer.now)
-                    // Ward by ward through the cells when the import wrote a large part of the registry.
-                    let written = session.report.inserted + session.report.updated
-                    let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0
-                    session.report.flagged = try WardMembership.place(db, units: "u.updated_at = \(writer.now)",
-                                                                      stale: "u.updated_at = \(writer.now) AND u.created_at <> \(writer.now)",
-                                                                      many: written * 8 >= total, today: options.day(of: now))
+                    // The updated units' wards, ward by ward through the cells when they are a large part
+                    // of the registry.
+                    if session.report.updated > 0 {
+                        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0
+                        session.report.flagged += try WardMembership.place(
+                            db, units: "u.updated_at = \(writer.now) AND u.created_at <> \(writer.now)",
+                            many: session.report.updated * 8 >= total, today: options.day(of: now))
+                    }
                 }
             )
         }
@@ -186,7 +206,7 @@ public struct Importer {
     /// of an ImportPipeline, `handle` and `finish` in the transaction.
     private func run<Prepared>(
         path: String, options: ImportOptions, aliases: [String: [String]], checkingForeignKeysAtEndOf: [String]? = nil,
-        prepare: @escaping (ImportRecord, ValidationContext, CoordinateTransform?) -> Prepared,
+        locatesWards: Bool = false, prepare: @escaping (ImportRecord, ValidationContext, CoordinateTransform?) -> Prepared,
         handlers: (Database, ImportSession) throws -> (handle: (SourceLocation, RawRecord?, Prepared) throws -> Void, finish: () throws -> Void)
     ) throws -> ImportReport {
         let fileName = (path as NSString).lastPathComponent
@@ -204,7 +224,9 @@ public struct Importer {
                 try db.execute(sql: "PRAGMA cache_size = -32768")
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
                 session = ImportSession(skipInvalid: options.skipInvalid, rejectsPath: options.rejectsPath)
-                let reading = ReadingSide(path: path, aliases: aliases, context: try ValidationContext.load(db, today: options.day(of: now)),
+                var context = try ValidationContext.load(db, today: options.day(of: now))
+                if locatesWards { context.wardLocator = try WardLocator.load(db) }
+                let reading = ReadingSide(path: path, aliases: aliases, context: context,
                                           transform: initialTransform, progress: options.progress, prepare: prepare)
                 let (handle, finish) = try handlers(db, session)
                 let pipeline = ImportPipeline<(SourceLocation, RawRecord?, Prepared)>()

@@ -16,7 +16,22 @@ struct UnitRowValues: Sendable {
     let lon: Double?
     let lat: Double?
     var values: [DatabaseValue]
+    /// The wards of every period the point lies in, when a WardLocator found them (a bulk import):
+    /// the writer stores them with the new row, whose ward flag is then in `values` too.
+    var locatedWards: [Int64] = []
     var hasFootprint: Bool { !values[UnitRowValues.footprintIndex].isNull }
+    var isFlagged: Bool { !values[UnitRowValues.flagIndex].isNull }
+    static let flagIndex = 12
+
+    /// The row with the wards its point lies in and its ward flag on its registration date (or
+    /// `today`), as WardMembership would set them once written.
+    init(_ d: UnitDraft, locatedBy locator: WardLocator, today: LocalDate) {
+        self.init(d)
+        guard let lon = d.lon, let lat = d.lat else { return }
+        locatedWards = locator.wards(at: lon, lat)
+        values[UnitRowValues.flagIndex] = locator.flag(located: locatedWards, declared: d.declaredWardId, on: d.registeredOn ?? today)?
+            .databaseValue ?? .null
+    }
 
     init(_ d: UnitDraft) {
         code = d.code
@@ -102,7 +117,7 @@ struct UnitWriter {
     static func batchInsertSQL(rows: Int) -> String {
         "INSERT OR IGNORE INTO economic_units (\(columns), created_at, updated_at, version, geom) VALUES "
             + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)", count: rows).joined(separator: ", ")
-            + " RETURNING code"
+            + " RETURNING code, id"
     }
     /// Rows per statement in `insertNew`. Each execution of an insert costs SQLite a statement start
     /// and, for the table's `kind IN (…)` and `status IN (…)` checks, two small temporary b-trees; 64
@@ -189,19 +204,21 @@ struct UnitWriter {
     /// `rowsPerInsert` allows and tells, for each, whether it went in. A row whose code is already in
     /// the registry or earlier in `rows`, or that breaks another constraint, is not inserted and is
     /// left for `upsert` to update or refuse. The caller must not pass a stall whose market is among
-    /// the rows (its market id was looked up before).
-    func insertNew(_ rows: ArraySlice<UnitRowValues>) throws -> [Bool] {
-        var inserted = Set<String>()
+    /// the rows (its market id was looked up before). Returns each row's new id, nil when not inserted.
+    func insertNew(_ rows: ArraySlice<UnitRowValues>) throws -> [Int64?] {
+        var inserted: [String: Int64] = [:]
         var start = rows.startIndex
         while start < rows.endIndex {
             let chunk = rows[start..<min(start + UnitWriter.rowsPerInsert, rows.endIndex)]
             let sql = chunk.count == UnitWriter.rowsPerInsert ? UnitWriter.fullBatchInsertSQL : UnitWriter.batchInsertSQL(rows: chunk.count)
             try db.cachedStatement(sql: sql)
-                .executeBound(chunk.lazy.flatMap { $0.values[...UnitRowValues.geomIndex] }) { inserted.insert($0) }
+                .executeBound(chunk.lazy.flatMap { $0.values[...UnitRowValues.geomIndex] }) {
+                    inserted[String(cString: sqlite3_column_text($0, 0))] = sqlite3_column_int64($0, 1)
+                }
             start = chunk.endIndex
         }
         // The first row with a code is the one that went in: within a statement rows go in in order.
-        return rows.map { inserted.remove($0.code) != nil }
+        return rows.map { inserted.removeValue(forKey: $0.code) }
     }
 
     /// The "registered" history rows of the units this operation inserted, in one statement.

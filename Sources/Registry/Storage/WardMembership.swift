@@ -82,6 +82,21 @@ enum WardMembership {
             """)
     }
 
+    /// Stores memberships found before the write (`WardLocator`, on a bulk import's reading thread) of
+    /// units that had none: (unit id, ward id) pairs, in unit id order.
+    static func insert(_ db: Database, _ pairs: some Collection<(unit: Int64, ward: Int64)>) throws {
+        var start = pairs.startIndex
+        while start != pairs.endIndex {
+            let end = pairs.index(start, offsetBy: 128, limitedBy: pairs.endIndex) ?? pairs.endIndex
+            let chunk = pairs[start..<end]
+            // OR IGNORE: a multi-row INSERT that could abort half way needs a statement journal.
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO unit_wards (unit_id, admin_unit_id) VALUES "
+                                   + repeatElement("(?, ?)", count: chunk.count).joined(separator: ", "))
+                .executeBound(chunk.lazy.flatMap { [$0.unit.databaseValue, $0.ward.databaseValue] })
+            start = end
+        }
+    }
+
     /// Sets the flag of the units that `units` selects, on their registration date (or today): their
     /// point lies in no ward loaded for that date, or in another ward than the one they declare.
     /// Rows whose flag does not change are not written. Returns how many of them are flagged.

@@ -12,6 +12,8 @@ public struct ValidationContext {
     var identifierFormats: [IdentifierFormat]
     var instrumentTypes: [String: String]  // search key of code / names → code
     var violationCategories: [String: String] = [:]  // search key of code / names → code
+    /// The wards a unit's point lies in, for a bulk import of units (loaded by it, not by `load`).
+    var wardLocator: WardLocator?
 
     struct IdentifierFormat {
         var name: String
@@ -84,16 +86,7 @@ public struct Jurisdiction: Sendable {
     /// `CellAnswers.askedBeforeGrid` points, most are answered by the cell of a grid they fall in,
     /// when SpatiaLite found that whole cell inside the polygon or outside it.
     public func contains(_ lon: Double, _ lat: Double) -> Bool {
-        if let known = cells.answer(lon, lat, build: { try grid() }) { return known }
-        return ask(lon, lat)
-    }
-
-    /// The same polygon on every call lets SpatiaLite keep it prepared (GEOS) between points.
-    private func ask(_ lon: Double, _ lat: Double) -> Bool {
-        (try? engine.inDatabase { db in
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT ST_Intersects(?, MakePoint(?, ?, 4326))"),
-                              arguments: [geometry, lon, lat])
-        }) == true
+        cells.answer(lon, lat, build: { try grid() }, ask: { $0.intersects(lon, lat) }, probe: { SpatiaLiteConnection().flatMap { PolygonProbe(geometry, on: $0) } })
     }
 
     /// The polygon's box cut into `CellAnswers.side`² cells, each marked by SpatiaLite: covered by the
@@ -125,7 +118,8 @@ public struct Jurisdiction: Sendable {
 }
 
 /// The jurisdiction's grid, made once enough points were asked to pay for it (a one-unit edit never
-/// makes it). Points on the reading thread of one import use it; the lock keeps it safe anyway.
+/// makes it). Points on the reading thread of one import use it; the lock keeps it safe anyway
+/// (the probe too, which is for one thread at a time).
 private final class CellAnswers: @unchecked Sendable {
     enum State: UInt8 { case inside, outside, edge }
     /// A polygon without an area to cut (every point is then asked of SpatiaLite).
@@ -140,11 +134,22 @@ private final class CellAnswers: @unchecked Sendable {
     private var asked = 0
     private var grid: Grid?
     private var failed = false
+    /// The polygon on its own SpatiaLite connection, for the points no cell decides.
+    private var probe: PolygonProbe?
 
-    /// True or false when the point's cell decides; nil when SpatiaLite must be asked for the point.
-    func answer(_ lon: Double, _ lat: Double, build: () throws -> Grid) -> Bool? {
+    /// The point's cell's answer when it decides; else `ask` of the polygon's probe (made by `probe`
+    /// the first time), SpatiaLite's answer for the point.
+    func answer(_ lon: Double, _ lat: Double, build: () throws -> Grid, ask: (PolygonProbe) -> Bool,
+                probe makeProbe: () -> PolygonProbe?) -> Bool {
         lock.lock()
         defer { lock.unlock() }
+        if let known = cellAnswer(lon, lat, build: build) { return known }
+        if probe == nil { probe = makeProbe() }
+        return probe.map(ask) ?? false
+    }
+
+    /// True or false when the point's cell decides; nil when SpatiaLite must be asked for the point.
+    private func cellAnswer(_ lon: Double, _ lat: Double, build: () throws -> Grid) -> Bool? {
         if grid == nil {
             asked += 1
             guard asked > CellAnswers.askedBeforeGrid, !failed else { return nil }
