@@ -167,6 +167,8 @@ import Testing
             var expected: [Int64: [UnitBoxCells.Unit]] = [:]
             try RawRow.forEach(db, "SELECT cell, id, x, y, registered_on, kind, status FROM unit_box_points ORDER BY cell, id") { row in
                 expected[row.int64(0), default: []].append(try #require(UnitBoxCells.unit(row, at: 1)))
+                // The reader finds a box's cells with Swift's arithmetic: it must give each point SQL's cell.
+                #expect(UnitBoxCells.row(row.double(3)) * UnitBoxCells.rowStride + UnitBoxCells.column(row.double(2)) == row.int64(0))
             }
             let packed = try Row.fetchAll(db, sql: "SELECT cell, points FROM unit_box_cells")
             #expect(Dictionary(uniqueKeysWithValues: packed.map { ($0[0] as Int64, [UInt8]($0[1] as Data)) }) == expected.mapValues(UnitBoxCells.pack),

@@ -75,13 +75,15 @@ public enum UnitBoxCells {
         }
         let (cx0, cx1) = (column(box.minLon), column(box.maxLon))
         var (cy0, cy1) = (row(box.minLat), row(box.maxLat))
-        // Only the rows of cells that hold units: a box over the world reads as many rows as the registry has.
-        guard let extent = try Row.fetchOne(db, sql: """
-            SELECT min(lo), max(hi) FROM (SELECT min(cell) AS lo, max(cell) AS hi FROM unit_box_cells
-                                          UNION ALL SELECT min(cell), max(cell) FROM unit_box_stale)
-            """), let lo = extent[0] as Int64?, let hi = extent[1] as Int64? else { return Selection(matched: 0, ids: []) }
-        (cy0, cy1) = (max(cy0, lo / rowStride), min(cy1, hi / rowStride))
-        guard cy0 <= cy1 else { return Selection(matched: 0, ids: []) }
+        if cy1 - cy0 > 64 {
+            // Only the rows of cells that hold units: a box over the world reads as many rows as the registry has.
+            guard let extent = try Row.fetchOne(db, sql: """
+                SELECT min(lo), max(hi) FROM (SELECT min(cell) AS lo, max(cell) AS hi FROM unit_box_cells
+                                              UNION ALL SELECT min(cell), max(cell) FROM unit_box_stale)
+                """), let lo = extent[0] as Int64?, let hi = extent[1] as Int64? else { return Selection(matched: 0, ids: []) }
+            (cy0, cy1) = (max(cy0, lo / rowStride), min(cy1, hi / rowStride))
+            guard cy0 <= cy1 else { return Selection(matched: 0, ids: []) }
+        }
         var stale = Set<Int64>()
         let staleCells = try db.cachedStatement(sql: "SELECT cell FROM unit_box_stale WHERE cell BETWEEN ? AND ?")
         try staleCells.setArguments([cy0 * rowStride + cx0, cy1 * rowStride + cx1])
@@ -97,7 +99,7 @@ public enum UnitBoxCells {
         for cy in cy0...cy1 {
             try packed.setArguments([cy * rowStride + cx0, cy * rowStride + cx1])
             try RawRow.forEach(packed) { row in
-                guard !stale.contains(row.int64(0)) else { return }
+                guard stale.isEmpty || !stale.contains(row.int64(0)) else { return }
                 let b = row.blob(1)
                 let n = b.count / unitBytes
                 for i in 0..<n {
