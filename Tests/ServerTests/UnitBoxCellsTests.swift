@@ -29,6 +29,25 @@ import Testing
         try Self.expectPagesEqualSQL(reader, rounds: 10)
     }
 
+    /// A registry made before v12 has no cells: box pages are the SQL's, and no error.
+    @Test func aRegistryWithoutCellsIsLeftToTheSQL() throws {
+        let demo = try DemoRegistry()
+        let queue = try DatabaseQueue(path: demo.path, configuration: SpatiaLite.configuration())
+        try queue.write { db in
+            for trigger in ["unit_box_insert", "unit_box_delete", "unit_box_update"] { try db.execute(sql: "DROP TRIGGER \(trigger)") }
+            try db.execute(sql: "DROP TABLE unit_box_cells; DROP TABLE unit_box_stale")
+        }
+        try queue.close()
+        let reader = try RegistryReader(path: demo.path).store
+        var filter = UnitFilter(asOf: TestServer.today)
+        filter.bbox = try BoundingBox(minLon: 106.636, minLat: 10.754, maxLon: 106.660, maxLat: 10.776)
+        var selection = FeatureSelection()
+        selection.page = try PageRequest(limit: 10)
+        #expect(try reader.read { try UnitBoxCells.choose($0, .units, filter: filter, selection: selection) } == nil)
+        let page = try Self.page(FeatureLayers(store: reader), .units, filter, selection, boxCells: true)
+        #expect(page.ids.count == 10 && (page.matched ?? 0) > 100)
+    }
+
     /// After the demo load, an import, an add, an update that moves a unit, a kind and date change, a closing and a
     /// delete, the packed cells equal a packing of every located unit from scratch, and none is left stale.
     @Test func packedCellsFollowEveryKindOfWrite() throws {

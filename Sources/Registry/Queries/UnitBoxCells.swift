@@ -34,13 +34,17 @@ public enum UnitBoxCells {
     /// The page's ids and count for `layer`, `filter` and `selection` when the packed cells can answer exactly as
     /// the SQL would: a box on a unit layer, no filter but kinds and statuses, in id order, no deeper than
     /// `deepest`. Nil leaves it to the SQL: any other filter (a ward, a search, CQL2, a sort), or a cell holding a
-    /// unit the packing cannot represent (a `registered_on` that is not YYYY-MM-DD).
+    /// unit the packing cannot represent (a `registered_on` that is not YYYY-MM-DD), or a registry made before v12.
     public static func choose(_ db: Database, _ layer: FeatureLayer, filter: UnitFilter, selection: FeatureSelection) throws -> Selection? {
         guard answers(layer, filter: filter, selection: selection), let box = filter.bbox, let limit = selection.page.limit else { return nil }
         // As FeatureLayer.query narrows them.
         let kinds: [UnitKind] = layer == .markets ? [.market] : layer == .stalls ? [.market_stall] : filter.kinds
-        return try select(db, box, asOf: filter.asOf, kinds: kinds, statuses: filter.statuses, afterId: selection.page.after?.id,
-                          skip: selection.page.offset, take: limit + 1)
+        do {
+            return try select(db, box, asOf: filter.asOf, kinds: kinds, statuses: filter.statuses, afterId: selection.page.after?.id,
+                              skip: selection.page.offset, take: limit + 1)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && error.message?.hasPrefix("no such table") == true {
+            return nil  // a registry made before v12, which a server may read: no cells
+        }
     }
 
     /// Whether a request is one `choose` answers (it may still leave it to the SQL for what a cell holds).
