@@ -137,9 +137,8 @@ import Testing
     }
 
     /// Over boxes whose corners are units' own points (both on the box's edges), two dates, kinds, statuses,
-    /// markets, stalls, offsets and cursors: pages from the cells (or from `points`, the located units in memory)
-    /// equal SQL's pages, counts and next cursors.
-    static func expectPagesEqualSQL(_ store: RegistryStore, rounds: Int, points: UnitPoints? = nil) throws {
+    /// markets, stalls, offsets and cursors: pages from the cells equal SQL's pages, counts and next cursors.
+    static func expectPagesEqualSQL(_ store: RegistryStore, rounds: Int) throws {
         let layers = FeatureLayers(store: store)
         let corners = try store.read { db in
             try Row.fetchAll(db, sql: "SELECT ST_X(geom), ST_Y(geom) FROM economic_units WHERE geom IS NOT NULL ORDER BY id")
@@ -166,12 +165,8 @@ import Testing
                 for pageNumber in 0..<25 {
                     var selection = FeatureSelection()
                     selection.page = try PageRequest(limit: limit, offset: pageNumber == 0 && round % 2 == 1 ? 2 : 0, after: after)
-                    if let points {
-                        #expect(points.choose(layer, filter: filter, selection: selection) != nil)
-                    } else {
-                        #expect(try store.read { try UnitBoxCells.choose($0, layer, filter: filter, selection: selection) } != nil)
-                    }
-                    let fromCells = try page(layers, layer, filter, selection, points: points, boxCells: points == nil)
+                    #expect(try store.read { try UnitBoxCells.choose($0, layer, filter: filter, selection: selection) } != nil)
+                    let fromCells = try page(layers, layer, filter, selection, boxCells: true)
                     let fromSQL = try page(layers, layer, filter, selection, boxCells: false)
                     #expect(fromCells.matched == fromSQL.matched && fromCells.ids == fromSQL.ids && fromCells.next == fromSQL.next,
                             "\(layer) \(box) limit \(limit) page \(pageNumber): \(fromCells) vs \(fromSQL)")
@@ -202,11 +197,10 @@ import Testing
     }
 
     static func page(_ layers: FeatureLayers, _ layer: FeatureLayer, _ filter: UnitFilter, _ selection: FeatureSelection,
-                     points: UnitPoints? = nil, boxCells: Bool) throws -> (matched: Int?, ids: [Int64], next: PageCursor?) {
+                     boxCells: Bool) throws -> (matched: Int?, ids: [Int64], next: PageCursor?) {
         var matched: Int?
         var ids: [Int64] = []
-        let next = try layers.page(layer, filter: filter, selection: selection, points: points, boxCells: boxCells,
-                                   begin: { _, n in matched = n }) { row in
+        let next = try layers.page(layer, filter: filter, selection: selection, boxCells: boxCells, begin: { _, n in matched = n }) { row in
             ids.append(row.int64(0))
         }
         return (matched, ids, next)
