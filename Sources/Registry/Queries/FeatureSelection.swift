@@ -35,7 +35,7 @@ public struct FeatureSortKey: Sendable, Hashable {
 extension FeatureLayer.Query {
     /// The statement for `selection`; its last columns are the sort keys' values, one per key, for cursors.
     /// `fixedShape` when its text is the same for any values (an id, a box, a cursor, a limit), so it may be cached.
-    /// `chosenIds`, when given, are the page's ids (and the next page's first) already chosen in id order (by UnitPoints).
+    /// `chosenIds`, when given, are the page's ids (and the next page's first) already chosen in id order (by UnitBoxCells).
     func selecting(_ selection: FeatureSelection, extraRow: Bool, chosenIds: [Int64]? = nil) throws -> (query: FeatureLayer.Query, sql: SQL, fixedShape: Bool) {
         let names = Set(properties.map(\.name))
         if let unknown = selection.properties?.sorted().first(where: { !names.contains($0) }) {  // sorted: the same name each time
@@ -153,11 +153,11 @@ extension FeatureLayers {
     /// description and the number of features matched (counted by the database), `body` each row in place.
     /// Returns the cursor of the next page when `selection.page.limit` cut the list short.
     /// `timeLimit` (seconds) interrupts the statements once passed, as an invalid request naming the limit.
-    /// `points`, read from the same database version, choose a box page's ids and count when they can (see
-    /// `UnitPoints.choose`); the SQL does otherwise. `memo` keeps the layer's statement for `version` (the database's).
+    /// `boxCells`: the packed cells choose a box page's ids and count when they can (see `UnitBoxCells.choose`);
+    /// the SQL does otherwise. `memo` keeps the layer's statement for `version` (the database's).
     @discardableResult
     public func page(_ layer: FeatureLayer, filter: UnitFilter, selection: FeatureSelection, within: Int = 30, precision: Int = 7,
-                     counting: Bool = true, timeLimit: Double? = nil, points: UnitPoints? = nil,
+                     counting: Bool = true, timeLimit: Double? = nil, boxCells: Bool = false,
                      memo: LayerQueryMemo? = nil, version: String = "",
                      begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
         try store.read { db in try TimeLimit.within(timeLimit, db) {
@@ -167,7 +167,7 @@ extension FeatureLayers {
             }
             let query = try memo?.query(db, layer, filter: filter, within: within, precision: precision, version: version)
                 ?? layer.query(db, filter: filter, within: within, precision: precision)
-            let chosen = points?.choose(layer, filter: filter, selection: selection)
+            let chosen = boxCells ? try UnitBoxCells.choose(db, layer, filter: filter, selection: selection) : nil
             return try FeatureLayers.page(db, query, selection: selection, counting: counting, chosen: chosen, begin: begin, body)
         } }
     }

@@ -15,9 +15,9 @@ extension ReferenceLayers {
 
 extension FeatureLayers {
     /// One page of any layer statement in the query layer's shape, the registry's layers' and reference layers'.
-    /// `chosen`: the page's ids and numberMatched, found by UnitPoints.
+    /// `chosen`: the page's ids and numberMatched, found by UnitBoxCells.
     static func page(_ db: Database, _ query: FeatureLayer.Query, selection: FeatureSelection, counting: Bool,
-                     chosen: UnitPoints.Selection? = nil,
+                     chosen: UnitBoxCells.Selection? = nil,
                      begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
         let (q, sql, fixedShape) = try query.selecting(selection, extraRow: selection.page.limit != nil, chosenIds: chosen?.ids)
         let matched = !counting ? nil : try chosen?.matched ?? Int.fetchOne(db, SQLRequest<Int>(literal: q.countSQL, cached: fixedShape)) ?? 0

@@ -29,6 +29,7 @@ public final class RegistryStore: Sendable {
             if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
             if state.database.number == 0 {
                 try migrator.migrate(pool)
+                try pool.write(UnitBoxCells.packStale)
             } else if state.isBehind {
                 throw RegistryError.migrationNeeded(path: path, database: state.database, binary: state.binary)
             }
@@ -102,6 +103,7 @@ public final class RegistryStore: Sendable {
             }
             try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM INTO ?", arguments: [backup]) }
             try migrator.migrate(pool)
+            try pool.write(UnitBoxCells.packStale)  // v12 marks every cell with units stale
             return Migration(from: state.database, to: state.binary, backup: backup)
         }
     }
@@ -157,9 +159,16 @@ public final class RegistryStore: Sendable {
         try mapErrors { try writer.read(body) }
     }
 
+    /// Every write ends by packing the box cells it made stale (UnitBoxCells), in its own transaction.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard !isReadOnly else { throw RegistryError.readOnly(path: path) }
-        return try mapErrors { try writer.write(body) }
+        return try mapErrors {
+            try writer.write { db in
+                let result = try body(db)
+                try UnitBoxCells.packStale(db)
+                return result
+            }
+        }
     }
 
     /// A write transaction in which foreign keys are not enforced statement by statement but checked
@@ -176,6 +185,7 @@ public final class RegistryStore: Sendable {
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
+                    try UnitBoxCells.packStale(db)
                     for table in tables {
                         guard let broken = try BrokenKey.fetchOne(db, sql: """
                             SELECT c.rowid AS row, k."from" AS child, c.parent AS parent

@@ -12,7 +12,6 @@ public struct ServiceState: Sendable {
     let counts = CountCache()
     let catalogue = CollectionCatalogue()
     let anchors = OffsetAnchors()
-    let points = UnitPointsCache()
     let layerQueries = LayerQueryMemo()
     /// As many as the pool has reader connections: more would only wait for one.
     let threads = ReaderThreads(count: RegistryReader.readerCount)
@@ -47,8 +46,6 @@ public func buildApplication(_ settings: ServerSettings, onServerRunning: @escap
     let reader = try RegistryReader(path: settings.databasePath)
     let service = ServiceState(reader: reader, today: settings.today, extent: try FeatureLayers(store: reader.store).extent(),
                                timeLimit: settings.timeLimit)
-    // The located units' points are read now, so the first box pages need not wait for them (nor fall back to SQL).
-    _ = service.points.current(reader.version(), reader: reader)
     let router = Router(options: .autoGenerateHeadEndpoints)
     router.add(middleware: OGCErrorMiddleware())
     router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],

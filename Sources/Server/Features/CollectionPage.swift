@@ -12,7 +12,7 @@ extension ServiceState {
         switch items.collection.source {
         case .registry(let layer):
             try layers.page(layer, filter: items.filter, selection: items.selection, precision: 7, counting: counting,
-                            timeLimit: timeLimit, points: items.filter.bbox == nil ? nil : points.current(items.version, reader: reader),
+                            timeLimit: timeLimit, boxCells: true,
                             memo: layerQueries, version: items.version, begin: begin, body)
         case .reference(let r):
             try ReferenceLayers(store: reader.store).page(r, selection: items.selection, precision: 7, counting: counting,

@@ -19,7 +19,7 @@ struct ItemsRequest {
     var crs = ServerCRS.crs84
     /// Which cached numberMatched this request may reuse (see CountCache).
     var countKey = ""
-    /// The database version the request was answered for (RegistryReader.version), for the per-version UnitPoints.
+    /// The database version the request was answered for (RegistryReader.version), for the per-version statements (LayerQueryMemo).
     var version = ""
 
     static let fixedParameters: Set<String> = [
