@@ -95,6 +95,7 @@ public struct Importer {
             let writer = UnitWriter(db: db, now: RegistryStore.timestamp(now, precise: true), historyPerInsert: false)
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
             let search = try DeferredSearchIndex.suspend(db)
+            var boxCells = try DeferredBoxCells.suspend(db)
             var indexes = try DeferredIndexes(db, table: "economic_units", minimumRows: options.deferIndexesFrom)
             var deferred: [(UnitDraft, UnitRowValues, SourceLocation, RawRecord?)] = []
             // New units go in `rowsPerInsert` at a time; a unit whose code is taken goes through upsert.
@@ -104,6 +105,7 @@ public struct Importer {
             // its memberships are stored as it is written. An updated unit's are found at the end.
             var memberships: [(unit: Int64, ward: Int64)] = []
             func inserted(_ id: Int64, _ row: UnitRowValues) throws {
+                boxCells.inserted(row)
                 memberships += row.locatedWards.lazy.map { (id, $0) }
                 if memberships.count >= 4096 {
                     try WardMembership.insert(db, memberships)
@@ -165,6 +167,7 @@ public struct Importer {
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
                                          arguments: [writer.now])
                     try search.restore(db, createdAt: writer.now)
+                    try boxCells.restore(db)
                     // The updated units' wards, ward by ward through the cells when they are a large part
                     // of the registry.
                     if session.report.updated > 0 {

@@ -120,6 +120,8 @@ public enum UnitBoxCells {
 
     static func column(_ lon: Double) -> Int64 { Int64(((lon + 180) / cellSize).rounded(.down)) }
     static func row(_ lat: Double) -> Int64 { Int64(((lat + 90) / cellSize).rounded(.down)) }
+    /// The cell of a point, as `unit_box_points` computes it from the stored geometry.
+    static func cell(_ lon: Double, _ lat: Double) -> Int64 { row(lat) * rowStride + column(lon) }
 
     /// The units of `cell`, read from `unit_box_points` (v12's definition of a unit's cell) through the spatial
     /// index; nil when one cannot be packed.
