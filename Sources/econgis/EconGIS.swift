@@ -66,6 +66,7 @@ extension LocalDate: ExpressibleByArgument {
 extension EconGIS {
     struct Migrate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Bring a database made by an older EconGIS up to this version's schema (after a backup copy beside it).")
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("Where the backup goes (default: DB.vN-TIME.backup beside it).", valueName: "path")) var backup: String?

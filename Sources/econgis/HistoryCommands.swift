@@ -42,7 +42,7 @@ enum HistoryRows {
 
 extension EconGIS.Units {
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every recorded change to a unit, its instruments and their seals: when, what, before and after.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "Every recorded change to a unit, its instruments and their seals: when, what, before and after.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The unit's code (a stall's: MARKET/STALL).") var key: String
         @Option(help: "table or json.") var format: HistoryRows.Format = .table
@@ -53,7 +53,7 @@ extension EconGIS.Units {
 
 extension EconGIS.Inspections {
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every recorded change to an inspection, its tests and violations: when, what, before and after.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "Every recorded change to an inspection, its tests and violations: when, what, before and after.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Inspection id.") var id: Int64
         @Option(help: "table or json.") var format: HistoryRows.Format = .table

@@ -5,6 +5,7 @@ import Registry
 extension EconGIS {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import units, instruments, wards, successions or the jurisdiction from files.",
             subcommands: [ImportUnits.self, ImportInstruments.self, ImportInspections.self, ImportOrigin.self, ImportWards.self, ImportSuccessions.self, ImportJurisdiction.self])
     }

@@ -6,6 +6,7 @@ import Registry
 extension EconGIS {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create a registry database (with --demo: load the embedded demo data of the former Quận 11).")
 
         @OptionGroup var database: DatabaseOptions

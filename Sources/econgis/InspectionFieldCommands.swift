@@ -10,6 +10,7 @@ import Registry
 extension EconGIS.Inspections {
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Record a measured test in an inspection under way, with its automatic verdict.",
             subcommands: [RecordTest<FuelOptions>.self, RecordTest<ScaleOptions>.self, RecordTest<WeighingOptions>.self,
                           RecordTest<GoldOptions>.self, RecordTest<PrepackOptions>.self])
@@ -17,6 +18,7 @@ extension EconGIS.Inspections {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check an instrument's papers in an inspection under way: verification in date (from the registry), stamp, certificate.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Inspection id (in progress).") var id: Int64
@@ -33,7 +35,7 @@ extension EconGIS.Inspections {
     }
 
     struct Seal: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Seal an instrument of the inspected unit: not to be used until re-verified.")
+        static let configuration = CommandConfiguration(commandName: "seal", abstract: "Seal an instrument of the inspected unit: not to be used until re-verified.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Inspection id (in progress).") var id: Int64
         @Option(help: ArgumentHelp("Serial number of the instrument.", valueName: "serial")) var instrument: String
@@ -46,7 +48,7 @@ extension EconGIS.Inspections {
     }
 
     struct Release: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Return a sealed instrument to service after its re-verification.")
+        static let configuration = CommandConfiguration(commandName: "release", abstract: "Return a sealed instrument to service after its re-verification.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "The unit's code.") var unit: String
         @Option(help: ArgumentHelp("Serial number of the instrument.", valueName: "serial")) var instrument: String
@@ -64,6 +66,7 @@ extension EconGIS.Inspections {
 
     struct Due: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "due",
             abstract: "Open follow-ups (re-inspections) overdue or due soon; finishing a later inspection of the unit resolves them.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("The day (default: today).", valueName: "date")) var asOf: LocalDate?

@@ -8,6 +8,7 @@ import Registry
 extension EconGIS {
     struct Inspections: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inspections",
             abstract: "Inspections as work: plan, start, record measured tests, finish, close or cancel; list and show.",
             discussion: """
                 planned → in_progress → done → closed, or cancelled from planned or in_progress; no other move. \
@@ -70,7 +71,7 @@ extension EconGIS.Inspections {
     }
 
     struct Start: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start a planned inspection; the day it starts becomes its date.")
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Start a planned inspection; the day it starts becomes its date.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Inspection id.") var id: Int64
         @Option(help: ArgumentHelp("The day it starts (default: the planned day).", valueName: "date")) var on: LocalDate?
@@ -79,7 +80,7 @@ extension EconGIS.Inspections {
     }
 
     struct Finish: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Finish an inspection under way: compliant, or violation if one was found.")
+        static let configuration = CommandConfiguration(commandName: "finish", abstract: "Finish an inspection under way: compliant, or violation if one was found.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Inspection id.") var id: Int64
         @Option(help: ArgumentHelp("The day it finished (default: its date).", valueName: "date")) var on: LocalDate?
@@ -88,7 +89,7 @@ extension EconGIS.Inspections {
     }
 
     struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a finished inspection's record.")
+        static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a finished inspection's record.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Inspection id.") var id: Int64
         @Option(help: ArgumentHelp("The day it is closed (default: the day it finished).", valueName: "date")) var on: LocalDate?
@@ -97,7 +98,7 @@ extension EconGIS.Inspections {
     }
 
     struct Cancel: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel a planned inspection or one under way.")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a planned inspection or one under way.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Inspection id.") var id: Int64
         @Option(help: "Why.") var reason: String
@@ -109,7 +110,7 @@ extension EconGIS.Inspections {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List inspections by status, unit and dates.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List inspections by status, unit and dates.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "planned, in_progress, done, closed or cancelled (repeatable).") var status: [InspectionStatus] = []
         @Option(help: "Only this unit's.") var unit: String?
@@ -133,7 +134,7 @@ extension EconGIS.Inspections {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one inspection with its tests and violations.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one inspection with its tests and violations.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Inspection id.") var id: Int64
         @Option(help: "table or json.") var format: VerdictOptions.Format = .table

@@ -7,6 +7,7 @@ import Registry
 extension EconGIS {
     struct Instruments: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "instruments",
             abstract: "List, show, add and update measuring instruments.",
             subcommands: [List.self, Show.self, Add.self, Update.self])
     }
@@ -15,6 +16,7 @@ extension EconGIS {
 extension EconGIS.Instruments {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List instruments with their verification state, filtered, sorted and paged by the database.",
             discussion: """
                 States on --as-of: expired, due (within --within days), valid (due later) and unknown (no verification \
@@ -64,6 +66,7 @@ extension EconGIS.Instruments {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one instrument: its fields, its unit, its verifications, checks at inspections and seals.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var which: InstrumentKey
@@ -155,7 +158,7 @@ extension EconGIS.Instruments {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add one instrument to a unit, validated like an import.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add one instrument to a unit, validated like an import.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("The unit that uses the instrument.", valueName: "code")) var unit: String
         @OptionGroup var instrument: InstrumentFields
@@ -170,6 +173,7 @@ extension EconGIS.Instruments {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Change fields of one instrument; an empty value clears a field.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var which: InstrumentKey

@@ -6,11 +6,13 @@ import Registry
 /// and served read-only by `econgis serve` as collections of their own.
 struct Layers: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "layers",
         abstract: "Reference layers served beside the registry: add a GeoPackage or GeoJSON file, list them, remove one.",
         subcommands: [Add.self, List.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a GeoPackage's feature tables (each named after its table) or a GeoJSON file (named after the file) as reference layers.",
             discussion: "All or nothing: a bad value anywhere leaves the database as it was. Coordinates must be longitude/latitude (EPSG:4326, CRS84).")
 
@@ -27,7 +29,7 @@ struct Layers: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The reference layers: name, features, geometry, source, when added.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The reference layers: name, features, geometry, source, when added.")
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -40,7 +42,7 @@ struct Layers: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a reference layer (only layers added with layers add; the registry's own data is never touched).")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a reference layer (only layers added with layers add; the registry's own data is never touched).")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The layer's name.") var name: String
 

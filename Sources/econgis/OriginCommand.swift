@@ -20,11 +20,13 @@ extension EconGIS {
 
     struct Origin: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "origin",
             abstract: "The goods-origin log of the markets: entries by market and stall, those with missing or doubtful origin.",
             subcommands: [List.self])
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "List log entries; --problem missing|doubtful for those whose origin is not given or cannot be traced.")
             @OptionGroup var database: DatabaseOptions
             @Option(help: "Only this market's stalls (its code).") var market: String?

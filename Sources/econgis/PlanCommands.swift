@@ -72,6 +72,7 @@ func processStart() -> UInt64 {
 extension EconGIS {
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "Propose the day's inspection visits in a ward, with reasons, and route the teams.",
             discussion: """
                 Scores every active unit of the ward (expired, due and unknown instrument verifications, past violations, \
@@ -154,6 +155,7 @@ extension EconGIS {
 
     struct Route: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "route",
             abstract: "Route teams through the points of a GeoJSON file or a VROOM problem (the planner's engine on its own).",
             discussion: """
                 GeoJSON: features are Points; optional properties: id, service_min, open and close (HH:MM), priority. \

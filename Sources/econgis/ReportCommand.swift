@@ -7,6 +7,7 @@ import Registry
 extension EconGIS {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "What the inspections did over a period, by ward, field or month: for the six-month and annual reports.",
             discussion: """
                 Counts finished inspections (done or closed) dated in the period, each in the ward its place lay in on its \

@@ -5,6 +5,7 @@ import Server
 /// `econgis serve`: the registry as OGC API – Features for QGIS, GDAL and browsers, read-only.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the registry as OGC API – Features (Parts 1, 2 and 3) over HTTP, read-only.")
 
     @OptionGroup var database: DatabaseOptions

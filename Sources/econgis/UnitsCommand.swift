@@ -7,6 +7,7 @@ import Registry
 extension EconGIS {
     struct Units: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "units",
             abstract: "List, show, add, update and close economic units.",
             subcommands: [List.self, Show.self, Add.self, Update.self, Close.self, History.self])
     }
@@ -56,6 +57,7 @@ struct UnitFilterOptions: ParsableArguments {
 extension EconGIS.Units {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List units, filtered, sorted and paged by the database.",
             discussion: """
                 Sorted by code (by relevance with --search, by distance with --near) unless --sort says otherwise. \
@@ -97,7 +99,7 @@ extension EconGIS.Units {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one unit with its instruments and status history.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one unit with its instruments and status history.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Tax code, household number, market code or MARKET/STALL.") var key: String
         @Option(help: ArgumentHelp("Date for the ward shown (default: today).", valueName: "date")) var asOf: LocalDate?
@@ -170,7 +172,7 @@ extension EconGIS.Units {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add one unit, validated like an import.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add one unit, validated like an import.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var unit: UnitFields
 
@@ -183,7 +185,7 @@ extension EconGIS.Units {
     }
 
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change fields of one unit.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Change fields of one unit.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The unit's code.") var key: String
         @OptionGroup var unit: UnitFields
@@ -200,7 +202,7 @@ extension EconGIS.Units {
     }
 
     struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark a unit closed; it stays in the registry with its history.")
+        static let configuration = CommandConfiguration(commandName: "close", abstract: "Mark a unit closed; it stays in the registry with its history.")
         @OptionGroup var database: DatabaseOptions
         @Argument var key: String
         @Option(help: ArgumentHelp("Date of closure (default: today).", valueName: "date")) var on: LocalDate?

@@ -8,6 +8,7 @@ import Registry
 extension EconGIS {
     struct Verdict: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verdict",
             abstract: "Judge one field measurement against the legal tolerances in force, without recording anything.",
             discussion: """
                 The limits come from the rule tables (tolerance_rules, typical_scale_intervals), each with its legal source. \

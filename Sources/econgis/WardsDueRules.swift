@@ -6,7 +6,7 @@ import Registry
 
 extension EconGIS {
     struct Wards: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the wards valid on a date, with how many units each holds.")
+        static let configuration = CommandConfiguration(commandName: "wards", abstract: "List the wards valid on a date, with how many units each holds.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("Date (default: today).", valueName: "date")) var asOf: LocalDate?
         @OptionGroup var out: OutputOptions
@@ -25,6 +25,7 @@ extension EconGIS {
 
     struct Due: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "due",
             abstract: "What needs a check: instruments expired, due soon, unknown or sealed, and re-inspections violations scheduled.",
             discussion: """
                 A sealed instrument (sealed at an inspection, not yet released) is listed as sealed, whatever its verification \
@@ -72,7 +73,7 @@ extension EconGIS {
     }
 
     struct Rules: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the verification cycles in force (editable data in verification_rules).")
+        static let configuration = CommandConfiguration(commandName: "rules", abstract: "Show the verification cycles in force (editable data in verification_rules).")
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("Date (default: today).", valueName: "date")) var asOf: LocalDate?
         @OptionGroup var out: OutputOptions
@@ -89,6 +90,7 @@ extension EconGIS {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write a layer for map tools: RFC 7946 GeoJSON, RFC 8142 GeoJSON sequences or CSV, streamed from the database.",
             discussion: """
                 Layers: units (every unit of every kind and status unless filtered), markets (footprints), stalls, \

@@ -22,23 +22,37 @@ struct Command {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
-    /// A new demo registry (its day 2026-11-15) in a temporary directory of its own, made by `econgis init --demo`.
-    static func demoRegistry(_ name: String) throws -> (dir: URL, db: String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-\(name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let db = dir.appendingPathComponent("demo.sqlite").path
+    /// A new demo registry (its day 2026-11-15) in a temporary directory of its own, made by `econgis init --demo`;
+    /// the directory goes when the returned value is released.
+    static func demoRegistry(_ name: String) throws -> (directory: TemporaryDirectory, db: String) {
+        let directory = try TemporaryDirectory("econgis-\(name)")
+        let db = directory.url.appendingPathComponent("demo.sqlite").path
         let r = try run(binary, ["init", "--demo", "--db", db, "--demo-today", "2026-11-15", "--geodata", checkout.appendingPathComponent("geodata").path])
         #expect(r.status == 0, "\(r.err)")
-        return (dir, db)
+        return (directory, db)
     }
 }
 
+/// A directory of its own under the temporary directory, removed with all it holds when the value is released. A suite
+/// keeps one for its test: Swift Testing makes a suite instance per test and releases it when the test ends.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init(_ prefix: String) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
 @Suite(.serialized) struct CLITests {
-    let dir: URL
+    let directory: TemporaryDirectory
     let db: String
+    var dir: URL { directory.url }
 
     init() throws {
-        (dir, db) = try Command.demoRegistry("cli")
+        (directory, db) = try Command.demoRegistry("cli")
     }
 
     @Test func wardsAcrossTheReform() throws {

@@ -4,11 +4,11 @@ import Testing
 /// A record given as options (`units add|update`, `instruments add|update`): a bad value is reported under the
 /// flag the user typed, with the value and what was expected, exit status 65, and nothing is written.
 @Suite(.serialized) struct FieldFlagTests {
-    let dir: URL
+    let directory: TemporaryDirectory
     let db: String
 
     init() throws {
-        (dir, db) = try Command.demoRegistry("flags")
+        (directory, db) = try Command.demoRegistry("flags")
     }
 
     func state() throws -> String {

@@ -9,11 +9,11 @@ import Testing
 /// cursor without losing or repeating a row, and refuses a key given twice.
 @Suite(.serialized) struct SortKeysTests {
     static let date = "2026-11-15"
-    let dir: URL
+    let directory: TemporaryDirectory
     let db: String
 
     init() throws {
-        (dir, db) = try Command.demoRegistry("sort")
+        (directory, db) = try Command.demoRegistry("sort")
     }
 
     /// One CSV column of a list command, in order.

@@ -10,9 +10,14 @@ import Planning
 
 let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// One demo registry for the suite, loaded at the demo's reference date.
+/// One demo registry for the suite, loaded at the demo's reference date; its directory is removed when the test
+/// process exits.
 final class DemoRegistry: @unchecked Sendable {
-    static let shared = try! DemoRegistry()
+    static let shared: DemoRegistry = {
+        let registry = try! DemoRegistry()
+        atexit { try? FileManager.default.removeItem(at: DemoRegistry.shared.directory) }
+        return registry
+    }()
     let directory: URL
     let store: RegistryStore
 

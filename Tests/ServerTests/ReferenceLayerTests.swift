@@ -19,8 +19,7 @@ import Testing
         """
 
     static func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reference-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryDirectories.make("reference")
         let path = dir.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -71,8 +70,7 @@ import Testing
     }
 
     @Test func aBadFileChangesNothingAndTheErrorNamesFeatureFieldValueAndExpectation() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reference-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryDirectories.make("reference")
         let path = dir.appendingPathComponent("registry.sqlite").path
         let store = try RegistryStore(path: path)
         try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("roads.geojson", Self.roads), now: Date())

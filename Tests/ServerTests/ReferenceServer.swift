@@ -12,8 +12,7 @@ final class ReferenceServer: @unchecked Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     init(layers files: [String]) async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-reference-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try TemporaryDirectories.make("econgis-reference")
         databasePath = directory.appendingPathComponent("registry.sqlite").path
         do {
             let store = try RegistryStore(path: databasePath)

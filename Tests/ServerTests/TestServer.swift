@@ -21,8 +21,7 @@ final class TestServer: @unchecked Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     init() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-serve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try TemporaryDirectories.make("econgis-serve")
         databasePath = directory.appendingPathComponent("demo.sqlite").path
         do {
             let store = try RegistryStore(path: databasePath)
