@@ -43,6 +43,8 @@ import Testing
             for (i, name) in names.enumerated() {
                 try db.execute(sql: "UPDATE economic_units SET name = ? WHERE code = ?", arguments: [name, "W\(i)"])
             }
+            // An empty text is "", not null (SQLite gives an empty value no address); a number in a text column is its text.
+            try db.execute(sql: "UPDATE economic_units SET owner = '', address = NULL, zone = 12 WHERE code = 'W0'")
         }
         let path = r.directory.appendingPathComponent("escapes.geojson").path
         let target = try OutputTarget(path: path, overwrite: false)
@@ -53,6 +55,7 @@ import Testing
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let missing = names.filter { !text.contains("\"name\":" + FeatureWriterEscapingTests.escaped($0) + ",") }
         #expect(missing.isEmpty, "not written as escaped: \(missing.map { $0.debugDescription })")
+        #expect(text.contains(#""owner":"","address":null,"#) && text.contains(#""zone":"12","#))
         // And a JSON reader gets each name back.
         let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         let read = Set((json?["features"] as? [[String: Any]] ?? []).compactMap { ($0["properties"] as? [String: Any])?["name"] as? String })
