@@ -1,4 +1,5 @@
 import Foundation
+import GeoJSON
 import GRDB
 import Output
 import Testing
@@ -7,22 +8,12 @@ import Testing
 /// The GeoJSON writer's strings: it tests eight bytes at a time for a character to escape, so each escaped
 /// character is tried at every offset of a word, in texts of every length around a word, beside Vietnamese letters.
 @Suite struct FeatureWriterEscapingTests {
-    /// RFC 8259 escaping as the writer promises it: `"` and `\` and \n, \r, \t by their short forms, the other
-    /// control characters as \u00xx, everything else (UTF-8, DEL) as is.
+    /// RFC 8259 escaping as the GeoJSON module's writer does it (JSONText): `"`, `\` and \n, \r, \t by their short
+    /// forms, the other control characters as \u00xx, everything else (UTF-8, DEL) as is. The two writers must agree.
     static func escaped(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONText.writeString(s, to: &out)
+        return out
     }
 
     @Test func everyEscapeAtEveryOffsetOfAWord() throws {
