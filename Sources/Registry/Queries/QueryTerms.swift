@@ -95,6 +95,8 @@ public struct PageCursor: Sendable, Hashable {
     }
 
     public var encoded: String {
+        // An id alone (pages in id order, nearly every next link): the same text JSONSerialization writes, without it.
+        if values.isEmpty { return PageCursor.base64URL(Data("[\(id)]".utf8)) }
         var array: [Any] = []
         for value in values {
             switch value.storage {
@@ -106,8 +108,11 @@ public struct PageCursor: Sendable, Hashable {
             }
         }
         array.append(id)
-        let data = try! JSONSerialization.data(withJSONObject: array)
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        return PageCursor.base64URL(try! JSONSerialization.data(withJSONObject: array))
+    }
+
+    private static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 }

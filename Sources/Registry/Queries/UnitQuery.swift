@@ -284,7 +284,10 @@ struct UnitStatement {
     /// `wardId(on:)` for lists of many units: the wards valid on `date` are read first, and each unit's
     /// membership rows become rank * 2³² + id (rank in code order) through a CASE on the id alone, so the
     /// least is the ward with the lowest code, without reading a ward row or sorting per unit (a third of
-    /// an export's time). A period of more than 64 wards keeps the general form.
+    /// an export's time). Only the unit's rows with ids between the period's least and greatest are read (its
+    /// other periods' rows lie outside when a period's wards were loaded together, as they are): the CASE gives
+    /// any row in between that is not the period's NULL, so the range changes no answer. A period of more than
+    /// 64 wards keeps the general form.
     static func wardId(_ db: Database, on date: LocalDate) throws -> SQL {
         let wards = try Int64.fetchAll(db, SQLRequest<Int64>(literal: """
             SELECT a.id FROM admin_units a WHERE a.level = 'ward' AND \(Period(date).contains("a")) ORDER BY a.code, a.id
@@ -294,7 +297,8 @@ struct UnitStatement {
         return """
             CASE WHEN u.geom IS NULL
               THEN (SELECT d.id FROM admin_units d WHERE d.id = u.declared_ward_id AND \(Period(date).contains("d")))
-              ELSE (SELECT min(CASE m.admin_unit_id \(sql: ranked) END) FROM unit_wards m WHERE m.unit_id = u.id) % 4294967296
+              ELSE (SELECT min(CASE m.admin_unit_id \(sql: ranked) END) FROM unit_wards m
+                    WHERE m.unit_id = u.id AND m.admin_unit_id BETWEEN \(wards.min()!) AND \(wards.max()!)) % 4294967296
             END
             """
     }
