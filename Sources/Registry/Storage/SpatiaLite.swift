@@ -9,14 +9,21 @@ public enum SpatiaLite {
     /// connection closes, through a close hook kept with the connection.
     static func initialise(_ db: Database) throws {
         guard let handle = db.sqliteConnection else { return }
-        let cache = spatialite_alloc_connection()
-        spatialite_init_ex(handle, cache, 0)
+        let cache = load(on: handle)
         GeodesicDistance.register(handle)
         // Free the cache when GRDB closes the connection: the holder's deinit runs then.
         db.add(function: DatabaseFunction("econgis_cache_holder", argumentCount: 0, pure: true) { [holder = CacheHolder(cache)] _ in
             _ = holder
             return nil
         })
+    }
+
+    /// SpatiaLite on a raw SQLite connection: returns its connection cache, to free with `spatialite_cleanup_ex`
+    /// once the connection is closed.
+    static func load(on handle: OpaquePointer) -> UnsafeMutableRawPointer? {
+        let cache = spatialite_alloc_connection()
+        spatialite_init_ex(handle, cache, 0)
+        return cache
     }
 
     /// Configuration with SpatiaLite on every connection and foreign keys on (GRDB's default).

@@ -164,9 +164,11 @@ final class SpatiaLiteConnection {
 
     /// Nil when SQLite cannot open it.
     init?() {
-        cache = spatialite_alloc_connection()
-        guard sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else { return nil }
-        spatialite_init_ex(handle, cache, 0)
+        guard sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let handle else {
+            sqlite3_close(handle)  // a failed open may still have made a handle
+            return nil
+        }
+        cache = SpatiaLite.load(on: handle)
     }
 
     deinit {
