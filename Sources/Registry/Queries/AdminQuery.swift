@@ -60,15 +60,11 @@ public struct AdminQuery: Sendable {
     /// Verification cycles in force on `date`.
     public func verificationRules(on date: LocalDate) throws -> [VerificationCycle] {
         try store.read { db in
-            try Row.fetchAll(db, SQLRequest(literal: """
-                SELECT r.instrument_type, t.name_vi, r.cycle_months, r.valid_from, r.valid_to, r.confidence, r.source
+            try VerificationCycle.fetchAll(db, SQLRequest(literal: """
+                SELECT r.instrument_type, t.name_vi AS type_name, r.cycle_months AS months, r.valid_from, r.valid_to, r.confidence, r.source
                 FROM verification_rules r JOIN instrument_types t ON t.code = r.instrument_type
                 WHERE \(Period(date).contains("r")) ORDER BY r.instrument_type
-                """)).map { row in
-                VerificationCycle(instrumentType: row["instrument_type"], months: row["cycle_months"],
-                                  validFrom: LocalDate(iso: row["valid_from"])!, validTo: (row["valid_to"] as String?).flatMap(LocalDate.init(iso:)),
-                                  source: row["source"], typeName: row["name_vi"], confidence: row["confidence"])
-            }
+                """))
         }
     }
 }

@@ -57,7 +57,7 @@ public struct DueItem: Sendable {
 }
 
 /// A verification cycle rule from `verification_rules`, with its validity.
-public struct VerificationCycle: Sendable {
+public struct VerificationCycle: Sendable, Decodable, FetchableRecord {
     public var instrumentType: String
     public var months: Int
     public var validFrom: LocalDate
@@ -65,6 +65,8 @@ public struct VerificationCycle: Sendable {
     public var source: String
     public var typeName: String?
     public var confidence: String?
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 }
 
 /// Which instruments to list: those of the units a unit filter selects, by type and state.
@@ -94,7 +96,8 @@ public struct DueList: Sendable {
 
     public init(store: RegistryStore) { self.store = store }
 
-    public struct Summary: Sendable {
+    /// Read by column name: the summary statement's columns are its properties.
+    public struct Summary: Sendable, Decodable, FetchableRecord {
         public var instruments = 0
         public var expired = 0
         public var sealed = 0
@@ -155,7 +158,7 @@ public struct DueList: Sendable {
         try store.read { db in
             let (_, sql) = try DueList.listStatement(db, filter)
             let listed = DueList.listed(filter)
-            let row = try Row.fetchOne(db, SQLRequest<Row>(literal: """
+            return try Summary.fetchOne(db, SQLRequest<Summary>(literal: """
                 SELECT count(CASE WHEN state <> 'reinspection' THEN 1 END) AS instruments,
                        count(CASE WHEN \(listed) AND state = 'expired' THEN 1 END) AS expired,
                        count(CASE WHEN \(listed) AND state = 'sealed' THEN 1 END) AS sealed,
@@ -164,9 +167,7 @@ public struct DueList: Sendable {
                        count(CASE WHEN \(listed) AND state = 'unknown' THEN 1 END) AS unknown,
                        count(DISTINCT CASE WHEN \(listed) THEN id END) AS units
                 FROM (\(sql))
-                """))!
-            return Summary(instruments: row["instruments"], expired: row["expired"], sealed: row["sealed"], reinspections: row["reinspections"],
-                           due: row["due"], unknown: row["unknown"], units: row["units"])
+                """))!  // an aggregate without GROUP BY always returns its row
         }
     }
 

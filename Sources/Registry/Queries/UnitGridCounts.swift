@@ -29,10 +29,10 @@ public struct UnitGridCounts: Sendable {
     /// The box around every placed unit, from the spatial index's root (no unit is read); nil without any.
     public func extent() throws -> BoundingBox? {
         try store.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            struct Extent: Decodable, FetchableRecord { var x0, y0, x1, y1: Double? }
+            guard let extent = try Extent.fetchOne(db, sql: """
                 SELECT min(xmin) AS x0, min(ymin) AS y0, max(xmax) AS x1, max(ymax) AS y1 FROM idx_economic_units_geom
-                """), let x0 = row["x0"] as Double?, let y0 = row["y0"] as Double?, let x1 = row["x1"] as Double?,
-                  let y1 = row["y1"] as Double? else { return nil }
+                """), let x0 = extent.x0, let y0 = extent.y0, let x1 = extent.x1, let y1 = extent.y1 else { return nil }
             return try? BoundingBox(minLon: x0, minLat: y0, maxLon: x1, maxLat: y1)
         }
     }
@@ -69,10 +69,11 @@ public struct UnitGridCounts: Sendable {
                 min(\(rows - 1), max(0, CAST((r.ymin - \(box.minLat)) / \(dy) AS INTEGER))) AS gy,
                 count(*) AS n, sum(r.xmin) AS x, sum(r.ymin) AS y
                 """
+            struct CellSum: Decodable, FetchableRecord { var gx, gy, n: Int; var x, y: Double }
             func sums(_ from: SQL, _ used: [SQL]) throws -> [Int: (n: Int, x: Double, y: Double)] {
                 var sums: [Int: (n: Int, x: Double, y: Double)] = [:]
-                for row in try Row.fetchAll(db, SQLRequest<Row>(literal: "SELECT \(cell) FROM \(from) WHERE \(used.joined(separator: " AND ")) GROUP BY gx, gy")) {
-                    sums[(row["gy"] as Int) * columns + (row["gx"] as Int)] = (row["n"], row["x"], row["y"])
+                for counted in try CellSum.fetchAll(db, SQLRequest<CellSum>(literal: "SELECT \(cell) FROM \(from) WHERE \(used.joined(separator: " AND ")) GROUP BY gx, gy")) {
+                    sums[counted.gy * columns + counted.gx] = (counted.n, counted.x, counted.y)
                 }
                 return sums
             }

@@ -72,15 +72,28 @@ public struct ReferenceLayers: Sendable {
     static func all(_ db: Database) throws -> [ReferenceLayer] {
         guard try db.tableExists("reference_layers") else { return [] }
         var columns: [String: [ReferenceLayer.Column]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT layer, name, type FROM reference_layer_columns ORDER BY layer, position") {
-            columns[row["layer"], default: []].append(.init(name: row["name"], type: FeatureLayer.PropertyType(rawValue: row["type"]) ?? .text))
+        for column in try CatalogueColumn.fetchAll(db, sql: "SELECT layer, name, type FROM reference_layer_columns ORDER BY layer, position") {
+            columns[column.layer, default: []].append(.init(name: column.name, type: FeatureLayer.PropertyType(rawValue: column.type) ?? .text))
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM reference_layers ORDER BY name").map { row in
-            let name: String = row["name"]
-            return ReferenceLayer(name: name, title: row["title"], sourceFile: row["source_file"], sourceLayer: row["source_layer"],
-                                  geometryType: row["geometry_type"], geometryName: row["geometry_name"], featureCount: row["feature_count"], addedAt: row["added_at"],
-                                  columns: columns[name] ?? [], tableName: row["table_name"])
+        return try CatalogueEntry.fetchAll(db, sql: "SELECT * FROM reference_layers ORDER BY name").map { entry in
+            ReferenceLayer(name: entry.name, title: entry.title, sourceFile: entry.sourceFile, sourceLayer: entry.sourceLayer,
+                           geometryType: entry.geometryType, geometryName: entry.geometryName, featureCount: entry.featureCount,
+                           addedAt: entry.addedAt, columns: columns[entry.name] ?? [], tableName: entry.tableName)
         }
+    }
+
+    /// A row of the catalogue `reference_layers`; its columns come from `reference_layer_columns`.
+    private struct CatalogueEntry: Decodable, FetchableRecord {
+        var name, title, sourceFile: String
+        var sourceLayer: String?
+        var geometryType, geometryName: String
+        var featureCount: Int
+        var addedAt, tableName: String
+        static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    }
+
+    private struct CatalogueColumn: Decodable, FetchableRecord {
+        var layer, name, type: String
     }
 
     /// The first and last of the layer's dates (its temporal extent), nil when it has none.
