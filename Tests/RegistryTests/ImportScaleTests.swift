@@ -60,6 +60,47 @@ import Testing
         #expect(try r.snapshot("unit_wards") == memberships)  // the failed import's were written as it went
     }
 
+    /// Units an import moves get the wards of their new place, whether the import places them one by one
+    /// (a few of many) or ward by ward through the cells (a large share): every membership is SpatiaLite's
+    /// ST_Intersects and every flag is the declared ward's disagreement, the units the import inserted included.
+    @Test func movedUnitsGetTheWardsOfTheirNewPlace() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let codes = Self.enterpriseCodes(40)
+        // All in the west ward (Phường 9, 27232) and declaring it, four rows of ten.
+        func csv(_ movedEast: Int) -> String {
+            "code,name,kind,lon,lat,registered_on,ward_code\n" + codes.enumerated().map { i, c in
+                "\(c),Cửa hàng \(i),enterprise,\(i < movedEast ? 106.6461 : 106.6411),\(10.7611 + Double(i / 10) * 0.001),2024-01-10,27232"
+            }.joined(separator: "\n") + "\n"
+        }
+        func check() throws -> [String] {
+            let (stored, truth, flagged) = try r.store.read { db in
+                (try String.fetchAll(db, sql: "SELECT unit_id || ' ' || admin_unit_id FROM unit_wards ORDER BY unit_id, admin_unit_id"),
+                 try String.fetchAll(db, sql: """
+                    SELECT u.id || ' ' || w.id FROM economic_units u, admin_units w
+                    WHERE w.level = 'ward' AND ST_Intersects(w.geom, u.geom) = 1 ORDER BY u.id, w.id
+                    """),
+                 try String.fetchAll(db, sql: "SELECT code FROM economic_units WHERE ward_flag LIKE 'declared ward 27232%' ORDER BY code"))
+            }
+            #expect(stored == truth)
+            return flagged
+        }
+        // Each import at its own time: a unit written twice by one operation is a duplicate in its file.
+        let start = Date()
+        func importer(_ second: Double) -> Importer { Importer(store: r.store, now: start + second) }
+        _ = try importer(0).importUnits(path: try r.file("a.csv", csv(0)))
+        #expect(try check() == [])
+        // One of forty moves east: placed by itself (fewer than an eighth of the registry).
+        var report = try importer(1).importUnits(path: try r.file("b.csv", csv(1)))
+        #expect(report.updated == 1 && report.unchanged == 39 && report.flagged == 1)
+        #expect(try check() == [codes[0]])
+        // Ten more move east (a quarter): placed through the cells; one more unit is new.
+        let extra = Self.enterpriseCodes(41).last!
+        report = try importer(2).importUnits(path: try r.file("c.csv", csv(11) + "\(extra),Cửa hàng mới,enterprise,106.6462,10.7645,2024-01-10,27232\n"))
+        #expect(report.updated == 10 && report.inserted == 1 && report.flagged == 11)
+        #expect(try check() == Array(codes.prefix(11) + [extra]).sorted())
+    }
+
     @Test func importsStampTheCallersClockAndTakeTodayFromIt() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
