@@ -101,6 +101,40 @@ import Testing
         #expect(try check() == Array(codes.prefix(11) + [extra]).sorted())
     }
 
+    /// New units go in 64 to a statement, and the ids a statement gave are worked out, not returned: a
+    /// statement some rows of which were left out (a code taken by a unit in the registry, or by an earlier
+    /// row of the same statement) must still give each new unit its own id, seen here through the wards
+    /// stored with it (each unit of this file has its own place) and the status history.
+    @Test func aStatementWithTakenCodesGivesEachNewUnitItsOwnId() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let codes = Self.enterpriseCodes(200)
+        func line(_ i: Int, _ code: String) -> String {
+            "\(code),Cửa hàng \(i),enterprise,\(106.6402 + Double(i % 50) * 0.0002),\(10.7602 + Double(i / 50) * 0.001),2024-01-10\n"
+        }
+        let start = Date()
+        _ = try Importer(store: r.store, now: start).importUnits(path: try r.file("a.csv", header + (0..<20).map { line($0, codes[$0]) }.joined()))
+        // Rows 20…199 are new but for row 30 (a code already in the registry, moved) and row 40 (the code
+        // of row 35 again): the first statement leaves two of its 64 rows out, the next ones none.
+        var body = ""
+        for i in 20..<200 { body += line(i, i == 30 ? codes[3] : i == 40 ? codes[35] : codes[i]) }
+        var options = ImportOptions(skipInvalid: true)
+        options.deferIndexesFrom = 50
+        let report = try Importer(store: r.store, now: start + 1).importUnits(path: try r.file("b.csv", header + body), options: options)
+        #expect(report.inserted == 178 && report.updated == 1 && report.rejected == 1)
+        let (stored, truth, history) = try r.store.read { db in
+            (try String.fetchAll(db, sql: "SELECT unit_id || ' ' || admin_unit_id FROM unit_wards ORDER BY unit_id, admin_unit_id"),
+             try String.fetchAll(db, sql: """
+                SELECT u.id || ' ' || w.id FROM economic_units u, admin_units w
+                WHERE w.level = 'ward' AND ST_Intersects(w.geom, u.geom) = 1 ORDER BY u.id, w.id
+                """),
+             try Int.fetchOne(db, sql: "SELECT count(DISTINCT unit_id) FROM unit_status_history"))
+        }
+        #expect(stored == truth)
+        #expect(history == 198)
+        #expect(try r.count("economic_units") == 198)
+    }
+
     @Test func importsStampTheCallersClockAndTakeTodayFromIt() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
