@@ -11,10 +11,6 @@ struct DeferredIndexes {
     private let table: String
     /// Rows the import must have written before the indexes go: half the table as it was, at least.
     let threshold: Int
-    /// The page cache (KiB) while a bulk import's end sorts whole columns: SQLite's sorter keeps as much in
-    /// memory before it spills sorted runs to temporary files. Half the import's own cache, so the two
-    /// together stay within it: at 200 000 units no index's sort spills (4 MiB wrote 56 MB of runs).
-    static let sortBudgetKiB = 16_384
 
     /// Nothing is dropped yet; `dropWhen(written:)` decides as the import goes.
     init(_ db: Database, table: String, minimumRows: Int = 20_000) throws {

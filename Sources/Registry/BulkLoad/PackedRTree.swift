@@ -166,7 +166,7 @@ enum PackedRTree {
     private static func withSortBudget(_ db: Database, _ body: () throws -> Void) throws {
         let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
         let threads = try Int.fetchOne(db, sql: "PRAGMA threads") ?? 0
-        try db.execute(sql: "PRAGMA cache_size = -\(DeferredIndexes.sortBudgetKiB); PRAGMA threads = 1")
+        try db.execute(sql: "PRAGMA cache_size = -4096; PRAGMA threads = 1")
         defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize); PRAGMA threads = \(threads)") }
         try body()
     }

@@ -163,8 +163,8 @@ public struct Importer {
                     for (draft, row, location, raw) in deferred { try upsert(draft, row: row, at: location, raw: raw) }
                     try WardMembership.insert(db, memberships)
                     // What follows sorts whole columns (indexes, memberships): SQLite's sorters hold as much
-                    // as the page cache may, so a bounded cache keeps memory flat, spilling to temporary files.
-                    try db.execute(sql: "PRAGMA cache_size = -\(DeferredIndexes.sortBudgetKiB)")
+                    // as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
+                    try db.execute(sql: "PRAGMA cache_size = -4096")
                     try indexes.restore(db)
                     try writer.recordRegistrations()
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
