@@ -28,6 +28,17 @@ import Testing
         try r.store.read { try String.fetchAll($0, sql: "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name") }
     }
 
+    /// The stored memberships, and SpatiaLite's own answer (ST_Intersects on every unit and ward), as "unit ward" lines.
+    func memberships(_ r: TemporaryRegistry) throws -> (stored: [String], truth: [String]) {
+        try r.store.read { db in
+            (try String.fetchAll(db, sql: "SELECT unit_id || ' ' || admin_unit_id FROM unit_wards ORDER BY unit_id, admin_unit_id"),
+             try String.fetchAll(db, sql: """
+                SELECT u.id || ' ' || w.id FROM economic_units u, admin_units w
+                WHERE w.level = 'ward' AND ST_Intersects(w.geom, u.geom) = 1 ORDER BY u.id, w.id
+                """))
+        }
+    }
+
     @Test func aLargeImportLeavesThePlainIndexesAsTheyWereAndAFailedOneLeavesAll() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()
@@ -58,6 +69,69 @@ import Testing
         #expect(try schema(r) == before)
         #expect(try r.snapshot("economic_units") == rows)
         #expect(try r.snapshot("unit_wards") == memberships)  // the failed import's were written as it went
+    }
+
+    /// Units an import moves get the wards of their new place, whether the import places them one by one
+    /// (a few of many) or ward by ward through the cells (a large share): every membership is SpatiaLite's
+    /// ST_Intersects and every flag is the declared ward's disagreement, the units the import inserted included.
+    @Test func movedUnitsGetTheWardsOfTheirNewPlace() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let codes = Self.enterpriseCodes(40)
+        // All in the west ward (Phường 9, 27232) and declaring it, four rows of ten.
+        func csv(_ movedEast: Int) -> String {
+            "code,name,kind,lon,lat,registered_on,ward_code\n" + codes.enumerated().map { i, c in
+                "\(c),Cửa hàng \(i),enterprise,\(i < movedEast ? 106.6461 : 106.6411),\(10.7611 + Double(i / 10) * 0.001),2024-01-10,27232"
+            }.joined(separator: "\n") + "\n"
+        }
+        func check() throws -> [String] {
+            let (stored, truth) = try memberships(r)
+            #expect(stored == truth)
+            return try r.store.read {
+                try String.fetchAll($0, sql: "SELECT code FROM economic_units WHERE ward_flag LIKE 'declared ward 27232%' ORDER BY code")
+            }
+        }
+        // Each import at its own time: a unit written twice by one operation is a duplicate in its file.
+        let start = Date()
+        func importer(_ second: Double) -> Importer { Importer(store: r.store, now: start + second) }
+        _ = try importer(0).importUnits(path: try r.file("a.csv", csv(0)))
+        #expect(try check() == [])
+        // One of forty moves east: placed by itself (fewer than an eighth of the registry).
+        var report = try importer(1).importUnits(path: try r.file("b.csv", csv(1)))
+        #expect(report.updated == 1 && report.unchanged == 39 && report.flagged == 1)
+        #expect(try check() == [codes[0]])
+        // Ten more move east (a quarter): placed through the cells; one more unit is new.
+        let extra = Self.enterpriseCodes(41).last!
+        report = try importer(2).importUnits(path: try r.file("c.csv", csv(11) + "\(extra),Cửa hàng mới,enterprise,106.6462,10.7645,2024-01-10,27232\n"))
+        #expect(report.updated == 10 && report.inserted == 1 && report.flagged == 11)
+        #expect(try check() == Array(codes.prefix(11) + [extra]).sorted())
+    }
+
+    /// New units go in 64 to a statement, and the ids a statement gave are worked out, not returned: a
+    /// statement some rows of which were left out (a code taken by a unit in the registry, or by an earlier
+    /// row of the same statement) must still give each new unit its own id, seen here through the wards
+    /// stored with it (each unit of this file has its own place) and the status history.
+    @Test func aStatementWithTakenCodesGivesEachNewUnitItsOwnId() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let codes = Self.enterpriseCodes(200)
+        func line(_ i: Int, _ code: String) -> String {
+            "\(code),Cửa hàng \(i),enterprise,\(106.6402 + Double(i % 50) * 0.0002),\(10.7602 + Double(i / 50) * 0.001),2024-01-10\n"
+        }
+        let start = Date()
+        _ = try Importer(store: r.store, now: start).importUnits(path: try r.file("a.csv", header + (0..<20).map { line($0, codes[$0]) }.joined()))
+        // Rows 20…199 are new but for row 30 (a code already in the registry, moved) and row 40 (the code
+        // of row 35 again): the first statement leaves two of its 64 rows out, the next ones none.
+        var body = ""
+        for i in 20..<200 { body += line(i, i == 30 ? codes[3] : i == 40 ? codes[35] : codes[i]) }
+        var options = ImportOptions(skipInvalid: true)
+        options.deferIndexesFrom = 50
+        let report = try Importer(store: r.store, now: start + 1).importUnits(path: try r.file("b.csv", header + body), options: options)
+        #expect(report.inserted == 178 && report.updated == 1 && report.rejected == 1)
+        let (stored, truth) = try memberships(r)
+        #expect(stored == truth)
+        #expect(try r.store.read { try Int.fetchOne($0, sql: "SELECT count(DISTINCT unit_id) FROM unit_status_history") } == 198)
+        #expect(try r.count("economic_units") == 198)
     }
 
     @Test func importsStampTheCallersClockAndTakeTodayFromIt() throws {

@@ -97,6 +97,7 @@ public struct Importer {
             let search = try DeferredSearchIndex.suspend(db)
             var boxCells = try DeferredBoxCells.suspend(db)
             var indexes = try DeferredIndexes(db, table: "economic_units", minimumRows: options.deferIndexesFrom)
+            var updated = try UpdatedUnits(db)
             var deferred: [(UnitDraft, UnitRowValues, SourceLocation, RawRecord?)] = []
             // New units go in `rowsPerInsert` at a time; a unit whose code is taken goes through upsert.
             var pending: [(draft: UnitDraft, row: UnitRowValues, location: SourceLocation, raw: RawRecord?)] = []
@@ -118,6 +119,8 @@ public struct Importer {
                     if outcome == .inserted {
                         try inserted(id, row)
                         if row.isFlagged { session.report.flagged += 1 }
+                    } else if outcome == .updated {
+                        try updated.add(id)
                     }
                     return outcome
                 }
@@ -170,12 +173,12 @@ public struct Importer {
                     try boxCells.restore(db)
                     // The updated units' wards, ward by ward through the cells when they are a large part
                     // of the registry.
-                    if session.report.updated > 0 {
+                    if updated.count > 0 {
                         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0
                         session.report.flagged += try WardMembership.place(
-                            db, units: "u.updated_at = \(writer.now) AND u.created_at <> \(writer.now)",
-                            many: session.report.updated * 8 >= total, today: options.day(of: now))
+                            db, units: UpdatedUnits.selection, many: updated.count * 8 >= total, today: options.day(of: now))
                     }
+                    try updated.drop(db)
                 }
             )
         }
