@@ -1,14 +1,9 @@
 import Foundation
 
 /// Prize-collecting vehicle routing with time windows and breaks: cheapest insertion by priority, local search on
-/// candidate lists with constant-time segment pricing and adaptive time-warp penalties, ruin-and-recreate kicks
-/// and, for several teams, crossover with an elite of earlier solutions, until the round limit (reproducible) or
-/// the time budget. Every returned route passes `FeasibilityCheck`.
+/// candidate lists with constant-time segment pricing and adaptive time-warp penalties, ruin-and-recreate kicks,
+/// until the round limit (reproducible) or the time budget. Every returned route passes `FeasibilityCheck`.
 public enum Router {
-    /// The share of rounds that cross the current solution with one of the elite instead of ruining it (0.2, 0.3
-    /// and 0.5 tried on the route bench's full days; 0.3 was shortest at the same visits).
-    static let crossoverShare = 0.3
-
     public static func solve(_ problem: RoutingProblem, options: SolverOptions = SolverOptions()) -> RoutingSolution {
         let clockStart = min(options.budgetStart ?? .max, DispatchTime.now().uptimeNanoseconds)
         let timed = options.maxIterations == nil
@@ -59,31 +54,18 @@ public enum Router {
         var recent: [Bool] = []
         var rng = SplitMix64(seed: options.seed ^ 0x5EED)
         let adaptEvery = 25
-        // Distinct feasible solutions of the best priority so far, for crossover (several teams only).
-        var elite = Population(minimumSize: 8, generationSize: 8, elite: 2, close: 3)
-        let crossover = Crossover(m: model, kicks: kicks)
         while true {
             if let limit = options.maxIterations, iterations >= limit { break }
             if timeUp() { break }
             iterations += 1
             var trial = current
-            if elite.members.count >= 2 && rng.nextDouble() < crossoverShare {
-                // Routes of the current solution and of one of the elite in one child, searched on every stop
-                // (SREX, as in PyVRP's hybrid genetic search).
-                let partner = elite.tournament(&rng, penalty: search.penalty)
-                trial = rng.nextDouble() < 0.5
-                    ? crossover.srex(current, partner, stops: candidates, penalty: search.penalty, rng: &rng)
-                    : crossover.srex(partner, current, stops: candidates, penalty: search.penalty, rng: &rng)
-                search.run(&trial, from: candidates, shouldStop: timeUp)
-            } else {
-                // Stops that cannot be routed at all never re-enter.
-                trial.unassigned.removeAll { excluded.contains($0) }
-                let (removed, touched) = kicks.ruin(&trial)
-                // Put back what was taken out, and the left-out stops near it (all of them now and then).
-                let pool = rng.nextDouble() < 0.1 ? trial.unassigned : nearby(removed, trial, model)
-                let inserted = kicks.recreate(&trial, pool: pool)
-                search.run(&trial, from: touched + inserted + pool, shouldStop: timeUp)
-            }
+            // Stops that cannot be routed at all never re-enter.
+            trial.unassigned.removeAll { excluded.contains($0) }
+            let (removed, touched) = kicks.ruin(&trial)
+            // Put back what was taken out, and the left-out stops near it (all of them now and then).
+            let pool = rng.nextDouble() < 0.1 ? trial.unassigned : nearby(removed, trial, model)
+            let inserted = kicks.recreate(&trial, pool: pool)
+            search.run(&trial, from: touched + inserted + pool, shouldStop: timeUp)
             // A trial that comes close to the best is polished with SWAP* as well (a sweep after every search
             // cost a fifth of the rounds and found no more, measured on the route bench's full days).
             if trial.missedPrize <= best.missedPrize + 1e-9 && trial.penalised(search.penalty) <= best.totalDistance * 1.01 {
@@ -102,7 +84,6 @@ public enum Router {
             }
             // Only feasible days go on: the penalty lets a search pass through late schedules, not end in one.
             guard trial.isFeasible else { continue }
-            if model.teams > 1 && trial.missedPrize <= best.missedPrize + 1e-9 { elite.add(trial, model, penalty: search.penalty) }
             if isBetter(trial, than: best) { best = trial }
             // Record-to-record: a little longer than the best is accepted early, nothing late; never less priority.
             let progress = options.maxIterations.map { Double(iterations) / Double(max($0, 1)) }
