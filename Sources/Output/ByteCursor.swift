@@ -26,6 +26,18 @@ public struct ByteCursor {
         p += bytes.count
     }
 
+    /// Short bytes (a property's key) copied eight at a time rather than by a call to memmove: they must be
+    /// readable up to 7 bytes past their end, and the room must hold 7 more (overwritten by what comes next).
+    @inline(__always) public mutating func putWords(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress else { return }
+        var i = 0
+        while i < bytes.count {
+            UnsafeMutableRawPointer(p + i).storeBytes(of: UnsafeRawPointer(from + i).loadUnaligned(as: UInt64.self), as: UInt64.self)
+            i &+= 8
+        }
+        p += bytes.count
+    }
+
     @inline(__always) public mutating func put(_ text: StaticString) {
         put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }

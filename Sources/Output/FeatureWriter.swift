@@ -59,6 +59,7 @@ public struct FeatureWriter {
             keys += Array((key + ":").utf8)
             keyEnds.append(keys.count)
         }
+        keys += [UInt8](repeating: 0, count: 8)  // each key is copied in words, read up to 7 bytes past its end
         types = q.properties.map { $0.type }  // a closure: a key path is instantiated at run time, per request
         switch options.format {
         case .geojson:
@@ -223,12 +224,12 @@ public struct FeatureWriter {
         if type == .text || type == .date || type == .timestamp {
             // SQLite gives no text pointer for NULL (an empty text has one): one call fewer per property than asking the type.
             let text = row.text(column)
-            out = sink.cursor(out, room: key.count + ByteCursor.jsonStringRoom(text.count) + 4)
-            out.put(key)
+            out = sink.cursor(out, room: key.count + 7 + ByteCursor.jsonStringRoom(text.count) + 4)
+            out.putWords(key)
             return text.baseAddress == nil ? out.put("null") : out.putJSONString(text)
         }
-        out = sink.cursor(out, room: key.count + ByteCursor.decimalRoom)
-        out.put(key)
+        out = sink.cursor(out, room: key.count + 7 + ByteCursor.decimalRoom)
+        out.putWords(key)
         if row.isNull(column) { return out.put("null") }
         switch type {
         case .integer: out.putInteger(row.int64(column))

@@ -133,6 +133,21 @@ import Testing
         }
     }
 
+    /// Keys copied in words: every length, then the next bytes right after them.
+    @Test func wordCopiesPutExactlyTheirBytes() throws {
+        for length in 0..<40 {
+            let key = Array(",\"ward_name_\(String(repeating: "ờ", count: 20))".utf8.prefix(length))
+            let padded = key + [UInt8](repeating: 0x5A, count: 8)
+            let (out, count) = try padded.withUnsafeBufferPointer { bytes in
+                try ByteCursorTests.put(room: length + 7 + 4) { cursor in
+                    cursor.putWords(UnsafeBufferPointer(rebasing: bytes[0..<length]))
+                    cursor.put("null")
+                }
+            }
+            #expect(out == String(decoding: key, as: UTF8.self) + "null" && count == length + 4, "length \(length)")
+        }
+    }
+
     /// A record longer than the sink's buffer: the cursor's room grows and nothing before it is lost.
     @Test func roomBeyondTheBufferKeepsWhatWasPut() throws {
         var out: [UInt8] = []
