@@ -66,6 +66,25 @@ public final class ByteSink {
         }
     }
 
+    /// A cursor after the bytes there, with room for at least `room` more (the buffer grows for a long record).
+    /// Its bytes count once `commit` takes it back; nothing else may be appended in between.
+    @inline(__always) public func cursor(room: Int) -> ByteCursor {
+        if allocated - count < room { grow(room) }
+        return ByteCursor(base + count, end: base + allocated)
+    }
+
+    /// `cursor`'s bytes, then room for `room` more after them.
+    @inline(__always) public func cursor(_ cursor: ByteCursor, room: Int) -> ByteCursor {
+        if cursor.room >= room { return cursor }
+        commit(cursor)
+        return self.cursor(room: room)
+    }
+
+    /// Takes the bytes a cursor put.
+    @inline(__always) public func commit(_ cursor: ByteCursor) {
+        count = cursor.p - base
+    }
+
     /// Flushes when the buffer is full; call between records.
     @inline(__always) public func recordDone() throws {
         if count >= capacity { try flush() }

@@ -22,29 +22,35 @@ public struct FeatureWriter {
     let options: Options
     let sink: ByteSink
     private var count = 0
-    private var query: FeatureLayer.Query?
+    /// The layer's geometry column once `begin` has been called: what `write` needs of the query, kept apart
+    /// so that no Query (strings and arrays, counted references) is copied per row.
+    private var geometry: FeatureLayer.GeometryEncoding?
     /// `"name":` of each property, with the comma before all but the first, end to end (each ends at
     /// `keyEnds[i]`), and the properties' types: made once per layer, read per row without copying a
     /// `Property` (whose strings cost two reference counts each, a tenth of an export's time).
     private var keys: [UInt8] = []
     private var keyEnds: [Int] = []
     private var types: [FeatureLayer.PropertyType] = []
-    private let scale: Double
+    private let coordinates: CoordinateFormat
     /// Longitude/latitude to the output CRS's (x, y) in its axis order; nil writes them as stored.
     private let transform: ((Double, Double) -> (x: Double, y: Double)?)?
+
+    /// Room for a feature's bytes other than its properties and a geometry given as text: separators, the id,
+    /// a point and its bbox (about 340 bytes at most).
+    private static let featureRoom = 512
 
     public init(_ options: Options, sink: ByteSink, transform: ((Double, Double) -> (x: Double, y: Double)?)? = nil) {
         self.options = options
         self.sink = sink
         self.transform = transform
-        scale = pow(10, Double(min(max(options.precision, 0), 15)))
+        coordinates = CoordinateFormat(decimals: options.precision)
     }
 
     public var written: Int { count }
 
     /// `name` is the collection's name when it is not the registry layer's (a reference layer).
     public mutating func begin(_ q: FeatureLayer.Query, name: String? = nil) {
-        query = q
+        geometry = q.geometry
         keys = []
         keyEnds = []
         for (i, p) in q.properties.enumerated() {
@@ -53,6 +59,7 @@ public struct FeatureWriter {
             keys += Array((key + ":").utf8)
             keyEnds.append(keys.count)
         }
+        keys += [UInt8](repeating: 0, count: 8)  // each key is copied in words, read up to 7 bytes past its end
         types = q.properties.map { $0.type }  // a closure: a key path is instantiated at run time, per request
         switch options.format {
         case .geojson:
@@ -66,53 +73,69 @@ public struct FeatureWriter {
     }
 
     public mutating func write(_ row: RawRow) throws {
-        guard let q = query else { return }
-        if options.format == .csv { return try writeCSV(row, q) }
-        if options.format == .geojson && count > 0 { sink.append(static: ",\n") }
-        if options.format == .geojsonseq && options.recordSeparator { sink.append(0x1E) }
+        guard let geometry else { return }
+        if options.format == .csv { return try writeCSV(row, geometry) }
+        var out = sink.cursor(room: FeatureWriter.featureRoom)
+        if options.format == .geojson && count > 0 { out.put(",\n") }
+        if options.format == .geojsonseq && options.recordSeparator { out.put(0x1E) }
         count += 1
-        sink.append(static: "{\"type\":\"Feature\",\"id\":")
-        writeInteger(row.int64(0))
-        sink.append(static: ",\"geometry\":")
+        out.put("{\"type\":\"Feature\",\"id\":")
+        out.putInteger(row.int64(0))
+        out.put(",\"geometry\":")
         var point: (x: Double, y: Double)?
-        switch q.geometry {
+        switch geometry {
         case .pointBlob:
             if let stored = row.point(1), let p = transform == nil ? stored : transform!(stored.x, stored.y) {
                 point = p
-                sink.append(static: "{\"type\":\"Point\",\"coordinates\":[")
-                writeCoordinate(p.x)
-                sink.append(0x2C)
-                writeCoordinate(p.y)
-                sink.append(static: "]}")
+                out.put("{\"type\":\"Point\",\"coordinates\":[")
+                putCoordinate(p.x, &out)
+                out.put(0x2C)
+                putCoordinate(p.y, &out)
+                out.put("]}")
             } else {
-                sink.append(static: "null")
+                out.put("null")
             }
         case .geoJSONText:
-            if row.isNull(1) { sink.append(static: "null") } else if transform == nil { sink.append(row.text(1)) } else { writeTransformed(row.text(1)) }
+            let text = row.text(1)
+            if text.baseAddress == nil {
+                out.put("null")
+            } else if transform == nil {
+                out = sink.cursor(out, room: text.count + FeatureWriter.featureRoom)
+                out.put(text)
+            } else {
+                sink.commit(out)
+                writeTransformed(text)
+                out = sink.cursor(room: FeatureWriter.featureRoom)
+            }
         }
         if options.bboxMember, let p = point {
-            sink.append(static: ",\"bbox\":[")
-            for (i, v) in [p.x, p.y, p.x, p.y].enumerated() {
-                if i > 0 { sink.append(0x2C) }
-                writeCoordinate(v)
-            }
-            sink.append(0x5D)
+            out.put(",\"bbox\":[")
+            putCoordinate(p.x, &out)
+            out.put(0x2C)
+            putCoordinate(p.y, &out)
+            out.put(0x2C)
+            putCoordinate(p.x, &out)
+            out.put(0x2C)
+            putCoordinate(p.y, &out)
+            out.put(0x5D)
         }
-        sink.append(static: ",\"properties\":{")
+        out.put(",\"properties\":{")
         keys.withUnsafeBufferPointer { keys in
             keyEnds.withUnsafeBufferPointer { ends in
                 types.withUnsafeBufferPointer { types in
                     var start = 0
                     for i in 0..<types.count {
-                        sink.append(UnsafeBufferPointer(rebasing: keys[start..<ends[i]]))
+                        let key = UnsafeBufferPointer(rebasing: keys[start..<ends[i]])
                         start = ends[i]
-                        writeValue(row, i + 2, types[i])
+                        putValue(row, i + 2, types[i], after: key, &out)
                     }
                 }
             }
         }
-        sink.append(static: "}}")
-        if options.format == .geojsonseq { sink.append(0x0A) }
+        out = sink.cursor(out, room: 3)
+        out.put("}}")
+        if options.format == .geojsonseq { out.put(0x0A) }
+        sink.commit(out)
         try sink.recordDone()
     }
 
@@ -161,156 +184,63 @@ public struct FeatureWriter {
         return s == "-0" ? "0" : s
     }
 
-    private mutating func writeCSV(_ row: RawRow, _ q: FeatureLayer.Query) throws {
+    private mutating func writeCSV(_ row: RawRow, _ geometry: FeatureLayer.GeometryEncoding) throws {
         count += 1
-        writeInteger(row.int64(0))
-        for (i, _) in q.properties.enumerated() {
-            sink.append(0x2C)
-            if !row.isNull(i + 2) { writeCSVField(row.text(i + 2)) }
+        var out = sink.cursor(room: FeatureWriter.featureRoom)
+        out.putInteger(row.int64(0))
+        // A NULL has no text address (an empty text has one), and numbers come as their text.
+        for column in 2..<(types.count + 2) {
+            let text = row.text(column)
+            out = sink.cursor(out, room: ByteCursor.csvFieldRoom(text.count) + 1)
+            out.put(0x2C)
+            if text.baseAddress != nil { out.putCSVField(text) }
         }
-        switch q.geometry {
+        switch geometry {
         case .pointBlob:
-            sink.append(0x2C)
+            out = sink.cursor(out, room: FeatureWriter.featureRoom)
+            out.put(0x2C)
             if let p = row.point(1) {
-                writeCoordinate(p.x)
-                sink.append(0x2C)
-                writeCoordinate(p.y)
+                putCoordinate(p.x, &out)
+                out.put(0x2C)
+                putCoordinate(p.y, &out)
             } else {
-                sink.append(0x2C)
+                out.put(0x2C)
             }
         case .geoJSONText:
-            sink.append(0x2C)
-            if !row.isNull(1) { writeCSVField(row.text(1)) }
+            let text = row.text(1)
+            out = sink.cursor(out, room: ByteCursor.csvFieldRoom(text.count) + 1)
+            out.put(0x2C)
+            if text.baseAddress != nil { out.putCSVField(text) }
         }
-        sink.append("\r\n")
+        out = sink.cursor(out, room: 2)
+        out.put("\r\n")
+        sink.commit(out)
         try sink.recordDone()
     }
 
-    private func writeValue(_ row: RawRow, _ column: Int, _ type: FeatureLayer.PropertyType) {
+    /// A property's key, then its value from `column`, with room made for both.
+    @inline(__always) private func putValue(_ row: RawRow, _ column: Int, _ type: FeatureLayer.PropertyType,
+                                            after key: UnsafeBufferPointer<UInt8>, _ out: inout ByteCursor) {
         if type == .text || type == .date || type == .timestamp {
             // SQLite gives no text pointer for NULL (an empty text has one): one call fewer per property than asking the type.
             let text = row.text(column)
-            return text.baseAddress == nil ? sink.append(static: "null") : writeJSONString(text)
+            out = sink.cursor(out, room: key.count + 7 + ByteCursor.jsonStringRoom(text.count) + 4)
+            out.putWords(key)
+            return text.baseAddress == nil ? out.put("null") : out.putJSONString(text)
         }
-        if row.isNull(column) { return sink.append(static: "null") }
+        out = sink.cursor(out, room: key.count + 7 + ByteCursor.decimalRoom)
+        out.putWords(key)
+        if row.isNull(column) { return out.put("null") }
         switch type {
-        case .integer: writeInteger(row.int64(column))
-        case .boolean:
-            if row.int64(column) != 0 { sink.append(static: "true") } else { sink.append(static: "false") }
-        case .real:
-            let v = row.double(column)
-            sink.append(JSONNumber.text(v))
+        case .integer: out.putInteger(row.int64(column))
+        case .boolean: row.int64(column) != 0 ? out.put("true") : out.put("false")
+        case .real: out.putNumberText(JSONNumber.text(row.double(column)))
         case .text, .date, .timestamp: break
         }
     }
 
-    /// A JSON string: quotes, backslashes and control characters escaped, everything else (UTF-8) as is.
-    /// Eight bytes are tested at once (`JSONEscapes.none`): nearly every value has nothing to escape, and the
-    /// byte-by-byte test was the writer's largest cost on 10 000-feature pages.
-    private func writeJSONString(_ bytes: UnsafeBufferPointer<UInt8>) {
-        sink.append(0x22)
-        guard let base = bytes.baseAddress else { return sink.append(0x22) }
-        var start = 0
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            if i + 8 <= n, JSONEscapes.none(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
-                i += 8
-                continue
-            }
-            let b = base[i]
-            guard b < 0x20 || b == 0x22 || b == 0x5C else {
-                i += 1
-                continue
-            }
-            if i > start { sink.append(UnsafeBufferPointer(start: base + start, count: i - start)) }
-            switch b {
-            case 0x22: sink.append(static: "\\\"")
-            case 0x5C: sink.append(static: "\\\\")
-            case 0x0A: sink.append(static: "\\n")
-            case 0x0D: sink.append(static: "\\r")
-            case 0x09: sink.append(static: "\\t")
-            default:
-                let hex: StaticString = "0123456789abcdef"
-                sink.append(static: "\\u00")
-                sink.append(hex.utf8Start[Int(b >> 4)])
-                sink.append(hex.utf8Start[Int(b & 15)])
-            }
-            i += 1
-            start = i
-        }
-        if start < n { sink.append(UnsafeBufferPointer(start: base + start, count: n - start)) }
-        sink.append(0x22)
-    }
-
-    private func writeCSVField(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let quote = bytes.contains { (b: UInt8) -> Bool in b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D }
-        guard quote else { return sink.append(bytes) }
-        sink.append(0x22)
-        for b in bytes {
-            if b == 0x22 { sink.append(0x22) }
-            sink.append(b)
-        }
-        sink.append(0x22)
-    }
-
-    private func writeInteger(_ v: Int64) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var magnitude = v.magnitude
-        if v < 0 { sink.append(0x2D) }
-        withUnsafeMutableBytes(of: &digits) { buf in
-            var n = 0
-            repeat {
-                buf[n] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
-                magnitude /= 10
-                n += 1
-            } while magnitude > 0
-            while n > 0 {
-                n -= 1
-                sink.append(buf[n])
-            }
-        }
-    }
-
-    /// A coordinate rounded to `precision` decimals, without trailing zeros.
-    private func writeCoordinate(_ v: Double) {
-        let scaled = (v * scale).rounded()
-        guard scaled.isFinite, abs(scaled) < 9e15 else { return sink.append(JSONNumber.text(v)) }
-        var units = Int64(scaled)
-        if units < 0 {
-            sink.append(0x2D)
-            units = -units
-        }
-        let s = Int64(scale)
-        writeInteger(units / s)
-        var fraction = units % s
-        guard fraction > 0 else { return }
-        var width = options.precision
-        while fraction % 10 == 0 {
-            fraction /= 10
-            width -= 1
-        }
-        sink.append(0x2E)
-        var divisor: Int64 = 1
-        for _ in 1..<width { divisor *= 10 }
-        while divisor > 0 {
-            sink.append(UInt8(fraction / divisor) + 0x30)
-            fraction %= divisor
-            divisor /= 10
-        }
-    }
-}
-
-/// Whether eight bytes of UTF-8 hold none that JSON must escape (a control character, `"` or `\\`): the
-/// "has a byte less than n" and "has a zero byte" word tests, exact about whether any byte matches.
-enum JSONEscapes {
-    @inline(__always) static func none(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let control = (w &- ones &* 0x20) & ~w
-        let q = w ^ (ones &* 0x22), bs = w ^ (ones &* 0x5C)
-        let quote = (q &- ones) & ~q, backslash = (bs &- ones) & ~bs
-        return (control | quote | backslash) & highs == 0
+    @inline(__always) private func putCoordinate(_ v: Double, _ out: inout ByteCursor) {
+        out.putCoordinate(v, coordinates)
     }
 }
 

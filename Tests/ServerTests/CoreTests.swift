@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Registry
+@testable import Server
 import Testing
 
 /// Part 1 Core over HTTP: the documents, paging with numberMatched and next links, limits, ids, ETags.
@@ -181,5 +182,24 @@ import Testing
         let a = (plain.json["features"] as? [[String: Any]])?.map { $0["id"] as? Int }
         let b = (zipped.json["features"] as? [[String: Any]])?.map { $0["id"] as? Int }
         #expect(a != nil && a?.count == 500 && a! == b!)
+    }
+
+    /// A page within one chunk of the reading thread goes whole, with its length; a longer one is streamed chunk
+    /// by chunk. Gzipped or not, each reads back as the same complete page (its timeStamp aside).
+    @Test func pagesGoWholeOrStreamedAndReadTheSameGzipped() async throws {
+        let s = try await TestServer.shared.value
+        let stamp = #/"timeStamp":"[^"]*"/#
+        for (limit, streamed) in [(100, false), (10_000, true)] {
+            let url = s.base + "/collections/units/items?limit=\(limit)"
+            let plain = try await get(url, headers: ["Accept-Encoding": "identity"])
+            let zipped = try await get(url, headers: ["Accept-Encoding": "gzip"])
+            #expect(zipped.header("Content-Encoding") == "gzip")
+            #expect((plain.body.count > FeaturePage.chunkSize) == streamed, "limit \(limit): \(plain.body.count) bytes")
+            #expect((plain.header("Content-Length") == nil) == streamed, "limit \(limit): \(plain.headers)")
+            let features = (plain.json["features"] as? [Any])?.count
+            #expect(features != nil && features == plain.json["numberReturned"] as? Int
+                    && features == min(limit, plain.json["numberMatched"] as? Int ?? -1), "limit \(limit)")
+            #expect(plain.text.replacing(stamp, with: "") == zipped.text.replacing(stamp, with: ""), "limit \(limit)")
+        }
     }
 }

@@ -44,15 +44,15 @@ struct ItemsController<Context: RequestContext>: Sendable {
                 channel.deliver(.failed(error))
             }
         }
-        // The first message says whether the request was good: errors before any byte become a 400 or 404.
-        switch await channel.next() {
-        case .failed(let error): throw error
-        default: break
-        }
+        // The first message says whether the request was good (errors before the second chunk become a 400 or
+        // 404), and holds the whole body when it fits in one chunk.
+        let first = await channel.next()
+        if case .failed(let error) = first { throw error }
         var headers: HTTPFields = [.contentType: html ? "text/html; charset=utf-8" : "application/geo+json", .eTag: etag]
         if !html { headers[HTTPField.Name("Content-Crs")!] = "<\(items.crs.uri)>" }
         if gzip { headers[.contentEncoding] = "gzip" }
         headers[.vary] = "Accept-Encoding"
+        if case .whole(let body) = first { return Response(status: .ok, headers: headers, body: .init(byteBuffer: body)) }
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             do {
                 loop: while true {
@@ -61,6 +61,9 @@ struct ItemsController<Context: RequestContext>: Sendable {
                         try await writer.write(buffer)
                         channel.consumed()
                     case .finished: break loop
+                    case .whole(let buffer):  // only ever the first message
+                        try await writer.write(buffer)
+                        break loop
                     case .failed(let error): throw error
                     case .started: continue
                     }

@@ -25,7 +25,6 @@ enum FeaturePage {
                 service.counts.store(items.countKey, count)
                 stored = true
             }
-            channel.deliver(.started)
             writer.begin(q, name: items.collection.id)
         }) { row in try writer.write(row) }
         var tail = "\n],\"numberMatched\":\(matched ?? 0),\"numberReturned\":\(writer.written),\"timeStamp\":\"\(timeStamp())\",\"links\":"
@@ -93,7 +92,6 @@ enum FeaturePage {
         var returned = 0
         let next = try service.page(items, timeLimit: service.timeLimit, begin: { q, count in
             matched = count
-            channel.deliver(.started)
             names = q.properties.map(\.name)
             sink.append(HTMLPage.head(items.collection.title))
             sink.append("<table><tr><th>id</th>" + names.map { "<th>\(HTMLPage.escape($0))</th>" }.joined() + "</tr>\n")
