@@ -161,7 +161,7 @@ public struct Importer {
                     // A stall whose market is still missing is refused (UnitWriter.MarketMissing).
                     for (draft, row, location, raw) in deferred { try upsert(draft, row: row, at: location, raw: raw) }
                     try WardMembership.insert(db, memberships)
-                    try UnitStretchWards.refill(db, units: "u.id > \(lastIdBefore)", new: true)
+                    try UnitStretchWards.fill(db, unitsAfter: lastIdBefore)
                     // What follows sorts whole columns (indexes, memberships): SQLite's sorters hold as much
                     // as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
                     try db.execute(sql: "PRAGMA cache_size = -4096")
