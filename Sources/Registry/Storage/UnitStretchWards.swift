@@ -7,7 +7,7 @@ import GRDB
 /// search per unit, was half of a 10 000-unit page's SQL. WardMembership keeps it when it writes memberships;
 /// a ward written any other way (the sqlite3 shell) empties it, and lists then look the wards up as before.
 enum UnitStretchWards {
-    static let sql: SQL = """
+    static let sql = """
         CREATE TABLE unit_stretch_wards (key INTEGER PRIMARY KEY, admin_unit_id INTEGER NOT NULL);
         -- Stretches begin where a ward begins or the day after one ends: a ward written outside WardMembership
         -- (which fills the table again) leaves stretches no row knows, so the table is emptied, complete row too.
@@ -22,7 +22,18 @@ enum UnitStretchWards {
              OR old.valid_to IS NOT new.valid_to BEGIN
           DELETE FROM unit_stretch_wards;
         END;
-        """ + fillAll
+        -- Every unit's rows as fill(units:) writes them, frozen here (a landed migration is never edited).
+        INSERT OR IGNORE INTO unit_stretch_wards (key, admin_unit_id)
+        SELECT (CAST(julianday(s.day) - 2440587.5 AS INTEGER) << 32) + m.unit_id, a.id
+        FROM admin_units a
+        JOIN unit_wards m ON m.admin_unit_id = a.id
+        JOIN (SELECT valid_from AS day FROM admin_units WHERE level = 'ward'
+              UNION SELECT date(valid_to, '+1 day') FROM admin_units WHERE level = 'ward' AND valid_to IS NOT NULL) s
+          ON a.valid_from <= s.day AND (a.valid_to IS NULL OR a.valid_to >= s.day)
+        WHERE a.level = 'ward' AND m.unit_id BETWEEN 0 AND 4294967295
+        ORDER BY a.code, a.id;
+        INSERT INTO unit_stretch_wards (key, admin_unit_id) VALUES (-1, 0);
+        """
 
     /// The first day of each stretch.
     static let starts: SQL = """
