@@ -93,6 +93,8 @@ public struct Importer {
                     return (draft, issues, draft.map { UnitRowValues($0, locatedBy: context.wardLocator!, today: context.today) })
                 }) { db, session in
             let writer = UnitWriter(db: db, now: RegistryStore.timestamp(now, precise: true), historyPerInsert: false)
+            // New units take ids after the greatest one (rowids): their wards per stretch are added at the end.
+            let lastIdBefore = try Int64.fetchOne(db, sql: "SELECT max(id) FROM economic_units") ?? 0
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
             let search = try DeferredSearchIndex.suspend(db)
             var boxCells = try DeferredBoxCells.suspend(db)
@@ -162,6 +164,7 @@ public struct Importer {
                     // A stall whose market is still missing is refused (UnitWriter.MarketMissing).
                     for (draft, row, location, raw) in deferred { try upsert(draft, row: row, at: location, raw: raw) }
                     try WardMembership.insert(db, memberships)
+                    try UnitStretchWards.fill(db, unitsAfter: lastIdBefore)
                     // What follows sorts whole columns (indexes, memberships): SQLite's sorters hold as much
                     // as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
                     try db.execute(sql: "PRAGMA cache_size = -4096")

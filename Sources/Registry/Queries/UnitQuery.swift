@@ -226,7 +226,7 @@ struct UnitStatement {
                 """
             wardColumns = "\(w.id) AS ward_id, \(w.code) AS ward_code, \(w.name) AS ward_name, \(w.validFrom.description) AS ward_from, \(w.validTo?.description) AS ward_to"
         } else {
-            unitJoins += " LEFT JOIN admin_units w ON w.id = \(try UnitStatement.wardId(db, on: filter.asOf))"
+            unitJoins += try UnitStatement.wardJoin(db, on: filter.asOf)
             wardColumns = "w.id AS ward_id, w.code AS ward_code, w.name AS ward_name, w.valid_from AS ward_from, w.valid_to AS ward_to"
         }
         if !filter.kinds.isEmpty { conditions.append("u.kind IN \(filter.kinds.map(\.rawValue))") }
@@ -274,14 +274,34 @@ struct UnitStatement {
     static func wardId(onSQL date: SQL) -> SQL {
         """
         CASE WHEN u.geom IS NULL
-          THEN (SELECT d.id FROM admin_units d WHERE d.id = u.declared_ward_id AND \(Period.contains("d", on: date)))
+          THEN \(declaredWardId(onSQL: date))
           ELSE (SELECT m.admin_unit_id FROM unit_wards m CROSS JOIN admin_units a ON a.id = m.admin_unit_id
                 WHERE m.unit_id = u.id AND a.level = 'ward' AND \(Period.contains("a", on: date)) ORDER BY a.code LIMIT 1)
         END
         """
     }
 
-    /// `wardId(on:)` for lists of many units: the wards valid on `date` are read first, and each unit's
+    /// The ward a unit without a point declared, when it is valid on `date`.
+    static func declaredWardId(on date: LocalDate) -> SQL { declaredWardId(onSQL: "\(date.description)") }
+
+    static func declaredWardId(onSQL date: SQL) -> SQL {
+        "(SELECT d.id FROM admin_units d WHERE d.id = u.declared_ward_id AND \(Period.contains("d", on: date)))"
+    }
+
+    /// The join of `w`, the unit's ward on `date`: for a unit with a point, its row of the stretch that holds `date`
+    /// in unit_stretch_wards (next to the last unit's in a list in id order), else as `wardId(_:on:)` finds it.
+    static func wardJoin(_ db: Database, on date: LocalDate) throws -> SQL {
+        guard let base = try UnitStretchWards.keyBase(db, on: date) else {
+            return " LEFT JOIN admin_units w ON w.id = \(try wardId(db, on: date))"
+        }
+        return """
+             LEFT JOIN unit_stretch_wards sw ON sw.key = \(base) + u.id
+             LEFT JOIN admin_units w ON w.id = CASE WHEN u.geom IS NULL THEN \(declaredWardId(on: date)) ELSE sw.admin_unit_id END
+            """
+    }
+
+    /// `wardId(on:)` for lists of many units when unit_stretch_wards cannot answer (a ward was written outside the
+    /// registry since it was filled): the wards valid on `date` are read first, and each unit's
     /// membership rows become rank * 2³² + id (rank in code order) through a CASE on the id alone, so the
     /// least is the ward with the lowest code, without reading a ward row or sorting per unit (a third of
     /// an export's time). Only the unit's rows with ids between the period's least and greatest are read (its
@@ -296,7 +316,7 @@ struct UnitStatement {
         let ranked = wards.enumerated().map { i, id in "WHEN \(id) THEN \((Int64(i + 1) << 32) + id)" }.joined(separator: " ")
         return """
             CASE WHEN u.geom IS NULL
-              THEN (SELECT d.id FROM admin_units d WHERE d.id = u.declared_ward_id AND \(Period(date).contains("d")))
+              THEN \(declaredWardId(on: date))
               ELSE (SELECT min(CASE m.admin_unit_id \(sql: ranked) END) FROM unit_wards m
                     WHERE m.unit_id = u.id AND m.admin_unit_id BETWEEN \(wards.min()!) AND \(wards.max()!)) % 4294967296
             END

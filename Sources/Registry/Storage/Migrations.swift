@@ -267,6 +267,7 @@ enum RegistryMigrations {
         migrator.registerMigration("v10 seal and follow-up lookups") { db in try db.execute(sql: DueLookupIndexes.sql) }
         migrator.registerMigration("v11 city-scale indexes") { db in try db.execute(sql: CityScaleIndexes.sql) }
         migrator.registerMigration("v12 unit box cells") { db in try db.execute(sql: UnitBoxCellTables.sql) }
+        migrator.registerMigration("v13 unit stretch wards") { db in try db.execute(sql: UnitStretchWards.sql) }
         return migrator
     }
 }

@@ -29,6 +29,7 @@ enum WardMembership {
                   AND w.level = 'ward' AND ST_Intersects(w.geom, u.geom) = 1
                 """)
         }
+        try UnitStretchWards.refill(db, units: units)
         return try flag(db, units: units, today: today)
     }
 
@@ -62,6 +63,7 @@ enum WardMembership {
             ORDER BY c.id
             """)
         try insertByCells(db, cells: "c.admin_unit_id IN (SELECT w.id FROM admin_units w WHERE \(wards))")
+        try UnitStretchWards.rebuild(db)
         let registered: SQL = "coalesce(u.registered_on, \(today.description))"
         try flag(db, units: "EXISTS (SELECT 1 FROM admin_units w WHERE \(wards) AND \(Period.contains("w", on: registered)))", today: today)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE ward_flag IS NOT NULL") ?? 0
