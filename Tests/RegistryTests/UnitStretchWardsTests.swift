@@ -91,5 +91,21 @@ import Testing
         #expect(try Self.listedWard(r, "0100000028", on: "2026-10-01") == nil)
         _ = try editor.update(key: "0100000042", changes: ["name": "Vẫn không vị trí"], expectedVersion: nil)
         try Self.check(r, after: "the next unit write")
+
+        // The greatest unit deleted in SQL, as the sqlite3 shell would, then an import: SQLite gives its id again,
+        // to a unit in another ward, whose rows must replace the ones the deleted unit left.
+        let deleted = try r.store.write { db -> Int64 in
+            let id = try Int64.fetchOne(db, sql: "SELECT max(id) FROM economic_units")!
+            try db.execute(sql: "DELETE FROM unit_wards WHERE unit_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM economic_units WHERE id = ?", arguments: [id])
+            return id
+        }
+        let again = try r.file("units-again.csv", """
+            code,name,kind,ward_code,lon,lat,registered_on
+            0100000074,Đông nữa,enterprise,,106.648,10.7615,2010-01-01
+            """)
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: again, options: ImportOptions(today: today))
+        #expect(try r.store.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM economic_units WHERE code = '0100000074'") } == deleted)
+        try Self.check(r, after: "an import after a unit was deleted in SQL")
     }
 }

@@ -82,6 +82,12 @@ enum UnitStretchWards {
     /// The rows of an import's new units, whose ids follow `lastId` (the greatest before it).
     static func fill(_ db: Database, unitsAfter lastId: Int64) throws {
         guard try isComplete(db) else { return try rebuild(db) }
+        // SQLite gives a deleted greatest id again: a unit deleted outside the registry (the sqlite3 shell) may
+        // have left rows under the new units' ids, which OR IGNORE would keep. One key range per stretch.
+        try db.execute(literal: """
+            DELETE FROM unit_stretch_wards WHERE key IN (SELECT k.key FROM (\(starts)) s JOIN unit_stretch_wards k
+              ON k.key > \(key("s.day", unit: "\(lastId)")) AND k.key <= \(key("s.day", unit: "4294967295")))
+            """)
         try db.execute(literal: fill(units: "m.unit_id > \(lastId)"))
     }
 
