@@ -164,10 +164,10 @@ public struct Importer {
                     // A stall whose market is still missing is refused (UnitWriter.MarketMissing).
                     for (draft, row, location, raw) in deferred { try upsert(draft, row: row, at: location, raw: raw) }
                     try WardMembership.insert(db, memberships)
-                    try UnitStretchWards.fill(db, unitsAfter: lastIdBefore)
-                    // What follows sorts whole columns (indexes, memberships): SQLite's sorters hold as much
-                    // as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
+                    // What follows sorts whole columns (indexes, memberships, the wards per stretch): SQLite's sorters
+                    // hold as much as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
                     try db.execute(sql: "PRAGMA cache_size = -4096")
+                    try UnitStretchWards.fill(db, unitsAfter: lastIdBefore)
                     try indexes.restore(db)
                     try writer.recordRegistrations()
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
