@@ -54,11 +54,6 @@ public final class ByteSink {
         count += bytes.count
     }
 
-    /// A literal's bytes, with no String in between (the writers' punctuation, per feature).
-    @inline(__always) public func append(static text: StaticString) {
-        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
     public func append(_ text: String) {
         if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
             var text = text

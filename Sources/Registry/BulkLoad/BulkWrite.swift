@@ -104,11 +104,10 @@ struct DeferredSpatialTriggers {
 extension Statement {
     /// Binds `values` to the parameters in order and runs the statement once, straight through the
     /// SQLite C API: the database changes as with `execute(arguments:)`, without building
-    /// `StatementArguments` per call, which was a tenth of a bulk import's time. `onRow` gets the
-    /// SQLite statement at each row it returns (a RETURNING clause), to read with `sqlite3_column_…`. GRDB's
-    /// transaction observers (ValueObservation) are not told about the change; nothing in EconGIS
-    /// observes the tables written this way.
-    func executeBound<Values: Collection<DatabaseValue>>(_ values: Values, onRow: (OpaquePointer) -> Void = { _ in }) throws {
+    /// `StatementArguments` per call, which was a tenth of a bulk import's time. GRDB's transaction
+    /// observers (ValueObservation) are not told about the change; nothing in EconGIS observes the tables
+    /// written this way.
+    func executeBound<Values: Collection<DatabaseValue>>(_ values: Values) throws {
         let s = sqliteStatement
         sqlite3_reset(s)
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -124,10 +123,7 @@ extension Statement {
             }
         }
         var rc = sqlite3_step(s)
-        while rc == SQLITE_ROW {
-            onRow(s)
-            rc = sqlite3_step(s)
-        }
+        while rc == SQLITE_ROW { rc = sqlite3_step(s) }
         sqlite3_reset(s)
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))),

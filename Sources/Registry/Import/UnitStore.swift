@@ -221,6 +221,7 @@ struct UnitWriter {
             let last = db.lastInsertedRowID
             if db.changesCount == chunk.count && last == largest + Int64(chunk.count) {
                 ids += (largest + 1...last).lazy.map { Optional($0) }
+                largest = last
             } else {
                 // The first row with a code is the one that went in (rows go in in order), if its id is new.
                 var claimed = Set<String>()
@@ -229,10 +230,7 @@ struct UnitWriter {
                     ids.append(id.flatMap { $0 > largest && claimed.insert(row.code).inserted ? $0 : nil })
                 }
                 largest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM economic_units")) ?? 0
-                start = chunk.endIndex
-                continue
             }
-            largest = last
             start = chunk.endIndex
         }
         return ids

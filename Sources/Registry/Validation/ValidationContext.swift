@@ -86,7 +86,7 @@ public struct Jurisdiction: Sendable {
     /// `CellAnswers.askedBeforeGrid` points, most are answered by the cell of a grid they fall in,
     /// when SpatiaLite found that whole cell inside the polygon or outside it.
     public func contains(_ lon: Double, _ lat: Double) -> Bool {
-        cells.answer(lon, lat, build: { try grid() }, ask: { $0.intersects(lon, lat) }, probe: { SpatiaLiteConnection().flatMap { PolygonProbe(geometry, on: $0) } })
+        cells.answer(lon, lat, build: { try grid() }, probe: { SpatiaLiteConnection().flatMap { PolygonProbe(geometry, on: $0) } })
     }
 
     /// The polygon's box cut into `CellAnswers.side`² cells, each marked by SpatiaLite: covered by the
@@ -137,15 +137,14 @@ private final class CellAnswers: @unchecked Sendable {
     /// The polygon on its own SpatiaLite connection, for the points no cell decides.
     private var probe: PolygonProbe?
 
-    /// The point's cell's answer when it decides; else `ask` of the polygon's probe (made by `probe`
-    /// the first time), SpatiaLite's answer for the point.
-    func answer(_ lon: Double, _ lat: Double, build: () throws -> Grid, ask: (PolygonProbe) -> Bool,
-                probe makeProbe: () -> PolygonProbe?) -> Bool {
+    /// The point's cell's answer when it decides; else SpatiaLite's, asked of the polygon's probe (made by
+    /// `probe` the first time).
+    func answer(_ lon: Double, _ lat: Double, build: () throws -> Grid, probe makeProbe: () -> PolygonProbe?) -> Bool {
         lock.lock()
         defer { lock.unlock() }
         if let known = cellAnswer(lon, lat, build: build) { return known }
         if probe == nil { probe = makeProbe() }
-        return probe.map(ask) ?? false
+        return probe?.intersects(lon, lat) ?? false
     }
 
     /// True or false when the point's cell decides; nil when SpatiaLite must be asked for the point.
