@@ -152,7 +152,7 @@ import Testing
     @Test func roomBeyondTheBufferKeepsWhatWasPut() throws {
         var out: [UInt8] = []
         let sink = ByteSink(capacity: 8) { out += $0 }
-        sink.append(static: "head,")
+        sink.append("head,")
         var cursor = sink.cursor(room: 4)
         cursor.put("ab")
         let long = String(repeating: "Đường ", count: 2000)
@@ -183,16 +183,11 @@ import Testing
             }
         }
         for (format, decimals) in [(FeatureWriter.Format.geojson, 7), (.geojson, 3), (.csv, 7)] {
-            let path = r.directory.appendingPathComponent("points-\(decimals).\(format.rawValue)").path
             var options = FeatureWriter.Options()
             options.format = format
             options.precision = decimals
             options.bboxMember = true
-            let target = try OutputTarget(path: path, overwrite: true)
-            var writer = FeatureWriter(options, sink: target.sink)
-            try FeatureLayers(store: r.store).stream(.units, filter: UnitFilter(asOf: .today()), begin: { writer.begin($0) }) { try writer.write($0) }
-            try writer.end()
-            try target.finish()
+            let (path, _) = try r.export(options: options, to: "points-\(decimals).\(format.rawValue)")
             let text = try String(contentsOfFile: path, encoding: .utf8)
             for (i, p) in points.enumerated() {
                 let x = ByteCursorTests.plainCoordinate(p.0, decimals: decimals), y = ByteCursorTests.plainCoordinate(p.1, decimals: decimals)

@@ -37,12 +37,7 @@ import Testing
             // An empty text is "", not null (SQLite gives an empty value no address); a number in a text column is its text.
             try db.execute(sql: "UPDATE economic_units SET owner = '', address = NULL, zone = 12 WHERE code = 'W0'")
         }
-        let path = r.directory.appendingPathComponent("escapes.geojson").path
-        let target = try OutputTarget(path: path, overwrite: false)
-        var writer = FeatureWriter(FeatureWriter.Options(), sink: target.sink)
-        try FeatureLayers(store: r.store).stream(.units, filter: UnitFilter(asOf: .today()), begin: { writer.begin($0) }) { try writer.write($0) }
-        try writer.end()
-        try target.finish()
+        let (path, _) = try r.export(to: "escapes.geojson")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let missing = names.filter { !text.contains("\"name\":" + FeatureWriterEscapingTests.escaped($0) + ",") }
         #expect(missing.isEmpty, "not written as escaped: \(missing.map { $0.debugDescription })")

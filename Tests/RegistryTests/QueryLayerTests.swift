@@ -275,18 +275,13 @@ func run(_ tool: String, _ args: [String]) throws -> String {
             + "0100233488,fuel_dispenser,F1,2025-01-01\n0100233488,fuel_dispenser,F2,\nCHO-BT/A-1,counter_scale,C1,2026-06-01\n"))
         _ = try Importer(store: r.store, now: Date()).importInspections(path: try r.file("n.csv", "unit_code,inspected_on,scope,outcome\n"
             + "0100233488,2026-01-05,metrology,compliant\n"))
-        let path = r.directory.appendingPathComponent("export-\(layer.rawValue).geojson").path
         let layers = FeatureLayers(store: r.store)
         var filter = UnitFilter(asOf: .today())
         if layer == .wards { filter.asOf = LocalDate(iso: "2024-06-01")! }
-        let target = try OutputTarget(path: path, overwrite: false)
-        var writer = FeatureWriter(FeatureWriter.Options(), sink: target.sink)
-        try layers.stream(layer, filter: filter, begin: { writer.begin($0) }) { try writer.write($0) }
-        try writer.end()
-        try target.finish()
+        let (path, written) = try r.export(layer, filter: filter, to: "export-\(layer.rawValue).geojson")
         let expected = try layers.count(layer, filter: filter)
         #expect(expected > 0)
-        #expect(writer.written == expected)
+        #expect(written == expected)
         let info = try run("ogrinfo", ["-ro", "-so", "-al", path])
         #expect(info.contains("Feature Count: \(expected)"), "\(info)")
 
@@ -320,15 +315,10 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         try r.loadSmallWards()
         _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", "code,name,kind,lon,lat\nCHO-BT,Chợ Bình Thới,market,106.642,10.762\nCHO-2,\"Chợ, hai\",market,106.643,10.762\n"))
         for (format, rs, name) in [(FeatureWriter.Format.geojsonseq, true, "u.geojsons"), (.geojsonseq, false, "u.geojsonl"), (.csv, false, "u.csv")] {
-            let path = r.directory.appendingPathComponent("out-" + name).path
             var options = FeatureWriter.Options()
             options.format = format
             options.recordSeparator = rs
-            let target = try OutputTarget(path: path, overwrite: false)
-            var writer = FeatureWriter(options, sink: target.sink)
-            try FeatureLayers(store: r.store).stream(.units, filter: UnitFilter(asOf: .today()), begin: { writer.begin($0) }) { try writer.write($0) }
-            try writer.end()
-            try target.finish()
+            let (path, _) = try r.export(options: options, to: "out-" + name)
             let text = try String(contentsOfFile: path, encoding: .utf8)
             if rs { #expect(text.split(separator: "\n").allSatisfy { $0.first == "\u{1E}" }) }
             let info = try run("ogrinfo", ["-ro", "-so", "-al"] + (format == .csv ? ["-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat"] : []) + [path])

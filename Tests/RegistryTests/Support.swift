@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Output
 @testable import Registry
 
 /// A fresh registry in its own temporary directory, removed when the value is released.
@@ -20,6 +21,19 @@ final class TemporaryRegistry {
         let url = directory.appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
+    }
+
+    /// Writes `layer` for `filter` to a new file `name` in the directory, as `econgis export` does; returns its
+    /// path and how many features the writer wrote.
+    func export(_ layer: FeatureLayer = .units, filter: UnitFilter = UnitFilter(asOf: .today()),
+                options: FeatureWriter.Options = FeatureWriter.Options(), to name: String) throws -> (path: String, written: Int) {
+        let path = directory.appendingPathComponent(name).path
+        let target = try OutputTarget(path: path, overwrite: false)
+        var writer = FeatureWriter(options, sink: target.sink)
+        try FeatureLayers(store: store).stream(layer, filter: filter, begin: { writer.begin($0) }) { try writer.write($0) }
+        try writer.end()
+        try target.finish()
+        return (path, writer.written)
     }
 
     func count(_ table: String) throws -> Int {
