@@ -206,7 +206,8 @@ struct InstrumentStatement {
         due.within = filter.within
         due.types = filter.types
         due.reinspections = false
-        let (_, inner) = try DueList.listStatement(db, due)  // the due list's columns (NULL for re-inspections'), as DueItem reads them
+        // With the due list's re-inspection columns (NULL here), so that DueItem reads both lists' rows alike.
+        let (_, inner) = try DueList.listStatement(db, due)
         var conditions: [SQL] = []
         if let code = filter.unitCode {
             let normalised = VietnameseText.normalised(code).uppercased()
