@@ -17,19 +17,18 @@ struct DeferredSpatialTriggers {
     private static let deferredPrefixes = ["ggi_", "ggu_", "gii_", "giu_", "tmi_", "tmu_"]
 
     static func suspend(_ db: Database, table: String) throws -> DeferredSpatialTriggers {
-        let columns = try Row.fetchAll(db, sql: """
-            SELECT f_geometry_column AS c, spatial_index_enabled AS i FROM geometry_columns
-            WHERE lower(f_table_name) = lower(?)
-            """, arguments: [table]).map { (column: $0["c"] as String, indexed: ($0["i"] as Int) == 1) }
+        let columns = try RegisteredGeometryColumn.fetchAll(db, sql: """
+            SELECT f_geometry_column, spatial_index_enabled FROM geometry_columns WHERE lower(f_table_name) = lower(?)
+            """, arguments: [table]).map { (column: $0.column, indexed: $0.hasRTree) }
         var triggers: [(String, String)] = []
-        for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-                                    arguments: [table]) {
-            let name: String = row["name"]
+        for trigger in try SchemaObject.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                                                 arguments: [table]) {
+            let name = trigger.name
             let isDeferred = columns.contains { c in
                 deferredPrefixes.contains { name.lowercased() == ($0 + table + "_" + c.column).lowercased() }
             }
             guard isDeferred else { continue }
-            triggers.append((name, row["sql"]))
+            triggers.append((name, trigger.sql))
             try db.execute(sql: "DROP TRIGGER \(name.quotedDatabaseIdentifier)")
         }
         return DeferredSpatialTriggers(table: table, triggers: triggers, geometryColumns: columns)

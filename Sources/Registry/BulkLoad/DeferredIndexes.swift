@@ -23,13 +23,13 @@ struct DeferredIndexes {
     mutating func dropWhen(written: Int, _ db: Database) throws {
         guard written >= threshold, !decided else { return }
         decided = true
-        let indexes = try Row.fetchAll(db, sql: """
+        let indexes = try SchemaObject.fetchAll(db, sql: """
             SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list(?) l ON l.name = m.name
             WHERE m.type = 'index' AND m.sql IS NOT NULL AND l."unique" = 0
             """, arguments: [table])
-        for row in indexes {
-            dropped.append(row["sql"])
-            try db.execute(sql: "DROP INDEX \((row["name"] as String).quotedDatabaseIdentifier)")
+        for index in indexes {
+            dropped.append(index.sql)
+            try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)")
         }
     }
 

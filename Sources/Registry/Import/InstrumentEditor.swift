@@ -57,21 +57,20 @@ public struct InstrumentEditor {
         try InstrumentEditor.refuseUnknown(changes)
         return try store.write { db in
             let id = try InstrumentList.id(db, key: key, unitCode: unitCode)
-            let current = try Row.fetchOne(db, sql: "SELECT i.*, u.code AS unit_code FROM measuring_instruments i JOIN economic_units u ON u.id = i.unit_id WHERE i.id = ?",
-                                           arguments: [id])!
-            let version: Int = current["version"]
+            let current = try StoredInstrument.fetchOne(db, StoredInstrument.select(where: "i.id = \(id)"))!
+            let version = current.version
             if let expectedVersion, expectedVersion != version {
-                throw RegistryError.versionConflict(key: "instrument \(current["serial_no"] as String) at \(current["unit_code"] as String)",
+                throw RegistryError.versionConflict(key: "instrument \(current.serialNo) at \(current.unitCode)",
                                                     expected: expectedVersion, actual: version)
             }
-            var fields = InstrumentEditor.fields(of: current)
+            var fields = current.fields
             if let moved = changes["unit_code"], VietnameseText.normalised(moved).uppercased() != fields["unit_code"] {
                 throw RegistryError.invalidArgument(field: "unit_code", value: moved,
                                                     expected: "the instrument's unit, \(fields["unit_code"]!) (an instrument used at another unit is added there)")
             }
             for (name, value) in changes { fields[name] = value }
             let draft = try validate(db, fields)
-            let unitId: Int64 = current["unit_id"]
+            let unitId = current.unitId
             if let other = try InstrumentEditor.existing(db, unitId: unitId, type: draft.type, serial: draft.serialNo), other != id {
                 throw RegistryError.invalidArgument(field: "serial_no", value: draft.serialNo,
                                                     expected: "a serial number no other \(draft.type) of unit \(draft.unitCode) has (instrument \(other) has it)")
@@ -120,21 +119,8 @@ public struct InstrumentEditor {
         }
     }
 
-    /// The stored instrument as the text fields validation reads.
-    static func fields(of row: Row) -> [String: String] {
-        var f: [String: String] = ["unit_code": row["unit_code"], "type": row["instrument_type"], "serial_no": row["serial_no"]]
-        for name in ["manufacturer", "model", "accuracy_class", "measure_unit", "last_verified_on", "certificate_no", "stamp_no", "verified_by"] {
-            f[name] = row[name]
-        }
-        f["max_capacity"] = (row["max_capacity"] as Double?).map { "\($0)" }
-        f["scale_interval"] = (row["scale_interval"] as Double?).map { "\($0)" }
-        f["is_reference"] = (row["is_reference"] as Bool) ? "true" : "false"
-        return f
-    }
-
     static func saved(_ db: Database, id: Int64, changed: Bool) throws -> Saved {
-        let row = try Row.fetchOne(db, sql: "SELECT i.*, u.code AS unit_code FROM measuring_instruments i JOIN economic_units u ON u.id = i.unit_id WHERE i.id = ?",
-                                   arguments: [id])!
-        return Saved(instrument: InstrumentQuery.instrument(row), version: row["version"], changed: changed)
+        let stored = try StoredInstrument.fetchOne(db, StoredInstrument.select(where: "i.id = \(id)"))!
+        return Saved(instrument: stored.instrument, version: stored.version, changed: changed)
     }
 }

@@ -112,39 +112,16 @@ public struct DueList: Sendable {
     }
 
     static func forEach(_ db: Database, _ filter: DueFilter, page: PageRequest = .all, _ body: (DueItem) throws -> Void) throws {
-        let (plan, sql) = try DueList.listStatement(db, filter)
-        let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
+        let (_, sql) = try DueList.listStatement(db, filter)
+        let cursor = try DueItem.fetchCursor(db, SQLRequest<DueItem>(literal: """
             SELECT * FROM (\(sql)) WHERE \(DueList.listed(filter))
             ORDER BY CASE state WHEN 'expired' THEN 0 WHEN 'sealed' THEN 1 WHEN 'reinspection' THEN 2 WHEN 'unknown' THEN 3 ELSE 4 END,
                      days_overdue DESC, code, serial_no, violation_id
             \(UnitStatement.limit(page))
             """))
-        while let row = try cursor.next() {
-            try body(DueList.item(row, plan))
+        while let item = try cursor.next() {
+            try body(item)
         }
-    }
-
-    /// A row of the due list's statement (or of a statement built on it, like the instrument list's) as a due item.
-    static func item(_ row: Row, _ plan: UnitStatement) -> DueItem {
-        let listed = plan.item(row)
-        var instrument: MeasuringInstrument?
-        if let id = row["instrument_id"] as Int64? {
-            instrument = InstrumentQuery.instrument(row)
-            instrument?.id = id
-        }
-        var seal: DueItem.Seal?
-        if let id = row["seal_id"] as Int64?, let on = (row["sealed_on"] as String?).flatMap(LocalDate.init(iso:)) {
-            seal = DueItem.Seal(id: id, sealedOn: on, reason: row["seal_reason"])
-        }
-        var reinspection: DueItem.Reinspection?
-        if let id = row["violation_id"] as Int64?, let on = (row["found_on"] as String?).flatMap(LocalDate.init(iso:)) {
-            reinspection = DueItem.Reinspection(violationId: id, inspectionId: row["inspection_id"], category: row["violation_category"],
-                                                foundOn: on, followUp: row["follow_up"])
-        }
-        return DueItem(
-            instrument: instrument, unit: listed.unit, ward: listed.ward, cycleMonths: row["cycle_months"],
-            dueOn: (row["due_on"] as String?).flatMap(LocalDate.init(iso:)), state: DueItem.State(rawValue: row["state"])!,
-            daysOverdue: row["days_overdue"], seal: seal, reinspection: reinspection)
     }
 
     public func items(_ filter: DueFilter, page: PageRequest = .all) throws -> [DueItem] {
@@ -178,7 +155,7 @@ public struct DueList: Sendable {
         return sql
     }
 
-    /// The columns of an instrument under `alias`, the same in both branches of the list.
+    /// The columns of an instrument under `alias`, the same in both branches of the list (`DueItem.Column`).
     static func instrumentColumns(_ alias: String) -> SQL {
         let a = SQL(sql: alias)
         return """

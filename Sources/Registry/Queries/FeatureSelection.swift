@@ -201,11 +201,13 @@ extension RawRow {
 extension FeatureLayers {
     /// The box around every ward boundary of every period: the registry's area, for the collections' extent.
     public func extent() throws -> BoundingBox? {
-        try store.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+        /// The corners of the boxes' union; all NULL when no ward has a boundary.
+        struct Corners: Decodable, FetchableRecord { var x1, y1, x2, y2: Double? }
+        return try store.read { db in
+            guard let c = try Corners.fetchOne(db, sql: """
                 SELECT min(MbrMinX(geom)) AS x1, min(MbrMinY(geom)) AS y1, max(MbrMaxX(geom)) AS x2, max(MbrMaxY(geom)) AS y2
                 FROM admin_units WHERE geom IS NOT NULL
-                """), let x1 = row["x1"] as Double?, let y1 = row["y1"] as Double?, let x2 = row["x2"] as Double?, let y2 = row["y2"] as Double?
+                """), let x1 = c.x1, let y1 = c.y1, let x2 = c.x2, let y2 = c.y2
             else { return nil }
             return try? BoundingBox(minLon: x1, minLat: y1, maxLon: x2, maxLat: y2)
         }

@@ -194,7 +194,6 @@ public struct InstrumentList: Sendable {
 /// One instrument question as SQL: the due list's statement for the units, then the unit, type and state
 /// conditions, the sort and the page, all bound.
 struct InstrumentStatement {
-    let plan: UnitStatement
     let filtered: SQL
     let sortKey: InstrumentSortKey
     let descending: Bool
@@ -206,8 +205,9 @@ struct InstrumentStatement {
         due.units.statuses = filter.units.statuses  // every unit's instruments unless asked; the due list leaves closed units out
         due.within = filter.within
         due.types = filter.types
-        let (plan, inner) = try DueList.statement(db, due)
-        self.plan = plan
+        due.reinspections = false
+        // With the due list's re-inspection columns (NULL here), so that DueItem reads both lists' rows alike.
+        let (_, inner) = try DueList.listStatement(db, due)
         var conditions: [SQL] = []
         if let code = filter.unitCode {
             let normalised = VietnameseText.normalised(code).uppercased()
@@ -259,12 +259,16 @@ struct InstrumentStatement {
         return sql + UnitStatement.limit(page, extra: 1)
     }
 
+    /// Where the instrument's state is, after the due item's columns; in a page the sort values follow it.
+    static let stateColumn = DueItem.Column.allCases.last!.rawValue + 1
+
     func item(_ row: Row) -> ListedInstrument {
-        let item = DueList.item(row, plan)
-        let id: Int64 = row["instrument_id"]
+        let item = DueItem(row: row)
         // The instrument statement reads instrument rows only: every row has one.
-        return ListedInstrument(instrument: item.instrument!, item: item, state: VerificationState(rawValue: row["verification_state"]) ?? .unknown,
-                                cursor: row.hasColumn("sort_value")
-                                    ? PageCursor(values: [row["sort_value"]] + laterKeys.indices.map { row["sort_value_\($0 + 1)"] }, id: id) : nil)
+        let instrument = item.instrument!
+        let sortColumn = InstrumentStatement.stateColumn + 1
+        return ListedInstrument(instrument: instrument, item: item, state: VerificationState(rawValue: row[InstrumentStatement.stateColumn]) ?? .unknown,
+                                cursor: row.count > sortColumn
+                                    ? PageCursor(values: (0...laterKeys.count).map { row[sortColumn + $0] }, id: instrument.id) : nil)
     }
 }

@@ -120,9 +120,10 @@ public struct UnitQuery: Sendable {
         }
         return try store.read { db in
             let instruments = try InstrumentQuery.instruments(db, unitIds: [item.unit.id])
-            let history = try Row.fetchAll(db, sql: "SELECT status, since, note FROM unit_status_history WHERE unit_id = ? ORDER BY id",
-                                           arguments: [item.unit.id])
-                .map { ($0["status"] as String, $0["since"] as String?, $0["note"] as String?) }
+            struct StatusChange: Decodable, FetchableRecord { var status: String; var since, note: String? }
+            let history = try StatusChange.fetchAll(db, sql: "SELECT status, since, note FROM unit_status_history WHERE unit_id = ? ORDER BY id",
+                                                    arguments: [item.unit.id])
+                .map { ($0.status, $0.since, $0.note) }
             return (item, instruments, history)
         }
     }
@@ -419,19 +420,26 @@ struct UnitStatement {
         return sql
     }
 
-    /// A row of `columns` (and after them, in a page, the sort value), read by position.
-    func item(_ row: Row) -> ListedUnit {
+    /// The unit and its ward for the date, from the first 26 of `columns`, which every unit statement begins with.
+    static func unitAndWard(_ row: Row) -> (EconomicUnit, AdminUnit?) {
         var ward: AdminUnit?
         if let id = row[21] as Int64?, let from = (row[24] as String?).flatMap(LocalDate.init(iso:)) {
             ward = AdminUnit(id: id, code: row[22], name: row[23], level: "ward", validFrom: from,
                              validTo: (row[25] as String?).flatMap(LocalDate.init(iso:)))
         }
-        let id: Int64 = row[0]
+        return (UnitQuery.unit(row), ward)
+    }
+
+    /// Where the sort value is: after the unit's 27 columns and two per ward date; the later keys' values follow it.
+    var sortColumn: Int { 27 + 2 * wardsOn.count }
+
+    /// A row of `columns` (and after them the sort values), read by position.
+    func item(_ row: Row) -> ListedUnit {
+        let (unit, ward) = UnitStatement.unitAndWard(row)
         return ListedUnit(
-            unit: UnitQuery.unit(row), ward: ward, distance: row[26],
+            unit: unit, ward: ward, distance: row[26],
             wardsOn: wardsOn.enumerated().map { i, d in (d, row[27 + 2 * i], row[28 + 2 * i]) },
-            cursor: row.hasColumn("sort_value")
-                ? PageCursor(values: [row["sort_value"]] + laterKeys.indices.map { row["sort_value_\($0 + 1)"] }, id: id) : nil)
+            cursor: row.count > sortColumn ? PageCursor(values: (0...laterKeys.count).map { row[sortColumn + $0] }, id: unit.id) : nil)
     }
 }
 
@@ -441,22 +449,10 @@ public enum InstrumentQuery {
         var result: [MeasuringInstrument] = []
         // Chunks keep the statement under SQLite's host-parameter limit.
         for chunk in stride(from: 0, to: unitIds.count, by: 500).map({ Array(unitIds[$0..<min($0 + 500, unitIds.count)]) }) {
-            let rows = try Row.fetchAll(db, SQLRequest(literal: """
-                SELECT i.*, u.code AS unit_code FROM measuring_instruments i JOIN economic_units u ON u.id = i.unit_id
-                WHERE i.unit_id IN \(chunk) ORDER BY u.code, i.instrument_type, i.serial_no
-                """))
-            result += rows.map(instrument)
+            result += try StoredInstrument.fetchAll(db, StoredInstrument.select(where: """
+                i.unit_id IN \(chunk) ORDER BY u.code, i.instrument_type, i.serial_no
+                """)).map(\.instrument)
         }
         return result
-    }
-
-    static func instrument(_ row: Row) -> MeasuringInstrument {
-        MeasuringInstrument(
-            id: row["id"], unitCode: row["unit_code"], type: row["instrument_type"], serialNo: row["serial_no"],
-            manufacturer: row["manufacturer"], model: row["model"], accuracyClass: row["accuracy_class"],
-            maxCapacity: row["max_capacity"], scaleInterval: row["scale_interval"], measureUnit: row["measure_unit"],
-            lastVerifiedOn: (row["last_verified_on"] as String?).flatMap(LocalDate.init(iso:)),
-            certificateNo: row["certificate_no"], stampNo: row["stamp_no"], verifiedBy: row["verified_by"],
-            isReference: row["is_reference"])
     }
 }

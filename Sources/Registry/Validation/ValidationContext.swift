@@ -21,35 +21,57 @@ public struct ValidationContext {
         var example: String
         var validFrom: LocalDate
         var validTo: LocalDate?
+
+        /// A row of `identifier_formats`, its pattern and dates still text.
+        struct Stored: Decodable, FetchableRecord {
+            var name, pattern, example, validFrom: String
+            var validTo: String?
+            static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+        }
+
+        /// A pattern or date that does not parse is an error: the rule table is broken, and a format read as in
+        /// force forever (or never) would pass or refuse numbers silently.
+        init(_ stored: Stored) throws {
+            func date(_ column: String, _ text: String) throws -> LocalDate {
+                guard let date = LocalDate(iso: text) else {
+                    throw RegistryError.database("identifier_formats: \(column) \"\(text)\" of format \(stored.name) is not a date YYYY-MM-DD")
+                }
+                return date
+            }
+            guard let regex = try? NSRegularExpression(pattern: stored.pattern) else {
+                throw RegistryError.database("identifier_formats: pattern \"\(stored.pattern)\" is not a valid regular expression")
+            }
+            self.init(name: stored.name, regex: regex, example: stored.example, validFrom: try date("valid_from", stored.validFrom),
+                      validTo: try stored.validTo.map { try date("valid_to", $0) })
+        }
+
+        init(name: String, regex: NSRegularExpression, example: String, validFrom: LocalDate, validTo: LocalDate?) {
+            (self.name, self.regex, self.example, self.validFrom, self.validTo) = (name, regex, example, validFrom, validTo)
+        }
+    }
+
+    /// A code and its names in a rule table (instrument types, violation categories).
+    private struct NamedCode: Decodable, FetchableRecord {
+        var code, nameVi, nameEn: String
+        static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    }
+
+    /// The search key of each code and of its Vietnamese and English names, leading to the code.
+    private static func codesByName(_ db: Database, _ sql: String) throws -> [String: String] {
+        var codes: [String: String] = [:]
+        for row in try NamedCode.fetchAll(db, sql: sql) {
+            for name in [row.code, row.nameVi, row.nameEn] { codes[VietnameseText.fieldKey(name)] = row.code }
+        }
+        return codes
     }
 
     public static func load(_ db: Database, today: LocalDate) throws -> ValidationContext {
         let vsic = Set(try String.fetchAll(db, sql: "SELECT code FROM vsic_codes"))
-        var formats: [IdentifierFormat] = []
-        for row in try Row.fetchAll(db, sql: "SELECT name, pattern, example, valid_from, valid_to FROM identifier_formats WHERE unit_kind = 'household_business'") {
-            let pattern: String = row["pattern"]
-            guard let regex = try? NSRegularExpression(pattern: pattern) else {
-                throw RegistryError.database("identifier_formats: pattern \"\(pattern)\" is not a valid regular expression")
-            }
-            formats.append(IdentifierFormat(
-                name: row["name"], regex: regex, example: row["example"],
-                validFrom: LocalDate(iso: row["valid_from"]) ?? LocalDate(year: 1900, month: 1, day: 1)!,
-                validTo: (row["valid_to"] as String?).flatMap(LocalDate.init(iso:))))
-        }
-        var types: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT code, name_vi, name_en FROM instrument_types") {
-            let code: String = row["code"]
-            for name in [code, row["name_vi"], row["name_en"]] as [String] {
-                types[VietnameseText.fieldKey(name)] = code
-            }
-        }
-        var violations: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT code, name_vi, name_en FROM violation_categories") {
-            let code: String = row["code"]
-            for name in [code, row["name_vi"], row["name_en"]] as [String] {
-                violations[VietnameseText.fieldKey(name)] = code
-            }
-        }
+        let formats = try IdentifierFormat.Stored.fetchAll(db, sql: """
+            SELECT name, pattern, example, valid_from, valid_to FROM identifier_formats WHERE unit_kind = 'household_business'
+            """).map(IdentifierFormat.init)
+        let types = try codesByName(db, "SELECT code, name_vi, name_en FROM instrument_types")
+        let violations = try codesByName(db, "SELECT code, name_vi, name_en FROM violation_categories")
         return ValidationContext(
             today: today, wards: try WardCatalog.load(db), jurisdiction: try Jurisdiction.load(db),
             knownVSIC: vsic, identifierFormats: formats, instrumentTypes: types, violationCategories: violations)
@@ -75,11 +97,13 @@ public struct Jurisdiction: Sendable {
     private let cells: CellAnswers
 
     static func load(_ db: Database) throws -> Jurisdiction? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT name, geom FROM jurisdiction WHERE id = 1 AND geom IS NOT NULL") else {
+        /// The stored area: a name and a SpatiaLite geometry blob.
+        struct Stored: Decodable, FetchableRecord { var name: String; var geom: Data }
+        guard let stored = try Stored.fetchOne(db, sql: "SELECT name, geom FROM jurisdiction WHERE id = 1 AND geom IS NOT NULL") else {
             return nil
         }
-        return Jurisdiction(name: row["name"], geometry: row["geom"], engine: try DatabaseQueue(configuration: SpatiaLite.configuration()),
-                            cells: CellAnswers())
+        return Jurisdiction(name: stored.name, geometry: stored.geom.databaseValue,
+                            engine: try DatabaseQueue(configuration: SpatiaLite.configuration()), cells: CellAnswers())
     }
 
     /// Whether the point lies inside the polygon or on its edge (SpatiaLite's ST_Intersects). After

@@ -62,11 +62,9 @@ final class WardLocator: @unchecked Sendable {
     static func load(_ db: Database) throws -> WardLocator {
         var names: [Int64: AdminUnit] = [:]
         var wards: [Int64: Ward] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT \(AdminUnit.columns), geom FROM admin_units WHERE level = 'ward'") {
-            let unit = try AdminUnitRecord.adminUnit(row)
-            names[unit.id] = unit
-            let geometry: DatabaseValue = row["geom"]
-            if !geometry.isNull { wards[unit.id] = Ward(unit: unit, geometry: geometry) }
+        for boundary in try WardBoundary.fetchAll(db, sql: "SELECT \(AdminUnit.columns), geom FROM admin_units WHERE level = 'ward'") {
+            names[boundary.unit.id] = boundary.unit
+            if let geometry = boundary.geometry { wards[boundary.unit.id] = Ward(unit: boundary.unit, geometry: geometry.databaseValue) }
         }
         // Ward by ward (the index on admin_unit_id), so only one ward's cells are held as rows at a time.
         var cells: [(x0: Double, y0: Double, x1: Double, y1: Double, inside: Bool)] = []
@@ -205,4 +203,19 @@ final class PolygonProbe {
         return sqlite3_step(statement) == SQLITE_ROW && sqlite3_column_type(statement, 0) == SQLITE_INTEGER
             && sqlite3_column_int(statement, 0) == 1
     }
+}
+
+/// A ward of any period with its boundary, a SpatiaLite geometry blob (nil for a ward loaded without one).
+struct WardBoundary: Decodable, FetchableRecord {
+    var unit: AdminUnit
+    var geometry: Data?
+
+    enum CodingKeys: String, CodingKey { case geometry = "geom" }
+
+    init(from decoder: any Decoder) throws {
+        unit = try AdminUnit(from: decoder)
+        geometry = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Data.self, forKey: .geometry)
+    }
+
+    static let databaseColumnDecodingStrategy = AdminUnit.databaseColumnDecodingStrategy
 }
