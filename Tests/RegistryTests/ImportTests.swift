@@ -301,6 +301,11 @@ import Testing
                 SELECT s.code, m.code AS market FROM economic_units s JOIN economic_units m ON m.id = s.market_id ORDER BY s.code
                 """).map { "\($0["code"] as String) in \($0["market"] as String)" }
             #expect(stalls == ["CHO-X/A-1 in CHO-X", "CHO-Y/B-1 in CHO-Y"])
+            // A stall whose market waits in the same statement is written after it, in file order (the statement goes
+            // first), not left to the end with the stalls whose market comes later.
+            #expect(try Int64.fetchOne(db, sql: """
+                SELECT s.id - m.id FROM economic_units s JOIN economic_units m ON m.id = s.market_id WHERE s.code = 'CHO-X/A-1'
+                """) == 1)
             // 200 enterprises declare 27232; CHO-X and the stalls are in a ward by their point; CHO-Y is in none.
             #expect(try String.fetchAll(db, sql: """
                 SELECT code FROM economic_units u WHERE u.declared_ward_id IS NULL AND NOT EXISTS (SELECT 1 FROM unit_wards m WHERE m.unit_id = u.id)

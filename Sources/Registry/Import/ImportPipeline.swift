@@ -12,6 +12,8 @@ import Foundation
 final class ImportPipeline<Item>: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [[Item]] = []
+    /// Batches the writing side is done with, freed by the reading thread (see `recycle`).
+    private var spent: [[Item]] = []
     private var head = 0
     private var finished = false
     private var cancelled = false
@@ -77,9 +79,24 @@ final class ImportPipeline<Item>: @unchecked Sendable {
         done.wait()
     }
 
+    /// Hands a batch the writing side is done with back to the reading thread, which frees it the next time
+    /// it passes a batch on: freeing a batch's records (strings, arrays, blobs) is then off the writing thread,
+    /// the import's slower one. The caller must hold no other copy of the records it wants freed there.
+    func recycle(_ batch: [Item]) {
+        guard !batch.isEmpty else { return }
+        condition.lock()
+        spent.append(batch)
+        condition.unlock()
+    }
+
     private func put(_ batch: [Item]) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
+        var freed = spent
+        spent = []
+        defer {
+            condition.unlock()
+            freed.removeAll()  // after the unlock: the writing side need not wait for the frees
+        }
         while queue.count - head >= maxBatches && !cancelled { condition.wait() }
         guard !cancelled else { return false }
         queue.append(batch)

@@ -83,16 +83,18 @@ public struct Importer {
 
     /// Units from CSV, GeoJSON or GeoJSONSeq. See README "Import columns".
     public func importUnits(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
+        // The operation's time, which the reading thread writes into each row (UnitWriter.complete keeps it).
+        let stamp = RegistryStore.timestamp(now, precise: true)
         // The unit and history rows' foreign keys are checked once at the end (see
         // RegistryStore.write(checkingForeignKeysAtEndOf:)); the history rows are made from
         // economic_units by one SELECT, so their unit_id exists by construction.
-        try run(path: path, options: options, aliases: ImportFields.units, checkingForeignKeysAtEndOf: ["economic_units"],
+        return try run(path: path, options: options, aliases: ImportFields.units, checkingForeignKeysAtEndOf: ["economic_units"],
                 locatesWards: true,
-                prepare: { record, context, transform in
+                prepare: { [stamp] record, context, transform in
                     let (draft, issues) = UnitValidation.validate(record, context: context, transform: transform)
-                    return (draft, issues, draft.map { UnitRowValues($0, locatedBy: context.wardLocator!, today: context.today) })
+                    return (draft, issues, draft.map { UnitRowValues($0, locatedBy: context.wardLocator!, today: context.today, stamped: stamp) })
                 }) { db, session in
-            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(now, precise: true), historyPerInsert: false)
+            let writer = UnitWriter(db: db, now: stamp, historyPerInsert: false)
             // New units take ids after the greatest one (rowids): their wards per stretch are added at the end.
             let lastIdBefore = try Int64.fetchOne(db, sql: "SELECT max(id) FROM economic_units") ?? 0
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
@@ -103,7 +105,9 @@ public struct Importer {
             var deferred: [(UnitDraft, UnitRowValues, SourceLocation, RawRecord?)] = []
             // New units go in `rowsPerInsert` at a time; a unit whose code is taken goes through upsert.
             var pending: [(draft: UnitDraft, row: UnitRowValues, location: SourceLocation, raw: RawRecord?)] = []
-            var pendingCodes = Set<String>()
+            // The codes of the markets among them: only a market can be a stall's (UnitWriter.marketSQL), so a stall
+            // naming any other pending code is MarketMissing whether or not the batch was written first.
+            var pendingMarkets = Set<String>()
             // A new unit's wards and flag were found on the reading thread (UnitRowValues.locatedWards):
             // its memberships are stored as it is written. An updated unit's are found at the end.
             var memberships: [(unit: Int64, ward: Int64)] = []
@@ -138,7 +142,7 @@ public struct Importer {
                     }
                 }
                 pending.removeAll(keepingCapacity: true)
-                pendingCodes.removeAll(keepingCapacity: true)
+                pendingMarkets.removeAll(keepingCapacity: true)
                 try indexes.dropWhen(written: session.report.inserted, db)
             }
             return (
@@ -146,14 +150,14 @@ public struct Importer {
                     let (draft, issues, row) = validated
                     guard try session.accept(issues, raw), let draft, let row else { return }
                     // A stall's market must be in the database before its id is looked up.
-                    if let market = draft.marketCode, pendingCodes.contains(market) { try flush() }
+                    if let market = draft.marketCode, pendingMarkets.contains(market) { try flush() }
                     if row.hasFootprint {  // a market with its polygon: the multi-row insert has no footprint
                         try flush()
                         return try upsert(draft, row: row, at: location, raw: raw)
                     }
                     do {
                         pending.append((draft, try writer.complete(row, of: draft), location, raw))
-                        pendingCodes.insert(draft.code)
+                        if draft.kind == .market { pendingMarkets.insert(draft.code) }
                     } catch is UnitWriter.MarketMissing {
                         deferred.append((draft, row, location, raw))  // the market may come later in the file
                     }
@@ -259,11 +263,16 @@ public struct Importer {
                     result.moreWarnings = warnings.more
                 }
                 defer { pipeline.finish() }
+                // Each batch goes back to the reading thread one batch late, once the rows copied from it were
+                // written, so that thread, not this busier one, frees its records.
+                var previous: [(SourceLocation, RawRecord?, Prepared)] = []
                 while let batch = try pipeline.next() {
                     for (location, raw, prepared) in batch {
                         session.report.read += 1
                         try handle(location, raw, prepared)
                     }
+                    pipeline.recycle(previous)
+                    previous = batch
                 }
                 let fileWarnings = result.warnings + session.report.warnings
                 session.report.moreWarnings += result.moreWarnings

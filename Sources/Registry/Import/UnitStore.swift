@@ -24,9 +24,12 @@ struct UnitRowValues: Sendable {
     static let flagIndex = 12
 
     /// The row with the wards its point lies in and its ward flag on its registration date (or
-    /// `today`), as WardMembership would set them once written.
-    init(_ d: UnitDraft, locatedBy locator: WardLocator, today: LocalDate) {
+    /// `today`), as WardMembership would set them once written, and the operation's time `now` (which
+    /// `UnitWriter.complete` would set).
+    init(_ d: UnitDraft, locatedBy locator: WardLocator, today: LocalDate, stamped now: String) {
         self.init(d)
+        values[UnitRowValues.createdIndex] = now.databaseValue
+        values[UnitRowValues.updatedIndex] = now.databaseValue
         guard let lon = d.lon, let lat = d.lat else { return }
         locatedWards = locator.wards(at: lon, lat)
         values[UnitRowValues.flagIndex] = locator.flag(located: locatedWards, declared: d.declaredWardId, on: d.registeredOn ?? today)?
@@ -194,8 +197,11 @@ struct UnitWriter {
             }
             row.values[UnitRowValues.marketIndex] = marketId.databaseValue
         }
-        row.values[UnitRowValues.createdIndex] = now.databaseValue
-        row.values[UnitRowValues.updatedIndex] = now.databaseValue
+        // A bulk import's reading thread stamped the row already: left alone, its values are not copied.
+        if row.values[UnitRowValues.updatedIndex] != now.databaseValue {
+            row.values[UnitRowValues.createdIndex] = now.databaseValue
+            row.values[UnitRowValues.updatedIndex] = now.databaseValue
+        }
         return row
     }
 
