@@ -151,6 +151,9 @@ import Testing
             (.markets, [], []), (.stalls, [], [.active]),
         ]
         var pagesCompared = 0
+        // The server's memo keeps a box page's statement per layer, day, kinds, statuses and properties and binds
+        // each page's ids: reused across all these boxes and pages, it must still give SQL's rows.
+        let memo = LayerQueryMemo()
         for round in 0..<rounds {
             // Two units' points as opposite corners: both lie on the box's edges.
             let a = corners[Int(generator.next() % UInt64(corners.count))], b = corners[Int(generator.next() % UInt64(corners.count))]
@@ -165,11 +168,15 @@ import Testing
                 for pageNumber in 0..<25 {
                     var selection = FeatureSelection()
                     selection.page = try PageRequest(limit: limit, offset: pageNumber == 0 && round % 2 == 1 ? 2 : 0, after: after)
+                    if round % 4 == 2 { selection.properties = ["ward_name", "code"] }
                     #expect(try store.read { try UnitBoxCells.choose($0, layer, filter: filter, selection: selection) } != nil)
                     let fromCells = try page(layers, layer, filter, selection, boxCells: true)
                     let fromSQL = try page(layers, layer, filter, selection, boxCells: false)
                     #expect(fromCells.matched == fromSQL.matched && fromCells.ids == fromSQL.ids && fromCells.next == fromSQL.next,
                             "\(layer) \(box) limit \(limit) page \(pageNumber): \(fromCells) vs \(fromSQL)")
+                    let fromMemo = try page(layers, layer, filter, selection, boxCells: true, memo: memo)
+                    #expect(fromMemo.matched == fromSQL.matched && fromMemo.rows == fromSQL.rows && fromMemo.next == fromSQL.next,
+                            "\(layer) \(box) limit \(limit) page \(pageNumber), the memo's statement: \(fromMemo) vs \(fromSQL)")
                     pagesCompared += 1
                     guard let next = fromSQL.next else { break }
                     after = next
@@ -196,14 +203,20 @@ import Testing
         }
     }
 
+    /// A page's count, ids, next cursor and rows (every column as text, the geometry's bytes in hex).
     static func page(_ layers: FeatureLayers, _ layer: FeatureLayer, _ filter: UnitFilter, _ selection: FeatureSelection,
-                     boxCells: Bool) throws -> (matched: Int?, ids: [Int64], next: PageCursor?) {
+                     boxCells: Bool, memo: LayerQueryMemo? = nil) throws -> (matched: Int?, ids: [Int64], next: PageCursor?, rows: [[String]]) {
         var matched: Int?
         var ids: [Int64] = []
-        let next = try layers.page(layer, filter: filter, selection: selection, boxCells: boxCells, begin: { _, n in matched = n }) { row in
+        var rows: [[String]] = []
+        let next = try layers.page(layer, filter: filter, selection: selection, boxCells: boxCells, memo: memo, version: memo == nil ? "" : "v1",
+                                   begin: { _, n in matched = n }) { row in
             ids.append(row.int64(0))
+            rows.append((0..<row.columnCount).map { i in
+                i == 1 ? row.blob(i).map { String($0, radix: 16) }.joined() : row.isNull(i) ? "NULL" : String(decoding: row.text(i), as: UTF8.self)
+            })
         }
-        return (matched, ids, next)
+        return (matched, ids, next, rows)
     }
 }
 

@@ -201,7 +201,7 @@ public final class LayerQueryMemo: @unchecked Sendable {
     private let lock = NSLock()
     private var version = ""
     private var queries: [String: FeatureLayer.Query] = [:]
-    private var byIds: [String: ById] = [:]
+    private var byIds: [String: Composed] = [:]
 
     public init() {}
 
@@ -236,34 +236,59 @@ public final class LayerQueryMemo: @unchecked Sendable {
         return made
     }
 
-    /// A layer's statement for one feature of any id, composed once per database version: composing it (the
-    /// layer, the selection, GRDB's SQL to text) was the largest part of a by-id request's own work.
-    struct ById {
+    /// A layer's statement composed once per database version for requests that differ only in one value bound by
+    /// name: composing it (the layer, the selection, GRDB's SQL to text) was the largest part of a by-id request's
+    /// own work, and a tenth of a box page's.
+    struct Composed {
         let query: FeatureLayer.Query
         let sql: String
-        /// The filter's values; the id is bound by name (`:featureId`) per request.
+        /// The filter's values; the varying one is bound by name per request.
         let arguments: StatementArguments
 
-        func page(_ db: Database, id: Int64, begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
+        /// The statement, prepared once per connection, with `value` bound to `:name`.
+        func statement(_ db: Database, binding name: String, _ value: some DatabaseValueConvertible) throws -> Statement {
             let statement = try db.cachedStatement(sql: sql)
             var arguments = self.arguments
-            _ = arguments.append(contentsOf: ["featureId": id])
+            _ = arguments.append(contentsOf: [name: value])
             try statement.setArguments(arguments)
+            return statement
+        }
+
+        func page(_ db: Database, id: Int64, begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
+            let statement = try statement(db, binding: "featureId", id)
             try begin(query, nil)
             try RawRow.forEach(statement, body)
             return nil
         }
     }
 
-    func byId(_ db: Database, _ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int, version: String) throws -> ById? {
-        guard !version.isEmpty, let key = LayerQueryMemo.key(layer, filter: filter, within: within, precision: precision) else { return nil }
-        if let known = known(version, { byIds[key] }) { return known }
+    /// One feature of any id (`:featureId`).
+    func byId(_ db: Database, _ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int, version: String) throws -> Composed? {
         var selection = FeatureSelection()
         selection.featureId = 0
+        return try composed(db, layer, "id", filter: filter, selection: selection, within: within, precision: precision, version: version)
+    }
+
+    /// The rows of a box page whose ids UnitBoxCells chose (`:chosenIds`, a JSON array), for the properties asked.
+    func byChosenIds(_ db: Database, _ layer: FeatureLayer, filter: UnitFilter, selection: FeatureSelection, within: Int, precision: Int,
+                     version: String) throws -> Composed? {
+        var shape = FeatureSelection()
+        shape.properties = selection.properties
+        shape.page = selection.page
+        let properties = selection.properties.map { $0.sorted().joined(separator: ",") } ?? "*"
+        return try composed(db, layer, "chosen|" + properties, filter: filter, selection: shape, within: within, precision: precision,
+                            version: version, chosenIds: [])
+    }
+
+    private func composed(_ db: Database, _ layer: FeatureLayer, _ shape: String, filter: UnitFilter, selection: FeatureSelection,
+                          within: Int, precision: Int, version: String, chosenIds: [Int64]? = nil) throws -> Composed? {
+        guard !version.isEmpty, let layerKey = LayerQueryMemo.key(layer, filter: filter, within: within, precision: precision) else { return nil }
+        let key = layerKey + "|" + shape
+        if let known = known(version, { byIds[key] }) { return known }
         let (query, sql, _) = try self.query(db, layer, filter: filter, within: within, precision: precision, version: version)
-            .selecting(selection, extraRow: false)
+            .selecting(selection, extraRow: false, chosenIds: chosenIds)
         let (text, arguments) = try sql.build(db)
-        let made = ById(query: query, sql: text, arguments: arguments)
+        let made = Composed(query: query, sql: text, arguments: arguments)
         keep(version) { byIds[key] = made }
         return made
     }

@@ -66,8 +66,9 @@ extension FeatureLayer.Query {
         if let idsFirst, keys.isEmpty, selection.conditions.isEmpty,
            chosenIds != nil || selection.featureId != nil || (idsFirst.narrows && selection.page.limit != nil) {
             // The page's ids from the narrow statement, then the rows of those ids only.
-            // Chosen ids come as one JSON array, so the statement's text is the same for every page.
-            let ids: SQL = chosenIds.map { "SELECT value FROM json_each(\("[" + $0.map(String.init).joined(separator: ",") + "]"))" }
+            // Chosen ids come as one JSON array bound by name, so the statement's text is the same for every page
+            // and LayerQueryMemo.byChosenIds can keep it, binding each page's array.
+            let ids: SQL = chosenIds.map { SQL(sql: "SELECT value FROM json_each(:chosenIds)", arguments: ["chosenIds": FeatureSelection.idArray($0)]) }
                 ?? "SELECT id FROM (\(idsFirst.ids)) f WHERE \(whereClause) ORDER BY id" + limit
             sql = "\(head) FROM (\(idsFirst.rows(ids))) f ORDER BY f.id"
         } else {
@@ -136,6 +137,9 @@ extension FeatureLayer.Query {
 extension FeatureSelection {
     var descendingOrder: Bool { sortBy.first?.descending ?? false }
 
+    /// Ids as the JSON array a chosen page's statement reads with json_each.
+    static func idArray(_ ids: [Int64]) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
+
     /// One feature by id with every property and nothing else asked: the statement LayerQueryMemo.byId keeps.
     var isWholeFeature: Bool {
         featureId != nil && properties == nil && conditions.isEmpty && sortBy.isEmpty && page.after == nil && page.limit == nil
@@ -166,15 +170,27 @@ extension FeatureLayers {
                 return try byId.page(db, id: id, begin: begin, body)
             }
             let chosen = boxCells ? try UnitBoxCells.choose(db, layer, filter: filter, selection: selection) : nil
+            if let chosen, let composed = try memo?.byChosenIds(db, layer, filter: rowsFilterWithoutBox(filter), selection: selection,
+                                                                within: within, precision: precision, version: version) {
+                let statement = try composed.statement(db, binding: "chosenIds", FeatureSelection.idArray(chosen.ids))
+                try begin(composed.query, counting ? chosen.matched : nil)
+                return try FeatureLayers.rows(statement, selection: selection, body)
+            }
             // Once the cells chose the page's ids and count, the box no longer shapes the statement, which reads
             // those ids' rows: without it, the statement is one per layer and day, kept by the memo, instead of
             // being built for every box (a read of the day's wards and a tenth of a box page's work).
-            var rowsFilter = filter
-            if chosen != nil { rowsFilter.bbox = nil }
+            let rowsFilter = chosen != nil ? rowsFilterWithoutBox(filter) : filter
             let query = try memo?.query(db, layer, filter: rowsFilter, within: within, precision: precision, version: version)
                 ?? layer.query(db, filter: rowsFilter, within: within, precision: precision)
             return try FeatureLayers.page(db, query, selection: selection, counting: counting, chosen: chosen, begin: begin, body)
         } }
+    }
+
+    /// The filter of the statement that reads the rows of ids the cells chose: the box no longer shapes it.
+    private func rowsFilterWithoutBox(_ filter: UnitFilter) -> UnitFilter {
+        var rowsFilter = filter
+        rowsFilter.bbox = nil
+        return rowsFilter
     }
 
     /// How many features of `layer` match, counted by the database.

@@ -217,13 +217,25 @@ public enum UnitBoxCells {
 struct BoundedIdHeap {
     private var items: [Int64] = []
     let capacity: Int
+    /// Once the heap is full, ids from `top` up are refused without a call into the heap: most of a dense box's
+    /// units are offered after that.
+    private var full: Bool
+    private var top = Int64.min
 
     init(capacity: Int) {
         self.capacity = capacity
         items.reserveCapacity(capacity)
+        full = capacity == 0
     }
 
-    mutating func offer(_ id: Int64) {
+    @inline(__always) mutating func offer(_ id: Int64) {
+        if !full || id < top { keep(id) }
+    }
+
+    private mutating func keep(_ id: Int64) {
+        defer {
+            if items.count == capacity { (full, top) = (true, items[0]) }
+        }
         if items.count < capacity {
             items.append(id)
             var i = items.count - 1

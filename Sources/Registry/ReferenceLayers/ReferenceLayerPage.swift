@@ -25,18 +25,27 @@ extension FeatureLayers {
         // was a quarter of a by-id request.
         let statement = fixedShape ? try db.cachedStatement(literal: sql) : try db.makeStatement(literal: sql)
         try begin(q, matched)
+        return try rows(statement, selection: selection, body)
+    }
+
+    /// Steps a page's statement (one row more than the limit, for the next page), handing each row of the page to
+    /// `body`; returns the cursor of the last row handed when a next page follows. In id order the cursor is the
+    /// id alone, kept per row as a number rather than made as a PageCursor per row.
+    static func rows(_ statement: Statement, selection: FeatureSelection, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
         var served = 0
         var last: PageCursor?
+        var lastId: Int64?
         var next: PageCursor?
+        let byIdAlone = selection.sortBy.isEmpty
         try RawRow.forEach(statement) { row in
             if let limit = selection.page.limit, served == limit {
-                next = last
+                next = byIdAlone ? lastId.map { PageCursor(values: [], id: $0) } : last
                 return
             }
             try body(row)
             served += 1
             if selection.page.limit != nil {
-                last = selection.cursor(row)
+                if byIdAlone { lastId = row.int64(0) } else { last = selection.cursor(row) }
             }
         }
         return next
