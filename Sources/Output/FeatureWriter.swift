@@ -31,6 +31,10 @@ public struct FeatureWriter {
     private var keys: [UInt8] = []
     private var keyEnds: [Int] = []
     private var types: [FeatureLayer.PropertyType] = []
+    /// Per property, the ward text its column's ward id stands for (nil: the column holds the value), and the
+    /// wards that name them, when the query reads wards by id (`FeatureLayer.Query.wardIdColumns`).
+    private var wardFields: [WardNames.Field?] = []
+    private var wards: WardNames?
     private let coordinates: CoordinateFormat
     /// Longitude/latitude to the output CRS's (x, y) in its axis order; nil writes them as stored.
     private let transform: ((Double, Double) -> (x: Double, y: Double)?)?
@@ -61,6 +65,8 @@ public struct FeatureWriter {
         }
         keys += [UInt8](repeating: 0, count: 8)  // each key is copied in words, read up to 7 bytes past its end
         types = q.properties.map { $0.type }  // a closure: a key path is instantiated at run time, per request
+        wards = q.wardIdColumns ? q.wards : nil
+        wardFields = q.properties.map { wards == nil ? nil : $0.ward }
         switch options.format {
         case .geojson:
             sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.collectionName)\",\"features\":[\n")
@@ -123,11 +129,17 @@ public struct FeatureWriter {
         keys.withUnsafeBufferPointer { keys in
             keyEnds.withUnsafeBufferPointer { ends in
                 types.withUnsafeBufferPointer { types in
-                    var start = 0
-                    for i in 0..<types.count {
-                        let key = UnsafeBufferPointer(rebasing: keys[start..<ends[i]])
-                        start = ends[i]
-                        putValue(row, i + 2, types[i], after: key, &out)
+                    wardFields.withUnsafeBufferPointer { wardFields in
+                        var start = 0
+                        for i in 0..<types.count {
+                            let key = UnsafeBufferPointer(rebasing: keys[start..<ends[i]])
+                            start = ends[i]
+                            if let field = wardFields[i], let wards {
+                                putWard(row, i + 2, field, wards, after: key, &out)
+                            } else {
+                                putValue(row, i + 2, types[i], after: key, &out)
+                            }
+                        }
                     }
                 }
             }
@@ -190,10 +202,16 @@ public struct FeatureWriter {
         out.putInteger(row.int64(0))
         // A NULL has no text address (an empty text has one), and numbers come as their text.
         for column in 2..<(types.count + 2) {
-            let text = row.text(column)
-            out = sink.cursor(out, room: ByteCursor.csvFieldRoom(text.count) + 1)
-            out.put(0x2C)
-            if text.baseAddress != nil { out.putCSVField(text) }
+            func put(_ text: UnsafeBufferPointer<UInt8>) {
+                out = sink.cursor(out, room: ByteCursor.csvFieldRoom(text.count) + 1)
+                out.put(0x2C)
+                if text.baseAddress != nil { out.putCSVField(text) }
+            }
+            if let field = wardFields[column - 2], let wards, !row.isNull(column) {
+                wards.text(row.int64(column), field, put)
+            } else {
+                put(row.text(column))
+            }
         }
         switch geometry {
         case .pointBlob:
@@ -236,6 +254,21 @@ public struct FeatureWriter {
         case .boolean: row.int64(column) != 0 ? out.put("true") : out.put("false")
         case .real: out.putNumberText(JSONNumber.text(row.double(column)))
         case .text, .date, .timestamp: break
+        }
+    }
+
+    /// A property's key, then the code or name of the ward whose id is in `column`.
+    @inline(__always) private func putWard(_ row: RawRow, _ column: Int, _ field: WardNames.Field, _ wards: WardNames,
+                                           after key: UnsafeBufferPointer<UInt8>, _ out: inout ByteCursor) {
+        if row.isNull(column) {
+            out = sink.cursor(out, room: key.count + 7 + 4)
+            out.putWords(key)
+            return out.put("null")
+        }
+        wards.text(row.int64(column), field) { text in
+            out = sink.cursor(out, room: key.count + 7 + ByteCursor.jsonStringRoom(text.count) + 4)
+            out.putWords(key)
+            text.baseAddress == nil ? out.put("null") : out.putJSONString(text)
         }
     }
 

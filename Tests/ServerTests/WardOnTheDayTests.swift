@@ -37,6 +37,16 @@ import Testing
         return wards
     }
 
+    /// Each ward code the pages on `day` give with the name beside it, as "code name" (a page names its units' wards
+    /// from the ward ids it reads, WardNames): every pair must be a ward of that day's.
+    static func servedNames(_ base: String, on day: String?) async throws -> Set<String> {
+        let page = try await get(base + "/collections/units/items?f=json&limit=10000&properties=ward_name,ward_code" + (day.map { "&datetime=" + $0 } ?? ""))
+        return Set((page.json["features"] as? [[String: Any]] ?? []).compactMap { feature in
+            let p = feature["properties"] as? [String: Any]
+            return (p?["ward_code"] as? String).map { $0 + " " + (p?["ward_name"] as? String ?? "none") }
+        })
+    }
+
     /// Units whose served ward differs from SpatiaLite's, as "id: served / expected" (empty when all agree).
     static func differences(_ served: [Int64: String?], _ expected: [Int64: String?]) -> [String] {
         Set(served.keys).union(expected.keys).sorted().compactMap { id in
@@ -90,6 +100,14 @@ import Testing
             let served = try await WardOnTheDayTests.served(s.base, on: day == TestServer.today.description ? nil : day)
             #expect(WardOnTheDayTests.differences(served, expected).prefix(5) == [], "on \(day)")
             #expect(served[edge.id] == expected[edge.id], "the unit on the shared vertex on \(day)")
+            let names = try await WardOnTheDayTests.servedNames(s.base, on: day == TestServer.today.description ? nil : day)
+            let wardsOfDay = try await db.read { db in
+                try Set(String.fetchAll(db, sql: """
+                    SELECT code || ' ' || name FROM admin_units WHERE level = 'ward' AND valid_from <= :day AND (valid_to IS NULL OR valid_to >= :day)
+                    """, arguments: ["day": day]))
+            }
+            #expect(names.subtracting(wardsOfDay).isEmpty, "on \(day) wards named otherwise: \(names.subtracting(wardsOfDay))")
+            #expect(names.isEmpty == !expected.values.contains { $0 != nil }, "on \(day) the pages name the wards they give")
         }
         #expect(daysWithWards >= 6, "days \(days): units lie in wards on most of them")
         let today = TestServer.today.description

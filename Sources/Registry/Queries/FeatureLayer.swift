@@ -16,6 +16,8 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         public let name: String
         public let type: PropertyType
         let sql: SQL
+        /// For a unit's ward of the day (its code or name): which text of WardNames names it from the ward's id.
+        public var ward: WardNames.Field? = nil
     }
 
     /// A layer's statement for one request, ready to stream.
@@ -38,8 +40,25 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         public var name: String? = nil
         /// For layers whose filter needs no property column: pages in id order pick their ids here first.
         var idsFirst: IdsFirst? = nil
+        /// The registry's wards, for layers of units: a page's statement (`selecting`) then reads the ward's id
+        /// (column `ward_ref`) for properties with a `ward` field, and these name it.
+        public internal(set) var wards: WardNames? = nil
+        /// Whether the columns of properties with a `ward` field hold the ward's id, to be named by `wards`
+        /// (see `text(_:_:)`), rather than the text itself.
+        public internal(set) var wardIdColumns = false
 
         var sql: SQL { select + " ORDER BY \(order)" }
+
+        /// The text of property `index` (of `properties`) in `row`, whose columns begin with the id and the geometry:
+        /// the column's, or the ward's code or name for the ward id the column holds (`wardIdColumns`). No address
+        /// for NULL, as `RawRow.text`.
+        @inline(__always) public func text(_ row: RawRow, _ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            if wardIdColumns, let field = properties[index].ward, let wards {
+                if row.isNull(index + 2) { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+                return wards.text(row.int64(index + 2), field, body)
+            }
+            body(row.text(index + 2))
+        }
 
         /// The name a file or a FeatureCollection gives the features.
         public var collectionName: String {
@@ -70,8 +89,9 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         p("code", .text, "u.code"), p("name", .text, "u.name"), p("kind", .text, "u.kind"), p("status", .text, "u.status"),
         p("status_since", .date, "u.status_since"), p("registered_on", .date, "u.registered_on"), p("vsic", .text, "u.vsic_codes"),
         p("owner", .text, "u.owner"), p("address", .text, "u.address"), p("market_code", .text, "mk.code"),
-        p("stall_no", .text, "u.stall_no"), p("zone", .text, "u.zone"), p("ward_code", .text, "ward_code"),
-        p("ward_name", .text, "ward_name"), p("declared_ward_code", .text, "u.declared_ward_code"),
+        p("stall_no", .text, "u.stall_no"), p("zone", .text, "u.zone"),
+        Property(name: "ward_code", type: .text, sql: "ward_code", ward: .code),
+        Property(name: "ward_name", type: .text, sql: "ward_name", ward: .name), p("declared_ward_code", .text, "u.declared_ward_code"),
         p("ward_flag", .text, "u.ward_flag"), p("version", .integer, "u.version"), p("updated_at", .timestamp, "u.updated_at"),
     ]
 
@@ -125,9 +145,9 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
     public func query(_ db: Database, filter: UnitFilter, within: Int = 30, precision: Int = 7) throws -> Query {
         var filter = filter
         let properties = self.properties
-        @Sendable func select(_ id: SQL, _ geometry: SQL, _ from: SQL) -> SQL {
+        @Sendable func select(_ id: SQL, _ geometry: SQL, _ from: SQL, more: SQL = "") -> SQL {
             let columns = properties.map { "\($0.sql) AS \(SQL(sql: $0.name.quotedDatabaseIdentifier))" as SQL }
-            return "SELECT \(id) AS id, \(geometry) AS geometry, \(columns.joined(separator: ", ")) FROM \(from)"
+            return "SELECT \(id) AS id, \(geometry) AS geometry, \(columns.joined(separator: ", "))\(more) FROM \(from)"
         }
         switch self {
         case .units, .markets, .stalls:
@@ -137,15 +157,20 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
             let geometry: SQL = self == .markets
                 ? "AsGeoJSON(CASE WHEN u.footprint IS NOT NULL THEN ST_ForcePolygonCCW(u.footprint) ELSE u.geom END, \(precision))"
                 : "u.geom"
-            let sql = select("u.id", geometry, "(SELECT u.*, \(plan.wardColumns) FROM \(plan.from) WHERE \(plan.whereClause)) u LEFT JOIN economic_units mk ON mk.id = u.market_id")
-            let (from, wardColumns) = (plan.from, plan.wardColumns)
+            // The ward's id as well as its code and name: a page names it from WardNames, and SQLite then leaves
+            // out the join of the ward's row, which only the code and name read.
+            let wardColumns: SQL = plan.wardColumns + ", \(plan.wardIdColumn) AS ward_ref"
+            let sql = select("u.id", geometry, "(SELECT u.*, \(wardColumns) FROM \(plan.from) WHERE \(plan.whereClause)) u LEFT JOIN economic_units mk ON mk.id = u.market_id",
+                             more: ", u.ward_ref AS ward_ref")
+            let from = plan.from
             var idsFirst = IdsFirst(ids: "SELECT u.id AS id FROM \(plan.countFrom) WHERE \(plan.whereClause)") { ids in
-                select("u.id", geometry, "(SELECT u.*, \(wardColumns) FROM \(from) WHERE u.id IN (\(ids))) u LEFT JOIN economic_units mk ON mk.id = u.market_id")
+                select("u.id", geometry, "(SELECT u.*, \(wardColumns) FROM \(from) WHERE u.id IN (\(ids))) u LEFT JOIN economic_units mk ON mk.id = u.market_id",
+                       more: ", u.ward_ref AS ward_ref")
             }
             idsFirst.narrows = !(filter.kinds.isEmpty && filter.statuses.isEmpty && filter.bbox == nil && filter.near == nil && filter.wardCode == nil
                 && filter.search == nil && filter.vsicPrefix == nil && !filter.flaggedOnly && filter.changedSince == nil)
             return Query(source: .registry(self), properties: properties, geometry: self == .markets ? .geoJSONText : .pointBlob,
-                         select: sql, order: "u.id", countSQL: plan.countSQL, idsFirst: idsFirst)
+                         select: sql, order: "u.id", countSQL: plan.countSQL, idsFirst: idsFirst, wards: try WardNames.read(db))
         case .instruments, .due:
             var due = DueFilter(units: filter)
             due.within = within

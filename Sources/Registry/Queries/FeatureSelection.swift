@@ -58,7 +58,8 @@ extension FeatureLayer.Query {
         let orderBy: SQL = (keys.map { "\($0.column) \(direction($0.descending))" as SQL }
             + ["f.id \(direction(selection.descendingOrder))" as SQL]).joined(separator: ", ")
         let sortColumns = keys.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i)"))" as SQL }.joined()
-        let columns = kept.map { SQL(sql: "f." + $0.name.quotedDatabaseIdentifier) }
+        // A unit's ward is read as its id and named from `wards`: the statement then joins no ward row.
+        let columns = kept.map { SQL(sql: wards != nil && $0.ward != nil ? "f.ward_ref" : "f." + $0.name.quotedDatabaseIdentifier) }
         let whereClause: SQL = conditions.isEmpty ? "1" : conditions.map { "(\($0))" as SQL }.joined(separator: " AND ")
         let limit = UnitStatement.limit(selection.page, extra: extraRow ? 1 : 0)
         let head: SQL = "SELECT \((["f.id", "f.geometry"] + columns).joined(separator: ", "))\(sortColumns)"
@@ -76,7 +77,9 @@ extension FeatureLayer.Query {
         }
         let count: SQL = selection.conditions.isEmpty && selection.featureId == nil
             ? countSQL : "SELECT count(*) FROM (\(select)) f WHERE \(whereClause)"
-        let query = FeatureLayer.Query(source: source, properties: kept, geometry: geometry, select: select, order: self.order, countSQL: count, name: name)
+        var query = FeatureLayer.Query(source: source, properties: kept, geometry: geometry, select: select, order: self.order, countSQL: count, name: name)
+        query.wards = wards
+        query.wardIdColumns = wards != nil
         return (query, sql, selection.conditions.isEmpty && selection.properties == nil && keys.isEmpty)
     }
 

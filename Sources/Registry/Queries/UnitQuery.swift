@@ -187,6 +187,9 @@ struct UnitStatement {
     /// keys) and filter nothing, so a count leaves them out and reads no ward per unit.
     var countFrom: SQL = "economic_units u"
     var wardColumns: SQL
+    /// The ward's id alone, read without the ward's row (`w`): a page that names its wards from WardNames
+    /// selects this, and SQLite then drops the join of admin_units, a search per unit.
+    var wardIdColumn: SQL
     var distance: SQL = "NULL"
     let wardsOn: [LocalDate]
     /// The ward filter twice: read from the ward's members (a whole ward, a count), or tested unit by
@@ -226,8 +229,11 @@ struct UnitStatement {
                  OR (u.geom IS NULL AND u.declared_ward_id = \(w.id)))
                 """
             wardColumns = "\(w.id) AS ward_id, \(w.code) AS ward_code, \(w.name) AS ward_name, \(w.validFrom.description) AS ward_from, \(w.validTo?.description) AS ward_to"
+            wardIdColumn = "\(w.id)"
         } else {
-            unitJoins += try UnitStatement.wardJoin(db, on: filter.asOf)
+            let ward = try UnitStatement.wardJoin(db, on: filter.asOf)
+            unitJoins += ward.join
+            wardIdColumn = ward.id
             wardColumns = "w.id AS ward_id, w.code AS ward_code, w.name AS ward_name, w.valid_from AS ward_from, w.valid_to AS ward_to"
         }
         if !filter.kinds.isEmpty { conditions.append("u.kind IN \(filter.kinds.map(\.rawValue))") }
@@ -290,15 +296,18 @@ struct UnitStatement {
     }
 
     /// The join of `w`, the unit's ward on `date`: for a unit with a point, its row of the stretch that holds `date`
-    /// in unit_stretch_wards (next to the last unit's in a list in id order), else as `wardId(_:on:)` finds it.
-    static func wardJoin(_ db: Database, on date: LocalDate) throws -> SQL {
+    /// in unit_stretch_wards (next to the last unit's in a list in id order), else as `wardId(_:on:)` finds it;
+    /// and the ward's id as the join reads it, which needs no row of `w`.
+    static func wardJoin(_ db: Database, on date: LocalDate) throws -> (join: SQL, id: SQL) {
         guard let base = try UnitStretchWards.keyBase(db, on: date) else {
-            return " LEFT JOIN admin_units w ON w.id = \(try wardId(db, on: date))"
+            let id = try wardId(db, on: date)
+            return (" LEFT JOIN admin_units w ON w.id = \(id)", id)
         }
-        return """
+        let id: SQL = "CASE WHEN u.geom IS NULL THEN \(declaredWardId(on: date)) ELSE sw.admin_unit_id END"
+        return ("""
              LEFT JOIN unit_stretch_wards sw ON sw.key = \(base) + u.id
-             LEFT JOIN admin_units w ON w.id = CASE WHEN u.geom IS NULL THEN \(declaredWardId(on: date)) ELSE sw.admin_unit_id END
-            """
+             LEFT JOIN admin_units w ON w.id = \(id)
+            """, id)
     }
 
     /// `wardId(on:)` for lists of many units when unit_stretch_wards cannot answer (a ward was written outside the

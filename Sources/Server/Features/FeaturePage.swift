@@ -88,10 +88,12 @@ enum FeaturePage {
     static func writeHTML(_ items: ItemsRequest, service: ServiceState, info: RequestContextInfo, to channel: ByteChannel) throws {
         let sink = ByteSink(capacity: chunkSize) { try channel.send($0) }
         var names: [String] = []
+        var query: FeatureLayer.Query?
         var matched: Int?
         var returned = 0
         let next = try service.page(items, timeLimit: service.timeLimit, begin: { q, count in
             matched = count
+            query = q
             names = q.properties.map(\.name)
             sink.append(HTMLPage.head(items.collection.title))
             sink.append("<table><tr><th>id</th>" + names.map { "<th>\(HTMLPage.escape($0))</th>" }.joined() + "</tr>\n")
@@ -101,7 +103,9 @@ enum FeaturePage {
             sink.append("<tr><td><a href=\"/collections/\(items.collection.id)/items/\(id)?f=html\">\(id)</a></td>")
             for i in names.indices {
                 sink.append("<td>")
-                if !row.isNull(i + 2) { sink.append(HTMLPage.escape(String(decoding: row.text(i + 2), as: UTF8.self))) }
+                query?.text(row, i) { text in
+                    if text.baseAddress != nil { sink.append(HTMLPage.escape(String(decoding: text, as: UTF8.self))) }
+                }
                 sink.append("</td>")
             }
             sink.append("</tr>\n")
@@ -123,13 +127,18 @@ enum FeaturePage {
                       "href": info.href(collectionPath, [:], keepQuery: false)])
         if info.format == .html {
             var found = false
-            try service.page(items, counting: false, begin: { _, _ in
+            var query: FeatureLayer.Query?
+            try service.page(items, counting: false, begin: { q, _ in
+                query = q
                 sink.append(HTMLPage.head("\(items.collection.title) \(id)") + "<table>")
             }) { row in
                 found = true
                 sink.append("<tr><th>id</th><td>\(id)</td></tr>")
-                for (i, p) in items.collection.properties.filter({ items.selection.properties?.contains($0.name) ?? true }).enumerated() where !row.isNull(i + 2) {
-                    sink.append("<tr><th>\(HTMLPage.escape(p.name))</th><td>\(HTMLPage.escape(String(decoding: row.text(i + 2), as: UTF8.self)))</td></tr>")
+                for (i, p) in (query?.properties ?? []).enumerated() {
+                    query?.text(row, i) { text in
+                        guard text.baseAddress != nil else { return }
+                        sink.append("<tr><th>\(HTMLPage.escape(p.name))</th><td>\(HTMLPage.escape(String(decoding: text, as: UTF8.self)))</td></tr>")
+                    }
                 }
             }
             guard found else { throw OGCError.notFound("no feature \(id) in \(items.collection.id) on \(items.filter.asOf)") }
