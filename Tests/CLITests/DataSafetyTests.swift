@@ -57,7 +57,7 @@ final class Scratch {
     }
 
     /// Starts sqlite3 holding the database's write lock for `seconds`; returns once it holds it.
-    func holdWriteLock(seconds: Int, marker: String) throws -> Process {
+    func holdWriteLock(seconds: Int, marker: String, begin: String = "BEGIN IMMEDIATE") throws -> Process {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         holder.arguments = [db]
@@ -66,7 +66,7 @@ final class Scratch {
         holder.standardOutput = FileHandle.nullDevice
         try holder.run()
         input.fileHandleForWriting.write(Data("""
-            BEGIN IMMEDIATE;
+            \(begin);
             INSERT INTO vsic_codes VALUES ('\(marker)', 'lock', 'test');
             .shell touch \(path(marker))
             .shell sleep \(seconds)
@@ -321,6 +321,18 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         holder2.waitUntilExit()
         #expect(busy.status != 0 && busy.err.contains("busy") && busy.err.contains("0.2 s"), "\(busy.err)")
         #expect(try s.units() == "0100233488")
+    }
+
+    // A reader of a file in rollback-journal mode (made by another tool) waits while a writer holds it
+    // exclusively; past the wait its message named 0 s, not the 5 s it waited.
+    @Test func readersNameTheWaitTheyGaveUpOn() throws {
+        let s = try Scratch()
+        _ = try s.sql("PRAGMA journal_mode = DELETE")
+        let holder = try s.holdWriteLock(seconds: 8, marker: "exclusive", begin: "BEGIN EXCLUSIVE")
+        let r = try s.run(["wards", "--db", s.db])
+        holder.waitUntilExit()
+        #expect(r.status != 0 && r.err.contains("busy") && r.err.contains("more than 5 s"), "\(r.err)")
+        #expect(try s.run(["wards", "--db", s.db]).status == 0)
     }
 
     // Dates as offices type them: dd/mm/yyyy with --date-format dmy, detected when no date in the file is

@@ -41,7 +41,7 @@ public final class RegistryStore: Sendable {
         self.path = path
         self.writer = writer
         self.isReadOnly = true
-        self.busyTimeout = 0
+        self.busyTimeout = RegistryStore.defaultBusyTimeout  // openReadOnly's wait, which a busy error names
     }
 
     /// A store over a read-only pool the caller opened (the server, with its own functions and
@@ -64,7 +64,7 @@ public final class RegistryStore: Sendable {
     /// be written (SQLite could not create its shared-memory file) is opened as `immutable`.
     public static func openForReading(path: String) throws -> RegistryStore {
         try requireFile(path)
-        let store = try mapOpenErrors(path: path) { () throws -> RegistryStore in
+        let store = try mapOpenErrors(path: path, busyTimeout: defaultBusyTimeout) { () throws -> RegistryStore in
             do {
                 return try RegistryStore(path: path, readingOnly: openReadOnly(path, immutable: false))
             } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.resultCode.primaryResultCode) {
