@@ -17,22 +17,8 @@ import Testing
         #expect(again.status != 0 && again.output.contains("duong-pho"), "\(again.output)")
         #expect(try await run(Self.binary, ["layers", "list", "--db", db]).output.contains("duong-pho\t3\tGEOMETRY"))
 
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: Self.binary)
-        server.arguments = ["serve", "--db", db, "--port", "0"]
-        let errors = Pipe()
-        server.standardError = errors
-        try server.run()
+        let (server, base) = try await Self.serve(db)
         defer { server.terminate(); server.waitUntilExit() }
-        // "serving DB at http://127.0.0.1:PORT/ …" on standard error once listening.
-        let line = try await withCheckedThrowingContinuation { (c: CheckedContinuation<String, Error>) in
-            DispatchQueue.global().async {
-                var text = ""
-                while !text.contains("\n"), case let d = errors.fileHandleForReading.availableData, !d.isEmpty { text += String(decoding: d, as: UTF8.self) }
-                c.resume(returning: text)
-            }
-        }
-        let base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.map { String($0.dropLast()) }, "\(line)")
         let page = try await get(base + "/collections/duong-pho/items?limit=10")
         #expect(page.status == 200 && page.json["numberMatched"] as? Int == 3)
         server.terminate()
@@ -41,5 +27,55 @@ import Testing
         #expect(try await run(Self.binary, ["layers", "remove", "--db", db, "units"]).status != 0)
         #expect(try await run(Self.binary, ["layers", "remove", "--db", db, "duong-pho"]).status == 0)
         #expect(try await run(Self.binary, ["layers", "list", "--db", db]).output.contains("no reference layers"))
+    }
+
+    /// Clients that stop reading their 10 000-feature pages hold every reader thread; the database then changes, and
+    /// /collections must read the catalogue again. That read once waited for a reader connection on Swift's
+    /// cooperative pool, blocking the tasks that drain the stalled pages: nothing moved again, even once the clients
+    /// read (stalled_pages.py). It now waits on a reader thread, and everything completes.
+    @Test func stalledPagesAndAChangedDatabaseDoNotHangTheServer() async throws {
+        // 10 000 points with a long note each: a page of ~7 MB, more than the sockets buffer.
+        let note = String(repeating: "Chợ Bình Thới, quầy ", count: 30)
+        var text = #"{"type":"FeatureCollection","features":["#
+        for i in 0..<10_000 {
+            if i > 0 { text += "," }
+            text += #"{"type":"Feature","properties":{"n":\#(i),"note":"\#(note)"},"geometry":{"type":"Point","coordinates":[\#(106.6 + Double(i % 100) * 0.0001),\#(10.7 + Double(i / 100) * 0.0001)]}}"#
+        }
+        text += "]}"
+        let file = try ReferenceLayerTests.temporaryFile("points.geojson", text)
+        let db = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("s.sqlite").path
+        #expect(try await run(Self.binary, ["init", "--db", db]).status == 0)
+        #expect(try await run(Self.binary, ["layers", "add", "--db", db, file, "--name", "points"]).status == 0)
+        let (server, base) = try await Self.serve(db)
+        // Killed, not terminated: a hung server's graceful shutdown waits for the hung pages for ever.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        let port = try #require(URL(string: base)?.port)
+        // More stalled clients than reader threads (RegistryReader.readerCount, 4).
+        let script = checkout.appendingPathComponent("Tests/ServerTests/stalled_pages.py").path
+        let r = try await run("/usr/bin/python3", [script, "\(port)", db, "points", "6"])
+        #expect(r.status == 0, "\(r.output)")
+    }
+
+    /// Starts `econgis serve` on a free loopback port; returns the process and the base URL it prints.
+    static func serve(_ db: String) async throws -> (Process, String) {
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: Self.binary)
+        server.arguments = ["serve", "--db", db, "--port", "0"]
+        let errors = Pipe()
+        server.standardError = errors
+        try server.run()
+        // "serving DB at http://127.0.0.1:PORT/ …" on standard error once listening.
+        let line = try await withCheckedThrowingContinuation { (c: CheckedContinuation<String, Error>) in
+            DispatchQueue.global().async {
+                var text = ""
+                while !text.contains("\n"), case let d = errors.fileHandleForReading.availableData, !d.isEmpty { text += String(decoding: d, as: UTF8.self) }
+                c.resume(returning: text)
+            }
+        }
+        guard let base = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }).map({ String($0.dropLast()) }) else {
+            server.terminate(); server.waitUntilExit()
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "econgis serve printed no address: \(line)"])
+        }
+        return (server, base)
     }
 }

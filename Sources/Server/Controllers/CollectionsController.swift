@@ -40,7 +40,7 @@ struct CollectionsController<Context: RequestContext>: Sendable {
 
     func list(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let all = try service.collections
+        let all = try await service.collections()
         let collections = all.map { description($0, info) }
         let links = info.selfLinks(title: "Collections")
         if info.format == .html {
@@ -55,7 +55,7 @@ struct CollectionsController<Context: RequestContext>: Sendable {
 
     func one(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let c = try service.collection(context.parameters.get("collectionId") ?? "")
+        let c = try await service.collection(context.parameters.get("collectionId") ?? "")
         let d = description(c, info)
         if info.format == .html {
             let props = c.properties.map { "<li>\(HTMLPage.escape($0.name)) (\($0.type.rawValue))</li>" }.joined()
@@ -68,7 +68,7 @@ struct CollectionsController<Context: RequestContext>: Sendable {
     /// JSON Schema (2020-12) of what filters may name: the layer's properties and its geometry.
     func queryables(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let c = try service.collection(context.parameters.get("collectionId") ?? "")
+        let c = try await service.collection(context.parameters.get("collectionId") ?? "")
         var properties: [String: Any] = [:]
         for p in c.properties {
             properties[p.name] = Collection.schema(p.type).merging(["title": p.name]) { $1 }

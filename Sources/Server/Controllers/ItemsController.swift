@@ -18,7 +18,7 @@ struct ItemsController<Context: RequestContext>: Sendable {
 
     func items(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let collection = try service.collection(context.parameters.get("collectionId") ?? "")
+        let collection = try await service.collection(context.parameters.get("collectionId") ?? "")
         var items = try ItemsRequest(collection, info.query, today: service.today())
         let version = service.reader.version()
         let etag = info.etag(version: version)
@@ -79,7 +79,7 @@ struct ItemsController<Context: RequestContext>: Sendable {
     func item(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
         let version = service.reader.version()
-        let collection = try service.collection(context.parameters.get("collectionId") ?? "", version: version)
+        let collection = try await service.collection(context.parameters.get("collectionId") ?? "", version: version)
         let idText = context.parameters.get("featureId") ?? ""
         guard let id = Int64(idText), id > 0 else {
             throw OGCError.invalid("featureId", idText, expected: "a feature id: a whole number from 1, as in the items' \"id\"")

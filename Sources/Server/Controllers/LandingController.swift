@@ -51,7 +51,7 @@ struct LandingController<Context: RequestContext>: Sendable {
 
     func api(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let document = OpenAPIDocument.make(serverURL: info.base, collections: try service.collections)
+        let document = OpenAPIDocument.make(serverURL: info.base, collections: try await service.collections())
         if info.format == .html {
             return Responses.html(HTMLPage.page("API definition", "<p>The OpenAPI 3.0 document of this service is at <a href=\"/api?f=json\">/api?f=json</a>.</p>",
                                                 links: info.selfLinks(title: "API definition")))

@@ -8,9 +8,16 @@ final class CollectionCatalogue: @unchecked Sendable {
     private var version = ""
     private var collections = Collection.registry
 
-    /// `known`: the database's version (RegistryReader.version) when the caller has read it already.
-    func all(_ reader: RegistryReader, version known: String? = nil) throws -> [Collection] {
-        let now = known ?? reader.version()
+    /// The collections read for database version `now`, nil when they must be read again (`all`).
+    func current(_ now: String) -> [Collection]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return now == version ? collections : nil
+    }
+
+    /// The collections for database version `now`, read again when it changed. The read waits for a reader
+    /// connection: call it on a reader thread (ServiceState.collections), never on Swift's cooperative pool.
+    func all(_ reader: RegistryReader, version now: String) throws -> [Collection] {
         lock.lock()
         defer { lock.unlock() }
         if now != version {
@@ -40,8 +47,7 @@ final class CollectionCatalogue: @unchecked Sendable {
         return result
     }
 
-    func named(_ id: String, _ reader: RegistryReader, version: String? = nil) throws -> Collection {
-        let all = try all(reader, version: version)
+    static func named(_ id: String, in all: [Collection]) throws -> Collection {
         guard let c = all.first(where: { $0.id == id }) else {
             throw OGCError.notFound("no collection \"\(id.prefix(100))\"; the collections are " + all.map(\.id).joined(separator: ", "))
         }

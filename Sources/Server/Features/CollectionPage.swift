@@ -1,9 +1,18 @@
 import Registry
 
 extension ServiceState {
-    var collections: [Collection] { get throws { try catalogue.all(reader) } }
+    /// The collections, read again on a reader thread when the database changed: that read may wait for a reader
+    /// connection, and waiting on Swift's cooperative pool would block the tasks that drain the pages holding them.
+    func collections(version: String? = nil) async throws -> [Collection] {
+        let now = version ?? reader.version()
+        if let known = catalogue.current(now) { return known }
+        let catalogue = self.catalogue, reader = self.reader
+        return try await threads.value { try catalogue.all(reader, version: now) }
+    }
 
-    func collection(_ id: String, version: String? = nil) throws -> Collection { try catalogue.named(id, reader, version: version) }
+    func collection(_ id: String, version: String? = nil) async throws -> Collection {
+        try CollectionCatalogue.named(id, in: try await collections(version: version))
+    }
 
     /// One page of `items`' collection from the registry's query layer or the reference layers' (see FeatureLayers.page).
     @discardableResult
