@@ -118,8 +118,8 @@ try:
 
     popup = open_popup(expect["today"])
     # textContent, not Selenium's rendered text: the rendered text of the name read empty in about 1 run in 3 while
-    # the page showed the popup whole (one popup, displayed, opacity 1, its name in textContent). Likeliest cause,
-    # not proven: the popup's content rendered again (its autoPan moves the view) after the element was found.
+    # the page showed the popup whole. The cause, found later: the popup was bound to the unit's marker, its auto-pan
+    # made the view load again, which replaced the markers and closed it (the popup now stands on the map).
     name = popup.find_element(By.CSS_SELECTOR, ".unit-name").get_attribute("textContent")
     rows = [r.get_attribute("textContent") for r in popup.find_elements(By.CSS_SELECTOR, "tr.instrument")]
     if name != unit["name"]:

@@ -185,8 +185,7 @@ enum MapPage {
         const [lon, lat] = f.geometry.coordinates, p = f.properties;
         const m = L.circleMarker([lat, lon], {radius: 6, weight: 1, color: "#fff", fillOpacity: 0.9, fillColor: kindColours[p.kind] || "#333",
                                              className: `unit kind-${p.kind}`});
-        m.bindPopup("…", {maxWidth: 380});
-        m.on("popupopen", e => fillPopup(e.popup, f.id, p.code));
+        m.on("click", () => openUnitPopup(f.id, p.code, m.getLatLng()));
         m.options.code = p.code;
         markers.set(p.code, m);
         list.push(m);
@@ -196,6 +195,12 @@ enum MapPage {
       loaded = {date: d, bbox};
       state.unitsShown = list.length; state.gridCells = 0;
       status(`${list.length} units in view on ${d}`);
+    }
+
+    // A unit's popup stands on the map, not on the unit's marker: the markers are replaced when the view loads
+    // again (the popup's own auto-pan can cause that), and the popup the officer is reading must stay.
+    function openUnitPopup(id, code, at) {
+      fillPopup(L.popup({maxWidth: 380}).setLatLng(at).setContent("…").openOn(map), id, code);
     }
 
     // A unit's popup: name, code, address, its ward in each period of wards (the old-to-new crosswalk, the map's
@@ -298,8 +303,7 @@ enum MapPage {
       const c = f.geometry.type === "Point" ? f.geometry.coordinates : L.geoJSON(f).getBounds().getCenter();
       const at = Array.isArray(c) ? L.latLng(c[1], c[0]) : c;
       map.flyTo(at, 18, {duration: 0.8});
-      const popup = L.popup({maxWidth: 380}).setLatLng(at).setContent("…").openOn(map);
-      fillPopup(popup, f.id, f.properties.code);
+      openUnitPopup(f.id, f.properties.code, at);
     }
 
     let moveTimer = null, moveSeq = 0;
@@ -316,13 +320,16 @@ enum MapPage {
     function fail(e) { status("error: " + e.message); }
     $("kind-legend").innerHTML = Object.entries(kindColours).map(([k, c]) => `<span style="background:${c}"></span>${k.replace("_", " ")}`).join(" ");
     $("date").value = config.today; $("plan-date").value = config.today;
-    $("date").addEventListener("change", () => { loaded = null; loadWards().catch(fail); refreshView(); });
+    // A popup shows one date: a new date closes it.
+    $("date").addEventListener("change", () => { loaded = null; map.closePopup(); loadWards().catch(fail); refreshView(); });
     $("shade").addEventListener("change", () => loadWards().catch(fail));
     $("show-units").addEventListener("change", refreshView);
     $("show-due").addEventListener("change", refreshView);
     $("search-form").addEventListener("submit", e => search(e).catch(fail));
     $("plan-form").addEventListener("submit", e => runPlan(e).catch(fail));
     $("plan-print").addEventListener("click", () => window.print());
+    // The view is moving from the first frame of a pan (a popup's auto-pan too), not only once it has stopped.
+    map.on("movestart", () => { state.moving = true; });
     map.on("moveend", refreshView);
     loadWards().catch(fail);
     refreshView();
