@@ -29,6 +29,18 @@ import Testing
         #expect(try await run(Self.binary, ["layers", "list", "--db", db]).output.contains("no reference layers"))
     }
 
+    /// A database that does not exist: exit 66, its path named, the way to create it said once, and no file made.
+    @Test func serveWithoutADatabaseSaysHowToMakeOne() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("missing.sqlite").path
+        let served = try await run(Self.binary, ["serve", "--db", db, "--port", "0"])
+        #expect(served.status == 66, "\(served.output)")
+        #expect(served.output.contains(db) && served.output.components(separatedBy: "econgis init").count == 2, "\(served.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
     /// Clients that stop reading their 10 000-feature pages hold every reader thread; the database then changes, and
     /// /collections must read the catalogue again. That read once waited for a reader connection on Swift's
     /// cooperative pool, blocking the tasks that drain the stalled pages: nothing moved again, even once the clients

@@ -15,7 +15,7 @@ public struct RegistryReader: Sendable {
     /// Opens the existing database at `path` for reading only.
     public init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw RegistryError.notFound(what: "database", key: path, hint: "create it first (econgis init --db PATH, --demo for the demo data)")
+            throw RegistryError.notFound(what: "database", key: path)
         }
         var config = SpatiaLite.configuration(readonly: true)
         config.prepareDatabase { db in
