@@ -11,11 +11,16 @@ public final class ByteSink {
     private var allocated: Int
     private let capacity: Int
     private let drain: (UnsafeBufferPointer<UInt8>) throws -> Void
+    /// For a sink that fills memory it is given and hands it over whole (`init(capacity:fresh:handOver:)`).
+    private let fresh: ((Int) -> UnsafeMutablePointer<UInt8>)?
+    /// A hand-over that failed while making room in a record, for the next flush to throw.
+    private var failure: (any Error)?
 
     public init(_ handle: FileHandle) {
         capacity = 1 << 18
         allocated = capacity + 4096
         base = .allocate(capacity: allocated)
+        fresh = nil
         let fd = handle.fileDescriptor
         drain = { bytes in
             var done = 0
@@ -37,9 +42,25 @@ public final class ByteSink {
         allocated = capacity + 4096
         base = .allocate(capacity: allocated)
         self.drain = drain
+        fresh = nil
     }
 
-    deinit { base.deallocate() }
+    /// A sink that fills buffers of at least `capacity` bytes that `fresh` gives (an HTTP response's own) and
+    /// hands each over whole to `handOver`, with the count of bytes put, when full or when a record needs more
+    /// room than is left: no copy on the way out (one per chunk was 2 % of a 10 000-feature page's server CPU).
+    /// A buffer is asked for only when there are bytes to put.
+    public init(capacity: Int, fresh: @escaping (Int) -> UnsafeMutablePointer<UInt8>, handOver: @escaping (Int) throws -> Void) {
+        self.capacity = capacity
+        allocated = 0
+        base = ByteSink.none
+        self.fresh = fresh
+        drain = { try handOver($0.count) }
+    }
+
+    /// The address of a sink with no buffer yet (`allocated` 0: the first bytes ask for one).
+    nonisolated(unsafe) private static let none = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+
+    deinit { if fresh == nil { base.deallocate() } }
 
     @inline(__always) public func append(_ byte: UInt8) {
         if count == allocated { grow(1) }
@@ -86,13 +107,23 @@ public final class ByteSink {
     }
 
     public func flush() throws {
+        if let failure { throw failure }
         guard count > 0 else { return }
-        defer { count = 0 }
-        try drain(UnsafeBufferPointer(start: base, count: count))
+        let filled = UnsafeBufferPointer(start: base, count: count)
+        count = 0
+        if fresh != nil { (base, allocated) = (ByteSink.none, 0) }  // handed over: no longer the sink's
+        try drain(filled)
     }
 
-    /// Room for `more` bytes after what is there: one record longer than the buffer.
+    /// Room for `more` bytes after what is there: one record longer than the buffer. A sink of given buffers hands
+    /// over what it holds and takes one large enough.
     private func grow(_ more: Int) {
+        if let fresh {
+            do { try flush() } catch { failure = error }  // thrown by the next flush, between records
+            allocated = max(capacity + 4096, more)
+            base = fresh(allocated)
+            return
+        }
         let size = max(allocated * 2, count + more)
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
         bigger.update(from: base, count: count)

@@ -87,21 +87,21 @@ public struct FeatureWriter {
         count += 1
         out.put("{\"type\":\"Feature\",\"id\":")
         out.putInteger(row.int64(0))
-        out.put(",\"geometry\":")
         var point: (x: Double, y: Double)?
         switch geometry {
         case .pointBlob:
             if let stored = row.point(1), let p = transform == nil ? stored : transform!(stored.x, stored.y) {
                 point = p
-                out.put("{\"type\":\"Point\",\"coordinates\":[")
+                out.put(",\"geometry\":{\"type\":\"Point\",\"coordinates\":[")
                 putCoordinate(p.x, &out)
                 out.put(0x2C)
                 putCoordinate(p.y, &out)
                 out.put("]}")
             } else {
-                out.put("null")
+                out.put(",\"geometry\":null")
             }
         case .geoJSONText:
+            out.put(",\"geometry\":")
             let text = row.text(1)
             if text.baseAddress == nil {
                 out.put("null")
@@ -145,8 +145,7 @@ public struct FeatureWriter {
             }
         }
         out = sink.cursor(out, room: 3)
-        out.put("}}")
-        if options.format == .geojsonseq { out.put(0x0A) }
+        if options.format == .geojsonseq { out.put("}}\n") } else { out.put("}}") }
         sink.commit(out)
         try sink.recordDone()
     }
@@ -248,11 +247,16 @@ public struct FeatureWriter {
         }
         out = sink.cursor(out, room: key.count + 7 + ByteCursor.decimalRoom)
         out.putWords(key)
-        if row.isNull(column) { return out.put("null") }
         switch type {
-        case .integer: out.putInteger(row.int64(column))
-        case .boolean: row.int64(column) != 0 ? out.put("true") : out.put("false")
-        case .real: out.putNumberText(JSONNumber.text(row.double(column)))
+        case .integer:
+            guard let v = row.integer(column) else { return out.put("null") }
+            out.putInteger(v)
+        case .boolean:
+            guard let v = row.integer(column) else { return out.put("null") }
+            v != 0 ? out.put("true") : out.put("false")
+        case .real:
+            if row.isNull(column) { return out.put("null") }
+            out.putNumberText(JSONNumber.text(row.double(column)))
         case .text, .date, .timestamp: break
         }
     }
@@ -260,12 +264,12 @@ public struct FeatureWriter {
     /// A property's key, then the code or name of the ward whose id is in `column`.
     @inline(__always) private func putWard(_ row: RawRow, _ column: Int, _ field: WardNames.Field, _ wards: WardNames,
                                            after key: UnsafeBufferPointer<UInt8>, _ out: inout ByteCursor) {
-        if row.isNull(column) {
+        guard let id = row.integer(column) else {
             out = sink.cursor(out, room: key.count + 7 + 4)
             out.putWords(key)
             return out.put("null")
         }
-        wards.text(row.int64(column), field) { text in
+        wards.text(id, field) { text in
             out = sink.cursor(out, room: key.count + 7 + ByteCursor.jsonStringRoom(text.count) + 4)
             out.putWords(key)
             text.baseAddress == nil ? out.put("null") : out.putJSONString(text)

@@ -8,9 +8,17 @@ public struct RawRow {
     @usableFromInline let statement: OpaquePointer
 
     public var columnCount: Int { Int(sqlite3_column_count(statement)) }
-    public func isNull(_ i: Int) -> Bool { sqlite3_column_type(statement, Int32(i)) == SQLITE_NULL }
-    public func int64(_ i: Int) -> Int64 { sqlite3_column_int64(statement, Int32(i)) }
-    public func double(_ i: Int) -> Double { sqlite3_column_double(statement, Int32(i)) }
+    // Inlinable, as the rest: the writers in other modules call these per cell, and a call each showed in the profile.
+    @inlinable public func isNull(_ i: Int) -> Bool { sqlite3_column_type(statement, Int32(i)) == SQLITE_NULL }
+    @inlinable public func int64(_ i: Int) -> Int64 { sqlite3_column_int64(statement, Int32(i)) }
+    @inlinable public func double(_ i: Int) -> Double { sqlite3_column_double(statement, Int32(i)) }
+
+    /// The integer in column `i`, nil for NULL (otherwise as `int64`): one column call where `isNull` then
+    /// `int64` made two.
+    @inlinable public func integer(_ i: Int) -> Int64? {
+        let value = sqlite3_column_value(statement, Int32(i))
+        return sqlite3_value_type(value) == SQLITE_NULL ? nil : sqlite3_value_int64(value)
+    }
 
     /// The UTF-8 bytes of a text column (empty, with no address, for NULL; an empty text has an address).
     /// Read as the value's bytes in place (the registry's databases are UTF-8): `sqlite3_column_text` copies each
@@ -32,17 +40,19 @@ public struct RawRow {
         return UnsafePointer(p)
     }()
 
-    public func blob(_ i: Int) -> UnsafeRawBufferPointer {
-        guard let p = sqlite3_column_blob(statement, Int32(i)) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        return UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, Int32(i))))
+    /// The bytes of a blob column (no address for NULL or an empty blob), from one column call as `text`.
+    @inlinable public func blob(_ i: Int) -> UnsafeRawBufferPointer {
+        let value = sqlite3_column_value(statement, Int32(i))
+        guard let p = sqlite3_value_blob(value) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: p, count: Int(sqlite3_value_bytes(value)))
     }
 
     /// The x and y of a SpatiaLite POINT blob (little- or big-endian), nil for anything else.
-    public func point(_ i: Int) -> (x: Double, y: Double)? {
+    @inlinable public func point(_ i: Int) -> (x: Double, y: Double)? {
         RawRow.point(blob(i))
     }
 
-    static func point(_ b: UnsafeRawBufferPointer) -> (x: Double, y: Double)? {
+    @usableFromInline static func point(_ b: UnsafeRawBufferPointer) -> (x: Double, y: Double)? {
         // 0x00, endianness, SRID (4), MBR (32), 0x7C, class (4) = 1, x, y, 0xFE.
         guard b.count == 60, b[0] == 0, b[38] == 0x7C, b[59] == 0xFE else { return nil }
         let little = b[1] == 1

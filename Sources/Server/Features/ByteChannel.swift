@@ -1,6 +1,7 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import Output
 
 /// Bytes made by a blocking producer (a GRDB read stepping rows on its own thread) and written to a response by
 /// an async consumer, a few chunks at a time: memory stays at `capacity` chunks whatever the page size, and a
@@ -36,6 +37,8 @@ final class ByteChannel: @unchecked Sendable {
     /// The producer's first chunk, until it knows whether there is a second; read and written on its thread only.
     private var held: ByteBuffer?
     private var streaming = false
+    /// The buffer the producer's sink is filling (`sink(chunk:)`); on its thread only.
+    private var filling: ByteBuffer?
 
     init(capacity: Int = 4, gzip: Bool = false) throws {
         self.capacity = capacity
@@ -44,9 +47,25 @@ final class ByteChannel: @unchecked Sendable {
 
     // MARK: Producer (blocking)
 
+    /// A sink that writes straight into the response's buffers and hands each over whole: `chunk` bytes or so each.
+    func sink(chunk: Int) -> ByteSink {
+        ByteSink(capacity: chunk, fresh: { [self] size in
+            var buffer = ByteBufferAllocator().buffer(capacity: size)
+            // Filled through this address until handed over: held only in `filling` till then, so never moved.
+            let start = buffer.withUnsafeMutableWritableBytes { $0.baseAddress!.assumingMemoryBound(to: UInt8.self) }
+            filling = buffer
+            return start
+        }, handOver: { [self] count in
+            guard var buffer = filling else { return }
+            filling = nil
+            buffer.moveWriterIndex(forwardBy: count)
+            try send(buffer)
+        })
+    }
+
     /// Queues a chunk, waiting while `capacity` chunks are unread; throws once the consumer has gone.
-    func send(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-        let buffer = try compressed(ByteBuffer(bytes: bytes), flush: .sync)
+    func send(_ chunk: ByteBuffer) throws {
+        let buffer = try compressed(chunk, flush: .sync)
         if !streaming {
             guard let first = held else { return held = buffer }
             held = nil

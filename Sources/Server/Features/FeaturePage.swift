@@ -11,7 +11,7 @@ enum FeaturePage {
     static let chunkSize = 1 << 18
 
     static func writeGeoJSON(_ items: ItemsRequest, service: ServiceState, info: RequestContextInfo, to channel: ByteChannel) throws {
-        let sink = ByteSink(capacity: chunkSize) { try channel.send($0) }
+        let sink = channel.sink(chunk: chunkSize)
         var options = FeatureWriter.Options()
         options.precision = items.crs.decimals
         var writer = FeatureWriter(options, sink: sink, transform: try items.crs.fromCRS84())
@@ -86,7 +86,7 @@ enum FeaturePage {
 
     /// A table of the page's properties; coordinates are for the JSON.
     static func writeHTML(_ items: ItemsRequest, service: ServiceState, info: RequestContextInfo, to channel: ByteChannel) throws {
-        let sink = ByteSink(capacity: chunkSize) { try channel.send($0) }
+        let sink = channel.sink(chunk: chunkSize)
         var names: [String] = []
         var query: FeatureLayer.Query?
         var matched: Int?
