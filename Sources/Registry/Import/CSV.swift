@@ -2,6 +2,10 @@ import Foundation
 
 /// Reads RFC 4180 CSV as UTF-8 (with or without BOM), comma, semicolon or tab separated (detected
 /// from the header), one record at a time from 1 MiB chunks so memory does not grow with the file.
+///
+/// A record's fields are kept as bytes (quotes undone) in one buffer reused from record to record;
+/// `string(_:)` makes a String of one field, so a caller that keeps a few of many columns pays for
+/// those only. `next()` gives every field as a String.
 public final class CSVReader {
     public struct Record {
         /// 1-based line on which the record starts.
@@ -18,6 +22,11 @@ public final class CSVReader {
     private var eof = false
     private var line = 1
     public private(set) var bytesRead = 0
+    /// The current record (`advance()`): its fields' bytes one after the other, where field k ends at
+    /// `ends[k]` (and starts where field k - 1 ends), and the line it starts on.
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private(set) var recordLine = 0
 
     public init(path: String) throws {
         file = path
@@ -59,39 +68,67 @@ public final class CSVReader {
         return counts.max { a, b in a.value < b.value || (a.value == b.value && a.key > b.key) }!.key
     }
 
-    /// The next record, nil at the end. Blank lines are skipped.
+    /// The next record with every field as a String, nil at the end. Blank lines are skipped.
     public func next() throws -> Record? {
-        while true {
-            guard let record = try nextRaw() else { return nil }
-            if record.fields.count == 1 && record.fields[0].isEmpty { continue }
-            return record
+        guard try advance() else { return nil }
+        return Record(line: recordLine, fields: try (0..<fieldCount).map { try string($0) })
+    }
+
+    /// Moves to the next record, false at the end. Blank lines are skipped.
+    func advance() throws -> Bool {
+        while try readRecord() {
+            if ends.count == 1 && ends[0] == 0 { continue }
+            return true
+        }
+        return false
+    }
+
+    /// Fields in the current record.
+    var fieldCount: Int { ends.count }
+
+    /// Field `k` of the current record (0-based), checked to be UTF-8.
+    func string(_ k: Int) throws -> String {
+        let start = k == 0 ? 0 : ends[k - 1]
+        let field = bytes[start..<ends[k]]
+        guard let s = String(validating: field, as: UTF8.self) else {
+            let column = k < header.count ? " (\(header[k]))" : ""
+            throw RegistryError.unreadable(file: file, reason: "line \(recordLine), field \(k + 1)\(column): not valid UTF-8 (save the file as UTF-8)")
+        }
+        return s
+    }
+
+    /// Checks that every field of the current record but those in `skipping` is UTF-8 (a field read with
+    /// `string(_:)` is checked there), naming the first that is not.
+    func checkUTF8(skipping: [Bool]) throws {
+        var start = 0
+        for (k, end) in ends.enumerated() {
+            defer { start = end }
+            if k < skipping.count && skipping[k] { continue }
+            if bytes[start..<end].allSatisfy({ $0 < 0x80 }) { continue }
+            _ = try string(k)
         }
     }
 
-    private func nextRaw() throws -> Record? {
+    private func readRecord() throws -> Bool {
         if pos >= chunk.count && !eof { try fill() }
-        if pos >= chunk.count && eof { return nil }
-        let startLine = line
-        var fields: [String] = []
-        var field: [UInt8] = []
+        if pos >= chunk.count && eof { return false }
+        recordLine = line
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
         var quoted = false
         var wasQuoted = false
-        func finishField() throws {
-            guard let s = String(validating: field, as: UTF8.self) else {
-                throw RegistryError.unreadable(file: file, reason: "line \(startLine), field \(fields.count + 1): not valid UTF-8 (save the file as UTF-8)")
-            }
-            fields.append(s)
-            field.removeAll(keepingCapacity: true)
+        func finishField() {
+            ends.append(bytes.count)
             wasQuoted = false
         }
         while true {
             if pos >= chunk.count {
                 if eof {
                     if quoted {
-                        throw RegistryError.unreadable(file: file, reason: "line \(startLine): a quoted field is not closed before the end of the file")
+                        throw RegistryError.unreadable(file: file, reason: "line \(recordLine): a quoted field is not closed before the end of the file")
                     }
-                    try finishField()
-                    return Record(line: startLine, fields: fields)
+                    finishField()
+                    return true
                 }
                 try fill()
                 continue
@@ -101,7 +138,7 @@ public final class CSVReader {
                 if b == 0x22 {
                     if pos + 1 >= chunk.count && !eof { try fill(); continue }
                     if pos + 1 < chunk.count && chunk[pos + 1] == 0x22 {
-                        field.append(0x22)
+                        bytes.append(0x22)
                         pos += 2
                         continue
                     }
@@ -109,37 +146,41 @@ public final class CSVReader {
                     pos += 1
                     continue
                 }
-                if b == 0x0A { line += 1 }
-                field.append(b)
-                pos += 1
+                // The rest of the quoted field up to its next quote in one copy, counting its line breaks.
+                var end = pos
+                while end < chunk.count, chunk[end] != 0x22 {
+                    if chunk[end] == 0x0A { line += 1 }
+                    end += 1
+                }
+                bytes.append(contentsOf: chunk[pos..<end])
+                pos = end
                 continue
             }
             switch b {
-            case 0x22 where field.isEmpty && !wasQuoted:
+            case 0x22 where bytes.count == (ends.last ?? 0) && !wasQuoted:
                 quoted = true
                 wasQuoted = true
                 pos += 1
             case delimiter:
-                try finishField()
+                finishField()
                 pos += 1
             case 0x0D:
                 pos += 1
             case 0x0A:
                 pos += 1
                 line += 1
-                try finishField()
-                return Record(line: startLine, fields: fields)
+                finishField()
+                return true
             default:
                 // The rest of an unquoted field in one copy, when it ends inside the chunk.
                 var end = pos + 1
                 while end < chunk.count, chunk[end] != delimiter, chunk[end] != 0x0A, chunk[end] != 0x0D { end += 1 }
-                field.append(contentsOf: chunk[pos..<end])
+                bytes.append(contentsOf: chunk[pos..<end])
                 pos = end
             }
         }
     }
 }
-
 /// Writes CSV with quoting where needed (RFC 4180), to a file or a string.
 public struct CSVWriter {
     private var emit: (String) -> Void

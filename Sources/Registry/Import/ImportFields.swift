@@ -135,7 +135,7 @@ public enum ImportFile {
         var order: LocalDate.Order?
         struct Decided: Error {}
         do {
-            _ = try forEachRecord(path: path, aliases: aliases, warnings: &warnings) { record, _ in
+            _ = try forEachRecord(path: path, aliases: aliases, warnings: &warnings, keepRaw: false) { record, _ in
                 for field in dateFields.sorted() {
                     guard let value = record[field] else { continue }
                     let evidence = LocalDate.evidence(value)
@@ -159,9 +159,10 @@ public enum ImportFile {
         return order ?? .iso
     }
 
-    /// Calls `body` with each record. CSV rows keep their raw cells for a rejects file.
+    /// Calls `body` with each record. CSV rows keep their raw cells for a rejects file when `keepRaw` (else
+    /// their raw record has no cells).
     static func forEachRecord(
-        path: String, aliases: [String: [String]], warnings: inout ImportWarnings,
+        path: String, aliases: [String: [String]], warnings: inout ImportWarnings, keepRaw: Bool = true,
         progress: ((Int, Int) -> Void)? = nil, dateOrder: LocalDate.Order = .iso,
         declaredCRS: (String?) throws -> Void = { _ in },
         _ body: (ImportRecord, _ raw: RawRecord) throws -> Void
@@ -177,30 +178,40 @@ public enum ImportFile {
                                                 severity: .warning))
             }
             let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let columns = reader.header.count
+            // The kept columns, made Strings; the others are only checked to be UTF-8 (unless kept raw).
+            let kept = index.sorted { $0.key < $1.key }
+            var isKept = [Bool](repeating: false, count: columns)
+            for (_, i) in kept { isKept[i] = true }
             var n = 0
-            while let rec = try reader.next() {
+            while try reader.advance() {
+                let count = reader.fieldCount
                 var fields: [String: String] = [:]
-                fields.reserveCapacity(index.count)
-                for (field, i) in index where i < rec.fields.count {
-                    fields[field] = rec.fields[i]
+                fields.reserveCapacity(kept.count)
+                for (field, i) in kept where i < count {
+                    fields[field] = try reader.string(i)
                 }
-                let location = SourceLocation(file: name, line: rec.line)
-                let columns = reader.header.count
-                if rec.fields.count > columns {
+                let cells = keepRaw ? try (0..<count).map { try reader.string($0) } : []
+                if !keepRaw { try reader.checkUTF8(skipping: isKept) }
+                let location = SourceLocation(file: name, line: reader.recordLine)
+                if count > columns {
                     // Cells beyond the header mean the row is shifted: its values are not where their
                     // columns say, so one error names the row instead of a wrong error per cell.
-                    let extra = rec.fields[columns...].map { "\"\($0.count > 30 ? String($0.prefix(30)) + "…" : $0)\"" }
+                    let extra = try (columns..<count).map { k -> String in
+                        let cell = try reader.string(k)
+                        return "\"\(cell.count > 30 ? String(cell.prefix(30)) + "…" : cell)\""
+                    }
                     fields = ["__error": "\(columns) cells as in the header; \(extra.count) extra cell\(extra.count == 1 ? "" : "s") "
-                                  + "(cell\(extra.count == 1 ? "" : "s") \(columns + 1)\(extra.count == 1 ? "" : "–\(rec.fields.count)"): \(extra.prefix(3).joined(separator: ", "))"
+                                  + "(cell\(extra.count == 1 ? "" : "s") \(columns + 1)\(extra.count == 1 ? "" : "–\(count)"): \(extra.prefix(3).joined(separator: ", "))"
                                   + "\(extra.count > 3 ? ", …" : "")); a separator inside an unquoted value shifts every cell after it: put that value in double quotes",
-                              "__field": "(row)", "__value": "\(rec.fields.count) cells"]
-                } else if rec.fields.count < columns {
-                    let missing = reader.header[rec.fields.count...]
-                    warnings.append(ValidationIssue(location, field: "(row)", value: "\(rec.fields.count) cells",
+                              "__field": "(row)", "__value": "\(count) cells"]
+                } else if count < columns {
+                    let missing = reader.header[count...]
+                    warnings.append(ValidationIssue(location, field: "(row)", value: "\(count) cells",
                                                     expected: "\(columns) cells as in the header; \(missing.count) missing (\(missing.joined(separator: ", "))), read as empty",
                                                     severity: .warning))
                 }
-                try body(ImportRecord(location: location, fields: fields, dateOrder: dateOrder), .csv(rec.fields, line: rec.line))
+                try body(ImportRecord(location: location, fields: fields, dateOrder: dateOrder), .csv(cells, line: reader.recordLine))
                 n += 1
                 if n % 4096 == 0 { progress?(reader.bytesRead, total) }
             }

@@ -171,6 +171,12 @@ public struct Importer {
                     // What follows sorts whole columns (indexes, memberships, the wards per stretch): SQLite's sorters
                     // hold as much as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
                     try db.execute(sql: "PRAGMA cache_size = -4096")
+                    // The reading thread is done by now: its core sorts beside this one (SQLite's sorter hands
+                    // runs to a helper thread while the index builds spill them), then the connection's own
+                    // setting again.
+                    let threads = try Int.fetchOne(db, sql: "PRAGMA threads") ?? 0
+                    try db.execute(sql: "PRAGMA threads = 1")
+                    defer { try? db.execute(sql: "PRAGMA threads = \(threads)") }
                     try UnitStretchWards.fill(db, unitsAfter: lastIdBefore)
                     try indexes.restore(db)
                     try writer.recordRegistrations()
@@ -248,7 +254,8 @@ public struct Importer {
                     var reading = reading
                     var warnings = ImportWarnings()
                     result.header = try ImportFile.forEachRecord(
-                        path: reading.path, aliases: reading.aliases, warnings: &warnings, progress: reading.progress, dateOrder: dateOrder,
+                        path: reading.path, aliases: reading.aliases, warnings: &warnings, keepRaw: keepRaw, progress: reading.progress,
+                        dateOrder: dateOrder,
                         declaredCRS: { crs in
                             if reading.transform == nil, let crs, crs != "OGC:CRS84", crs != "EPSG:4326" {
                                 reading.transform = try CoordinateTransform(from: crs)

@@ -13,6 +13,8 @@ final class WardLocator: @unchecked Sendable {
     private final class Ward {
         let unit: AdminUnit
         let geometry: DatabaseValue
+        /// Its place in the locator's `wards`.
+        var index = 0
         /// Cell bounds as SpatiaLite was given them: column i spans xs[i]...xEnds[i], row j ys[j]...yEnds[j].
         /// Kept apart, since a column or row no cell of the ward reaches (a gap between two parts of
         /// the polygon) has no row in `ward_cells`.
@@ -46,14 +48,20 @@ final class WardLocator: @unchecked Sendable {
     /// Every ward of the registry by id, polygon or not: the declared ward a flag names.
     private let names: [Int64: AdminUnit]
     private let lock = NSLock()
-    /// One connection for all wards' probes, made when a point first needs SpatiaLite.
-    private var connection: SpatiaLiteConnection?
+    /// The probes' connections, made as points need them; ward k asks on connection k % `connectionLimit`.
+    /// SpatiaLite keeps the last two geometries it was asked about prepared (GEOS) per connection, and a
+    /// point is one of them, so wards taking turns on one connection had their polygons converted to GEOS
+    /// again for nearly every point (a quarter of a realistic import's reading thread); a connection per
+    /// ward keeps each prepared, and the limit keeps a city's wards from opening hundreds.
+    private var connections: [SpatiaLiteConnection?] = []
+    static let connectionLimit = 64
     /// Points SpatiaLite was asked about (the others were answered by a cell).
     private(set) var asked = 0
 
     private init(wards: [Ward], names: [Int64: AdminUnit]) {
         self.wards = wards
         self.names = names
+        for (k, ward) in wards.enumerated() { ward.index = k }
         boxes = wards.map { w in
             w.xs.isEmpty ? (-.infinity, -.infinity, .infinity, .infinity) : (w.xs[0], w.ys[0], w.xEnds.last!, w.yEnds.last!)
         }
@@ -120,8 +128,12 @@ final class WardLocator: @unchecked Sendable {
 
     private func ask(_ ward: Ward, _ lon: Double, _ lat: Double) -> Bool {
         asked += 1
-        if connection == nil { connection = SpatiaLiteConnection() }
-        if ward.probe == nil, let connection { ward.probe = PolygonProbe(ward.geometry, on: connection) }
+        if ward.probe == nil {
+            if connections.isEmpty { connections = Array(repeating: nil, count: min(wards.count, WardLocator.connectionLimit)) }
+            let k = ward.index % connections.count
+            if connections[k] == nil { connections[k] = SpatiaLiteConnection() }
+            if let connection = connections[k] { ward.probe = PolygonProbe(ward.geometry, on: connection) }
+        }
         return ward.probe?.intersects(lon, lat) ?? false
     }
 
@@ -177,9 +189,8 @@ final class SpatiaLiteConnection {
 
 /// One polygon asked whether points touch it (SpatiaLite's `ST_Intersects`) on a SpatiaLite
 /// connection. The polygon is bound to the statement once: each point costs two bound numbers and a
-/// step. Probes of many polygons may share a connection (memory does not grow with the number of
-/// wards); a connection whose probes ask one polygon many times in a row lets SpatiaLite keep it
-/// prepared (GEOS). Used from one thread at a time.
+/// step. A connection whose probes ask one polygon many times in a row lets SpatiaLite keep it
+/// prepared (GEOS): give each polygon asked about often its own connection. Used from one thread at a time.
 final class PolygonProbe {
     private let connection: SpatiaLiteConnection
     private var statement: OpaquePointer?
