@@ -171,12 +171,6 @@ public struct Importer {
                     // What follows sorts whole columns (indexes, memberships, the wards per stretch): SQLite's sorters
                     // hold as much as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
                     try db.execute(sql: "PRAGMA cache_size = -4096")
-                    // The reading thread is done by now: its core sorts beside this one (SQLite's sorter hands
-                    // runs to a helper thread while the index builds spill them), then the connection's own
-                    // setting again.
-                    let threads = try Int.fetchOne(db, sql: "PRAGMA threads") ?? 0
-                    try db.execute(sql: "PRAGMA threads = 1")
-                    defer { try? db.execute(sql: "PRAGMA threads = \(threads)") }
                     try UnitStretchWards.fill(db, unitsAfter: lastIdBefore)
                     try indexes.restore(db)
                     try writer.recordRegistrations()
