@@ -186,12 +186,13 @@ public enum ImportFile {
             var n = 0
             while try reader.advance() {
                 let count = reader.fieldCount
+                // Kept raw, every cell is a String already: the kept fields are taken from them, not decoded again.
+                let cells = keepRaw ? try (0..<count).map { try reader.string($0) } : []
                 var fields: [String: String] = [:]
                 fields.reserveCapacity(kept.count)
                 for (field, i) in kept where i < count {
-                    fields[field] = try reader.string(i)
+                    fields[field] = keepRaw ? cells[i] : try reader.string(i)
                 }
-                let cells = keepRaw ? try (0..<count).map { try reader.string($0) } : []
                 if !keepRaw { try reader.checkUTF8(skipping: isKept) }
                 let location = SourceLocation(file: name, line: reader.recordLine)
                 if count > columns {
