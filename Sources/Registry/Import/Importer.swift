@@ -100,6 +100,7 @@ public struct Importer {
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")
             let search = try DeferredSearchIndex.suspend(db)
             var boxCells = try DeferredBoxCells.suspend(db)
+            var wardCounts = try WardUnitCounts.Suspended(db)
             var indexes = try DeferredIndexes(db, table: "economic_units", minimumRows: options.deferIndexesFrom)
             var updated = try UpdatedUnits(db)
             var deferred: [(UnitDraft, UnitRowValues, SourceLocation, RawRecord?)] = []
@@ -114,6 +115,7 @@ public struct Importer {
             func inserted(_ id: Int64, _ row: UnitRowValues) throws {
                 boxCells.inserted(row)
                 memberships += row.locatedWards.lazy.map { (id, $0) }
+                for ward in row.locatedWards { wardCounts.add(ward: ward, registeredOn: row.registeredOn) }
                 if memberships.count >= 4096 {
                     try WardMembership.insert(db, memberships)
                     memberships.removeAll(keepingCapacity: true)
@@ -168,6 +170,7 @@ public struct Importer {
                     // A stall whose market is still missing is refused (UnitWriter.MarketMissing).
                     for (draft, row, location, raw) in deferred { try upsert(draft, row: row, at: location, raw: raw) }
                     try WardMembership.insert(db, memberships)
+                    try wardCounts.restore(db)  // before the updated units' wards are placed, with the trigger
                     // What follows sorts whole columns (indexes, memberships, the wards per stretch): SQLite's sorters
                     // hold as much as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
                     try db.execute(sql: "PRAGMA cache_size = -4096")

@@ -22,6 +22,8 @@ struct UnitRowValues: Sendable {
     var hasFootprint: Bool { !values[UnitRowValues.footprintIndex].isNull }
     var isFlagged: Bool { !values[UnitRowValues.flagIndex].isNull }
     static let flagIndex = 12
+    static let registeredIndex = 15
+    var registeredOn: String? { String.fromDatabaseValue(values[UnitRowValues.registeredIndex]) }
 
     /// The row with the wards its point lies in and its ward flag on its registration date (or
     /// `today`), as WardMembership would set them once written, and the operation's time `now` (which

@@ -268,6 +268,7 @@ enum RegistryMigrations {
         migrator.registerMigration("v11 city-scale indexes") { db in try db.execute(sql: CityScaleIndexes.sql) }
         migrator.registerMigration("v12 unit box cells") { db in try db.execute(sql: UnitBoxCellTables.sql) }
         migrator.registerMigration("v13 unit stretch wards") { db in try db.execute(sql: UnitStretchWards.sql) }
+        migrator.registerMigration("v14 ward unit counts") { db in try db.execute(sql: WardUnitCounts.sql) }
         return migrator
     }
 }
