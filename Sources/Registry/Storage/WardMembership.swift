@@ -38,6 +38,15 @@ enum WardMembership {
     /// periods. Returns how many units are flagged in all.
     @discardableResult
     static func rebuild(_ db: Database, wards: SQL, today: LocalDate) throws -> Int {
+        try WardUnitCounts.recounting(db, wards: wards) { try placeAll(db, wards: wards) }
+        try UnitStretchWards.rebuild(db)
+        let registered: SQL = "coalesce(u.registered_on, \(today.description))"
+        try flag(db, units: "EXISTS (SELECT 1 FROM admin_units w WHERE \(wards) AND \(Period.contains("w", on: registered)))", today: today)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE ward_flag IS NOT NULL") ?? 0
+    }
+
+    /// The cells and memberships of the wards that `wards` selects, from scratch.
+    private static func placeAll(_ db: Database, wards: SQL) throws {
         try db.execute(literal: "DELETE FROM unit_wards WHERE admin_unit_id IN (SELECT w.id FROM admin_units w WHERE \(wards))")
         try db.execute(literal: "DELETE FROM ward_cells WHERE admin_unit_id IN (SELECT w.id FROM admin_units w WHERE \(wards))")
         let side = gridSide
@@ -63,10 +72,6 @@ enum WardMembership {
             ORDER BY c.id
             """)
         try insertByCells(db, cells: "c.admin_unit_id IN (SELECT w.id FROM admin_units w WHERE \(wards))")
-        try UnitStretchWards.rebuild(db)
-        let registered: SQL = "coalesce(u.registered_on, \(today.description))"
-        try flag(db, units: "EXISTS (SELECT 1 FROM admin_units w WHERE \(wards) AND \(Period.contains("w", on: registered)))", today: today)
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE ward_flag IS NOT NULL") ?? 0
     }
 
     /// Memberships through the cells that `cells` selects (aliased `c`): a point whose index box lies

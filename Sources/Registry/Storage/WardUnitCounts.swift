@@ -8,6 +8,7 @@ import GRDB
 /// what it counted itself (`Suspended`).
 enum WardUnitCounts {
     static let insertTrigger = "ward_unit_counts_insert"
+    static let deleteTrigger = "ward_unit_counts_delete"
 
     static let sql = """
         -- A unit without a registration day counts from the start: its day is ''.
@@ -54,6 +55,30 @@ enum WardUnitCounts {
     /// The located units of ward `ward` (an SQL expression) registered by `date` (or with no registration day).
     static func units(ward: SQL, on date: SQL) -> SQL {
         "(SELECT coalesce(sum(c.units), 0) FROM ward_unit_counts c WHERE c.admin_unit_id = \(ward) AND c.registered_on <= \(date))"
+    }
+
+    /// Runs `body`, which writes the memberships of the wards that `wards` selects (a condition on `admin_units`
+    /// aliased `w`) and no others, without the membership triggers, then counts those wards again: at 1 000 000 units
+    /// a ward import's triggers cost 6 s of CPU for deleting and inserting every membership of a period, the count
+    /// 2.6 s. Inside the caller's transaction, so a failure rolls the dropped triggers back too.
+    static func recounting(_ db: Database, wards: SQL, _ body: () throws -> Void) throws {
+        var dropped: [String] = []
+        for name in [insertTrigger, deleteTrigger] {
+            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                                arguments: [name]) else { continue }
+            try db.execute(sql: "DROP TRIGGER \(name)")
+            dropped.append(sql)
+        }
+        try body()
+        try db.execute(literal: "DELETE FROM ward_unit_counts WHERE admin_unit_id IN (SELECT w.id FROM admin_units w WHERE \(wards))")
+        try db.execute(literal: """
+            INSERT INTO ward_unit_counts (admin_unit_id, registered_on, units)
+            SELECT m.admin_unit_id, coalesce(u.registered_on, ''), count(*)
+            FROM unit_wards m CROSS JOIN economic_units u ON u.id = m.unit_id
+            WHERE m.admin_unit_id IN (SELECT w.id FROM admin_units w WHERE \(wards))
+            GROUP BY 1, 2
+            """)
+        for sql in dropped { try db.execute(sql: sql) }
     }
 
     /// The insert trigger dropped for a bulk import that stores new units' memberships itself: it counts them as
