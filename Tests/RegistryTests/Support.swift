@@ -66,6 +66,24 @@ final class TemporaryRegistry {
     }
 }
 
+extension TemporaryRegistry {
+    /// After `loadSmallWards`, a new period: the 2025 ward ends, two wards split it from 2026-07-01 along latitude
+    /// 10.7625 (27299 "Phường Nam" south, 27298 "Phường Bắc" north), imported as `econgis import wards` would.
+    func splitWardIn2026(today: LocalDate) throws {
+        let wards = try file("wards-2026.geojson", """
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.760],[106.650,10.760],[106.650,10.765],[106.640,10.765],[106.640,10.760]]]},
+             "properties":{"code":"27232","name":"Phường Bình Thới","valid_from":"2025-07-01","valid_to":"2026-06-30"}},
+            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.760],[106.650,10.760],[106.650,10.7625],[106.640,10.7625],[106.640,10.760]]]},
+             "properties":{"code":"27299","name":"Phường Nam","valid_from":"2026-07-01"}},
+            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.7625],[106.650,10.7625],[106.650,10.765],[106.640,10.765],[106.640,10.7625]]]},
+             "properties":{"code":"27298","name":"Phường Bắc","valid_from":"2026-07-01"}}
+            ]}
+            """)
+        _ = try AdminImport(store: store).importWards(path: wards, options: .init(validFrom: LocalDate(iso: "2026-07-01")!, today: today))
+    }
+}
+
 /// ../shared/reference-data, when this checkout sits beside it (CI and the developers' machines).
 enum ReferenceData {
     static let root: URL = URL(fileURLWithPath: #filePath)

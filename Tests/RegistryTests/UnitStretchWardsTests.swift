@@ -67,18 +67,7 @@ import Testing
         _ = try editor.update(key: "0100000028", changes: ["name": "Đông mới"], expectedVersion: nil)
         try Self.check(r, after: "an update that keeps the point")
 
-        // A new period: the 2025 ward ends, two wards split it from 2026-07-01 along latitude 10.7625.
-        let wards = try r.file("wards-2026.geojson", """
-            {"type":"FeatureCollection","features":[
-            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.760],[106.650,10.760],[106.650,10.765],[106.640,10.765],[106.640,10.760]]]},
-             "properties":{"code":"27232","name":"Phường Bình Thới","valid_from":"2025-07-01","valid_to":"2026-06-30"}},
-            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.760],[106.650,10.760],[106.650,10.7625],[106.640,10.7625],[106.640,10.760]]]},
-             "properties":{"code":"27299","name":"Phường Nam","valid_from":"2026-07-01"}},
-            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.7625],[106.650,10.7625],[106.650,10.765],[106.640,10.765],[106.640,10.7625]]]},
-             "properties":{"code":"27298","name":"Phường Bắc","valid_from":"2026-07-01"}}
-            ]}
-            """)
-        _ = try AdminImport(store: r.store).importWards(path: wards, options: .init(validFrom: LocalDate(iso: "2026-07-01")!, today: today))
+        try r.splitWardIn2026(today: today)
         try Self.check(r, after: "a ward import")
         #expect(try Self.listedWard(r, "0100000028", on: "2026-08-01") == "27299")
 

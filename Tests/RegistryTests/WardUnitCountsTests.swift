@@ -86,18 +86,7 @@ import Testing
         _ = try Importer(store: r.store, now: Date()).importUnits(path: again, options: ImportOptions(today: today))
         try Self.check(r, after: "an import that updates units")
 
-        // A new period: the 2025 ward ends, two wards split it from 2026-07-01 along latitude 10.7625.
-        let wards = try r.file("wards-2026.geojson", """
-            {"type":"FeatureCollection","features":[
-            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.760],[106.650,10.760],[106.650,10.765],[106.640,10.765],[106.640,10.760]]]},
-             "properties":{"code":"27232","name":"Phường Bình Thới","valid_from":"2025-07-01","valid_to":"2026-06-30"}},
-            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.760],[106.650,10.760],[106.650,10.7625],[106.640,10.7625],[106.640,10.760]]]},
-             "properties":{"code":"27299","name":"Phường Nam","valid_from":"2026-07-01"}},
-            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.640,10.7625],[106.650,10.7625],[106.650,10.765],[106.640,10.765],[106.640,10.7625]]]},
-             "properties":{"code":"27298","name":"Phường Bắc","valid_from":"2026-07-01"}}
-            ]}
-            """)
-        _ = try AdminImport(store: r.store).importWards(path: wards, options: .init(validFrom: LocalDate(iso: "2026-07-01")!, today: today))
+        try r.splitWardIn2026(today: today)
         try Self.check(r, after: "a ward import")
 
         try r.store.write { db in try db.execute(sql: "DELETE FROM economic_units WHERE code = '0100000028'") }
