@@ -35,6 +35,8 @@ public struct FeatureWriter {
     /// wards that name them, when the query reads wards by id (`FeatureLayer.Query.wardIdColumns`).
     private var wardFields: [WardNames.Field?] = []
     private var wards: WardNames?
+    /// Per property, the row's column that holds it (`FeatureLayer.Query.column(_:)`).
+    private var columns: [Int] = []
     private let coordinates: CoordinateFormat
     /// Longitude/latitude to the output CRS's (x, y) in its axis order; nil writes them as stored.
     private let transform: ((Double, Double) -> (x: Double, y: Double)?)?
@@ -67,6 +69,7 @@ public struct FeatureWriter {
         types = q.properties.map { $0.type }  // a closure: a key path is instantiated at run time, per request
         wards = q.wardIdColumns ? q.wards : nil
         wardFields = q.properties.map { wards == nil ? nil : $0.ward }
+        columns = q.properties.indices.map { q.column($0) }
         switch options.format {
         case .geojson:
             sink.append("{\"type\":\"FeatureCollection\",\"name\":\"\(name ?? q.collectionName)\",\"features\":[\n")
@@ -130,14 +133,16 @@ public struct FeatureWriter {
             keyEnds.withUnsafeBufferPointer { ends in
                 types.withUnsafeBufferPointer { types in
                     wardFields.withUnsafeBufferPointer { wardFields in
-                        var start = 0
-                        for i in 0..<types.count {
-                            let key = UnsafeBufferPointer(rebasing: keys[start..<ends[i]])
-                            start = ends[i]
-                            if let field = wardFields[i], let wards {
-                                putWard(row, i + 2, field, wards, after: key, &out)
-                            } else {
-                                putValue(row, i + 2, types[i], after: key, &out)
+                        columns.withUnsafeBufferPointer { columns in
+                            var start = 0
+                            for i in 0..<types.count {
+                                let key = UnsafeBufferPointer(rebasing: keys[start..<ends[i]])
+                                start = ends[i]
+                                if let field = wardFields[i], let wards {
+                                    putWard(row, columns[i], field, wards, after: key, &out)
+                                } else {
+                                    putValue(row, columns[i], types[i], after: key, &out)
+                                }
                             }
                         }
                     }
@@ -200,13 +205,13 @@ public struct FeatureWriter {
         var out = sink.cursor(room: FeatureWriter.featureRoom)
         out.putInteger(row.int64(0))
         // A NULL has no text address (an empty text has one), and numbers come as their text.
-        for column in 2..<(types.count + 2) {
+        for (i, column) in columns.enumerated() {
             func put(_ text: UnsafeBufferPointer<UInt8>) {
                 out = sink.cursor(out, room: ByteCursor.csvFieldRoom(text.count) + 1)
                 out.put(0x2C)
                 if text.baseAddress != nil { out.putCSVField(text) }
             }
-            if let field = wardFields[column - 2], let wards, !row.isNull(column) {
+            if let field = wardFields[i], let wards, !row.isNull(column) {
                 wards.text(row.int64(column), field, put)
             } else {
                 put(row.text(column))

@@ -25,6 +25,16 @@ import Testing
         #expect(markets.json["total"] as? Int == 2, "\(markets.text)")
     }
 
+    /// The counts made as the server starts run on the background thread, at the lowest priority (nice 19), so
+    /// requests that come meanwhile take the cores first; the request threads keep the process's priority.
+    @Test func backgroundCountsRunAtTheLowestPriority() async throws {
+        @Sendable func nice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+        let own = nice()
+        #expect(try await ReaderThreads(count: 1, name: "test-background", lowPriority: true).value { nice() } == 19)
+        #expect(try await ReaderThreads(count: 1, name: "test-reader").value { nice() } == own)
+        #expect(own < 19, "the tests must not run at nice 19 themselves, or this shows nothing")
+    }
+
     @Test func aFineGridAddsUpToTheSameCountsAsOneCountedDirectly() async throws {
         let s = try await TestServer.shared.value
         let store = try RegistryStore.openForReading(path: s.databasePath)

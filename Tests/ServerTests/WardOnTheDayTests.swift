@@ -130,4 +130,65 @@ import Testing
         let one = try await get(s.base + "/collections/units/items/\(edge.id)?f=json")
         #expect((one.json["properties"] as? [String: Any])?["ward_code"] as? String == second)
     }
+
+    /// A page reads a unit's ward once, for its code and its name (FeatureLayer.Query.column): every property of the
+    /// units' pages and features by id, whole or a subset that holds the ward's code or name among others, is the unit's
+    /// own as the database holds it, and in the layer's order.
+    @Test func propertiesBesideTheWardAreTheUnitsOwn() async throws {
+        let s = try await TestServer.shared.value
+        let db = try s.database()
+        let today = TestServer.today.description
+        let wards = try await db.read { db in try WardOnTheDayTests.expected(db, on: today) }
+        let (names, units) = try db.read { db in
+            (Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                SELECT code, name FROM admin_units WHERE level = 'ward' AND valid_from <= :day AND (valid_to IS NULL OR valid_to >= :day)
+                """, arguments: ["day": today]).map { ($0[0] as String, $0[1] as String) }),
+             Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                SELECT id, zone, declared_ward_code, ward_flag, version, updated_at FROM economic_units
+                """).map { ($0["id"] as Int64, $0) }))
+        }
+        /// A JSON value as text, null for none.
+        func text(_ value: Any?) -> String {
+            switch value {
+            case let n as NSNumber: n.stringValue
+            case let t as String: t
+            default: "null"
+            }
+        }
+        let order = ["zone", "ward_code", "ward_name", "declared_ward_code", "ward_flag", "version", "updated_at"]
+        var compared = 0
+        for asked in [nil, "ward_name,version", "ward_code,declared_ward_code,updated_at", "ward_flag,ward_name,zone,ward_code", "ward_code"] {
+            let query = asked.map { "&properties=" + $0 } ?? ""
+            let page = try await get(s.base + "/collections/units/items?f=json&limit=300" + query)
+            var features = page.json["features"] as? [[String: Any]] ?? []
+            #expect(features.count == 300, "\(query): \(page.text.prefix(300))")
+            for feature in features.enumerated().filter({ $0.offset % 100 == 7 }).map(\.element) {  // the same features by id
+                features.append(try await get(s.base + "/collections/units/items/\((feature["id"] as? NSNumber)?.int64Value ?? 0)?f=json" + query).json)
+            }
+            for feature in features {
+                let id = (feature["id"] as? NSNumber)?.int64Value ?? 0
+                let unit = try #require(units[id], "feature \(id)")
+                let properties = feature["properties"] as? [String: Any] ?? [:]
+                let code = wards[id] ?? nil
+                let expected: [String: String] = [
+                    "zone": text(unit["zone"] as String?), "ward_code": text(code), "ward_name": text(code.flatMap { names[$0] }),
+                    "declared_ward_code": text(unit["declared_ward_code"] as String?), "ward_flag": text(unit["ward_flag"] as String?),
+                    "version": text((unit["version"] as Int64?).map { NSNumber(value: $0) }), "updated_at": text(unit["updated_at"] as String?),
+                ]
+                let kept = asked.map { Set($0.split(separator: ",").map(String.init)) }
+                #expect(kept.map { Set(properties.keys) == $0 } ?? (properties.count == 18), "\(query) feature \(id): \(properties.keys.sorted())")
+                for key in order where kept?.contains(key) ?? true {
+                    #expect(text(properties[key]) == expected[key], "\(query) feature \(id) \(key)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 3000)
+        // The HTML page names the ward beside the unit's other properties in the same columns.
+        let html = try await get(s.base + "/collections/units/items?f=html&limit=5&properties=ward_name,version").text
+        let row = try #require(html.components(separatedBy: "<tr><td>").dropFirst().first?.components(separatedBy: "</tr>").first)
+        let first = try #require(Int64(row.components(separatedBy: "\">").dropFirst().first?.prefix { $0.isNumber } ?? ""), "\(row.prefix(200))")
+        let cells = row.components(separatedBy: "<td>").dropFirst().map { $0.components(separatedBy: "</td>")[0] }
+        #expect(cells == [(wards[first] ?? nil).flatMap { names[$0] } ?? "", "\(units[first]?["version"] as Int64? ?? 0)"], "\(row.prefix(300))")
+    }
 }

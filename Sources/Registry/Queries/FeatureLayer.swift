@@ -46,18 +46,26 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         /// Whether the columns of properties with a `ward` field hold the ward's id, to be named by `wards`
         /// (see `text(_:_:)`), rather than the text itself.
         public internal(set) var wardIdColumns = false
+        /// Where each property's value is in a row, when not in the column after the previous one's (the first
+        /// after the id and the geometry): the ward's code and name read the one ward id column (`wardIdColumns`),
+        /// so the statement derives a unit's ward once per row, not once per property.
+        var sharedColumns: [Int]? = nil
 
         var sql: SQL { select + " ORDER BY \(order)" }
+
+        /// The column of a row that holds property `index` (of `properties`).
+        @inline(__always) public func column(_ index: Int) -> Int { sharedColumns?[index] ?? index + 2 }
 
         /// The text of property `index` (of `properties`) in `row`, whose columns begin with the id and the geometry:
         /// the column's, or the ward's code or name for the ward id the column holds (`wardIdColumns`). No address
         /// for NULL, as `RawRow.text`.
         @inline(__always) public func text(_ row: RawRow, _ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            let at = column(index)
             if wardIdColumns, let field = properties[index].ward, let wards {
-                if row.isNull(index + 2) { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-                return wards.text(row.int64(index + 2), field, body)
+                if row.isNull(at) { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+                return wards.text(row.int64(at), field, body)
             }
-            body(row.text(index + 2))
+            body(row.text(at))
         }
 
         /// The name a file or a FeatureCollection gives the features.

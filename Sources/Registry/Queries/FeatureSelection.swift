@@ -58,8 +58,23 @@ extension FeatureLayer.Query {
         let orderBy: SQL = (keys.map { "\($0.column) \(direction($0.descending))" as SQL }
             + ["f.id \(direction(selection.descendingOrder))" as SQL]).joined(separator: ", ")
         let sortColumns = keys.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i)"))" as SQL }.joined()
-        // A unit's ward is read as its id and named from `wards`: the statement then joins no ward row.
-        let columns = kept.map { SQL(sql: wards != nil && $0.ward != nil ? "f.ward_ref" : "f." + $0.name.quotedDatabaseIdentifier) }
+        // A unit's ward is read as its id and named from `wards`: the statement then joins no ward row. Its code
+        // and name share that one column, so each row derives its ward once.
+        var columns: [SQL] = []
+        var wardColumn: Int?
+        var sharedColumns: [Int] = []  // each property's column in a row, after the id and the geometry
+        for property in kept {
+            if wards != nil && property.ward != nil {
+                if wardColumn == nil {
+                    wardColumn = columns.count + 2
+                    columns.append("f.ward_ref")
+                }
+                sharedColumns.append(wardColumn!)
+            } else {
+                columns.append(SQL(sql: "f." + property.name.quotedDatabaseIdentifier))
+                sharedColumns.append(columns.count + 1)
+            }
+        }
         let whereClause: SQL = conditions.isEmpty ? "1" : conditions.map { "(\($0))" as SQL }.joined(separator: " AND ")
         let limit = UnitStatement.limit(selection.page, extra: extraRow ? 1 : 0)
         let head: SQL = "SELECT \((["f.id", "f.geometry"] + columns).joined(separator: ", "))\(sortColumns)"
@@ -80,6 +95,7 @@ extension FeatureLayer.Query {
         var query = FeatureLayer.Query(source: source, properties: kept, geometry: geometry, select: select, order: self.order, countSQL: count, name: name)
         query.wards = wards
         query.wardIdColumns = wards != nil
+        if sharedColumns != Array(kept.indices.map { $0 + 2 }) { query.sharedColumns = sharedColumns }
         return (query, sql, selection.conditions.isEmpty && selection.properties == nil && keys.isEmpty)
     }
 

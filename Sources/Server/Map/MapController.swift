@@ -26,10 +26,11 @@ struct MapController<Context: RequestContext>: Sendable {
         router.get("/map/ward-shares", use: wardShares)
         router.get("/map/plan", use: plan)
         router.get("/map/unit-wards", use: unitWards)
-        // Today's fine grid and ward shading are counted as the server starts, so the page's first views do not wait for them.
+        // Today's fine grid and ward shading are counted as the server starts, so the page's first views do not wait
+        // for them; in the background, so requests that come meanwhile are not slowed by them.
         let cache = gridCache, shares = shareCache, store = service.reader.store, today = service.today(), version = service.reader.version()
-        service.threads.run { _ = try? cache.fineGrid(filter: UnitFilter(asOf: today), version: version, counts: UnitGridCounts(store: store)) }
-        service.threads.run { _ = try? MapController.wardShares(on: today, version: version, store: store, cache: shares) }
+        service.background.run { _ = try? cache.fineGrid(filter: UnitFilter(asOf: today), version: version, counts: UnitGridCounts(store: store)) }
+        service.background.run { _ = try? MapController.wardShares(on: today, version: version, store: store, cache: shares) }
     }
 
     func page(_ request: Request, context: Context) async throws -> Response {
