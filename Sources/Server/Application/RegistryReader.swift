@@ -11,6 +11,8 @@ public struct RegistryReader: Sendable {
     /// Reads are CPU-bound (the file is mapped): on two cores four readers gave the bench's box, offset and by-id
     /// requests a quarter to a third more per second than eight, which only took turns on the cores.
     static let readerCount = 4
+    /// Threads for reads no request waits for (ServiceState.background), each with a connection of its own.
+    static let backgroundCount = 1
 
     /// Opens the existing database at `path` for reading only.
     public init(path: String) throws {
@@ -27,7 +29,9 @@ public struct RegistryReader: Sendable {
                 })
             }
         }
-        config.maximumReaderCount = RegistryReader.readerCount
+        // One more for the background thread (ServiceState.background): at the lowest priority it may hold its
+        // connection for seconds while requests keep the cores busy, and no request thread must wait for it.
+        config.maximumReaderCount = RegistryReader.readerCount + RegistryReader.backgroundCount
         do {
             let pool = try DatabasePool(path: path, configuration: config)
             store = RegistryStore(pool: pool, path: path)

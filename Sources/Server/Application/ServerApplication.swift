@@ -16,7 +16,7 @@ public struct ServiceState: Sendable {
     /// As many as the pool has reader connections: more would only wait for one.
     let threads = ReaderThreads(count: RegistryReader.readerCount)
     /// For reads no request waits for (counts kept ready for later requests): they take the cores only when requests leave them idle.
-    let background = ReaderThreads(count: 1, name: "econgis-background", lowPriority: true)
+    let background = ReaderThreads(count: RegistryReader.backgroundCount, name: "econgis-background", lowPriority: true)
     var layers: FeatureLayers { FeatureLayers(store: reader.store) }
 }
 
