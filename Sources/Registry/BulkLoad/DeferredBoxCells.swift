@@ -5,27 +5,25 @@ import GRDB
 /// marks them once at the end and puts the trigger back from its stored SQL; a failure rolls back both, SQLite DDL
 /// being transactional. The update trigger stays: it also marks an updated unit's old cell, which only it knows.
 struct DeferredBoxCells {
-    private let trigger: String?
+    private let trigger: SuspendedTrigger
     private var cells = Set<Int64>()
 
-    private init(trigger: String?) { self.trigger = trigger }
+    private init(trigger: SuspendedTrigger) { self.trigger = trigger }
 
     static func suspend(_ db: Database) throws -> DeferredBoxCells {
-        let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'unit_box_insert'")
-        if sql != nil { try db.execute(sql: "DROP TRIGGER unit_box_insert") }
-        return DeferredBoxCells(trigger: sql)
+        DeferredBoxCells(trigger: try SuspendedTrigger(db, name: "unit_box_insert"))
     }
 
     /// Called for every unit the import inserts.
     mutating func inserted(_ row: UnitRowValues) {
-        guard trigger != nil, let lon = row.lon, let lat = row.lat else { return }
+        guard trigger.existed, let lon = row.lon, let lat = row.lat else { return }
         cells.insert(UnitBoxCells.cell(lon, lat))
     }
 
     func restore(_ db: Database) throws {
-        guard let trigger else { return }
+        guard trigger.existed else { return }
         let mark = try db.makeStatement(sql: "INSERT OR IGNORE INTO unit_box_stale (cell) VALUES (?)")
         for cell in cells { try mark.execute(arguments: [cell]) }
-        try db.execute(sql: trigger)
+        try trigger.restore(db)
     }
 }

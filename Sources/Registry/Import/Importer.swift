@@ -115,7 +115,10 @@ public struct Importer {
             func inserted(_ id: Int64, _ row: UnitRowValues) throws {
                 boxCells.inserted(row)
                 memberships += row.locatedWards.lazy.map { (id, $0) }
-                for ward in row.locatedWards { wardCounts.add(ward: ward, registeredOn: row.registeredOn) }
+                if !row.locatedWards.isEmpty {
+                    let day = row.registeredOn  // read once per unit, not per membership
+                    for ward in row.locatedWards { wardCounts.add(ward: ward, registeredOn: day) }
+                }
                 if memberships.count >= 4096 {
                     try WardMembership.insert(db, memberships)
                     memberships.removeAll(keepingCapacity: true)

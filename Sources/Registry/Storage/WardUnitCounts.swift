@@ -62,13 +62,7 @@ enum WardUnitCounts {
     /// a ward import's triggers cost 6 s of CPU for deleting and inserting every membership of a period, the count
     /// 2.6 s. Inside the caller's transaction, so a failure rolls the dropped triggers back too.
     static func recounting(_ db: Database, wards: SQL, _ body: () throws -> Void) throws {
-        var dropped: [String] = []
-        for name in [insertTrigger, deleteTrigger] {
-            guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                                arguments: [name]) else { continue }
-            try db.execute(sql: "DROP TRIGGER \(name)")
-            dropped.append(sql)
-        }
+        let dropped = try [insertTrigger, deleteTrigger].map { try SuspendedTrigger(db, name: $0) }
         try body()
         try db.execute(literal: "DELETE FROM ward_unit_counts WHERE admin_unit_id IN (SELECT w.id FROM admin_units w WHERE \(wards))")
         try db.execute(literal: """
@@ -78,39 +72,37 @@ enum WardUnitCounts {
             WHERE m.admin_unit_id IN (SELECT w.id FROM admin_units w WHERE \(wards))
             GROUP BY 1, 2
             """)
-        for sql in dropped { try db.execute(sql: sql) }
+        for trigger in dropped { try trigger.restore(db) }
     }
 
     /// The insert trigger dropped for a bulk import that stores new units' memberships itself: it counts them as
     /// it writes them (`add`), and `restore` adds the counts and puts the trigger back from its stored SQL. Inside
     /// the import's transaction, so a failure rolls the drop back too.
     struct Suspended {
-        private let trigger: String?
+        private let trigger: SuspendedTrigger
         /// Memberships counted per (ward, registration day): as many entries as wards times days, whatever the rows.
         private var counts: [Key: Int64] = [:]
         private struct Key: Hashable { var ward: Int64; var day: String }
 
         init(_ db: Database) throws {
-            trigger = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                          arguments: [WardUnitCounts.insertTrigger])
-            if trigger != nil { try db.execute(sql: "DROP TRIGGER \(WardUnitCounts.insertTrigger)") }
+            trigger = try SuspendedTrigger(db, name: WardUnitCounts.insertTrigger)
         }
 
         /// A membership of a unit registered on `day` (nil: none) in `ward`, stored while the trigger is away.
         mutating func add(ward: Int64, registeredOn day: String?) {
-            guard trigger != nil else { return }
+            guard trigger.existed else { return }
             counts[Key(ward: ward, day: day ?? ""), default: 0] += 1
         }
 
         mutating func restore(_ db: Database) throws {
-            guard let trigger else { return }
+            guard trigger.existed else { return }
             let add = try db.makeStatement(sql: """
                 INSERT INTO ward_unit_counts (admin_unit_id, registered_on, units) VALUES (?, ?, ?)
                 ON CONFLICT DO UPDATE SET units = units + excluded.units
                 """)
             for (key, n) in counts { try add.execute(arguments: [key.ward, key.day, n]) }
             counts = [:]
-            try db.execute(sql: trigger)
+            try trigger.restore(db)
         }
     }
 }
