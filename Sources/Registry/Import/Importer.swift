@@ -112,9 +112,12 @@ public struct Importer {
             // A new unit's wards and flag were found on the reading thread (UnitRowValues.locatedWards):
             // its memberships are stored as it is written. An updated unit's are found at the end.
             var memberships: [(unit: Int64, ward: Int64)] = []
+            // Their wards per stretch too, unless a ward written outside the registry emptied that table.
+            var stretchWards = try UnitStretchWards.Appender(db, unitsAfter: lastIdBefore)
             func inserted(_ id: Int64, _ row: UnitRowValues) throws {
                 boxCells.inserted(row)
                 memberships += row.locatedWards.lazy.map { (id, $0) }
+                try stretchWards?.add(db, unit: id, located: row.locatedWards)
                 if !row.locatedWards.isEmpty {
                     let day = row.registeredOn  // read once per unit, not per membership
                     for ward in row.locatedWards { wardCounts.add(ward: ward, registeredOn: day) }
@@ -173,11 +176,12 @@ public struct Importer {
                     // A stall whose market is still missing is refused (UnitWriter.MarketMissing).
                     for (draft, row, location, raw) in deferred { try upsert(draft, row: row, at: location, raw: raw) }
                     try WardMembership.insert(db, memberships)
+                    try stretchWards?.flush(db)
                     try wardCounts.restore(db)  // before the updated units' wards are placed, with the trigger
-                    // What follows sorts whole columns (indexes, memberships, the wards per stretch): SQLite's sorters
+                    // What follows sorts whole columns (indexes, the R*Tree's boxes, box cells): SQLite's sorters
                     // hold as much as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
                     try db.execute(sql: "PRAGMA cache_size = -4096")
-                    try UnitStretchWards.fill(db, unitsAfter: lastIdBefore)
+                    if stretchWards == nil { try UnitStretchWards.rebuild(db) }  // emptied by a ward written elsewhere
                     try indexes.restore(db)
                     try writer.recordRegistrations()
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",

@@ -79,16 +79,70 @@ enum UnitStretchWards {
         try db.execute(literal: fill(units: "m.unit_id IN (\(unitIds))"))
     }
 
-    /// The rows of an import's new units, whose ids follow `lastId` (the greatest before it).
-    static func fill(_ db: Database, unitsAfter lastId: Int64) throws {
-        guard try isComplete(db) else { return try rebuild(db) }
-        // SQLite gives a deleted greatest id again: a unit deleted outside the registry (the sqlite3 shell) may
-        // have left rows under the new units' ids, which OR IGNORE would keep. One key range per stretch.
-        try db.execute(literal: """
-            DELETE FROM unit_stretch_wards WHERE key IN (SELECT k.key FROM (\(starts)) s JOIN unit_stretch_wards k
-              ON k.key > \(key("s.day", unit: "\(lastId)")) AND k.key <= \(key("s.day", unit: "4294967295")))
-            """)
-        try db.execute(literal: fill(units: "m.unit_id > \(lastId)"))
+    /// An import's new units' rows, written as the units are (their wards were found on the reading thread) and,
+    /// per batch, in key order: one run per stretch, each added at the end of its key range. Filled at the end
+    /// from unit_wards instead (`fill(units:)`, in ward-code order), the same rows went into the middle of the
+    /// table a page at a time: 7.1 s at the end of a 1 000 000-unit import into the demo, where these inserts add
+    /// about 4 s to the writing loop (one run each: 63.1 s before, 58.6 s after).
+    struct Appender {
+        /// The first day of each stretch and its key base (the key of unit 0).
+        private let starts: [(day: LocalDate, base: Int64)]
+        private let wards: [Int64: AdminUnit]
+        private var rows: [(key: Int64, ward: Int64)] = []
+
+        /// nil when the table was emptied by a ward written outside the registry: `rebuild` then makes it whole.
+        /// Removes the rows left under the new units' ids (those after `lastId`, the greatest before the import):
+        /// SQLite gives a deleted greatest id again, so a unit deleted in the sqlite3 shell may have left some.
+        init?(_ db: Database, unitsAfter lastId: Int64) throws {
+            guard try UnitStretchWards.isComplete(db) else { return nil }
+            try db.execute(literal: """
+                DELETE FROM unit_stretch_wards WHERE key IN (SELECT k.key FROM (\(UnitStretchWards.starts)) s JOIN unit_stretch_wards k
+                  ON k.key > \(key("s.day", unit: "\(lastId)")) AND k.key <= \(key("s.day", unit: "4294967295")))
+                """)
+            starts = try Row.fetchAll(db, SQLRequest<Row>(literal: "SELECT day, \(key("day", unit: "0")) AS base FROM (\(UnitStretchWards.starts)) ORDER BY day"))
+                .map { row in
+                    let text: String = row["day"]
+                    guard let day = LocalDate(iso: text) else {
+                        throw RegistryError.database("admin_units: a ward's period starts or ends on \"\(text)\", expected a date YYYY-MM-DD")
+                    }
+                    return (day, row["base"])
+                }
+            wards = Dictionary(uniqueKeysWithValues: try AdminUnit.fetchAll(db, sql: "SELECT \(AdminUnit.columns) FROM admin_units WHERE level = 'ward'")
+                .map { ($0.id, $0) })
+        }
+
+        /// The rows of new unit `unit` whose point lies in `located` (wards of any period): for each stretch, the
+        /// ward valid on its first day with the lowest code (then id), as `fill(units:)` chooses.
+        mutating func add(_ db: Database, unit: Int64, located: [Int64]) throws {
+            guard !located.isEmpty, unit >= 0, unit <= 4_294_967_295 else { return }
+            for start in starts {
+                var chosen: AdminUnit?
+                for id in located {
+                    guard let ward = wards[id], ward.isValid(on: start.day) else { continue }
+                    if let c = chosen, !(ward.code.utf8.lexicographicallyPrecedes(c.code.utf8) || (ward.code == c.code && ward.id < c.id)) {
+                        continue
+                    }
+                    chosen = ward
+                }
+                if let chosen { rows.append((start.base + unit, chosen.id)) }
+            }
+            if rows.count >= 4096 { try flush(db) }
+        }
+
+        mutating func flush(_ db: Database) throws {
+            rows.sort { $0.key < $1.key }
+            var start = 0
+            while start < rows.count {
+                let chunk = rows[start..<min(start + 128, rows.count)]
+                // OR IGNORE (no key is taken: the rows under new ids were removed): a multi-row INSERT that could
+                // abort half way needs a statement journal.
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO unit_stretch_wards (key, admin_unit_id) VALUES "
+                                       + repeatElement("(?, ?)", count: chunk.count).joined(separator: ", "))
+                    .executeBound(chunk.lazy.flatMap { [$0.key.databaseValue, $0.ward.databaseValue] })
+                start += chunk.count
+            }
+            rows.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Whether the table holds every unit's rows (its row of key -1), or was emptied by a ward written elsewhere.
