@@ -82,8 +82,8 @@ enum UnitStretchWards {
     /// An import's new units' rows, written as the units are (their wards were found on the reading thread) and,
     /// per batch, in key order: one run per stretch, each added at the end of its key range. Filled at the end
     /// from unit_wards instead (`fill(units:)`, in ward-code order), the same rows went into the middle of the
-    /// table a page at a time: 7.1 s at the end of a 1 000 000-unit import into the demo, where these inserts add
-    /// about 4 s to the writing loop (one run each: 63.1 s before, 58.6 s after).
+    /// table a page at a time: 7.1 s at the end of a 1 000 000-unit import into the demo. These inserts add about
+    /// 4 s to the writing loop instead, so the net gain is small (single runs: 63.1 s before, 58.6 s after).
     struct Appender {
         /// The first day of each stretch and its key base (the key of unit 0).
         private let starts: [(day: LocalDate, base: Int64)]
