@@ -100,6 +100,22 @@ struct DeferredSpatialTriggers {
     }
 }
 
+extension Database {
+    /// Rows of two integers into `table`'s two `columns` (as "a, b"), 128 to a statement. OR IGNORE, because a
+    /// multi-row INSERT that could abort half way needs a statement journal: a row whose key is taken is skipped.
+    func insertPairs(into table: String, columns: String, _ pairs: some Collection<(Int64, Int64)>) throws {
+        var start = pairs.startIndex
+        while start != pairs.endIndex {
+            let end = pairs.index(start, offsetBy: 128, limitedBy: pairs.endIndex) ?? pairs.endIndex
+            let chunk = pairs[start..<end]
+            try cachedStatement(sql: "INSERT OR IGNORE INTO \(table) (\(columns)) VALUES "
+                                + repeatElement("(?, ?)", count: chunk.count).joined(separator: ", "))
+                .executeBound(chunk.lazy.flatMap { [$0.0.databaseValue, $0.1.databaseValue] })
+            start = end
+        }
+    }
+}
+
 extension Statement {
     /// Binds `values` to the parameters in order and runs the statement once, straight through the
     /// SQLite C API: the database changes as with `execute(arguments:)`, without building

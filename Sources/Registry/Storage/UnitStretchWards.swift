@@ -115,15 +115,10 @@ enum UnitStretchWards {
         /// ward valid on its first day with the lowest code (then id), as `fill(units:)` chooses.
         mutating func add(_ db: Database, unit: Int64, located: [Int64]) throws {
             guard !located.isEmpty, unit >= 0, unit <= 4_294_967_295 else { return }
+            let wards = self.wards
             for start in starts {
-                var chosen: AdminUnit?
-                for id in located {
-                    guard let ward = wards[id], ward.isValid(on: start.day) else { continue }
-                    if let c = chosen, !(ward.code.utf8.lexicographicallyPrecedes(c.code.utf8) || (ward.code == c.code && ward.id < c.id)) {
-                        continue
-                    }
-                    chosen = ward
-                }
+                let chosen = located.lazy.compactMap { wards[$0] }.filter { $0.isValid(on: start.day) }
+                    .min { $0.code.utf8.lexicographicallyPrecedes($1.code.utf8) || ($0.code == $1.code && $0.id < $1.id) }
                 if let chosen { rows.append((start.base + unit, chosen.id)) }
             }
             if rows.count >= 4096 { try flush(db) }
@@ -131,16 +126,8 @@ enum UnitStretchWards {
 
         mutating func flush(_ db: Database) throws {
             rows.sort { $0.key < $1.key }
-            var start = 0
-            while start < rows.count {
-                let chunk = rows[start..<min(start + 128, rows.count)]
-                // OR IGNORE (no key is taken: the rows under new ids were removed): a multi-row INSERT that could
-                // abort half way needs a statement journal.
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO unit_stretch_wards (key, admin_unit_id) VALUES "
-                                       + repeatElement("(?, ?)", count: chunk.count).joined(separator: ", "))
-                    .executeBound(chunk.lazy.flatMap { [$0.key.databaseValue, $0.ward.databaseValue] })
-                start += chunk.count
-            }
+            // No key is taken: the rows under the new units' ids were removed.
+            try db.insertPairs(into: "unit_stretch_wards", columns: "key, admin_unit_id", rows.lazy.map { ($0.key, $0.ward) })
             rows.removeAll(keepingCapacity: true)
         }
     }

@@ -92,16 +92,7 @@ enum WardMembership {
     /// Stores memberships found before the write (`WardLocator`, on a bulk import's reading thread) of
     /// units that had none: (unit id, ward id) pairs, in unit id order.
     static func insert(_ db: Database, _ pairs: some Collection<(unit: Int64, ward: Int64)>) throws {
-        var start = pairs.startIndex
-        while start != pairs.endIndex {
-            let end = pairs.index(start, offsetBy: 128, limitedBy: pairs.endIndex) ?? pairs.endIndex
-            let chunk = pairs[start..<end]
-            // OR IGNORE: a multi-row INSERT that could abort half way needs a statement journal.
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO unit_wards (unit_id, admin_unit_id) VALUES "
-                                   + repeatElement("(?, ?)", count: chunk.count).joined(separator: ", "))
-                .executeBound(chunk.lazy.flatMap { [$0.unit.databaseValue, $0.ward.databaseValue] })
-            start = end
-        }
+        try db.insertPairs(into: "unit_wards", columns: "unit_id, admin_unit_id", pairs.lazy.map { ($0.unit, $0.ward) })
     }
 
     /// Sets the flag of the units that `units` selects, on their registration date (or today): their
