@@ -103,14 +103,24 @@ struct DeferredSpatialTriggers {
 extension Database {
     /// Rows of two integers into `table`'s two `columns` (as "a, b"), 128 to a statement. OR IGNORE, because a
     /// multi-row INSERT that could abort half way needs a statement journal: a row whose key is taken is skipped.
+    /// The integers are bound straight from the pairs: building the statement's text, an array of two values
+    /// per row and a generic iterator over them for each chunk was half of this function's time.
     func insertPairs(into table: String, columns: String, _ pairs: some Collection<(Int64, Int64)>) throws {
+        let insert = "INSERT OR IGNORE INTO \(table) (\(columns)) VALUES "
+        func statement(rows: Int) throws -> Statement {
+            try cachedStatement(sql: insert + String(repeating: "(?, ?), ", count: rows - 1) + "(?, ?)")
+        }
+        var full: Statement?
         var start = pairs.startIndex
         while start != pairs.endIndex {
             let end = pairs.index(start, offsetBy: 128, limitedBy: pairs.endIndex) ?? pairs.endIndex
             let chunk = pairs[start..<end]
-            try cachedStatement(sql: "INSERT OR IGNORE INTO \(table) (\(columns)) VALUES "
-                                + repeatElement("(?, ?)", count: chunk.count).joined(separator: ", "))
-                .executeBound(chunk.lazy.flatMap { [$0.0.databaseValue, $0.1.databaseValue] })
+            if pairs.distance(from: start, to: end) == 128 {
+                if full == nil { full = try statement(rows: 128) }
+                try full!.executeBound(pairs: chunk)
+            } else {
+                try statement(rows: pairs.distance(from: start, to: end)).executeBound(pairs: chunk)
+            }
             start = end
         }
     }
@@ -123,26 +133,46 @@ extension Statement {
     /// observers (ValueObservation) are not told about the change; nothing in EconGIS observes the tables
     /// written this way.
     func executeBound<Values: Collection<DatabaseValue>>(_ values: Values) throws {
-        let s = sqliteStatement
-        sqlite3_reset(s)
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        for (i, value) in values.enumerated() {
-            let n = Int32(i + 1)
-            switch value.storage {
-            case .null: sqlite3_bind_null(s, n)
-            case .int64(let v): sqlite3_bind_int64(s, n, v)
-            case .double(let v): sqlite3_bind_double(s, n, v)
-            case .string(let v): _ = v.utf8.withContiguousStorageIfAvailable { sqlite3_bind_text(s, n, $0.baseAddress, Int32($0.count), transient) }
-                ?? v.withCString { sqlite3_bind_text(s, n, $0, -1, transient) }
-            case .blob(let v): v.withUnsafeBytes { _ = sqlite3_bind_blob(s, n, $0.baseAddress, Int32($0.count), transient) }
+        try run(arguments: { StatementArguments(Array(values)) }) { s in
+            for (i, value) in values.enumerated() {
+                let n = Int32(i + 1)
+                switch value.storage {
+                case .null: sqlite3_bind_null(s, n)
+                case .int64(let v): sqlite3_bind_int64(s, n, v)
+                case .double(let v): sqlite3_bind_double(s, n, v)
+                case .string(let v): _ = v.utf8.withContiguousStorageIfAvailable { sqlite3_bind_text(s, n, $0.baseAddress, Int32($0.count), transient) }
+                    ?? v.withCString { sqlite3_bind_text(s, n, $0, -1, transient) }
+                case .blob(let v): v.withUnsafeBytes { _ = sqlite3_bind_blob(s, n, $0.baseAddress, Int32($0.count), transient) }
+                }
             }
         }
+    }
+
+    /// As `executeBound(_:)`, for pairs of integers bound as ?1, ?2, ?3, …
+    func executeBound(pairs: some Collection<(Int64, Int64)>) throws {
+        try run(arguments: { StatementArguments(pairs.flatMap { [$0.0, $0.1] }) }) { s in
+            var n: Int32 = 1
+            for (a, b) in pairs {
+                sqlite3_bind_int64(s, n, a)
+                sqlite3_bind_int64(s, n + 1, b)
+                n += 2
+            }
+        }
+    }
+
+    /// Resets the statement, lets `bind` bind its parameters, steps it to the end and resets it; an error
+    /// carries the statement's SQL and, made only then, its `arguments`.
+    private func run(arguments: () -> StatementArguments, bind: (OpaquePointer) -> Void) throws {
+        let s = sqliteStatement
+        sqlite3_reset(s)
+        bind(s)
         var rc = sqlite3_step(s)
         while rc == SQLITE_ROW { rc = sqlite3_step(s) }
         sqlite3_reset(s)
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))),
-                                sql: sql, arguments: StatementArguments(Array(values)))
+                                sql: sql, arguments: arguments())
         }
     }
 }

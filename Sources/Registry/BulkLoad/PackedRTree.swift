@@ -43,11 +43,9 @@ enum PackedRTree {
             DROP TABLE IF EXISTS temp.econgis_rtree_leaf; CREATE TEMP TABLE econgis_rtree_leaf (id INTEGER, node INTEGER)
             """)
         var nodes = try NodeWriter(db, node: node, parent: parent, nodeBytes: nodeBytes)
-        // The entries of a leaf, in one statement.
+        // The entries of a leaf, in one statement (the table has no key: nothing is ignored).
         func writeLeaf(_ cells: ArraySlice<Entry>, _ number: Int64) throws {
-            let statement = try db.cachedStatement(sql: "INSERT INTO temp.econgis_rtree_leaf (id, node) VALUES "
-                                                        + repeatElement("(?, ?)", count: cells.count).joined(separator: ", "))
-            try statement.executeBound(cells.lazy.flatMap { [$0.id.databaseValue, number.databaseValue] })
+            try db.insertPairs(into: "temp.econgis_rtree_leaf", columns: "id, node", cells.lazy.map { ($0.id, number) })
         }
 
         // The leaves: slices by x centre, each slice by y centre, cut into runs of `capacity`.

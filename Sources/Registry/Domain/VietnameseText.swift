@@ -75,7 +75,7 @@ public enum VietnameseText {
                 if pendingSpace { out.append(0x20); pendingSpace = false }
                 if v < 0x80 {
                     out.append(UInt8(v) | (v >= 0x41 && v <= 0x5A ? 0x20 : 0))
-                } else if let key = latinKeys[v] {
+                } else if let key = latinKey(v) {
                     out.append(contentsOf: key)
                 } else {
                     return slowSearchKey(parts.joined(separator: " ")) // outside the Latin blocks: decompose the whole text
@@ -87,17 +87,21 @@ public enum VietnameseText {
 
     /// The search key (UTF-8) of each Latin-1 Supplement, Latin Extended and Latin Extended Additional
     /// scalar, computed once by the general path so the fast path gives exactly the same keys.
-    private static let latinKeys: [UInt32: [UInt8]] = {
-        var table: [UInt32: [UInt8]] = [:]
-        for v in Array(0x80..<0x300) + Array(0x1E00..<0x1F00) {
-            guard let scalar = Unicode.Scalar(UInt32(v)), !scalar.properties.isWhitespace else { continue }
-            let key = slowSearchKey(String(scalar))
-            if !key.isEmpty, !key.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
-                table[UInt32(v)] = Array(key.utf8)
-            }
+    /// A table indexed by the scalar's offset in its block (U+0080–U+02FF, then U+1E00–U+1EFF): a lookup
+    /// in a dictionary hashed every letter of a Vietnamese name.
+    private static let latinKeys: [[UInt8]?] = (Array(0x80..<0x300) + Array(0x1E00..<0x1F00)).map { v in
+        guard let scalar = Unicode.Scalar(UInt32(v)), !scalar.properties.isWhitespace else { return nil }
+        let key = slowSearchKey(String(scalar))
+        return !key.isEmpty && !key.unicodeScalars.contains(where: { $0.properties.isWhitespace }) ? Array(key.utf8) : nil
+    }
+
+    private static func latinKey(_ v: UInt32) -> [UInt8]? {
+        switch v {
+        case 0x80..<0x300: latinKeys[Int(v - 0x80)]
+        case 0x1E00..<0x1F00: latinKeys[Int(v - 0x1E00) + 0x280]
+        default: nil
         }
-        return table
-    }()
+    }
 
     static func slowSearchKey(_ s: String) -> String {
         var out = String.UnicodeScalarView()
@@ -121,6 +125,17 @@ public enum VietnameseText {
     /// The first control character in `s` other than tab and line breaks (LF, CR LF), with its 1-based
     /// position: C0, DEL and C1. A NUL ends a C string early; ESC drives the terminal.
     public static func controlCharacter(in s: String) -> (scalar: Unicode.Scalar, position: Int)? {
+        // Most text has none: one pass over the bytes says so (C1 is 0xC2 then 0x80–0x9F in UTF-8; a CR is
+        // left to the scalar pass, which knows whether a line feed follows).
+        let clean = s.utf8.withContiguousStorageIfAvailable { bytes in
+            var afterC2 = false
+            for b in bytes {
+                if (b < 0x20 && b != 0x09 && b != 0x0A) || b == 0x7F || (afterC2 && b < 0xA0) { return false }
+                afterC2 = b == 0xC2
+            }
+            return true
+        }
+        if clean == true { return nil }
         var position = 0
         var pendingCR: Int?
         for u in s.unicodeScalars {

@@ -252,6 +252,10 @@ extension FieldChecks {
     /// no such text reaches the database or a terminal. True when there was none.
     @discardableResult
     mutating func refuseControlCharacters(_ record: ImportRecord) -> Bool {
+        // Fields in name order, so the errors come in the same order every time; sorted only when one is reported.
+        guard record.fields.contains(where: { VietnameseText.controlCharacter(in: $0.value) != nil && !$0.key.hasPrefix("__") }) else {
+            return true
+        }
         var clean = true
         for (field, value) in record.fields.sorted(by: { $0.key < $1.key }) where !field.hasPrefix("__") {
             guard let (scalar, position) = VietnameseText.controlCharacter(in: value) else { continue }
