@@ -143,3 +143,24 @@ import Testing
         #expect(u.wardFlag?.contains("declared ward 27223") == true && u.wardFlag?.contains("location is in 27232") == true, "\(u.wardFlag ?? "no flag")")
     }
 }
+
+@Suite struct ControlCharacterTests {
+    /// The byte scan that passes clean text must hand every control character to the scalar pass: C0, DEL,
+    /// C1 (two bytes in UTF-8), a CR without its LF; Vietnamese letters, U+00A0 (also 0xC2 first) and CR LF pass.
+    @Test func everyKindIsFoundAndCleanTextPasses() {
+        #expect(VietnameseText.controlCharacter(in: "Chợ Bình Thới\tĐường 3/2\r\nxxx\u{A0}y") == nil)
+        #expect(VietnameseText.controlCharacter(in: "") == nil)
+        #expect(VietnameseText.controlCharacter(in: "ab\u{1B}[2J")?.position == 3)
+        #expect(VietnameseText.controlCharacter(in: "Hợp tác\u{7F}")?.scalar == "\u{7F}")
+        #expect(VietnameseText.controlCharacter(in: "tên\u{85}")?.scalar == "\u{85}")
+        #expect(VietnameseText.controlCharacter(in: "x\u{9B}31m")?.position == 2)
+        #expect(VietnameseText.controlCharacter(in: "a\rb")?.scalar == "\r")
+        #expect(VietnameseText.controlCharacter(in: "a\r")?.position == 2)
+    }
+
+    /// Search keys through the flat table of Latin letters, at both ends of both blocks.
+    @Test func latinLettersFold() {
+        #expect(VietnameseText.searchKey("ĐƯỜNG Ỹ Ỵ À ÿ") == "duong y y a y")
+        #expect(VietnameseText.searchKey("Chợ Bình Thới") == "cho binh thoi")
+    }
+}
