@@ -59,10 +59,19 @@ public struct FeatureWriter {
         geometry = q.geometry
         keys = []
         keyEnds = []
+        // Straight into the bytes: a single feature (`items/{id}`) makes them for each request.
         for (i, p) in q.properties.enumerated() {
-            var key = i > 0 ? "," : ""
-            JSONText.writeString(p.name, to: &key)
-            keys += Array((key + ":").utf8)
+            if i > 0 { keys.append(0x2C) }
+            if p.name.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {  // nothing to escape
+                keys.append(0x22)
+                keys += p.name.utf8
+                keys.append(0x22)
+            } else {
+                var quoted = ""
+                JSONText.writeString(p.name, to: &quoted)
+                keys += quoted.utf8
+            }
+            keys.append(0x3A)
             keyEnds.append(keys.count)
         }
         keys += [UInt8](repeating: 0, count: 8)  // each key is copied in words, read up to 7 bytes past its end

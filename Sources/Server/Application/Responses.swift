@@ -39,12 +39,11 @@ struct RequestContextInfo: Sendable {
     }
 
     /// self and alternate links for a document offered as JSON (`jsonType`) and HTML.
-    func selfLinks(jsonType: String = "application/json", title: String) -> [[String: Any]] {
-        let jsonLink: [String: Any] = ["href": href(nil, ["f": "json"]), "type": jsonType, "title": title + " as JSON"]
-        let htmlLink: [String: Any] = ["href": href(nil, ["f": "html"]), "type": "text/html", "title": title + " as HTML"]
-        return format == .json
-            ? [jsonLink.merging(["rel": "self"]) { $1 }, htmlLink.merging(["rel": "alternate"]) { $1 }]
-            : [htmlLink.merging(["rel": "self"]) { $1 }, jsonLink.merging(["rel": "alternate"]) { $1 }]
+    func selfLinks(jsonType: String = "application/json", title: String) -> [Link] {
+        let json = format == .json
+        let jsonLink = Link(rel: json ? "self" : "alternate", type: jsonType, title: title + " as JSON", href: href(nil, ["f": "json"]))
+        let htmlLink = Link(rel: json ? "alternate" : "self", type: "text/html", title: title + " as HTML", href: href(nil, ["f": "html"]))
+        return json ? [jsonLink, htmlLink] : [htmlLink, jsonLink]  // the document's own format first
     }
 
     /// FNV-1a over `version|path?query|format`, hashed piece by piece (no joined string per request).

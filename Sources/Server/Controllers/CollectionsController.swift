@@ -12,19 +12,24 @@ struct CollectionsController<Context: RequestContext>: Sendable {
         router.get("/collections/:collectionId/queryables", use: queryables)
     }
 
-    func description(_ c: Collection, _ info: RequestContextInfo) -> [String: Any] {
+    /// A collection's links: itself as JSON and HTML, its items in both, its queryables.
+    func links(_ c: Collection, _ info: RequestContextInfo) -> [Link] {
         let path = "/collections/\(c.id)"
+        return [
+            Link(rel: "self", type: "application/json", title: c.title, href: info.href(path, ["f": "json"], keepQuery: false)),
+            Link(rel: "alternate", type: "text/html", title: c.title + " as HTML", href: info.href(path, ["f": "html"], keepQuery: false)),
+            Link(rel: "items", type: "application/geo+json", title: c.title + " (GeoJSON)", href: info.href(path + "/items", ["f": "json"], keepQuery: false)),
+            Link(rel: "items", type: "text/html", title: c.title + " (HTML)", href: info.href(path + "/items", ["f": "html"], keepQuery: false)),
+            Link(rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", type: "application/schema+json", title: "Queryables",
+                 href: info.href(path + "/queryables", [:], keepQuery: false)),
+        ]
+    }
+
+    func description(_ c: Collection, _ info: RequestContextInfo) -> [String: Any] {
         var d: [String: Any] = [
             "id": c.id, "title": c.title, "description": c.description, "itemType": "feature",
             "crs": ServerCRS.all.map(\.uri), "storageCrs": ServerCRS.crs84.uri,
-            "links": [
-                ["rel": "self", "type": "application/json", "title": c.title, "href": info.href(path, ["f": "json"], keepQuery: false)],
-                ["rel": "alternate", "type": "text/html", "title": c.title + " as HTML", "href": info.href(path, ["f": "html"], keepQuery: false)],
-                ["rel": "items", "type": "application/geo+json", "title": c.title + " (GeoJSON)", "href": info.href(path + "/items", ["f": "json"], keepQuery: false)],
-                ["rel": "items", "type": "text/html", "title": c.title + " (HTML)", "href": info.href(path + "/items", ["f": "html"], keepQuery: false)],
-                ["rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": "application/schema+json", "title": "Queryables",
-                 "href": info.href(path + "/queryables", [:], keepQuery: false)],
-            ] as [[String: Any]],
+            "links": links(c, info).map(\.object),
         ]
         var extent: [String: Any] = [:]
         if let e = c.reference == nil ? service.extent : c.spatialExtent {
@@ -50,19 +55,18 @@ struct CollectionsController<Context: RequestContext>: Sendable {
             }.joined()
             return Responses.html(HTMLPage.page("Collections", "<ul>\(rows)</ul>", links: links))
         }
-        return try Responses.json(["collections": collections, "links": links, "crs": ServerCRS.all.map(\.uri)])
+        return try Responses.json(["collections": collections, "links": links.map(\.object), "crs": ServerCRS.all.map(\.uri)])
     }
 
     func one(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
         let c = try await service.collection(context.parameters.get("collectionId") ?? "")
-        let d = description(c, info)
         if info.format == .html {
             let props = c.properties.map { "<li>\(HTMLPage.escape($0.name)) (\($0.type.rawValue))</li>" }.joined()
             return Responses.html(HTMLPage.page(c.title, "<p>\(HTMLPage.escape(c.description))</p><h2>Properties</h2><ul>\(props)</ul>",
-                                                links: d["links"] as? [[String: Any]] ?? []))
+                                                links: links(c, info)))
         }
-        return try Responses.json(d)
+        return try Responses.json(description(c, info))
     }
 
     /// JSON Schema (2020-12) of what filters may name: the layer's properties and its geometry.

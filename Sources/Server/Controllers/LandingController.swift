@@ -27,16 +27,16 @@ struct LandingController<Context: RequestContext>: Sendable {
         let info = try RequestContextInfo(request)
         var links = info.selfLinks(title: "This document")
         links += [
-            ["rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": "The API definition (OpenAPI 3.0)",
-             "href": info.href("/api", [:], keepQuery: false)],
-            ["rel": "conformance", "type": "application/json", "title": "Conformance classes", "href": info.href("/conformance", [:], keepQuery: false)],
-            ["rel": "data", "type": "application/json", "title": "Collections", "href": info.href("/collections", [:], keepQuery: false)],
+            Link(rel: "service-desc", type: "application/vnd.oai.openapi+json;version=3.0", title: "The API definition (OpenAPI 3.0)",
+                 href: info.href("/api", [:], keepQuery: false)),
+            Link(rel: "conformance", type: "application/json", title: "Conformance classes", href: info.href("/conformance", [:], keepQuery: false)),
+            Link(rel: "data", type: "application/json", title: "Collections", href: info.href("/collections", [:], keepQuery: false)),
         ]
         let title = "EconGIS registry", description = "Economic units, markets, measuring instruments, wards and inspections of the ward economic offices (OGC API – Features)."
         if info.format == .html {
             return Responses.html(HTMLPage.page(title, "<p>\(HTMLPage.escape(description))</p>", links: links))
         }
-        return try Responses.json(["title": title, "description": description, "links": links])
+        return try Responses.json(["title": title, "description": description, "links": links.map(\.object)])
     }
 
     func conformance(_ request: Request, context: Context) async throws -> Response {
@@ -46,7 +46,7 @@ struct LandingController<Context: RequestContext>: Sendable {
             let list = "<ul>" + classes.map { "<li>\(HTMLPage.escape($0))</li>" }.joined() + "</ul>"
             return Responses.html(HTMLPage.page("Conformance", list, links: info.selfLinks(title: "Conformance")))
         }
-        return try Responses.json(["conformsTo": classes, "links": info.selfLinks(title: "Conformance")])
+        return try Responses.json(["conformsTo": classes, "links": info.selfLinks(title: "Conformance").map(\.object)])
     }
 
     func api(_ request: Request, context: Context) async throws -> Response {

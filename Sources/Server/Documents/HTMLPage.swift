@@ -29,14 +29,13 @@ enum HTMLPage {
     static let tail = "</body></html>\n"
 
     /// A list of links (`rel`, `href`, `title`).
-    static func links(_ links: [[String: Any]]) -> String {
+    static func links(_ links: [Link]) -> String {
         "<ul>" + links.map { l in
-            let href = l["href"] as? String ?? ""
-            return "<li><a href=\"\(escape(href))\">\(escape(l["title"] as? String ?? href))</a> (\(escape(l["rel"] as? String ?? "")))</li>"
+            "<li><a href=\"\(escape(l.href))\">\(escape(l.title))</a> (\(escape(l.rel)))</li>"
         }.joined() + "</ul>\n"
     }
 
-    static func page(_ title: String, _ body: String, links: [[String: Any]]) -> String {
+    static func page(_ title: String, _ body: String, links: [Link]) -> String {
         head(title) + body + "<h2>Links</h2>" + self.links(links) + tail
     }
 }

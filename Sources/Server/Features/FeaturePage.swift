@@ -29,25 +29,29 @@ enum FeaturePage {
         }) { row in try writer.write(row) }
         var tail = "\n],\"numberMatched\":\(matched ?? 0),\"numberReturned\":\(writer.written),\"timeStamp\":\"\(timeStamp())\",\"links\":"
         let links = pageLinks(items, info: info, next: next, returned: writer.written)
-        tail += linksJSON(links) + "}\n"
+        tail += Link.json(links) + "}\n"
         sink.append(tail)
         try sink.flush()
     }
 
     /// self, alternate, next (a keyset cursor: the next page costs what this one did), prev (an offset) and the collection.
-    static func pageLinks(_ items: ItemsRequest, info: RequestContextInfo, next: PageCursor?, returned: Int) -> [[String: Any]] {
+    static func pageLinks(_ items: ItemsRequest, info: RequestContextInfo, next: PageCursor?, returned: Int) -> [Link] {
         var links = info.selfLinks(jsonType: "application/geo+json", title: "This page")
         if let next {
-            links.append(["rel": "next", "type": "application/geo+json", "title": "Next page",
-                          "href": info.href(nil, ["cursor": "\(items.position + returned).\(next.encoded)", "offset": nil, "f": "json"])])
+            links.append(Link(rel: "next", type: "application/geo+json", title: "Next page",
+                              href: info.href(nil, ["cursor": "\(items.position + returned).\(next.encoded)", "offset": nil, "f": "json"])))
         }
         if items.position > 0 {
-            links.append(["rel": "prev", "type": "application/geo+json", "title": "Previous page",
-                          "href": info.href(nil, ["cursor": nil, "offset": String(max(0, items.position - items.limit)), "f": "json"])])
+            links.append(Link(rel: "prev", type: "application/geo+json", title: "Previous page",
+                              href: info.href(nil, ["cursor": nil, "offset": String(max(0, items.position - items.limit)), "f": "json"])))
         }
-        links.append(["rel": "collection", "type": "application/json", "title": items.collection.title,
-                      "href": info.href("/collections/\(items.collection.id)", [:], keepQuery: false)])
+        links.append(collectionLink(items, info))
         return links
+    }
+
+    static func collectionLink(_ items: ItemsRequest, _ info: RequestContextInfo) -> Link {
+        Link(rel: "collection", type: "application/json", title: items.collection.title,
+             href: info.href("/collections/\(items.collection.id)", [:], keepQuery: false))
     }
 
     /// Now in UTC as RFC 3339, without a date formatter (making one per request showed in the by-id profile).
@@ -57,31 +61,6 @@ enum FeaturePage {
         gmtime_r(&now, &t)
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(t.tm_year + 1900)-\(two(t.tm_mon + 1))-\(two(t.tm_mday))T\(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec))Z"
-    }
-
-    /// Links (objects of strings) as JSON text, written directly rather than through JSONSerialization.
-    static func linksJSON(_ links: [[String: Any]]) -> String {
-        var out = "["
-        for (i, link) in links.enumerated() {
-            if i > 0 { out += "," }
-            out += "{"
-            for (j, key) in link.keys.sorted().enumerated() {
-                if j > 0 { out += "," }
-                writeString(key, to: &out)
-                out += ":"
-                writeString(link[key] as? String ?? "", to: &out)
-            }
-            out += "}"
-        }
-        return out + "]"
-    }
-
-    /// A JSON string; text with nothing to escape (links, titles) is copied whole rather than scalar by scalar.
-    static func writeString(_ s: String, to out: inout String) {
-        guard s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) else { return JSONText.writeString(s, to: &out) }
-        out += "\""
-        out += s
-        out += "\""
     }
 
     /// A table of the page's properties; coordinates are for the JSON.
@@ -121,10 +100,7 @@ enum FeaturePage {
     static func single(_ items: ItemsRequest, service: ServiceState, info: RequestContextInfo, id: Int64) throws -> ByteBuffer {
         var bytes = ByteBuffer()
         let sink = ByteSink(capacity: 1 << 13) { bytes.writeBytes($0) }
-        let collectionPath = "/collections/\(items.collection.id)"
-        var links = info.selfLinks(jsonType: "application/geo+json", title: "This feature")
-        links.append(["rel": "collection", "type": "application/json", "title": items.collection.title,
-                      "href": info.href(collectionPath, [:], keepQuery: false)])
+        let links = info.selfLinks(jsonType: "application/geo+json", title: "This feature") + [collectionLink(items, info)]
         if info.format == .html {
             var found = false
             var query: FeatureLayer.Query?
@@ -158,7 +134,7 @@ enum FeaturePage {
         // The writer ends a feature with "}\n": the links go inside it.
         bytes.moveWriterIndex(to: bytes.writerIndex - 2)
         bytes.writeString(",\"links\":")
-        bytes.writeString(linksJSON(links))
+        bytes.writeString(Link.json(links))
         bytes.writeString("}\n")
         return bytes
     }
