@@ -36,6 +36,11 @@ public enum JSONText {
 
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        if isPlain(s) {  // most text (names, links, titles): copied whole rather than scalar by scalar
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -50,6 +55,11 @@ public enum JSONText {
             }
         }
         out += "\""
+    }
+
+    /// Whether `s` goes into a JSON string as it is: no `"`, `\` or control character (below U+0020).
+    @inline(__always) public static func isPlain(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
     }
 
     /// Decodes one JSON value from UTF-8 bytes. Object members keep the order they have in the text

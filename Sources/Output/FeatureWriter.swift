@@ -62,7 +62,7 @@ public struct FeatureWriter {
         // Straight into the bytes: a single feature (`items/{id}`) makes them for each request.
         for (i, p) in q.properties.enumerated() {
             if i > 0 { keys.append(0x2C) }
-            if p.name.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {  // nothing to escape
+            if JSONText.isPlain(p.name) {
                 keys.append(0x22)
                 keys += p.name.utf8
                 keys.append(0x22)

@@ -19,23 +19,15 @@ struct Link: Sendable {
         var out = "["
         for (i, link) in links.enumerated() {
             out += i > 0 ? ",{\"href\":" : "{\"href\":"
-            writeString(link.href, to: &out)
+            JSONText.writeString(link.href, to: &out)
             out += ",\"rel\":"
-            writeString(link.rel, to: &out)
+            JSONText.writeString(link.rel, to: &out)
             out += ",\"title\":"
-            writeString(link.title, to: &out)
+            JSONText.writeString(link.title, to: &out)
             out += ",\"type\":"
-            writeString(link.type, to: &out)
+            JSONText.writeString(link.type, to: &out)
             out += "}"
         }
         return out + "]"
-    }
-
-    /// A JSON string; text with nothing to escape (links, titles) is copied whole rather than scalar by scalar.
-    private static func writeString(_ s: String, to out: inout String) {
-        guard s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) else { return JSONText.writeString(s, to: &out) }
-        out += "\""
-        out += s
-        out += "\""
     }
 }
