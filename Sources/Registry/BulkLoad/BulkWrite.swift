@@ -115,11 +115,12 @@ extension Database {
         while start != pairs.endIndex {
             let end = pairs.index(start, offsetBy: 128, limitedBy: pairs.endIndex) ?? pairs.endIndex
             let chunk = pairs[start..<end]
-            if pairs.distance(from: start, to: end) == 128 {
+            let rows = pairs.distance(from: start, to: end)
+            if rows == 128 {
                 if full == nil { full = try statement(rows: 128) }
                 try full!.executeBound(pairs: chunk)
             } else {
-                try statement(rows: pairs.distance(from: start, to: end)).executeBound(pairs: chunk)
+                try statement(rows: rows).executeBound(pairs: chunk)
             }
             start = end
         }

@@ -253,7 +253,7 @@ extension FieldChecks {
     @discardableResult
     mutating func refuseControlCharacters(_ record: ImportRecord) -> Bool {
         // Fields in name order, so the errors come in the same order every time; sorted only when one is reported.
-        guard record.fields.contains(where: { VietnameseText.controlCharacter(in: $0.value) != nil && !$0.key.hasPrefix("__") }) else {
+        guard record.fields.contains(where: { !$0.key.hasPrefix("__") && VietnameseText.controlCharacter(in: $0.value) != nil }) else {
             return true
         }
         var clean = true
