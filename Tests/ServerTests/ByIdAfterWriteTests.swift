@@ -22,7 +22,14 @@ import Testing
         let before = try await get(url)
         #expect(before.status == 200)
         #expect(properties(before)["ward_code"] as? String == wardCode)
-        _ = try await get(url)  // a second answer from the kept statement
+        // Later answers come from the kept statement, read outside a transaction (RegistryStore.readOneStatement):
+        // the same bytes, and a 404 for an id that is not there.
+        let again = try await get(url)
+        #expect(again.status == 200)
+        #expect(again.body == before.body)
+        let missing = try await get(s.base + "/collections/units/items/999999999")
+        #expect(missing.status == 404)
+        #expect(missing.json["code"] as? String == "NotFound")
 
         let store = try RegistryStore(path: s.databasePath)
         try store.write { db in

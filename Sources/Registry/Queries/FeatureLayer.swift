@@ -302,6 +302,13 @@ public final class LayerQueryMemo: @unchecked Sendable {
         return try composed(db, layer, "id", filter: filter, selection: selection, within: within, precision: precision, version: version)
     }
 
+    /// The by-id statement if it was already composed for this version, without a database to make it.
+    func knownById(_ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int, version: String) -> Composed? {
+        guard !version.isEmpty, let layerKey = LayerQueryMemo.key(layer, filter: filter, within: within, precision: precision) else { return nil }
+        let key = layerKey + "|id"
+        return known(version) { byIds[key] }
+    }
+
     /// The rows of a box page whose ids UnitBoxCells chose (`:chosenIds`, a JSON array), for the properties asked.
     func byChosenIds(_ db: Database, _ layer: FeatureLayer, filter: UnitFilter, selection: FeatureSelection, within: Int, precision: Int,
                      version: String) throws -> Composed? {

@@ -159,6 +159,12 @@ public final class RegistryStore: Sendable {
         try mapErrors { try writer.read(body) }
     }
 
+    /// A read that runs a single statement, outside a transaction: a statement reads one snapshot of the database
+    /// on its own. `body` must run no more than one statement, or its statements could see different snapshots.
+    public func readOneStatement<T>(_ body: (Database) throws -> T) throws -> T {
+        try mapErrors { try writer.unsafeRead(body) }
+    }
+
     /// Every write ends by packing the box cells it made stale (UnitBoxCells), in its own transaction.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard !isReadOnly else { throw RegistryError.readOnly(path: path) }
