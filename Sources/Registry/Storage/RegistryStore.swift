@@ -161,7 +161,7 @@ public final class RegistryStore: Sendable {
 
     /// A read that runs a single statement, outside a transaction: a statement reads one snapshot of the database
     /// on its own. `body` must run no more than one statement, or its statements could see different snapshots.
-    public func readOneStatement<T>(_ body: (Database) throws -> T) throws -> T {
+    func readOneStatement<T>(_ body: (Database) throws -> T) throws -> T {
         try mapErrors { try writer.unsafeRead(body) }
     }
 
