@@ -304,8 +304,7 @@ public final class LayerQueryMemo: @unchecked Sendable {
 
     /// The by-id statement if it was already composed for this version, without a database to make it.
     func knownById(_ layer: FeatureLayer, filter: UnitFilter, within: Int, precision: Int, version: String) -> Composed? {
-        guard !version.isEmpty, let layerKey = LayerQueryMemo.key(layer, filter: filter, within: within, precision: precision) else { return nil }
-        let key = layerKey + "|id"
+        guard let key = composedKey(layer, "id", filter: filter, within: within, precision: precision, version: version) else { return nil }
         return known(version) { byIds[key] }
     }
 
@@ -322,8 +321,7 @@ public final class LayerQueryMemo: @unchecked Sendable {
 
     private func composed(_ db: Database, _ layer: FeatureLayer, _ shape: String, filter: UnitFilter, selection: FeatureSelection,
                           within: Int, precision: Int, version: String, chosenIds: [Int64]? = nil) throws -> Composed? {
-        guard !version.isEmpty, let layerKey = LayerQueryMemo.key(layer, filter: filter, within: within, precision: precision) else { return nil }
-        let key = layerKey + "|" + shape
+        guard let key = composedKey(layer, shape, filter: filter, within: within, precision: precision, version: version) else { return nil }
         if let known = known(version, { byIds[key] }) { return known }
         let (query, sql, _) = try self.query(db, layer, filter: filter, within: within, precision: precision, version: version)
             .selecting(selection, extraRow: false, chosenIds: chosenIds)
@@ -331,5 +329,12 @@ public final class LayerQueryMemo: @unchecked Sendable {
         let made = Composed(query: query, sql: text, arguments: arguments)
         keep(version) { byIds[key] = made }
         return made
+    }
+
+    /// Where a composed statement of `shape` is kept; nil when it is not kept (no version, or a filter the memo
+    /// does not key).
+    private func composedKey(_ layer: FeatureLayer, _ shape: String, filter: UnitFilter, within: Int, precision: Int, version: String) -> String? {
+        guard !version.isEmpty, let layerKey = LayerQueryMemo.key(layer, filter: filter, within: within, precision: precision) else { return nil }
+        return layerKey + "|" + shape
     }
 }

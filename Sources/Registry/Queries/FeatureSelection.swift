@@ -185,13 +185,12 @@ extension FeatureLayers {
                      begin: (FeatureLayer.Query, Int?) throws -> Void, _ body: (RawRow) throws -> Void) throws -> PageCursor? {
         // One feature by a statement already composed: it is the read's only statement, so it runs outside a
         // transaction (SQLite reads one snapshot for a statement anyway), without a BEGIN and a COMMIT around it.
-        if !counting, let id = selection.featureId, selection.isWholeFeature,
-           let byId = memo?.knownById(layer, filter: filter, within: within, precision: precision, version: version) {
+        let wholeFeatureId = !counting && selection.isWholeFeature ? selection.featureId : nil
+        if let id = wholeFeatureId, let byId = memo?.knownById(layer, filter: filter, within: within, precision: precision, version: version) {
             return try store.readOneStatement { db in try TimeLimit.within(timeLimit, db) { try byId.page(db, id: id, begin: begin, body) } }
         }
         return try store.read { db in try TimeLimit.within(timeLimit, db) {
-            if !counting, let id = selection.featureId, selection.isWholeFeature,
-               let byId = try memo?.byId(db, layer, filter: filter, within: within, precision: precision, version: version) {
+            if let id = wholeFeatureId, let byId = try memo?.byId(db, layer, filter: filter, within: within, precision: precision, version: version) {
                 return try byId.page(db, id: id, begin: begin, body)
             }
             let chosen = boxCells ? try UnitBoxCells.choose(db, layer, filter: filter, selection: selection) : nil
