@@ -127,6 +127,41 @@ func progressBar(_ label: String) -> ((Int, Int) -> Void)? {
     }
 }
 
+/// On a terminal, the step an import is in after its last record (ImportStage), on one line rewritten in place:
+/// a million units spend a good part of their import there, with the progress bar at 100 %. Nothing otherwise.
+final class StageLine {
+    private let label: String
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private var shown = false
+
+    init(_ label: String) { self.label = label }
+
+    func show(_ stage: ImportStage) {
+        guard isTerminal else { return }
+        shown = true
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(label): \(StageLine.text(stage))…".utf8))
+    }
+
+    /// Erases the line, if one was shown.
+    func clear() {
+        guard shown else { return }
+        shown = false
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    static func text(_ stage: ImportStage) -> String {
+        switch stage {
+        case .tableIndexes: "building the table's indexes"
+        case .statusHistory: "recording the new units' status"
+        case .spatialIndex: "building the spatial index"
+        case .searchIndex: "building the search index"
+        case .updatedUnitsWards: "placing the changed units in their wards"
+        case .boxCells: "packing the map's box cells"
+        case .commit: "checking and committing"
+        }
+    }
+}
+
 func parseCoordinatePair(_ text: String, option: String) throws -> (Double, Double) {
     let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard parts.count == 2, let x = parts[0], let y = parts[1], (-180...180).contains(x), (-90...90).contains(y) else {

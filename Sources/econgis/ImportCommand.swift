@@ -36,6 +36,16 @@ extension EconGIS {
             options.dateOrder = dateFormat
             return options
         }
+
+        /// Runs an import with these options, its steps after the last record shown on a terminal (StageLine) and
+        /// cleared before it returns, so the summary that follows starts on a clean line.
+        func importing(label: String, _ body: (ImportOptions) throws -> ImportReport) throws -> ImportReport {
+            let stages = StageLine(label)
+            defer { stages.clear() }
+            var options = options(label: label)
+            options.finishing = stages.show
+            return try body(options)
+        }
     }
 
     static func report(_ r: ImportReport, what: String) {
@@ -57,7 +67,7 @@ extension EconGIS {
         @OptionGroup var input: RecordImportOptions
 
         func run() throws {
-            let r = try Importer(store: database.open(), now: Date()).importUnits(path: input.file, options: input.options(label: "units"))
+            let r = try input.importing(label: "units") { try Importer(store: database.open(), now: Date()).importUnits(path: input.file, options: $0) }
             EconGIS.report(r, what: "units")
         }
     }
@@ -68,7 +78,7 @@ extension EconGIS {
         @OptionGroup var input: RecordImportOptions
 
         func run() throws {
-            let r = try Importer(store: database.open(), now: Date()).importInstruments(path: input.file, options: input.options(label: "instruments"))
+            let r = try input.importing(label: "instruments") { try Importer(store: database.open(), now: Date()).importInstruments(path: input.file, options: $0) }
             EconGIS.report(r, what: "instruments")
         }
     }
@@ -81,7 +91,7 @@ extension EconGIS {
         @OptionGroup var input: RecordImportOptions
 
         func run() throws {
-            let r = try Importer(store: database.open(), now: Date()).importInspections(path: input.file, options: input.options(label: "inspections"))
+            let r = try input.importing(label: "inspections") { try Importer(store: database.open(), now: Date()).importInspections(path: input.file, options: $0) }
             EconGIS.report(r, what: "inspection lines")
         }
     }

@@ -118,6 +118,32 @@ import Testing
         #expect(history.map(\.0) == ["active", "suspended"])
     }
 
+    /// The steps after the last record are reported in the order they run (a terminal shows them while a large
+    /// import finishes): the wards of changed units only when some changed, the commit only when the import commits.
+    @Test func finishingStepsAreReportedInOrder() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let row = "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"
+        var stages: [ImportStage] = []
+        var options = ImportOptions()
+        options.finishing = { stages.append($0) }
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("a.csv", header + row), options: options)
+        #expect(stages == [.tableIndexes, .statusHistory, .spatialIndex, .searchIndex, .boxCells, .commit])
+        #expect(try r.count("unit_box_cells") == 1)
+
+        stages = []
+        let changed = try r.file("b.csv", header + row.replacingOccurrences(of: "106.642", with: "106.643")
+            + "0100233487,Công ty B,enterprise,4730,,,,106.643,10.762,active,2024-01-10,,\n")  // a bad check digit
+        #expect(throws: RegistryError.self) { try Importer(store: r.store, now: Date()).importUnits(path: changed, options: options) }
+        #expect(stages == [.tableIndexes, .statusHistory, .spatialIndex, .searchIndex, .updatedUnitsWards, .boxCells])
+
+        stages = []
+        options.skipInvalid = true
+        #expect(try Importer(store: r.store, now: Date()).importUnits(path: changed, options: options).updated == 1)
+        #expect(stages == [.tableIndexes, .statusHistory, .spatialIndex, .searchIndex, .updatedUnitsWards, .boxCells, .commit])
+        #expect(try r.count("unit_box_stale") == 0)
+    }
+
     /// Bulk import replaces SpatiaLite's per-row triggers with set-based work; afterwards the spatial
     /// index must match the table (SpatiaLite's own CheckSpatialIndex), moved units must be found at
     /// their new place only, and the triggers must be back, also after a failed import.

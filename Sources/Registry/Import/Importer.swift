@@ -53,6 +53,9 @@ public struct ImportOptions {
     public var checksVerificationAgainstUnitLife = true
     /// How the file writes dates; nil: detected from the file (see ImportFile.detectDateOrder).
     public var dateOrder: LocalDate.Order?
+    /// Called as the import enters each step after its last record was written (ImportStage), in order. On a
+    /// large units file those steps are a good part of the time, during which a progress bar would stand at 100 %.
+    public var finishing: ((ImportStage) -> Void)?
     /// New units written before the table's plain indexes are dropped for the rest of the import
     /// (see DeferredIndexes; at least half the table as it was). Tests set it low.
     var deferIndexesFrom = 20_000
@@ -68,6 +71,26 @@ public struct ImportOptions {
 
     /// Today for an operation run at `now`: `today` when given.
     func day(of now: Date) -> LocalDate { today ?? LocalDate.today(now: now) }
+}
+
+/// The steps of an import after its last record was written, in the order they run. A units import takes
+/// every step but `updatedUnitsWards`, which only an import that changed existing units takes; an import of
+/// instruments or inspections only `commit`.
+public enum ImportStage: CaseIterable, Sendable {
+    /// The table's plain indexes, built again if the import dropped them (DeferredIndexes).
+    case tableIndexes
+    /// A status-history row for each new unit.
+    case statusHistory
+    /// The new units' boxes in the spatial index.
+    case spatialIndex
+    /// The new units' text in the search index.
+    case searchIndex
+    /// The wards of the units the import changed.
+    case updatedUnitsWards
+    /// The box cells of the units written, packed again for map queries (UnitBoxCells).
+    case boxCells
+    /// The foreign-key check and the commit.
+    case commit
 }
 
 /// Imports files atomically: a file with any invalid record writes nothing (unless skipInvalid).
@@ -189,20 +212,29 @@ public struct Importer {
                     // hold as much as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
                     try db.execute(sql: "PRAGMA cache_size = -4096")
                     if stretchWards == nil { try UnitStretchWards.rebuild(db) }  // emptied by a ward written elsewhere
+                    options.finishing?(.tableIndexes)
                     try indexes.restore(db)
+                    options.finishing?(.statusHistory)
                     try writer.recordRegistrations()
+                    options.finishing?(.spatialIndex)
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
                                          arguments: [writer.now])
+                    options.finishing?(.searchIndex)
                     try search.restore(db, createdAt: writer.now)
                     try boxCells.restore(db)
                     // The updated units' wards, ward by ward through the cells when they are a large part
                     // of the registry.
                     if updated.count > 0 {
+                        options.finishing?(.updatedUnitsWards)
                         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0
                         session.report.flagged += try WardMembership.place(
                             db, units: UpdatedUnits.selection, many: updated.count * 8 >= total, today: options.day(of: now))
                     }
                     try updated.drop(db)
+                    // Here rather than in the store's write, which packs them after the body too (then finding none
+                    // stale), so that the step is reported: a million new units take seconds.
+                    options.finishing?(.boxCells)
+                    try UnitBoxCells.packStale(db)
                 }
             )
         }
@@ -303,6 +335,7 @@ public struct Importer {
                     }
                     throw RegistryError.invalidInput(session.report.errors + session.report.warnings, file: fileName)
                 }
+                options.finishing?(.commit)
             }
         } catch let error as DatabaseError {
             throw RegistryError.database("\(fileName): \(error.message ?? "\(error)"); nothing was written", underlying: error)
