@@ -205,6 +205,9 @@ public struct Importer {
                     try flush()
                     // A stall whose market is still missing is refused (UnitWriter.MarketMissing).
                     for (draft, row, location, raw) in deferred { try upsert(draft, row: row, at: location, raw: raw) }
+                    // Every record has been written or refused: an all-or-nothing import with errors is rolled back
+                    // (run, next), so the steps below, about as long as the writing on a large file, would be thrown away.
+                    if session.report.errorCount > 0 && !options.skipInvalid { return }
                     try WardMembership.insert(db, memberships)
                     try stretchWards?.flush(db)
                     try wardCounts.restore(db)  // before the updated units' wards are placed, with the trigger
