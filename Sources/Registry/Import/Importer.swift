@@ -75,7 +75,7 @@ public struct ImportOptions {
 
 /// The steps of an import after its last record was written, in the order they run. A units import takes
 /// every step but `updatedUnitsWards`, which only an import that changed existing units takes; an import of
-/// instruments or inspections only `commit`.
+/// instruments or inspections only `commit`; an import rolled back for invalid records none.
 public enum ImportStage: CaseIterable, Sendable {
     /// The table's plain indexes, built again if the import dropped them (DeferredIndexes).
     case tableIndexes
