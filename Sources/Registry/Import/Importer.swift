@@ -207,7 +207,7 @@ public struct Importer {
                     for (draft, row, location, raw) in deferred { try upsert(draft, row: row, at: location, raw: raw) }
                     // Every record has been written or refused: an all-or-nothing import with errors is rolled back
                     // (run, next), so the steps below, about as long as the writing on a large file, would be thrown away.
-                    if session.report.errorCount > 0 && !options.skipInvalid { return }
+                    if session.rollsBack { return }
                     try WardMembership.insert(db, memberships)
                     try stretchWards?.flush(db)
                     try wardCounts.restore(db)  // before the updated units' wards are placed, with the trigger
@@ -332,7 +332,7 @@ public struct Importer {
                 session.report.warnings = []
                 session.report.add(fileWarnings)
                 try finish()
-                if session.report.errorCount > 0 && !options.skipInvalid {
+                if session.rollsBack {
                     if session.report.moreErrors > 0 {
                         throw RegistryError.tooManyInvalid(shown: session.report.errors, total: session.report.errorCount, file: fileName)
                     }
@@ -394,6 +394,9 @@ final class ImportSession {
         self.skipInvalid = skipInvalid
         rejects = Rejects(destination: skipInvalid ? rejectsPath : nil)
     }
+
+    /// True once an all-or-nothing import (not skipInvalid) has an invalid record: it will be rolled back.
+    var rollsBack: Bool { !skipInvalid && report.errorCount > 0 }
 
     /// Records the issues; true when the record is valid and should be written. Valid records are
     /// written even after an invalid one in an all-or-nothing import, which then rolls back: only

@@ -129,7 +129,7 @@ public struct GoodsOriginImport: Sendable {
                 session.report.moreWarnings += warnings.more
                 session.report.warnings = []
                 session.report.add(fileWarnings)
-                if session.report.errorCount > 0 && !options.skipInvalid {
+                if session.rollsBack {
                     throw RegistryError.invalidInput(session.report.errors + session.report.warnings, file: fileName)
                 }
             }
