@@ -59,7 +59,7 @@ public enum DatabaseFile {
     /// A pool's last connection to close is a reader, which may not checkpoint, so the -wal and -shm
     /// files stay; one read-write connection opened and closed alone removes them.
     static func removeLog(_ path: String) throws {
-        let queue = try DatabaseQueue(path: path)
+        let queue = try DatabaseQueue(path: path, configuration: SpatiaLite.plainConfiguration())
         _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
         try queue.close()
     }
@@ -67,7 +67,7 @@ public enum DatabaseFile {
     /// Folds the old database's write-ahead log into it and removes the log, so that no -wal file of
     /// the old database is left to be replayed onto the new one renamed over it.
     static func leaveWALMode(_ path: String, busyTimeout: TimeInterval) throws {
-        var config = Configuration()
+        var config = SpatiaLite.plainConfiguration()
         config.busyMode = .timeout(busyTimeout)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)

@@ -26,14 +26,29 @@ public enum SpatiaLite {
         return cache
     }
 
+    /// SQLite's process-wide settings (econgis_sqlite_configure_process), made once, before the first connection
+    /// opens: every connection is made from a configuration of this type or after one was (`plainConfiguration`).
+    /// A page of 10 000 features reads 190 000 columns and a units import binds 20 values a row, each call
+    /// taking and releasing the connection's mutex; SQLite's memory statistics took a mutex per allocation.
+    /// SQLITE_OK, or SQLite's code when it was already initialised (a test's connection opened without us):
+    /// connections then work as before, with their mutexes.
+    static let processSettings: Int32 = econgis_sqlite_configure_process()
+
     /// Configuration with SpatiaLite on every connection and foreign keys on (GRDB's default).
     public static func configuration(readonly: Bool = false) -> Configuration {
-        var config = Configuration()
+        var config = plainConfiguration()
         config.readonly = readonly
         config.prepareDatabase { db in
             try SpatiaLite.initialise(db)
         }
         return config
+    }
+
+    /// GRDB's default configuration, after SQLite's process-wide settings (`processSettings`): for connections
+    /// that need no SpatiaLite.
+    static func plainConfiguration() -> Configuration {
+        _ = processSettings
+        return Configuration()
     }
 
     /// The linked SpatiaLite version, for diagnostics.
