@@ -87,7 +87,7 @@ enum ReportHTML {
 
     /// 1 234 567 (thin spaces, as Vietnamese print groups thousands without a comma that could read as decimals).
     static func grouped(_ n: Int) -> String {
-        let digits = String(abs(n))
+        let digits = String(n.magnitude)
         var out = ""
         for (i, c) in digits.enumerated() {
             if i > 0 && (digits.count - i) % 3 == 0 { out += "\u{202F}" }

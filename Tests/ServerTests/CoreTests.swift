@@ -1,7 +1,11 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GRDB
 import Registry
 @testable import Server
+import Synchronization
 import Testing
 
 /// Part 1 Core over HTTP: the documents, paging with numberMatched and next links, limits, ids, ETags.
@@ -125,6 +129,46 @@ import Testing
         #expect(again.status == 304)
         let other = try await get(s.base + "/collections/units/items?limit=6", headers: ["If-None-Match": etag])
         #expect(other.status == 200)
+        // Compared weakly (RFC 9110 §13.1.2): the tag without W/ matches too. The 304 varies as the 200 did.
+        let strong = try await get(s.base + "/collections/units/items?limit=5", headers: ["If-None-Match": String(etag.dropFirst(2))])
+        #expect(strong.status == 304)
+        #expect(strong.header("Vary")?.contains("Accept-Encoding") == true, "\(strong.headers)")
+        // Without `f` the Accept header chooses HTML or JSON: every answer says so to caches.
+        for path in ["/collections", "/collections/units/items?limit=1"] {
+            let r = try await get(s.base + path, headers: ["Accept": "text/html"])
+            #expect(r.header("Content-Type")?.hasPrefix("text/html") == true && r.header("Vary")?.contains("Accept") == true, "\(path): \(r.headers)")
+        }
+    }
+
+    /// A request without `datetime` reads today's registry: on a new day its tag and its count are new, even with
+    /// the database unchanged.
+    @Test func aNewDayIsANewVersion() async throws {
+        let s = try await TestServer.shared.value
+        let day = Mutex(TestServer.today)
+        let ready = AsyncStream<Int>.makeStream()
+        let app = try buildApplication(ServerSettings(databasePath: s.databasePath, port: 0, today: { day.withLock { $0 } })) {
+            ready.continuation.yield($0)
+        }
+        let task = Task { try await app.run() }
+        defer { task.cancel() }
+        var port = 0
+        for await p in ready.stream {
+            port = p
+            break
+        }
+        // The units registered by a day: the last registration day of the demo, then the day before it.
+        let last = try #require(try await get(s.base + "/collections/units/items?limit=1&sortby=-registered_on&properties=registered_on")
+            .json["features"].flatMap { ($0 as? [[String: Any]])?.first?["properties"] as? [String: Any] }?["registered_on"] as? String)
+        let lastDay = try #require(LocalDate(iso: last))
+        let url = "http://127.0.0.1:\(port)/collections/units/items?limit=1"
+        day.withLock { $0 = lastDay }
+        let first = try await get(url)
+        let etag = try #require(first.header("ETag"))
+        day.withLock { $0 = lastDay.adding(days: -1) }
+        let next = try await get(url, headers: ["If-None-Match": etag])
+        #expect(next.status == 200 && next.header("ETag") != etag)
+        let before = try #require(first.json["numberMatched"] as? Int), after = try #require(next.json["numberMatched"] as? Int)
+        #expect(after < before, "numberMatched \(before) on \(lastDay), \(after) the day before")
     }
 
     /// Clients that hang up during a 10 000-feature page stop its read; the server goes on answering.
@@ -165,8 +209,30 @@ import Testing
 
     @Test func corsForBrowsers() async throws {
         let s = try await TestServer.shared.value
-        let r = try await get(s.base + "/collections/units/items?limit=1", headers: ["Origin": "https://geojson.io"])
+        let origin = ["Origin": "https://geojson.io"]
+        let r = try await get(s.base + "/collections/units/items?limit=1", headers: origin)
         #expect(r.header("Access-Control-Allow-Origin") == "*")
+        // A script may read the CRS and the tag (the Fetch standard reads this header from the response itself).
+        #expect(r.header("Access-Control-Expose-Headers")?.contains("Content-Crs") == true, "\(r.headers)")
+        // Refusals keep their status and OGC body for a browser too, with the header that lets its script read them.
+        for (path, status) in [("/collections/nope/items", 404), ("/collections/units/items?limit=abc", 400),
+                               ("/collections/units/items/99999999", 404), ("/nothing", 404)] {
+            let e = try await get(s.base + path, headers: origin)
+            #expect(e.status == status && e.json["code"] is String, "\(path): \(e.status) \(e.text.prefix(200))")
+            #expect(e.header("Access-Control-Allow-Origin") == "*", "\(path): \(e.headers)")
+        }
+        // The preflight a browser sends before a conditional request (If-None-Match is not a safelisted header).
+        var preflight = URLRequest(url: URL(string: s.base + "/collections/units/items?limit=1")!)
+        preflight.httpMethod = "OPTIONS"
+        preflight.setValue("https://geojson.io", forHTTPHeaderField: "Origin")
+        preflight.setValue("GET", forHTTPHeaderField: "Access-Control-Request-Method")
+        preflight.setValue("if-none-match", forHTTPHeaderField: "Access-Control-Request-Headers")
+        let (_, response) = try await URLSession.shared.data(for: preflight)
+        let http = response as! HTTPURLResponse
+        #expect((200..<300).contains(http.statusCode), "preflight: \(http.statusCode)")
+        #expect(http.value(forHTTPHeaderField: "Access-Control-Allow-Origin") == "*")
+        #expect(http.value(forHTTPHeaderField: "Access-Control-Allow-Methods")?.contains("GET") == true)
+        #expect(http.value(forHTTPHeaderField: "Access-Control-Allow-Headers")?.lowercased().contains("if-none-match") == true)
     }
 }
 
@@ -178,6 +244,11 @@ import Testing
         let plain = try await get(url, headers: ["Accept-Encoding": "identity"])
         let zipped = try await get(url, headers: ["Accept-Encoding": "gzip"])
         #expect(plain.header("Content-Encoding") == nil)
+        // A quality of 0 refuses a coding (RFC 9110 §12.5.3); `*` stands for codings not named.
+        for (accept, gzipped) in [("gzip;q=0, identity", false), ("br, *;q=0.5", true), ("*;q=0", false), ("deflate, GZIP;q=0.3", true)] {
+            let r = try await get(url, headers: ["Accept-Encoding": accept])
+            #expect((r.header("Content-Encoding") == "gzip") == gzipped, "\(accept): \(r.headers)")
+        }
         #expect(zipped.header("Content-Encoding") == "gzip")
         let a = (plain.json["features"] as? [[String: Any]])?.map { $0["id"] as? Int }
         let b = (zipped.json["features"] as? [[String: Any]])?.map { $0["id"] as? Int }

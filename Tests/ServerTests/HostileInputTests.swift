@@ -40,6 +40,11 @@ import Testing
         "/collections/units/items?limit=1&limit=2",
         "/collections/units/items?f=xml",
         "/collections/units/items?version=abc",
+        // Numbers at Int64's ends, which once trapped on overflow and ended the server.
+        "/collections/units/items?version=-9223372036854775808",
+        "/collections/units/items?limit=2&cursor=9223372036854775807.WzJd",
+        "/collections/stalls/items?bbox=106.64,10.755,106.655,10.77&offset=9223372036854775807",
+        "/collections/units/items?offset=1000000000001",
     ]
 
     @Test func eachIsRefusedAndNothingChanges() async throws {
@@ -63,6 +68,9 @@ import Testing
             #expect(r.status == 400, "\(r.text.prefix(200))")
         }
         #expect(try s.fileDigest() == before)
+        // The largest offset taken, in a box (whose page adds its length to the offset): an empty page.
+        let far = try await get(s.base + "/collections/stalls/items?bbox=106.64,10.755,106.655,10.77&offset=\(1_000_000_000_000)")
+        #expect(far.status == 200 && far.json["numberReturned"] as? Int == 0, "\(far.status) \(far.text.prefix(300))")
         let units = try await get(s.base + "/collections/units/items?limit=1")
         #expect(units.status == 200 && (units.json["numberMatched"] as? Int ?? 0) > 0)
     }

@@ -45,9 +45,15 @@ public struct PageRequest: Sendable {
     public var offset: Int
     public var after: PageCursor?
 
+    /// The largest offset asked for: far past any registry's end (a page there is empty), and small enough that
+    /// adding a page's length to it cannot overflow.
+    public static let maximumOffset = 1_000_000_000_000
+
     public init(limit: Int? = nil, offset: Int = 0, after: PageCursor? = nil) throws {
         if let limit, limit < 0 { throw RegistryError.invalidArgument(field: "limit", value: "\(limit)", expected: "0 or more") }
-        guard offset >= 0 else { throw RegistryError.invalidArgument(field: "offset", value: "\(offset)", expected: "0 or more") }
+        guard (0...PageRequest.maximumOffset).contains(offset) else {
+            throw RegistryError.invalidArgument(field: "offset", value: "\(offset)", expected: "a whole number from 0 to \(PageRequest.maximumOffset)")
+        }
         (self.limit, self.offset, self.after) = (limit, offset, after)
     }
 

@@ -52,7 +52,7 @@ public enum UnitBoxCells {
         guard [.units, .markets, .stalls].contains(layer), filter.bbox != nil, filter.wardCode == nil, filter.vsicPrefix == nil,
               filter.near == nil, filter.search == nil, !filter.flaggedOnly, filter.changedSince == nil,
               selection.conditions.isEmpty, selection.sortBy.isEmpty, selection.featureId == nil,
-              let limit = selection.page.limit, selection.page.offset + limit < deepest,
+              let limit = selection.page.limit, limit < deepest - selection.page.offset,
               selection.page.after?.values.isEmpty ?? true else { return false }
         return true
     }

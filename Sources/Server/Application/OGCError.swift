@@ -55,7 +55,7 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
 struct OGCErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            // The API is read-only: every resource answers GET (and HEAD); CORS answers OPTIONS before this.
+            // The API is read-only: every resource answers GET (and HEAD); CORS answers a preflight OPTIONS before this.
             guard request.method == .get || request.method == .head else {
                 throw OGCError(.methodNotAllowed, "MethodNotAllowed", "\(request.method.rawValue) \(request.uri.path): this API only reads (GET)")
             }
@@ -69,3 +69,4 @@ struct OGCErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+

@@ -76,10 +76,29 @@ enum Responses {
     }
 
     /// 304 when the client already holds this version.
-    static func notModified(_ request: Request, etag: String) -> Response? {
+    /// 304 when If-None-Match holds `etag`, compared weakly as RFC 9110 §13.1.2 asks (`"x"` matches `W/"x"`); `vary`
+    /// is what the full response would say (§15.4.5).
+    static func notModified(_ request: Request, etag: String, vary: String? = nil) -> Response? {
         guard let held = request.headers[.ifNoneMatch] else { return nil }
-        let tags = held.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard tags.contains(etag) || tags.contains("*") else { return nil }
-        return Response(status: .notModified, headers: [.eTag: etag])
+        func opaque(_ tag: String) -> Substring { tag.hasPrefix("W/") ? tag.dropFirst(2) : tag[...] }
+        let tags = held.split(separator: ",").map { opaque($0.trimmingCharacters(in: .whitespaces)) }
+        guard tags.contains(opaque(etag)) || tags.contains("*") else { return nil }
+        var headers: HTTPFields = [.eTag: etag]
+        if let vary { headers[.vary] = vary }
+        return Response(status: .notModified, headers: headers)
+    }
+
+    /// Whether an Accept-Encoding header takes gzip: named (or `*`) with a quality above 0 (RFC 9110 §12.5.3).
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        var any = false  // what `*` says, for codings not named
+        for element in header.split(separator: ",") {
+            let parts = element.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let coding = parts.first else { continue }
+            let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            if coding == "gzip" || coding == "x-gzip" { return q > 0 }
+            if coding == "*" { any = q > 0 }
+        }
+        return any
     }
 }

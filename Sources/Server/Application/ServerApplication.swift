@@ -49,9 +49,12 @@ public func buildApplication(_ settings: ServerSettings, onServerRunning: @escap
     let service = ServiceState(reader: reader, today: settings.today, extent: try FeatureLayers(store: reader.store).extent(),
                                timeLimit: settings.timeLimit)
     let router = Router(options: .autoGenerateHeadEndpoints)
-    router.add(middleware: OGCErrorMiddleware())
+    // CORS outermost: it answers a browser's preflight (OPTIONS) itself, and the error middleware inside it turns every
+    // error into a response that CORS then marks, where an error thrown through it came out as a 500.
     router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .contentType, .ifNoneMatch],
-                                          allowMethods: [.get, .head, .options], exposedHeaders: ["ETag", "Content-Crs", "Link"]))
+                                          allowMethods: [.get, .head, .options], exposedHeaders: CrossOrigin.exposedHeaders))
+    router.add(middleware: CommonHeaders())
+    router.add(middleware: OGCErrorMiddleware())
     LandingController(service: service).addRoutes(to: router)
     CollectionsController(service: service).addRoutes(to: router)
     ItemsController(service: service).addRoutes(to: router)

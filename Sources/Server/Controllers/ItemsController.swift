@@ -19,13 +19,16 @@ struct ItemsController<Context: RequestContext>: Sendable {
     func items(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
         let collection = try await service.collection(context.parameters.get("collectionId") ?? "")
-        var items = try ItemsRequest(collection, info.query, today: service.today())
+        let today = service.today()
+        var items = try ItemsRequest(collection, info.query, today: today)
         let version = service.reader.version()
-        let etag = info.etag(version: version)
-        items.countKey = CountCache.key(version: version, collection: collection.id, query: info.query)
+        // A request without `datetime` reads the registry on today's date: a new day changes its features (wards,
+        // states, days overdue) and its count, as a write does.
+        let etag = info.etag(version: version + "|" + today.description)
+        items.countKey = CountCache.key(version: version + "|" + today.description, collection: collection.id, query: info.query)
         items.version = version
-        if let unchanged = Responses.notModified(request, etag: etag) { return unchanged }
-        let gzip = (request.headers[.acceptEncoding] ?? "").contains("gzip") && items.limit >= ItemsController.gzipFromLimit
+        if let unchanged = Responses.notModified(request, etag: etag, vary: "Accept-Encoding") { return unchanged }
+        let gzip = Responses.acceptsGzip(request.headers[.acceptEncoding]) && items.limit >= ItemsController.gzipFromLimit
         let channel = try ByteChannel(gzip: gzip)
         let service = self.service
         let html = info.format == .html
@@ -87,11 +90,12 @@ struct ItemsController<Context: RequestContext>: Sendable {
         for name in info.query.names where !["f", "crs", "datetime", "properties"].contains(name) {
             throw OGCError.invalid(name, info.query[name] ?? "", expected: "a parameter of a single feature: f, crs, datetime or properties")
         }
-        var items = try ItemsRequest(collection, info.query, today: service.today())
+        let today = service.today()
+        var items = try ItemsRequest(collection, info.query, today: today)
         items.selection.featureId = id
         items.selection.page = .all
         items.version = version
-        let etag = info.etag(version: version)
+        let etag = info.etag(version: version + "|" + today.description)
         if let unchanged = Responses.notModified(request, etag: etag) { return unchanged }
         let service = self.service
         let request = items

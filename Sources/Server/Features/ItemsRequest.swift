@@ -61,13 +61,15 @@ struct ItemsRequest {
         var after: PageCursor?
         if let c = query["cursor"] {
             let parts = c.split(separator: ".", maxSplits: 1)
-            guard parts.count == 2, let p = Int(parts[0]), p >= 0, let cursor = try? PageCursor(encoded: String(parts[1])) else {
+            guard parts.count == 2, let p = Int(parts[0]), (0...PageRequest.maximumOffset).contains(p), let cursor = try? PageCursor(encoded: String(parts[1])) else {
                 throw OGCError.invalid("cursor", c, expected: "the cursor of a next link, unchanged")
             }
             after = cursor
             position = p
         } else if let o = query["offset"] {
-            guard let n = Int(o), n >= 0 else { throw OGCError.invalid("offset", o, expected: "a whole number, 0 or more") }
+            guard let n = Int(o), (0...PageRequest.maximumOffset).contains(n) else {
+                throw OGCError.invalid("offset", o, expected: "a whole number from 0 to \(PageRequest.maximumOffset)")
+            }
             position = n
         }
         selection.page = try PageRequest(limit: limit, offset: after == nil ? position : 0, after: after)
@@ -143,7 +145,7 @@ struct ItemsRequest {
             let literal: CQL2Expression
             switch property.type {
             case .integer:
-                guard let i = Int64(value), abs(i) < 1_000_000_000_000_000 else { throw OGCError.invalid(name, value, expected: "a whole number") }
+                guard let i = Int64(value), i.magnitude < 1_000_000_000_000_000 else { throw OGCError.invalid(name, value, expected: "a whole number") }
                 literal = .number(Double(i))
             case .real:
                 guard let d = Double(value), d.isFinite, abs(d) < 1e15 else { throw OGCError.invalid(name, value, expected: "a number") }
