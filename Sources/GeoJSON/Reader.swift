@@ -68,6 +68,10 @@ private enum ByteSource {
         switch self {
         case .bytes(let b): return ByteStream(bytes: b)
         case .file(let path):
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw GeoJSONError("a directory; expected a GeoJSON file")
+            }
             guard let handle = FileHandle(forReadingAtPath: path) else { throw GeoJSONError("no such file or not readable") }
             return ByteStream(handle: handle)
         }

@@ -140,8 +140,10 @@ public final class OutputTarget {
     private let temporary: String?
     private let handle: FileHandle
 
-    /// - Parameter overwrite: replace an existing file at `path`; without it an existing file is an error.
-    public init(path: String?, overwrite: Bool) throws {
+    /// - Parameters:
+    ///   - overwrite: replace an existing file at `path`; without it an existing file is an error.
+    ///   - protecting: files never replaced, even with `overwrite`: what the command reads (its database, its input).
+    public init(path: String?, overwrite: Bool, protecting: [String] = []) throws {
         self.path = path
         guard let path else {
             handle = FileHandle.standardOutput
@@ -149,11 +151,7 @@ public final class OutputTarget {
             sink = ByteSink(handle)
             return
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw RegistryError.invalidArgument(field: "output", value: path, expected: "a file name, not a directory") }
-            if !overwrite { throw RegistryError.invalidArgument(field: "output", value: path, expected: "a file that does not exist yet (or allow replacing it)") }
-        }
+        try OutputTarget.check(path, overwrite: overwrite, protecting: protecting)
         let dir = (path as NSString).deletingLastPathComponent
         let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(getpid()).partial"
         guard FileManager.default.createFile(atPath: tmp, contents: nil), let h = FileHandle(forWritingAtPath: tmp) else {
@@ -162,6 +160,19 @@ public final class OutputTarget {
         handle = h
         temporary = tmp
         sink = ByteSink(h)
+    }
+
+    /// Refuses `path` as `init` would, without making anything: for a command to call before its work.
+    public static func check(_ path: String?, overwrite: Bool, protecting: [String]) throws {
+        guard let path else { return }
+        if let file = FileIdentity.protectedFile(path, among: protecting) {
+            throw RegistryError.invalidArgument(field: "output", value: path, expected: "a file other than \(file), which this command reads and never overwrites")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw RegistryError.invalidArgument(field: "output", value: path, expected: "a file name, not a directory") }
+            if !overwrite { throw RegistryError.invalidArgument(field: "output", value: path, expected: "a file that does not exist yet (or allow replacing it)") }
+        }
     }
 
     /// Flushes and, for a file, moves it into place.

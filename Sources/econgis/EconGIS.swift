@@ -42,6 +42,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How long a write waits for another program writing to the database before it gives up.", valueName: "seconds"))
     var busyTimeout: Double = RegistryStore.defaultBusyTimeout
 
+    /// The database's files, which no output may replace (FileIdentity.databaseFiles).
+    var files: [String] { FileIdentity.databaseFiles(path) }
+
     var path: String { db ?? ProcessInfo.processInfo.environment["ECONGIS_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "econgis.sqlite" }
 
     func validate() throws {
@@ -92,9 +95,10 @@ func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Runs `body` with a sink on standard output or on `path` (which appears only when complete).
-func withOutput(_ path: String?, overwrite: Bool = true, _ body: (ByteSink) throws -> Void) throws {
-    let target = try OutputTarget(path: path, overwrite: overwrite)
+/// Runs `body` with a sink on standard output or on `path` (which appears only when complete). An existing file is
+/// replaced only with `overwrite`, and never one of `protecting` (the database and the inputs the command reads).
+func withOutput(_ path: String?, overwrite: Bool, protecting: [String], _ body: (ByteSink) throws -> Void) throws {
+    let target = try OutputTarget(path: path, overwrite: overwrite, protecting: protecting)
     do {
         try body(target.sink)
         try target.finish()
@@ -104,14 +108,9 @@ func withOutput(_ path: String?, overwrite: Bool = true, _ body: (ByteSink) thro
     }
 }
 
-func output(_ text: String, to path: String?) throws {
-    if let path {
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw RegistryError.unreadable(file: path, reason: "cannot write: \(error.localizedDescription)")
-        }
-    } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
+/// `text` to standard output or to `path`, as `withOutput` writes.
+func output(_ text: String, to path: String?, overwrite: Bool, protecting: [String]) throws {
+    try withOutput(path, overwrite: overwrite, protecting: protecting) { $0.append(text) }
 }
 
 /// A progress bar on a terminal, nothing otherwise.

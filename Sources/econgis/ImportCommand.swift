@@ -20,20 +20,26 @@ extension EconGIS {
         @Flag(help: "Import the valid records and write the others with reasons to --rejects.")
         var skipInvalid = false
 
-        @Option(help: ArgumentHelp("Where --skip-invalid writes rejected records (default: FILE.rejects.csv or .geojson).", valueName: "path"))
+        @Option(help: ArgumentHelp("Where --skip-invalid writes rejected records (default: FILE.rejects.csv or .geojson, replaced at each import).", valueName: "path"))
         var rejects: String?
+
+        @Flag(help: "Replace the --rejects file if it exists (never the input or the database).")
+        var overwrite = false
 
         @Option(help: ArgumentHelp("How the file writes dates: iso (YYYY-MM-DD) or dmy (dd/mm/yyyy, as Vietnamese Excel does). Default: detected from the file, refused when a date could be read both ways.", valueName: "format"))
         var dateFormat: LocalDate.Order?
 
         func validate() throws {
             if rejects != nil && !skipInvalid { throw ValidationError("--rejects goes with --skip-invalid") }
+            if overwrite && rejects == nil { throw ValidationError("--overwrite goes with --rejects") }
         }
 
         func options(label: String) -> ImportOptions {
             let ext = ImportFile.format(of: file) == .csv ? "csv" : "geojson"
             var options = ImportOptions(skipInvalid: skipInvalid, rejectsPath: rejects ?? "\(file).rejects.\(ext)", srs: srs, progress: progressBar(label))
             options.dateOrder = dateFormat
+            // Our own name beside the input is ours to replace; a path the user gives is replaced only when asked.
+            options.replacesRejects = rejects == nil || overwrite
             return options
         }
 

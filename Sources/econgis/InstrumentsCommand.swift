@@ -55,7 +55,7 @@ extension EconGIS.Instruments {
             }
             let sorting = try sort.map { try Sorting<InstrumentSortKey>.list(parsing: $0) } ?? []
             let page = try list.page()
-            try list.write(out, name: "measuring_instruments", noun: "instrument", all: RegistryRows.instrumentColumns,
+            try list.write(out, database: database, name: "measuring_instruments", noun: "instrument", all: RegistryRows.instrumentColumns,
                            table: RegistryRows.instrumentTableColumns) { write in
                 try instruments.forEach(filter, sorts: sorting, page: page) { item in
                     try write(RegistryRows.instrument(item), item.unit.location.map { .point($0) })

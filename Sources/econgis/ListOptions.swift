@@ -23,13 +23,13 @@ struct ListOptions: ParsableArguments {
     /// Streams a list: `rows` hands each row (all columns, in `all`'s order) to the writer it is given and returns
     /// the next page's cursor; only the chosen columns (--columns, else `table` for a table, else all) are written.
     /// Ends with the count and the next cursor on standard error.
-    func write(_ out: EconGIS.OutputOptions, name: String, noun: String, all: [String], table: [String],
+    func write(_ out: EconGIS.OutputOptions, database: DatabaseOptions, name: String, noun: String, all: [String], table: [String],
                _ rows: (_ write: ([JSONValue], Geometry?) throws -> Void) throws -> PageCursor?) throws {
         let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names } ?? (out.format == .table ? table : all)
         let indices = chosen.map { all.firstIndex(of: $0)! }
         var next: PageCursor?
         var written = 0
-        try withOutput(out.output) { sink in
+        try out.write(to: database) { sink in
             var writer = try ListWriter(format: out.format, name: name, columns: chosen, sink: sink)
             next = try rows { row, geometry in try writer.write(indices.map { row[$0] }, geometry: geometry) }
             written = writer.rowsWritten

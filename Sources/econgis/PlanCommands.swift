@@ -90,6 +90,7 @@ extension EconGIS {
         @OptionGroup var routing: RoutingOptions
         @Option(help: "table, csv (day sheets), json or geojson.") var format: Listing.Format = .table
         @Option(help: ArgumentHelp("Write to a file instead of standard output.", valueName: "path")) var output: String?
+        @Flag(help: "Replace --output if it exists (never the database or --weights).") var overwrite = false
         @Flag(help: ArgumentHelp("Also write the routed visits as planned inspections (all or none), as `inspections plan --ward` does.",
                                  discussion: "Refused, with nothing written, if a unit already has an inspection planned or under way that day."))
         var commit = false
@@ -101,8 +102,12 @@ extension EconGIS {
             if let h = maxHours, !(h > 0 && h <= 24) { throw ValidationError("--max-hours \(h): expected more than 0 and at most 24") }
         }
 
+        /// The files --output may never replace.
+        var inputs: [String] { database.files + (weights.map { [$0] } ?? []) }
+
         func run() throws {
             let began = processStart()
+            try OutputTarget.check(output, overwrite: overwrite, protecting: inputs)  // before a plan is made, or committed
             var request = PlanRequest(wardCode: ward, date: date ?? .today())
             request.asOf = asOf
             request.teams = routing.teams ?? 1
@@ -118,11 +123,11 @@ extension EconGIS {
             let ids = commit ? try withFlags(["date": "--date"]) { try InspectionLedger(store: store).commit(plan, now: Date()) } : []
             switch format {
             case .json:
-                try econgis.output(JSONText.encode(RouteOutput.json(plan.solution, plan.problem, extra: plan.details)) + "\n", to: output)
+                try econgis.output(JSONText.encode(RouteOutput.json(plan.solution, plan.problem, extra: plan.details)) + "\n", to: output, overwrite: overwrite, protecting: inputs)
             case .geojson:
-                try econgis.output(GeoJSONWriter.string(RouteOutput.features(plan.solution, plan.problem, extra: plan.details), name: "inspection_plan"), to: output)
+                try econgis.output(GeoJSONWriter.string(RouteOutput.features(plan.solution, plan.problem, extra: plan.details), name: "inspection_plan"), to: output, overwrite: overwrite, protecting: inputs)
             case .table, .csv:
-                try econgis.output(plan.daySheet().render(format), to: output)
+                try econgis.output(plan.daySheet().render(format), to: output, overwrite: overwrite, protecting: inputs)
             }
             let s = plan.solution
             let visits = s.routes.reduce(0) { $0 + $1.visits.count }
@@ -180,9 +185,7 @@ extension EconGIS {
         @Option(help: "json, geojson, vroom (VROOM's solution format) or vroom-problem (the problem as VROOM input, not solved).")
         var format: Format = .json
         @Option(help: ArgumentHelp("Write to a file instead of standard output.", valueName: "path")) var output: String?
-        @Flag(help: ArgumentHelp("Also write the routed visits as planned inspections (all or none), as `inspections plan --ward` does.",
-                                 discussion: "Refused, with nothing written, if a unit already has an inspection planned or under way that day."))
-        var commit = false
+        @Flag(help: "Replace --output if it exists (never the stops or --matrix).") var overwrite = false
 
         func validate() throws {
             try routing.check()
@@ -197,8 +200,12 @@ extension EconGIS {
             return data
         }
 
+        /// The files --output may never replace.
+        var inputs: [String] { [stops] + (matrix.map { [$0] } ?? []) }
+
         func run() throws {
             let began = processStart()
+            try OutputTarget.check(output, overwrite: overwrite, protecting: inputs)
             let data = try read(stops)
             let haversine = metric == .haversine
             let travel: any TravelModel = haversine ? StraightLineTravel.haversine : StraightLineTravel()
@@ -236,15 +243,15 @@ extension EconGIS {
                 }
             }
             if format == .vroomProblem {
-                try econgis.output(JSONText.encode(VroomProblem.problemJSON(problem)) + "\n", to: output)
+                try econgis.output(JSONText.encode(VroomProblem.problemJSON(problem)) + "\n", to: output, overwrite: overwrite, protecting: inputs)
                 return
             }
             let solution = Router.solve(problem, options: routing.solver(defaultBudget: 1, began: began))
             switch format {
-            case .json: try econgis.output(JSONText.encode(RouteOutput.json(solution, problem)) + "\n", to: output)
-            case .geojson: try econgis.output(GeoJSONWriter.string(RouteOutput.features(solution, problem), name: "routes"), to: output)
+            case .json: try econgis.output(JSONText.encode(RouteOutput.json(solution, problem)) + "\n", to: output, overwrite: overwrite, protecting: inputs)
+            case .geojson: try econgis.output(GeoJSONWriter.string(RouteOutput.features(solution, problem), name: "routes"), to: output, overwrite: overwrite, protecting: inputs)
             case .vroom, .vroomProblem:
-                try econgis.output(JSONText.encode(VroomProblem.solutionJSON(solution, problem, jobIds: vroom?.jobIds, vehicleIds: vroom?.vehicleIds)) + "\n", to: output)
+                try econgis.output(JSONText.encode(VroomProblem.solutionJSON(solution, problem, jobIds: vroom?.jobIds, vehicleIds: vroom?.vehicleIds)) + "\n", to: output, overwrite: overwrite, protecting: inputs)
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
             note("\(problem.stops.count) stops, \(solution.routes.reduce(0) { $0 + $1.visits.count }) routed, \(solution.unassigned.count) unassigned; "

@@ -23,6 +23,7 @@ extension EconGIS {
         @Option(help: "ward, field or month.") var by: ReportGrouping = .ward
         @Option(help: "table, csv, json, html, or geojson (with --by ward: the wards' polygons with the counts, for a choropleth).") var format: Format = .table
         @Option(help: ArgumentHelp("Write to a file instead of standard output.", valueName: "path")) var output: String?
+        @Flag(help: "Replace --output if it exists (never the database).") var overwrite = false
 
         func validate() throws {
             if period != nil && (from != nil || to != nil) { throw ValidationError("give --period or --from and --to, not both") }
@@ -38,11 +39,11 @@ extension EconGIS {
             let query = InspectionReportQuery(store: try database.openForReading())
             let report = try query.report(p, by: by)
             switch format {
-            case .json: try econgis.output(JSONText.encode(ReportRows.json(report)) + "\n", to: output)
-            case .html: try econgis.output(ReportHTML.page(report, byWardAndField: try query.report(p, by: .wardAndField)), to: output)
-            case .geojson: try econgis.output(ReportRows.wardLayer(report, wards: try query.wards(p)), to: output)
+            case .json: try econgis.output(JSONText.encode(ReportRows.json(report)) + "\n", to: output, overwrite: overwrite, protecting: database.files)
+            case .html: try econgis.output(ReportHTML.page(report, byWardAndField: try query.report(p, by: .wardAndField)), to: output, overwrite: overwrite, protecting: database.files)
+            case .geojson: try econgis.output(ReportRows.wardLayer(report, wards: try query.wards(p)), to: output, overwrite: overwrite, protecting: database.files)
             case .table, .csv:
-                try withOutput(output) { sink in
+                try withOutput(output, overwrite: overwrite, protecting: database.files) { sink in
                     if format == .csv { sink.append("\u{FEFF}") }
                     var writer = try ListWriter(format: format == .csv ? .csv : .table, name: "report", columns: ReportRows.columns(by), sink: sink)
                     for r in report.rows + [report.total] { try writer.write(ReportRows.values(r)) }

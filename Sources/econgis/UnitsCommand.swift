@@ -15,6 +15,12 @@ extension EconGIS {
     struct OutputOptions: ParsableArguments {
         @Option(help: "table, json, csv or geojson.") var format: Listing.Format = .table
         @Option(help: ArgumentHelp("Write to a file instead of standard output.", valueName: "path")) var output: String?
+        @Flag(help: "Replace --output if it exists (never the database).") var overwrite = false
+
+        /// Runs `body` with the sink of --output (or standard output), never replacing `database`'s files.
+        func write(to database: DatabaseOptions, _ body: (ByteSink) throws -> Void) throws {
+            try withOutput(output, overwrite: overwrite, protecting: database.files, body)
+        }
     }
 }
 
@@ -89,7 +95,7 @@ extension EconGIS.Units {
             }
             let sorting = try sort.map { try Sorting<UnitSortKey>.list(parsing: $0) } ?? []
             let page = try list.page()
-            try list.write(out, name: "economic_units", noun: "unit", all: RegistryRows.unitColumns(wardsOn: wardsOn),
+            try list.write(out, database: database, name: "economic_units", noun: "unit", all: RegistryRows.unitColumns(wardsOn: wardsOn),
                            table: RegistryRows.unitTableColumns(near: filter.near != nil, wardsOn: wardsOn)) { write in
                 try query.forEach(filter, sorts: sorting, page: page, wardsOn: wardsOn) { item in
                     try write(RegistryRows.unit(item), item.unit.location.map { .point($0) })

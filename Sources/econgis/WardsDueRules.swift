@@ -14,7 +14,7 @@ extension EconGIS {
         func run() throws {
             let date = asOf ?? .today()
             let wards = try AdminQuery(store: database.openForReading()).wards(on: date, boundaries: out.format == .geojson)
-            try withOutput(out.output) { sink in
+            try out.write(to: database) { sink in
                 var writer = try ListWriter(format: out.format, name: "wards", columns: RegistryRows.wardColumns, sink: sink)
                 for w in wards { try writer.write(RegistryRows.ward(w), geometry: w.boundary) }
                 try writer.end()
@@ -56,7 +56,7 @@ extension EconGIS {
             let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names }
                 ?? (out.format == .table ? RegistryRows.dueTableColumns : all)
             let indices = chosen.map { all.firstIndex(of: $0)! }
-            try withOutput(out.output) { sink in
+            try out.write(to: database) { sink in
                 var writer = try ListWriter(format: out.format, name: "metrology_due", columns: chosen, sink: sink)
                 try list.forEach(filter, page: try PageRequest(limit: limit)) { item in
                     let row = RegistryRows.due(item)
@@ -80,7 +80,7 @@ extension EconGIS {
 
         func run() throws {
             let rules = try AdminQuery(store: database.openForReading()).verificationRules(on: asOf ?? .today())
-            try withOutput(out.output) { sink in
+            try out.write(to: database) { sink in
                 var writer = try ListWriter(format: out.format, name: "verification_rules", columns: RegistryRows.ruleColumns, sink: sink)
                 for r in rules { try writer.write(RegistryRows.rule(r)) }
                 try writer.end()
@@ -111,7 +111,7 @@ extension EconGIS {
         @Option(help: "Decimals of coordinates.") var precision = 7
         @Flag(help: "A bbox member on each feature.") var bboxMember = false
         @Option(help: ArgumentHelp("Write to a file instead of standard output; it appears only when complete.", valueName: "path")) var output: String?
-        @Flag(help: "Replace --output if it exists.") var overwrite = false
+        @Flag(help: "Replace --output if it exists (never the database).") var overwrite = false
 
         func validate() throws {
             if !(0...15).contains(precision) { throw ValidationError("--precision \(precision): expected 0 to 15 decimals") }
@@ -135,7 +135,7 @@ extension EconGIS {
             let filter = try filters.filter()
             var written = 0
             let summary = try from.map { WardSummaryLayer(period: try ReportPeriod(from: $0, to: to!), asOf: filters.asOf) }
-            try withOutput(output, overwrite: overwrite) { sink in
+            try withOutput(output, overwrite: overwrite, protecting: database.files) { sink in
                 var writer = FeatureWriter(options, sink: sink)
                 if case .registry(let layer) = layer {
                     try layers.stream(layer, filter: filter, within: within, precision: precision, begin: { writer.begin($0) }) { try writer.write($0) }

@@ -138,6 +138,90 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         #expect(try s.units() == "")
     }
 
+    // A review found every --output but export's, and --rejects, replacing any file: the registry itself (the read-only
+    // commands wiped it), a user's notes, a command's own input. Existing files now need --overwrite; the database and
+    // the inputs are never replaced.
+    @Test func outputsReplaceNoFileTheyShouldNot() throws {
+        let s = try Scratch()
+        let input = try s.file("f.csv", unitsHeader + "0100233488,A,enterprise,106.65,10.76,,,\n")
+        #expect(try s.run(["import", "units", input, "--db", s.db]).status == 0)
+        let registry = try s.units()
+        let notes = try s.file("notes.txt", "my notes")
+        for command in [["units", "list"], ["instruments", "list"], ["due"], ["wards"], ["rules"], ["report", "--period", "2026"],
+                        ["export", "units"]] {
+            for target in [s.db, s.db + "-wal", "./registry.sqlite"] {
+                let r = try s.run(command + ["--db", s.db, "--output", target, "--overwrite"])
+                #expect(r.status != 0 && r.err.contains("never overwrites"), "\(command) → \(target): \(r.status) \(r.err)")
+            }
+            let r = try s.run(command + ["--db", s.db, "--output", notes])
+            #expect(r.status != 0 && r.err.contains("does not exist yet"), "\(command): \(r.status) \(r.err)")
+            #expect(try String(contentsOfFile: notes, encoding: .utf8) == "my notes")
+        }
+        #expect(try s.units() == registry)
+        #expect(try s.sql("PRAGMA quick_check") == "ok")
+        // Asked for, an existing file is replaced, and a new one is written.
+        #expect(try s.run(["units", "list", "--db", s.db, "--format", "csv", "--output", notes, "--overwrite"]).status == 0)
+        #expect(try String(contentsOfFile: notes, encoding: .utf8).hasPrefix("code,"))
+        #expect(try s.run(["wards", "--db", s.db, "--output", s.path("new.txt")]).status == 0)
+        // A route never replaces its stops, a plan never its weights.
+        let stops = try s.file("stops.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[106.6485,10.7611]},"properties":{"id":"a"}}]}"#)
+        let route = try s.run(["route", stops, "--seed", "1", "--output", stops, "--overwrite"])
+        #expect(route.status != 0 && route.err.contains("never overwrites"), "\(route.err)")
+        #expect(try String(contentsOfFile: stops, encoding: .utf8).contains("FeatureCollection"))
+        // Rejects: never the database; a file the user names only with --overwrite; our own default name each time.
+        let bad = try s.file("bad.csv", unitsHeader + "0100233487,B,enterprise,,,,,\n")
+        let intoDatabase = try s.run(["import", "units", bad, "--db", s.db, "--skip-invalid", "--rejects", s.db, "--overwrite"])
+        #expect(intoDatabase.status != 0 && intoDatabase.err.contains("database"), "\(intoDatabase.err)")
+        let named = try s.run(["import", "units", bad, "--db", s.db, "--skip-invalid", "--rejects", notes])
+        #expect(named.status != 0 && named.err.contains("does not exist yet"), "\(named.err)")
+        #expect(try String(contentsOfFile: notes, encoding: .utf8).hasPrefix("code,"))
+        for _ in 0..<2 { #expect(try s.run(["import", "units", bad, "--db", s.db, "--skip-invalid"]).status == 0) }
+        #expect(FileManager.default.fileExists(atPath: bad + ".rejects.csv"))
+        #expect(try s.units() == registry)
+        #expect(try s.sql("PRAGMA quick_check") == "ok")
+        // A folder given as the file to import is named, not a crash.
+        try FileManager.default.createDirectory(atPath: s.path("folder"), withIntermediateDirectories: true)
+        for kind in ["units", "instruments", "inspections", "origin", "successions"] {
+            let r = try s.run(["import", kind, s.path("folder"), "--db", s.db])
+            #expect(r.status == 65 && r.err.contains("a directory"), "\(kind): \(r.status) \(r.err.prefix(300))")
+        }
+    }
+
+    // A quote left open ran on into the next record: that unit was lost, the one before took its coordinates and date.
+    @Test func textAfterAClosingQuoteIsRefused() throws {
+        let s = try Scratch()
+        let header = "code,name,kind,address,lon,lat,registered_on\n"
+        let runOn = try s.file("quote.csv", header + """
+            0100233488,A,enterprise,"1 Lạc Long Quân,106.6485,10.7611,2020-01-02
+            0100233495,B,enterprise,"2 Lạc Long Quân",106.6486,10.7612,2021-05-06
+
+            """)
+        let r = try s.run(["import", "units", runOn, "--db", s.db])
+        #expect(r.status == 65 && r.err.contains("line 2, field 4 (address)") && r.err.contains("runs on to line 3"), "\(r.err)")
+        let stray = try s.file("stray.csv", header + "0100233488,A,enterprise,\"4 LLQ\"x,106.6485,10.7611,2020-01-02\n")
+        let t = try s.run(["import", "units", stray, "--db", s.db, "--skip-invalid"])
+        #expect(t.status == 65 && t.err.contains("followed by \"x,106.6485"), "\(t.err)")
+        #expect(try s.units() == "")
+        // Quotes as RFC 4180 has them still read: a separator and a line break inside, a doubled quote.
+        let fine = try s.file("fine.csv", header + "0100233488,A,enterprise,\"1, \"\"Lạc\"\"\nLong Quân\",106.6485,10.7611,2020-01-02\n")
+        #expect(try s.run(["import", "units", fine, "--db", s.db]).status == 0)
+        #expect(try s.sql("SELECT address FROM economic_units") == "1, \"Lạc\" Long Quân")  // the line break made a space
+    }
+
+    // A jurisdiction whose union GEOS could not make was stored as NULL, which turned the location check off.
+    @Test func aJurisdictionThatCannotBeMadeIsRefused() throws {
+        let s = try Scratch()
+        let before = try s.sql("SELECT count(*), count(geom) FROM jurisdiction")
+        let bowtie = try s.file("bowtie.geojson", """
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[106.63,10.75],[106.67,10.75],[106.67,10.78],[106.63,10.78],[106.63,10.75]]]}},
+            {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[106.65,10.76],[106.66,10.77],[106.66,10.76],[106.65,10.77],[106.65,10.76]]]}}]}
+            """)
+        let r = try s.run(["import", "jurisdiction", bowtie, "--name", "Quận 11", "--db", s.db])
+        #expect(r.status == 65 && r.err.contains("union"), "\(r.status) \(r.err)")
+        #expect(try s.sql("SELECT count(*), count(geom) FROM jurisdiction") == before)
+    }
+
     // 4. An inspection line without scope and outcome was stored as a compliant general inspection.
     @Test func inspectionLinesNeedScopeAndOutcomeThatAgree() throws {
         let s = try Scratch()

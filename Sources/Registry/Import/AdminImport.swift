@@ -256,9 +256,13 @@ public struct AdminImport {
             try db.execute(sql: """
                 INSERT INTO jurisdiction (id, name, geom) VALUES (1, ?, CastToMultiPolygon(ST_UnaryUnion(GeomFromWKB(?, 4326))))
                 """, arguments: [VietnameseText.normalised(name), wkb])
-            guard try Bool.fetchOne(db, sql: "SELECT ST_IsValid(geom) FROM jurisdiction") == true else {
+            // ST_IsValid says -1 (read as true) for the NULL that a union GEOS could not make leaves: a NULL
+            // jurisdiction would turn the location check off.
+            let made = try Row.fetchOne(db, sql: "SELECT geom IS NOT NULL AND ST_IsValid(geom) = 1 AS ok, GEOS_GetLastErrorMsg() AS reason FROM jurisdiction")
+            guard made?["ok"] == true else {
+                let reason = (made?["reason"] as String?).map { "; GEOS says: \($0)" } ?? ""
                 throw RegistryError.invalidInput([ValidationIssue(SourceLocation(file: file), field: "geometry", value: nil,
-                                                                  expected: "valid polygons (their union is not valid)")], file: file)
+                                                                  expected: "valid polygons whose union can be made (their union is not valid\(reason))")], file: file)
             }
         }
     }

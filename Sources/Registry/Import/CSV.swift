@@ -30,6 +30,10 @@ public final class CSVReader {
 
     public init(path: String) throws {
         file = path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw RegistryError.unreadable(file: path, reason: "a directory; expected a CSV file")
+        }
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw RegistryError.unreadable(file: path, reason: "no such file or not readable")
         }
@@ -50,7 +54,11 @@ public final class CSVReader {
             chunk.removeFirst(pos)
             pos = 0
         }
-        let data = handle.readData(ofLength: 1 << 20)
+        // read(upToCount:) throws where readData(ofLength:) traps on a read error.
+        let data: Data
+        do { data = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+            throw RegistryError.unreadable(file: file, reason: "cannot read: \((error as NSError).localizedDescription)")
+        }
         if data.isEmpty { eof = true }
         bytesRead += data.count
         chunk.append(contentsOf: data)
@@ -172,6 +180,15 @@ public final class CSVReader {
                 finishField()
                 return true
             default:
+                // After a closing quote only the delimiter or the line's end may come (RFC 4180): text there means a
+                // quote opened where it should not have been, or was never closed, and the quoted text ran on.
+                if wasQuoted {
+                    let shown = String(decoding: chunk[pos..<min(pos + 20, chunk.count)].prefix { $0 != 0x0A && $0 != 0x0D }, as: UTF8.self)
+                    let column = ends.count < header.count ? " (\(header[ends.count]))" : ""
+                    throw RegistryError.unreadable(file: file, reason: "line \(recordLine), field \(ends.count + 1)\(column): the quoted text"
+                        + (line > recordLine ? ", which runs on to line \(line)," : "") + " is followed by \"\(shown)\"; expected "
+                        + "\(delimiter == 0x2C ? "a comma" : "the separator") or the end of the line after a closing quote (is a quote missing?)")
+                }
                 // The rest of an unquoted field in one copy, when it ends inside the chunk.
                 var end = pos + 1
                 while end < chunk.count, chunk[end] != delimiter, chunk[end] != 0x0A, chunk[end] != 0x0D { end += 1 }

@@ -40,6 +40,8 @@ public struct ImportOptions {
     /// Import the valid records and write the others, with reasons, to `rejectsPath`.
     public var skipInvalid = false
     public var rejectsPath: String?
+    /// Whether an existing file at `rejectsPath` may be replaced (never the input or the database).
+    public var replacesRejects = false
     /// Source coordinate system of the file (EPSG code, VN2000-HCM, PROJ string); nil for WGS 84
     /// or the `crs` a GeoJSON file declares.
     public var srs: String?
@@ -275,7 +277,9 @@ public struct Importer {
         handlers: (Database, ImportSession) throws -> (handle: (SourceLocation, RawRecord?, Prepared) throws -> Void, finish: () throws -> Void)
     ) throws -> ImportReport {
         let fileName = (path as NSString).lastPathComponent
-        if options.skipInvalid, let out = options.rejectsPath { try Rejects.checkDestination(out, input: path) }
+        if options.skipInvalid, let out = options.rejectsPath {
+            try Rejects.checkDestination(out, input: path, database: store.path, replacing: options.replacesRejects)
+        }
         let initialTransform = try options.srs.map { try CoordinateTransform(from: $0) }
         let dateOrder = try options.dateOrder ?? ImportFile.detectDateOrder(path: path, aliases: aliases)
         var session: ImportSession!
@@ -540,18 +544,23 @@ final class Rejects {
         RegistryError.unreadable(file: path, reason: "cannot write the rejects file: \(String(cString: strerror(code)))")
     }
 
-    /// Refuses, before anything is imported, a rejects file that is the input itself (by resolved path
-    /// or by inode) or that could not be written: a missing folder, a folder we may not write, a directory.
-    static func checkDestination(_ out: String, input: String) throws {
+    /// Refuses, before anything is imported, a rejects file that is the input itself or the registry's database (by
+    /// resolved path or by inode), an existing file unless `replacing`, or a path that could not be written: a missing
+    /// folder, a folder we may not write, a directory.
+    static func checkDestination(_ out: String, input: String, database: String, replacing: Bool) throws {
         func refuse(_ expected: String) -> RegistryError {
             RegistryError.invalidArgument(field: "rejects", value: out, expected: expected)
         }
-        if resolved(out) == resolved(input) || sameFile(out, input) {
+        if FileIdentity.same(out, input) {
             throw refuse("a rejects file other than the input file \(input), which is never overwritten")
+        }
+        if let file = FileIdentity.protectedFile(out, among: FileIdentity.databaseFiles(database)) {
+            throw refuse("a rejects file other than the registry's database \(file), which is never overwritten")
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw refuse("a file path, not a directory") }
+            if !replacing { throw refuse("a file that does not exist yet (or allow replacing it)") }
             if access(out, W_OK) != 0 { throw refuse("a file we may write (this one is read-only)") }
             return
         }
@@ -560,18 +569,5 @@ final class Rejects {
             throw refuse("a path in an existing folder (\(directory) does not exist)")
         }
         if access(directory, W_OK) != 0 { throw refuse("a path in a folder we may write (\(directory) is read-only)") }
-    }
-
-    /// The absolute path with symbolic links of the folder (and the file, when it exists) resolved.
-    static func resolved(_ path: String) -> String {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        if FileManager.default.fileExists(atPath: url.path) { return url.resolvingSymlinksInPath().path }
-        return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
-    }
-
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat(), sb = stat()
-        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 }

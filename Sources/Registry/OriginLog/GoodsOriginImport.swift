@@ -112,6 +112,10 @@ public struct GoodsOriginImport: Sendable {
 
     public func importEntries(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
         let fileName = (path as NSString).lastPathComponent
+        if options.skipInvalid, let out = options.rejectsPath {
+            try Rejects.checkDestination(out, input: path, database: store.path, replacing: options.replacesRejects)
+        }
+        let dateOrder = try options.dateOrder ?? ImportFile.detectDateOrder(path: path, aliases: GoodsOriginValidation.aliases)
         let session = ImportSession(skipInvalid: options.skipInvalid, rejectsPath: options.rejectsPath)
         var header: RawHeader = .csv([])
         do {
@@ -120,7 +124,7 @@ public struct GoodsOriginImport: Sendable {
                 let writer = GoodsOriginWriter(db: db, now: RegistryStore.timestamp(now, precise: true))
                 var warnings = ImportWarnings()
                 header = try ImportFile.forEachRecord(path: path, aliases: GoodsOriginValidation.aliases, warnings: &warnings,
-                                                      progress: options.progress) { record, raw in
+                                                      progress: options.progress, dateOrder: dateOrder) { record, raw in
                     session.report.read += 1
                     try session.write(GoodsOriginValidation.validate(record, context: context), at: record.location,
                                       raw: options.skipInvalid ? raw : nil, writer.upsert)

@@ -7,7 +7,7 @@ public enum DatabaseFile {
     public static func isSQLite(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        return handle.readData(ofLength: 16) == Data("SQLite format 3\u{0}".utf8)
+        return (try? handle.read(upToCount: 16)) == Data("SQLite format 3\u{0}".utf8)
     }
 
     /// Builds a new registry in a file beside `path`, runs `build` on it, closes it and renames it to
