@@ -30,7 +30,7 @@ extension EconGIS.Instruments {
         @Option(help: "Only these states: expired, due, valid, unknown (repeatable).") var state: [VerificationState] = []
         @Option(help: "Days ahead that count as due.") var within = 30
         @OptionGroup var filters: UnitFilterOptions
-        @Option(help: ArgumentHelp("""
+        @Option(parsing: .unconditional, help: ArgumentHelp("""
             Keys separated by commas, the first sorting first (ward,-last_verified_on): unit_code, serial_no, instrument_type, \
             last_verified_on, next_verification_on, days_overdue or ward (its code on --as-of); prefix - for descending.
             """, valueName: "key,…"))

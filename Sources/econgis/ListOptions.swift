@@ -5,8 +5,8 @@ import Registry
 
 /// Paging, columns and count of the list commands (`units list`, `instruments list`), parsed and checked once.
 struct ListOptions: ParsableArguments {
-    @Option(help: "At most this many rows.") var limit: Int?
-    @Option(help: "Skip this many rows first.") var offset = 0
+    @Option(parsing: .unconditional, help: "At most this many rows.") var limit: Int?
+    @Option(parsing: .unconditional, help: "Skip this many rows first.") var offset = 0
     @Option(help: ArgumentHelp("Start after this cursor (printed at the end of the previous page).", valueName: "cursor")) var after: String?
     @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
     @Flag(help: "Print only how many match.") var count = false

@@ -31,9 +31,10 @@ struct UnitFilterOptions: ParsableArguments {
     @Option(help: "Kinds: enterprise, branch, household_business, cooperative, market, market_stall (repeatable).") var kind: [UnitKind] = []
     @Option(help: "active, suspended or closed (repeatable).") var status: [UnitStatus] = []
     @Option(help: "VSIC code prefix, e.g. 4730 or 477.") var vsic: String?
-    @Option(help: ArgumentHelp("minLon,minLat,maxLon,maxLat", valueName: "box")) var bbox: String?
-    @Option(help: ArgumentHelp("LON,LAT: units within --radius metres, nearest first.", valueName: "point")) var near: String?
-    @Option(help: "Radius for --near, in metres (geodesic).") var radius: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp("minLon,minLat,maxLon,maxLat", valueName: "box")) var bbox: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("LON,LAT: units within --radius metres, nearest first.", valueName: "point")) var near: String?
+    // Unconditional: a value may begin with "-" (a negative radius gets the range's message, not "missing value").
+    @Option(parsing: .unconditional, help: "Radius for --near, in metres (geodesic).") var radius: Double?
     @Option(help: "Words or parts of words of the name, owner, address or code; diacritics and case are ignored.") var search: String?
     @Flag(help: "Only units whose declared ward disagrees with their location.") var flagged = false
     @Option(help: ArgumentHelp("Only units written after this UTC time (ISO 8601, e.g. 2026-11-30T00:00:00Z).", valueName: "time")) var changedSince: String?
@@ -71,7 +72,7 @@ extension EconGIS.Units {
                 """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var filters: UnitFilterOptions
-        @Option(help: ArgumentHelp("""
+        @Option(parsing: .unconditional, help: ArgumentHelp("""
             Keys separated by commas, the first sorting first (ward,-name): code, name, kind, status, registered_on, updated_at, \
             ward (its code on --as-of), distance or relevance; prefix - for descending.
             """, valueName: "key,…"))

@@ -222,6 +222,48 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         #expect(try s.sql("SELECT count(*), count(geom) FROM jurisdiction") == before)
     }
 
+    // "1.5" was stored as a fine of 15 đồng, Int64.max made every report of its period fail.
+    @Test func finesAreWholeAmountsInRange() throws {
+        let s = try Scratch()
+        #expect(try s.run(["units", "add", "--db", s.db, "--code", "0100233488", "--name", "A", "--kind", "enterprise"]).status == 0)
+        let header = "unit_code,inspected_on,scope,outcome,violation,fine_vnd\n"
+        for bad in ["1.5", "9223372036854775807", "1.000.000.000.001", "5.000,000", "12.34.567", "-5", "5 000.000"] {
+            let file = try s.file("bad.csv", header + "0100233488,2026-10-01,prices,violation,price_not_listed,\"\(bad)\"\n")
+            let r = try s.run(["import", "inspections", file, "--db", s.db])
+            #expect(r.status == 65 && r.err.contains("fine_vnd") && r.err.contains(bad), "\(bad): \(r.err)")
+        }
+        #expect(try s.sql("SELECT count(*) FROM violations") == "0")
+        let good = try s.file("good.csv", header + ["5000000", "5.000.000", "5,000,000", "5 000 000", "750"].enumerated()
+            .map { "0100233488,2026-10-0\($0.offset + 1),prices,violation,price_not_listed,\"\($0.element)\"" }.joined(separator: "\n") + "\n")
+        let r = try s.run(["import", "inspections", good, "--db", s.db])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(try s.sql("SELECT group_concat(fine_vnd, ' ') FROM (SELECT fine_vnd FROM violations ORDER BY id)") == "5000000 5000000 5000000 5000000 750")
+    }
+
+    // Values that begin with "-" were taken for flags: the README's `--sort -registered_on` failed, and a negative
+    // radius or limit got "missing value" instead of its range. A time for --changed-since that was not one listed nothing.
+    @Test func valuesAsTyped() throws {
+        let s = try Scratch()
+        for code in ["0100233488", "0100233495"] {
+            #expect(try s.run(["units", "add", "--db", s.db, "--code", code, "--name", "A", "--kind", "enterprise"]).status == 0)
+        }
+        let sorted = try s.run(["units", "list", "--db", s.db, "--sort", "-code", "--format", "csv", "--columns", "code"])
+        #expect(sorted.status == 0 && sorted.out.split(separator: "\n").dropFirst().map(String.init) == ["0100233495", "0100233488"], "\(sorted.err)")
+        for (args, message) in [(["--near", "106.65,10.76", "--radius", "-5"], "--radius"), (["--limit", "-1"], "--limit"),
+                                (["--bbox", "-200,-100,200,100"], "--bbox")] {
+            let r = try s.run(["units", "list", "--db", s.db] + args)
+            #expect(r.status != 0 && r.err.contains(message) && !r.err.contains("Missing value"), "\(args): \(r.err)")
+        }
+        for time in ["garbage", "2026-13-45", "yesterday", "2026-11-30T25:00:00Z", "2026-11-30 08:00"] {
+            let r = try s.run(["units", "list", "--db", s.db, "--changed-since", time, "--count"])
+            #expect(r.status == 65 && r.err.contains("--changed-since"), "\(time): \(r.status) \(r.out) \(r.err)")
+        }
+        for time in ["2000-01-01", "2000-01-01T00:00:00Z", "2000-01-01T00:00:00.5Z"] {
+            let r = try s.run(["units", "list", "--db", s.db, "--changed-since", time, "--count"])
+            #expect(r.status == 0 && r.out.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(time): \(r.err)")
+        }
+    }
+
     // 4. An inspection line without scope and outcome was stored as a compliant general inspection.
     @Test func inspectionLinesNeedScopeAndOutcomeThatAgree() throws {
         let s = try Scratch()

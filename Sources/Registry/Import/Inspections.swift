@@ -22,6 +22,25 @@ public struct InspectionDraft: Sendable {
 }
 
 public enum InspectionValidation {
+    /// The largest proposed fine read: far above any administrative fine, and small enough that a report's sums
+    /// cannot overflow.
+    static let largestFine = 1_000_000_000_000
+
+    /// An amount in đồng: digits, or digits grouped by thousands with one separator (5.000.000, 5,000,000,
+    /// 5 000 000), at most `largestFine`; nil otherwise ("1.5" is not 15 đồng).
+    static func amount(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let separators = Set(t.filter { !$0.isASCII || !$0.isNumber })
+        var digits = t
+        if let separator = separators.first {
+            let groups = t.split(separator: separator, omittingEmptySubsequences: false)
+            guard separators.count == 1, [".", ",", " "].contains(separator), (1...3).contains(groups[0].count),
+                  groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+            digits = groups.joined()
+        }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(digits), v <= largestFine else { return nil }
+        return v
+    }
     static let scopeAliases: [String: InspectionDraft.Scope] = [
         "do_luong": .metrology, "phuong_tien_do": .metrology, "nhan": .labels, "nhan_hang_hoa": .labels, "gia": .prices,
         "niem_yet_gia": .prices, "chat_luong": .quality, "dinh_luong": .quantity, "luong_hang": .quantity,
@@ -73,8 +92,9 @@ public enum InspectionValidation {
         }
         var fine: Int?
         if let raw = record["fine_vnd"] {
-            let digits = raw.filter { $0 != "." && $0 != "," && $0 != " " }
-            if let v = Int(digits), v >= 0 { fine = v } else { c.error("fine_vnd", raw, "an amount in đồng, e.g. 5000000 or 5.000.000") }
+            if let v = InspectionValidation.amount(raw) { fine = v } else {
+                c.error("fine_vnd", raw, "a whole amount in đồng up to \(InspectionValidation.largestFine), plain or grouped by thousands, e.g. 5000000 or 5.000.000")
+            }
             if violation == nil { c.error("fine_vnd", raw, "a violation category for the fine") }
         }
         let followUpDue = c.date(record, "follow_up_due", notAfter: nil)
