@@ -25,6 +25,50 @@ import Testing
         #expect(html.status == 200 && html.text.contains("Đường Lãnh Binh Thăng"))
     }
 
+    /// RFC 3339 allows an offset: a time in Vietnam (+07:00) is the UTC instant it stands for.
+    @Test func timestampsWithOffsets() async throws {
+        let s = try await TestServer.shared.value
+        let inspections = "/collections/inspections/items?limit=1&datetime="
+        let utc = try await get(s.base + inspections + "2025-01-01T00:00:00Z/2025-06-30T17:00:00Z")
+        let hanoi = try await get(s.base + inspections + "2025-01-01T07:00:00%2B07:00/2025-07-01T00:00:00%2B07:00")
+        let west = try await get(s.base + inspections + "2024-12-31T19:00:00-05:00/2025-06-30T12:00:00.000-05:00")
+        #expect(utc.status == 200 && hanoi.status == 200 && west.status == 200, "\(hanoi.text.prefix(200)) \(west.text.prefix(200))")
+        #expect(hanoi.json["numberMatched"] as? Int == utc.json["numberMatched"] as? Int)
+        #expect(west.json["numberMatched"] as? Int == utc.json["numberMatched"] as? Int)
+        for bad in ["2025-01-01T07:00:00%2B24:00", "2025-01-01T07:00:00%2B0700", "2025-01-01T07:00:00"] {
+            #expect(try await get(s.base + inspections + bad).status == 400, "\(bad)")
+        }
+    }
+
+    /// A market is in a box its footprint crosses, though its point is outside (the box the review found).
+    @Test func marketsAreInABoxTheirFootprintCrosses() async throws {
+        let s = try await TestServer.shared.value
+        let market = try #require(try await s.database().read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT code, MbrMinX(footprint) AS x1, MbrMinY(footprint) AS y1, ST_X(geom) AS x, ST_Y(geom) AS y
+                FROM economic_units WHERE kind = 'market' AND footprint IS NOT NULL ORDER BY id LIMIT 1
+                """)
+        })
+        let (x1, y1, x, y): (Double, Double, Double, Double) = (market["x1"], market["y1"], market["x"], market["y"])
+        // The footprint's south-west corner, a tenth of the way to the point: the point itself is outside.
+        let box = [x1 - 0.0001, y1 - 0.0001, x1 + (x - x1) / 10, y1 + (y - y1) / 10].map { String($0) }.joined(separator: ",")
+        let page = try await get(s.base + "/collections/markets/items?bbox=\(box)&properties=code")
+        let codes = (page.json["features"] as? [[String: Any]])?.compactMap { ($0["properties"] as? [String: Any])?["code"] as? String }
+        #expect(codes?.contains(market["code"] as String) == true, "\(page.text.prefix(300))")
+    }
+
+    /// An HTML page's next link and each feature's link stay in HTML and on the page's day.
+    @Test func htmlLinksKeepTheFormatAndTheDay() async throws {
+        let s = try await TestServer.shared.value
+        let page = try await get(s.base + "/collections/wards/items?f=html&limit=2&datetime=2024-06-01").text
+        let next = try #require(page.firstMatch(of: #/<a href="([^"]*)">Next page</a>/#)).1
+        #expect(next.contains("f=html"), "\(next)")
+        let item = try #require(page.firstMatch(of: #/<a href="(/collections/wards/items/[0-9]+[^"]*)">/#)).1
+        let target = String(item).replacingOccurrences(of: "&amp;", with: "&")
+        #expect(target.contains("datetime=2024-06-01"), "\(target)")
+        #expect(try await get(s.base + target).status == 200)
+    }
+
     @Test func inspectionsOfAnIntervalAreThoseItsDaysHold() async throws {
         let s = try await TestServer.shared.value
         let (inFirstHalf, after) = try await s.database().read { db in

@@ -34,16 +34,18 @@ enum FeaturePage {
         try sink.flush()
     }
 
-    /// self, alternate, next (a keyset cursor: the next page costs what this one did), prev (an offset) and the collection.
+    /// self, alternate, next (a keyset cursor: the next page costs what this one did), prev (an offset) and the collection;
+    /// next and prev in the page's own format (an HTML page's lead to HTML pages).
     static func pageLinks(_ items: ItemsRequest, info: RequestContextInfo, next: PageCursor?, returned: Int) -> [Link] {
         var links = info.selfLinks(jsonType: "application/geo+json", title: "This page")
+        let (f, type) = info.format == .html ? ("html", "text/html") : ("json", "application/geo+json")
         if let next {
-            links.append(Link(rel: "next", type: "application/geo+json", title: "Next page",
-                              href: info.href(nil, ["cursor": "\(items.position + returned).\(next.encoded)", "offset": nil, "f": "json"])))
+            links.append(Link(rel: "next", type: type, title: "Next page",
+                              href: info.href(nil, ["cursor": "\(items.position + returned).\(next.encoded)", "offset": nil, "f": f])))
         }
         if items.position > 0 {
-            links.append(Link(rel: "prev", type: "application/geo+json", title: "Previous page",
-                              href: info.href(nil, ["cursor": nil, "offset": String(max(0, items.position - items.limit)), "f": "json"])))
+            links.append(Link(rel: "prev", type: type, title: "Previous page",
+                              href: info.href(nil, ["cursor": nil, "offset": String(max(0, items.position - items.limit)), "f": f])))
         }
         links.append(collectionLink(items, info))
         return links
@@ -70,6 +72,8 @@ enum FeaturePage {
         var query: FeatureLayer.Query?
         var matched: Int?
         var returned = 0
+        // A feature is read on the page's day: its link keeps the page's datetime (a past ward is not today's).
+        let itemQuery = info.query["datetime"].map { "&amp;datetime=" + HTMLPage.escape($0.addingPercentEncoding(withAllowedCharacters: CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&+=#;"))) ?? "") } ?? ""
         let next = try service.page(items, timeLimit: service.timeLimit, begin: { q, count in
             matched = count
             query = q
@@ -79,7 +83,7 @@ enum FeaturePage {
         }) { row in
             returned += 1
             let id = row.int64(0)
-            sink.append("<tr><td><a href=\"/collections/\(items.collection.id)/items/\(id)?f=html\">\(id)</a></td>")
+            sink.append("<tr><td><a href=\"/collections/\(items.collection.id)/items/\(id)?f=html\(itemQuery)\">\(id)</a></td>")
             for i in names.indices {
                 sink.append("<td>")
                 query?.text(row, i) { text in

@@ -111,7 +111,9 @@ struct ItemsRequest {
         } catch {
             throw OGCError.invalid("bbox", text, expected: "a box within longitudes -180..180 and latitudes -90..90 (\(bboxCRS.uri) axis order)")
         }
-        if collection.isUnitBased { filter.bbox = box }
+        // A unit's point in the box (through the packed cells), unless the layer's geometry is more than its point:
+        // a market's footprint may cross the box while its point lies outside (the condition below tests it).
+        if collection.isUnitBased && collection.geometryIsPoint { filter.bbox = box }
         if bboxCRS.projected || !collection.geometryIsPoint {
             ring.append(ring[0])
             let polygon = Geometry.polygon([try LinearRing(ring.map { Position($0.lon, $0.lat) })])
@@ -226,12 +228,31 @@ struct ItemsRequest {
     /// A date, or a timestamp's UTC date: the day the registry is read on.
     static func date(_ text: String) throws -> LocalDate {
         if let d = LocalDate(iso: text) { return d }
-        if let t = CQL2Timestamp(text), let d = LocalDate(iso: String(t.text.prefix(10))) { return d }
+        if let t = utcTimestamp(text), let d = LocalDate(iso: String(t.text.prefix(10))) { return d }
         throw OGCError.invalid("datetime", text, expected: "a date YYYY-MM-DD or an RFC 3339 timestamp such as 2025-07-01T00:00:00Z")
     }
 }
 
 extension ItemsRequest {
+    /// An RFC 3339 timestamp as UTC: `…Z` as it is, `…+07:00` or `…-05:30` moved by its offset (CQL2's own
+    /// TIMESTAMP literal takes Z only; `datetime` takes what RFC 3339 allows).
+    static func utcTimestamp(_ text: String) -> CQL2Timestamp? {
+        if let t = CQL2Timestamp(text) { return t }
+        let u = Array(text.utf8)
+        guard u.count >= 25, u[u.count - 3] == 0x3A, u[u.count - 6] == 0x2B || u[u.count - 6] == 0x2D,
+              let oh = Int(String(decoding: u[(u.count - 5)..<(u.count - 3)], as: UTF8.self)),
+              let om = Int(String(decoding: u[(u.count - 2)...], as: UTF8.self)), oh < 24, om < 60,
+              let local = CQL2Timestamp(String(decoding: u[..<(u.count - 6)], as: UTF8.self) + "Z"),
+              let day = LocalDate(iso: String(local.text.prefix(10))),
+              let h = Int(local.text.dropFirst(11).prefix(2)), let m = Int(local.text.dropFirst(14).prefix(2))
+        else { return nil }
+        let sign = u[u.count - 6] == 0x2B ? 1 : -1
+        let minutes = h * 60 + m - sign * (oh * 60 + om)
+        let days = Int((Double(minutes) / 1440).rounded(.down)), inDay = minutes - days * 1440
+        let shifted = day.adding(days: days).description + "T" + String(format: "%02d:%02d", inDay / 60, inDay % 60)
+        return CQL2Timestamp(shifted + String(local.text.dropFirst(16)))
+    }
+
     /// `datetime`: an instant or an interval (`a/b`, `../b`, `a/..`). For the registry's layers it is the day the
     /// registry is read on (an interval's end, today when open); where the collection has dates of its own (a reference
     /// layer's, an inspection's day) the features must also intersect it in time.
@@ -243,7 +264,7 @@ extension ItemsRequest {
         func instant(_ s: String) throws -> CQL2Expression {
             if s == ".." || s.isEmpty { return .unbounded }
             if let d = CQL2Date(s) { return .date(d) }
-            if let t = CQL2Timestamp(s), LocalDate(iso: String(t.text.prefix(10))) != nil { return .timestamp(t) }
+            if let t = ItemsRequest.utcTimestamp(s), LocalDate(iso: String(t.text.prefix(10))) != nil { return .timestamp(t) }
             throw OGCError.invalid("datetime", text, expected: "dates YYYY-MM-DD or RFC 3339 timestamps such as 2025-07-01T00:00:00Z")
         }
         let literals = try parts.map(instant)
