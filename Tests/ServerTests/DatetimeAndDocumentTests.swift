@@ -40,6 +40,28 @@ import Testing
         }
     }
 
+    /// On the registry's own layers an interval reads the registry on its end; units closed before its start are left
+    /// out. GDAL sends a `-where` on registered_on so (it was refused).
+    @Test func intervalsOnTheRegistrysLayers() async throws {
+        let s = try await TestServer.shared.value
+        let (upTo2012, livedIn) = try await s.database().read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE coalesce(registered_on, '') <= '2012-01-01'")!,
+             try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM economic_units WHERE coalesce(registered_on, '') <= '2024-06-01'
+                  AND NOT (status = 'closed' AND status_since < '2020-01-01')
+                """)!)
+        }
+        #expect(upTo2012 > 0 && livedIn > upTo2012)
+        let open = try await get(s.base + "/collections/units/items?limit=1&datetime=../2012-01-01T00:00:00Z")
+        #expect(open.json["numberMatched"] as? Int == upTo2012, "\(open.text.prefix(300))")
+        let closed = try await get(s.base + "/collections/units/items?limit=1&datetime=2020-01-01/2024-06-01")
+        #expect(closed.json["numberMatched"] as? Int == livedIn, "\(closed.text.prefix(300))")
+        for collection in ["markets", "stalls", "instruments", "due", "wards"] {
+            let r = try await get(s.base + "/collections/\(collection)/items?limit=1&datetime=2024-06-01/2025-03-01")
+            #expect(r.status == 200, "\(collection): \(r.text.prefix(300))")
+        }
+    }
+
     /// A market is in a box its footprint crosses, though its point is outside (the box the review found).
     @Test func marketsAreInABoxTheirFootprintCrosses() async throws {
         let s = try await TestServer.shared.value

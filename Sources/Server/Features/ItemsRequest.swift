@@ -273,8 +273,15 @@ extension ItemsRequest {
             if parts.count == 1 { return }  // one day: the registry as it was then (inspections up to it)
         }
         guard let property = collection.temporalProperty else {
-            if parts.count == 2, layer != nil {
-                throw OGCError.invalid("datetime", text, expected: "one day (the day \(collection.id) is read on); intervals are for collections with dates of their own, such as inspections")
+            if parts.count == 2, let layer {
+                // An interval: the registry as it was at its end (above), which holds the features that began by then;
+                // of the units, those not closed before its start (a unit lives from its registration to its closing).
+                if [.units, .markets, .stalls].contains(layer), let start = parts.first, start != "..", !start.isEmpty,
+                   let day = CQL2Date(try ItemsRequest.date(start).description) {
+                    try addCondition(.not(.and([.comparison(.equal, .property("status"), .string("closed")),
+                                                .comparison(.less, .property("status_since"), .date(day))])))
+                }
+                return
             }
             if layer == nil { throw OGCError.invalid("datetime", text, expected: "no datetime: \(collection.id) has no dates") }
             return
