@@ -62,6 +62,19 @@ import Testing
         }
     }
 
+    /// A timestamp property as a query parameter (it was compared as text and always refused).
+    @Test func timestampPropertiesAsQueryParameters() async throws {
+        let s = try await TestServer.shared.value
+        let (stamp, count) = try await s.database().read { db in
+            let stamp = try String.fetchOne(db, sql: "SELECT updated_at FROM economic_units ORDER BY id LIMIT 1")!
+            return (stamp, try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE updated_at = ?", arguments: [stamp])!)
+        }
+        let r = try await get(s.base + "/collections/units/items?limit=1&updated_at=" + stamp)
+        #expect(r.status == 200 && r.json["numberMatched"] as? Int == count, "\(stamp): \(r.text.prefix(300))")
+        let bad = try await get(s.base + "/collections/units/items?updated_at=yesterday")
+        #expect(bad.status == 400 && (bad.json["description"] as? String)?.hasPrefix("updated_at") == true, "\(bad.text.prefix(300))")
+    }
+
     /// A market is in a box its footprint crosses, though its point is outside (the box the review found).
     @Test func marketsAreInABoxTheirFootprintCrosses() async throws {
         let s = try await TestServer.shared.value

@@ -158,7 +158,12 @@ struct ItemsRequest {
             case .date:
                 guard let d = CQL2Date(value) else { throw OGCError.invalid(name, value, expected: "a date YYYY-MM-DD") }
                 literal = .date(d)
-            case .text, .timestamp:
+            case .timestamp:
+                guard let t = ItemsRequest.utcTimestamp(value) else {
+                    throw OGCError.invalid(name, value, expected: "an RFC 3339 timestamp such as 2026-11-30T08:00:00Z")
+                }
+                literal = .timestamp(t)
+            case .text:
                 literal = .string(value)
             }
             try addCondition(.comparison(.equal, .property(name), literal))
