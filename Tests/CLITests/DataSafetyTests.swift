@@ -264,6 +264,34 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         }
     }
 
+    // A key given twice in an origin log or a successions file: the later line won unseen (units and instruments refuse it).
+    @Test func keysGivenTwiceInAFileAreRefused() throws {
+        let s = try Scratch()
+        #expect(try s.run(["init", "--demo", "--force", "--db", s.db, "--geodata", Command.checkout.appendingPathComponent("geodata").path]).status == 0)
+        let entries = try s.sql("SELECT count(*), total(quantity) FROM goods_origin_entries")
+        let origin = try s.file("origin.csv", """
+            market_code,stall_no,received_on,goods,quantity,quantity_unit,supplier,origin_province
+            CHO-THIEC,A-001,2026-11-01,Cá lóc,10,kg,Vựa X,Cà Mau
+            CHO-THIEC,A-001,2026-11-01,Cá lóc,12,kg,Vựa X,Cà Mau
+
+            """)
+        let o = try s.run(["import", "origin", origin, "--db", s.db])
+        #expect(o.status == 65 && o.err.contains("line 3: field goods"), "\(o.err)")
+        #expect(try s.sql("SELECT count(*), total(quantity) FROM goods_origin_entries") == entries)
+        let successions = try s.sql("SELECT group_concat(extent || note, ';') FROM admin_unit_successions")
+        let file = try s.file("successions.csv", """
+            predecessor_code,predecessor_valid_from,successor_code,successor_valid_from,effective_on,extent,note
+            27250,2000-01-01,27247,2025-01-01,2025-01-01,part,first
+            27250,2000-01-01,27247,2025-01-01,2025-01-01,whole,second
+            27250,2000-01-01,27250,2000-01-01,2025-01-01,whole,itself
+
+            """)
+        let r = try s.run(["import", "successions", file, "--db", s.db])
+        #expect(r.status == 65 && r.err.contains("line 3: field successor_code") && r.err.contains("line 2 gives them too")
+                && r.err.contains("line 4: field successor_code"), "\(r.err)")
+        #expect(try s.sql("SELECT group_concat(extent || note, ';') FROM admin_unit_successions") == successions)
+    }
+
     // 4. An inspection line without scope and outcome was stored as a compliant general inspection.
     @Test func inspectionLinesNeedScopeAndOutcomeThatAgree() throws {
         let s = try Scratch()

@@ -187,6 +187,7 @@ public struct AdminImport {
                                                               expected: "a column \(required); the header needs \(columns.joined(separator: ", "))")], file: name)
         }
         var report = ImportReport()
+        var given: [String: Int] = [:]  // the line of each predecessor–successor pair: given twice, the later line would win unseen
         try store.write { db in
             while let rec = try reader.next() {
                 report.read += 1
@@ -210,6 +211,14 @@ public struct AdminImport {
                 if record["effective_on"] == nil { c.error("effective_on", nil, "the date the succession took effect") }
                 let extent = record["extent"]
                 if extent != "whole" && extent != "part" { c.error("extent", extent, "whole or part") }
+                if let pred, let succ {
+                    if pred == succ { c.error("successor_code", record["successor_code"], "a unit other than the predecessor") }
+                    if let line = given["\(pred)>\(succ)"] {
+                        c.error("successor_code", record["successor_code"], "a predecessor and successor given once in the file (line \(line) gives them too)")
+                    } else {
+                        given["\(pred)>\(succ)"] = rec.line
+                    }
+                }
                 guard !c.hasErrors, let pred, let succ, let effective, let extent else {
                     report.errors += c.issues.filter { $0.severity == .error }
                     continue

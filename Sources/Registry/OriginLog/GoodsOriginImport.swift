@@ -56,6 +56,16 @@ enum GoodsOriginValidation {
 struct GoodsOriginWriter {
     let db: Database
     let now: String
+    /// The entries this import wrote: one given twice in a file is refused, where the later line would win unseen.
+    let written = WrittenEntries()
+
+    final class WrittenEntries { var ids = Set<Int64>() }
+
+    struct GivenTwice: RecordRejection {
+        let value: String?
+        var field: String { "goods" }
+        var expected: String { "an entry (stall, received_on, goods, supplier, origin_province) given once in the file" }
+    }
 
     struct NotAStall: RecordRejection {
         let value: String?
@@ -80,8 +90,9 @@ struct GoodsOriginWriter {
         let values: [DatabaseValueConvertible?] = [d.quantity, d.quantityUnit, d.originProvince, d.traceabilityCode, d.note]
         if let existing = try Row.fetchOne(db, sql: """
             SELECT id, quantity, quantity_unit, origin_province, traceability_code, note FROM goods_origin_entries
-            WHERE unit_id = ? AND received_on = ? AND goods = ? AND coalesce(supplier, '') = ?
-            """, arguments: [unitId, d.receivedOn.description, d.goods, d.supplier ?? ""]) {
+            WHERE unit_id = ? AND received_on = ? AND goods = ? AND coalesce(supplier, '') = ? AND coalesce(origin_province, '') = ?
+            """, arguments: [unitId, d.receivedOn.description, d.goods, d.supplier ?? "", d.originProvince ?? ""]) {
+            guard written.ids.insert(existing["id"]).inserted else { throw GivenTwice(value: d.goods) }
             let old: [DatabaseValue] = ["quantity", "quantity_unit", "origin_province", "traceability_code", "note"].map { existing[$0] }
             if old == values.map({ $0?.databaseValue ?? .null }) { return .unchanged }
             try db.execute(sql: """
@@ -94,6 +105,7 @@ struct GoodsOriginWriter {
                                               traceability_code, note, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: StatementArguments([unitId, d.receivedOn.description, d.goods, d.supplier] + values + [now]))
+        written.ids.insert(db.lastInsertedRowID)
         return .inserted
     }
 }

@@ -269,6 +269,15 @@ enum RegistryMigrations {
         migrator.registerMigration("v12 unit box cells") { db in try db.execute(sql: UnitBoxCellTables.sql) }
         migrator.registerMigration("v13 unit stretch wards") { db in try db.execute(sql: UnitStretchWards.sql) }
         migrator.registerMigration("v14 ward unit counts") { db in try db.execute(sql: WardUnitCounts.sql) }
+        migrator.registerMigration("v15 goods origin entries by province") { db in
+            // Two deliveries of one good by one supplier on one day from two provinces (a wholesaler's chickens from
+            // Vĩnh Long and from Bình Dương) are two entries: keyed without the province, the second replaced the first.
+            try db.execute(sql: """
+                DROP INDEX goods_origin_key;
+                CREATE UNIQUE INDEX goods_origin_key ON goods_origin_entries(unit_id, received_on, goods, coalesce(supplier, ''),
+                                                                             coalesce(origin_province, ''));
+                """)
+        }
         return migrator
     }
 }
