@@ -145,17 +145,8 @@ import Testing
     @Test func aNewDayIsANewVersion() async throws {
         let s = try await TestServer.shared.value
         let day = Mutex(TestServer.today)
-        let ready = AsyncStream<Int>.makeStream()
-        let app = try buildApplication(ServerSettings(databasePath: s.databasePath, port: 0, today: { day.withLock { $0 } })) {
-            ready.continuation.yield($0)
-        }
-        let task = Task { try await app.run() }
+        let (port, task) = try await TestServer.startOwn(ServerSettings(databasePath: s.databasePath, port: 0, today: { day.withLock { $0 } }))
         defer { task.cancel() }
-        var port = 0
-        for await p in ready.stream {
-            port = p
-            break
-        }
         // The units registered by a day: the last registration day of the demo, then the day before it.
         let last = try #require(try await get(s.base + "/collections/units/items?limit=1&sortby=-registered_on&properties=registered_on")
             .json["features"].flatMap { ($0 as? [[String: Any]])?.first?["properties"] as? [String: Any] }?["registered_on"] as? String)

@@ -77,17 +77,9 @@ import Testing
     /// A page whose database work outlasts the time limit is stopped and refused, naming the limit.
     @Test func timeLimitStopsLongQueries() async throws {
         let s = try await TestServer.shared.value
-        let ready = AsyncStream<Int>.makeStream()
-        let app = try buildApplication(ServerSettings(databasePath: s.databasePath, port: 0, timeLimit: 0.000_001, today: { TestServer.today })) {
-            ready.continuation.yield($0)
-        }
-        let task = Task { try await app.run() }
+        let (port, task) = try await TestServer.startOwn(ServerSettings(databasePath: s.databasePath, port: 0, timeLimit: 0.000_001,
+                                                                         today: { TestServer.today }))
         defer { task.cancel() }
-        var port = 0
-        for await p in ready.stream {
-            port = p
-            break
-        }
         let r = try await get("http://127.0.0.1:\(port)/collections/units/items?limit=10000&filter=" + "name LIKE '%a%'".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
         #expect(r.status == 400 && (r.json["description"] as? String ?? "").contains("time limit"), "\(r.status) \(r.text.prefix(300))")
         #expect(try await get(s.base + "/collections/units/items?limit=10000&properties=code").status == 200)

@@ -41,6 +41,16 @@ final class TestServer: @unchecked Sendable {
         return 0
     }
 
+    /// Starts another application with `settings` (a test's own clock or time limit) on a free loopback port; cancel the
+    /// task to stop it.
+    static func startOwn(_ settings: ServerSettings) async throws -> (port: Int, task: Task<Void, any Error>) {
+        let ready = AsyncStream<Int>.makeStream()
+        let app = try buildApplication(settings) { ready.continuation.yield($0) }
+        let task = Task { try await app.run() }
+        for await port in ready.stream { return (port, task) }
+        return (0, task)
+    }
+
     /// Opens the database the server reads, read-only, for independent counts.
     func database() throws -> DatabaseQueue {
         try DatabaseQueue(path: databasePath, configuration: SpatiaLite.configuration(readonly: true))
