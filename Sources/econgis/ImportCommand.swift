@@ -6,7 +6,7 @@ extension EconGIS {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import units, instruments, wards, successions or the jurisdiction from files.",
+            abstract: "Import units, instruments, inspections, a market's goods-origin log, wards, successions or the jurisdiction from files.",
             subcommands: [ImportUnits.self, ImportInstruments.self, ImportInspections.self, ImportOrigin.self, ImportWards.self, ImportSuccessions.self, ImportJurisdiction.self])
     }
 
