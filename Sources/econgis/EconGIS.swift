@@ -108,6 +108,11 @@ func withOutput(_ path: String?, overwrite: Bool, protecting: [String], _ body: 
     }
 }
 
+/// Runs `body` with a sink on standard output.
+func withStandardOutput(_ body: (ByteSink) throws -> Void) throws {
+    try withOutput(nil, overwrite: false, protecting: [], body)
+}
+
 /// `text` to standard output or to `path`, as `withOutput` writes.
 func output(_ text: String, to path: String?, overwrite: Bool, protecting: [String]) throws {
     try withOutput(path, overwrite: overwrite, protecting: protecting) { $0.append(text) }

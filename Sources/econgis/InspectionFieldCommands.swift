@@ -84,7 +84,7 @@ extension EconGIS.Inspections {
         func run() throws {
             let date = asOf ?? .today()
             let due = try InspectionLedger(store: database.openForReading()).followUps(asOf: date, within: within, wardCode: ward)
-            try withOutput(nil, overwrite: false, protecting: []) { sink in
+            try withStandardOutput { sink in
                 var writer = try ListWriter(format: format, name: "follow_ups", columns: Due.columns, sink: sink)
                 for f in due {
                     try writer.write([.int(Int(f.violationId)), .int(Int(f.inspectionId)), .string(f.unitCode), .string(f.unitName),

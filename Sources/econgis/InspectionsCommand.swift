@@ -124,7 +124,7 @@ extension EconGIS.Inspections {
 
         func run() throws {
             let rows = try InspectionLedger(store: database.openForReading()).list(status: status, unitCode: unit, from: from, to: to)
-            try withOutput(nil, overwrite: false, protecting: []) { sink in
+            try withStandardOutput { sink in
                 var writer = try ListWriter(format: format, name: "inspections", columns: InspectionRows.columns, sink: sink)
                 for r in rows { try writer.write(InspectionRows.row(r)) }
                 try writer.end()

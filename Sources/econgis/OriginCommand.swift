@@ -52,7 +52,7 @@ extension EconGIS {
                 filter.to = to
                 filter.problems = problem
                 let entries = try GoodsOriginQuery(store: database.openForReading()).entries(filter)
-                try withOutput(nil, overwrite: false, protecting: []) { sink in
+                try withStandardOutput { sink in
                     var writer = try ListWriter(format: format, name: "origin_log", columns: List.columns, sink: sink)
                     for e in entries {
                         func s(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }

@@ -108,6 +108,7 @@ extension EconGIS {
         func run() throws {
             let began = processStart()
             try OutputTarget.check(output, overwrite: overwrite, protecting: inputs)  // before a plan is made, or committed
+            func emit(_ text: String) throws { try econgis.output(text, to: output, overwrite: overwrite, protecting: inputs) }
             var request = PlanRequest(wardCode: ward, date: date ?? .today())
             request.asOf = asOf
             request.teams = routing.teams ?? 1
@@ -123,11 +124,11 @@ extension EconGIS {
             let ids = commit ? try withFlags(["date": "--date"]) { try InspectionLedger(store: store).commit(plan, now: Date()) } : []
             switch format {
             case .json:
-                try econgis.output(JSONText.encode(RouteOutput.json(plan.solution, plan.problem, extra: plan.details)) + "\n", to: output, overwrite: overwrite, protecting: inputs)
+                try emit(JSONText.encode(RouteOutput.json(plan.solution, plan.problem, extra: plan.details)) + "\n")
             case .geojson:
-                try econgis.output(GeoJSONWriter.string(RouteOutput.features(plan.solution, plan.problem, extra: plan.details), name: "inspection_plan"), to: output, overwrite: overwrite, protecting: inputs)
+                try emit(GeoJSONWriter.string(RouteOutput.features(plan.solution, plan.problem, extra: plan.details), name: "inspection_plan"))
             case .table, .csv:
-                try econgis.output(plan.daySheet().render(format), to: output, overwrite: overwrite, protecting: inputs)
+                try emit(plan.daySheet().render(format))
             }
             let s = plan.solution
             let visits = s.routes.reduce(0) { $0 + $1.visits.count }
@@ -206,6 +207,7 @@ extension EconGIS {
         func run() throws {
             let began = processStart()
             try OutputTarget.check(output, overwrite: overwrite, protecting: inputs)
+            func emit(_ text: String) throws { try econgis.output(text, to: output, overwrite: overwrite, protecting: inputs) }
             let data = try read(stops)
             let haversine = metric == .haversine
             let travel: any TravelModel = haversine ? StraightLineTravel.haversine : StraightLineTravel()
@@ -243,15 +245,15 @@ extension EconGIS {
                 }
             }
             if format == .vroomProblem {
-                try econgis.output(JSONText.encode(VroomProblem.problemJSON(problem)) + "\n", to: output, overwrite: overwrite, protecting: inputs)
+                try emit(JSONText.encode(VroomProblem.problemJSON(problem)) + "\n")
                 return
             }
             let solution = Router.solve(problem, options: routing.solver(defaultBudget: 1, began: began))
             switch format {
-            case .json: try econgis.output(JSONText.encode(RouteOutput.json(solution, problem)) + "\n", to: output, overwrite: overwrite, protecting: inputs)
-            case .geojson: try econgis.output(GeoJSONWriter.string(RouteOutput.features(solution, problem), name: "routes"), to: output, overwrite: overwrite, protecting: inputs)
+            case .json: try emit(JSONText.encode(RouteOutput.json(solution, problem)) + "\n")
+            case .geojson: try emit(GeoJSONWriter.string(RouteOutput.features(solution, problem), name: "routes"))
             case .vroom, .vroomProblem:
-                try econgis.output(JSONText.encode(VroomProblem.solutionJSON(solution, problem, jobIds: vroom?.jobIds, vehicleIds: vroom?.vehicleIds)) + "\n", to: output, overwrite: overwrite, protecting: inputs)
+                try emit(JSONText.encode(VroomProblem.solutionJSON(solution, problem, jobIds: vroom?.jobIds, vehicleIds: vroom?.vehicleIds)) + "\n")
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
             note("\(problem.stops.count) stops, \(solution.routes.reduce(0) { $0 + $1.visits.count }) routed, \(solution.unassigned.count) unassigned; "

@@ -164,7 +164,7 @@ struct ToleranceRulesList: ParsableCommand {
         func s(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }
         func n(_ x: Double?) -> JSONValue { x.map(JSONValue.double) ?? .null }
         func i(_ x: Int?) -> JSONValue { x.map(JSONValue.int) ?? .null }
-        try withOutput(nil, overwrite: false, protecting: []) { sink in
+        try withStandardOutput { sink in
             if penalties {
                 var w = try ListWriter(format: format, name: "penalty_rules", columns: [
                     "code", "violation", "legal_basis", "gain_above_vnd", "gain_up_to_vnd", "fine_min_vnd", "fine_max_vnd", "additional_measure",

@@ -283,17 +283,8 @@ struct UnitStatement {
     /// A day (YYYY-MM-DD) or an ISO 8601 UTC time from it (THH:MM:SS, optional fraction, Z): what compares with
     /// updated_at as text.
     static func isChangeTime(_ t: String) -> Bool {
-        let u = Array(t.utf8)
-        guard u.count >= 10, LocalDate(iso: String(decoding: u[0..<10], as: UTF8.self)) != nil else { return false }
-        if u.count == 10 { return true }
-        func digits(_ r: Range<Int>, below: Int) -> Bool {
-            r.upperBound <= u.count && u[r].allSatisfy { (0x30...0x39).contains($0) }
-                && Int(String(decoding: u[r], as: UTF8.self))! < below
-        }
-        guard u.count >= 20, u[10] == 0x54, digits(11..<13, below: 24), u[13] == 0x3A, digits(14..<16, below: 60), u[16] == 0x3A,
-              digits(17..<19, below: 61), u.last == 0x5A else { return false }
-        let fraction = u[19..<(u.count - 1)]
-        return fraction.isEmpty || (fraction.first == 0x2E && fraction.count > 1 && fraction.dropFirst().allSatisfy { (0x30...0x39).contains($0) })
+        LocalDate(iso: String(t.prefix(10))) != nil
+            && t.wholeMatch(of: #/\d{4}-\d{2}-\d{2}(T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?Z)?/#) != nil
     }
 
     /// The id of the unit's ward on `date`: from its point (the lowest code if the point lies on a
