@@ -165,14 +165,7 @@ public final class OutputTarget {
     /// Refuses `path` as `init` would, without making anything: for a command to call before its work.
     public static func check(_ path: String?, overwrite: Bool, protecting: [String]) throws {
         guard let path else { return }
-        if let file = FileIdentity.protectedFile(path, among: protecting) {
-            throw RegistryError.invalidArgument(field: "output", value: path, expected: "a file other than \(file), which this command reads and never overwrites")
-        }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw RegistryError.invalidArgument(field: "output", value: path, expected: "a file name, not a directory") }
-            if !overwrite { throw RegistryError.invalidArgument(field: "output", value: path, expected: "a file that does not exist yet (or allow replacing it)") }
-        }
+        try FileIdentity.checkDestination(path, field: "output", protected: protecting.map { ("", $0) }, replacing: overwrite)
     }
 
     /// Flushes and, for a file, moves it into place.

@@ -20,7 +20,7 @@ extension EconGIS {
         @Option(help: ArgumentHelp("Where the demo data is (default: $ECONGIS_GEODATA, else ./geodata, else the checkout's geodata/).", valueName: "dir"))
         var geodata: String?
 
-        @Flag(help: "Replace an existing database file (only a SQLite database; it is swapped out once the new one is complete).")
+        @Flag(help: "Replace an existing registry (only one made by EconGIS; it is swapped out once the new one is complete).")
         var force = false
 
         func run() throws {

@@ -106,6 +106,29 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
                 == ["registry.sqlite"])
     }
 
+    // Another program's SQLite database (a GeoPackage of roads) given as --db: `init --force` replaced it, a write
+    // put EconGIS's schema into it, `migrate` migrated it. Each is refused now, and the file is byte for byte the same.
+    @Test func anotherProgramsDatabaseIsNeverWritten() throws {
+        let s = try Scratch()
+        let roads = s.path("roads.gpkg")
+        _ = try Command.run("/usr/bin/sqlite3", [roads, "CREATE TABLE gpkg_contents (table_name TEXT); CREATE TABLE roads (fid INTEGER PRIMARY KEY, name TEXT); INSERT INTO roads (name) VALUES ('Lạc Long Quân')"])
+        let before = try Data(contentsOf: URL(fileURLWithPath: roads))
+        let units = try s.file("units.csv", unitsHeader + "0100233488,A,enterprise,106.65,10.76,2020-01-01,active,2020-01-01\n")
+        for args in [["init", "--force"], ["units", "add", "--code", "0100233488", "--name", "A", "--kind", "enterprise"],
+                     ["migrate"], ["units", "list"], ["import", "units", units]] {
+            let r = try s.run(args + ["--db", roads])
+            #expect(r.status != 0 && r.err.contains("roads.gpkg") && r.err.contains("not made by EconGIS") == false
+                    && r.err.contains("another SQLite database (tables gpkg_contents, roads)"), "\(args): \(r.err)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: roads)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir.path).filter { $0.hasPrefix("roads.gpkg") } == ["roads.gpkg"])
+        // A SQLite file with no table yet is still a place to make a registry in.
+        let blank = s.path("blank.sqlite")
+        _ = try Command.run("/usr/bin/sqlite3", [blank, "PRAGMA user_version = 1"])
+        let b = try s.run(["units", "add", "--db", blank, "--code", "0100233488", "--name", "A", "--kind", "enterprise"])
+        #expect(b.status == 0, "\(b.err)")
+    }
+
     // 2. A demo load that failed left a half-built database in place of the old one; a wrong --geodata was ignored.
     @Test func failedDemoLoadLeavesTheOldDatabase() throws {
         let s = try Scratch()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 @testable import Registry
 
 /// The markets' goods-origin log: atomic import with per-line reasons, upsert, and the entries whose origin is
@@ -73,6 +74,22 @@ import Testing
         #expect(r.inserted == 1 && r.rejected == 1)
         let rejects = try String(contentsOfFile: o.rejectsPath!, encoding: .utf8)
         #expect(rejects.contains("3,CHO-BT,Z-9,2026-11-10,Rau") && rejects.contains("unit_code: CHO-BT/Z-9"))
+    }
+
+    /// Dates as offices type them in Excel: with dmy asked for, 03/11/2026 is the 3rd of November (the log was read
+    /// ISO-only, whatever was asked), and 2026-11-04 is still read.
+    @Test func datesDayFirstWhenAskedFor() throws {
+        let path = try file("dmy.csv", header + "CHO-BT,A-1,03/11/2026,Thịt heo,25,kg,Vissan,Đồng Nai,\n"
+                                               + "CHO-BT,A-1,2026-11-04,Thịt bò,10,kg,Vissan,Đồng Nai,\n")
+        var o = options
+        o.dateOrder = .dmy
+        let r = try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: path, options: o)
+        #expect(r.inserted == 2)
+        #expect(try registry.store.read { try String.fetchAll($0, sql: "SELECT received_on || ' ' || goods FROM goods_origin_entries ORDER BY received_on") }
+                == ["2026-11-03 Thịt heo", "2026-11-04 Thịt bò"])
+        o.dateOrder = .iso
+        #expect { try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: path, options: o) }
+            throws: { "\($0)".contains("dmy.csv line 2: field received_on: \"03/11/2026\"") }
     }
 
     @Test func missingAndDoubtfulOriginByMarketAndStall() throws {

@@ -545,29 +545,11 @@ final class Rejects {
     }
 
     /// Refuses, before anything is imported, a rejects file that is the input itself or the registry's database (by
-    /// resolved path or by inode), an existing file unless `replacing`, or a path that could not be written: a missing
-    /// folder, a folder we may not write, a directory.
+    /// resolved path or by inode), an existing file unless `replacing`, or a path that could not be written.
     static func checkDestination(_ out: String, input: String, database: String, replacing: Bool) throws {
-        func refuse(_ expected: String) -> RegistryError {
-            RegistryError.invalidArgument(field: "rejects", value: out, expected: expected)
-        }
-        if FileIdentity.same(out, input) {
-            throw refuse("a rejects file other than the input file \(input), which is never overwritten")
-        }
-        if let file = FileIdentity.protectedFile(out, among: FileIdentity.databaseFiles(database)) {
-            throw refuse("a rejects file other than the registry's database \(file), which is never overwritten")
-        }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw refuse("a file path, not a directory") }
-            if !replacing { throw refuse("a file that does not exist yet (or allow replacing it)") }
-            if access(out, W_OK) != 0 { throw refuse("a file we may write (this one is read-only)") }
-            return
-        }
-        let directory = (out as NSString).deletingLastPathComponent.isEmpty ? "." : (out as NSString).deletingLastPathComponent
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw refuse("a path in an existing folder (\(directory) does not exist)")
-        }
-        if access(directory, W_OK) != 0 { throw refuse("a path in a folder we may write (\(directory) is read-only)") }
+        try FileIdentity.checkDestination(
+            out, field: "rejects",
+            protected: [("the input file ", input)] + FileIdentity.databaseFiles(database).map { ("the registry's database ", $0) },
+            replacing: replacing)
     }
 }

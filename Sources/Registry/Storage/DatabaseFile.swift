@@ -10,10 +10,74 @@ public enum DatabaseFile {
         return (try? handle.read(upToCount: 16)) == Data("SQLite format 3\u{0}".utf8)
     }
 
+    /// What a path holds, as far as making, migrating or replacing a registry there goes.
+    enum Contents: Equatable {
+        /// No file, or an empty one: a registry may be made there.
+        case nothing
+        /// A SQLite database with no table yet.
+        case emptyDatabase
+        /// A database made by EconGIS (its first migration is recorded).
+        case registry
+        /// A database of something else, such as a GeoPackage: never migrated, written or replaced.
+        case otherDatabase(tables: [String])
+        /// A file that is not a SQLite database.
+        case notDatabase
+        /// A database that could not be read now (locked, damaged): whoever opens it reports why.
+        case unreadable
+    }
+
+    /// Reads what `path` holds through a read-only connection without SpatiaLite, which writes nothing
+    /// (a read-write pool would put the file in WAL mode before any check could refuse it).
+    static func contents(of path: String) -> Contents {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              (attributes[.size] as? NSNumber)?.intValue ?? 0 > 0 else { return .nothing }
+        guard isSQLite(path) else { return .notDatabase }
+        var config = SpatiaLite.plainConfiguration()
+        config.readonly = true
+        config.busyMode = .timeout(RegistryStore.defaultBusyTimeout)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                let tables = try String.fetchAll(db, sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name
+                    """)
+                if tables.isEmpty { return .emptyDatabase }
+                if tables.contains("grdb_migrations"),
+                   try Bool.fetchOne(db, sql: "SELECT 1 FROM grdb_migrations WHERE identifier = ?",
+                                     arguments: [RegistryMigrations.first]) == true {
+                    return .registry
+                }
+                return .otherDatabase(tables: tables)
+            }
+        } catch {
+            return .unreadable
+        }
+    }
+
+    /// The refusal for a path whose file is not a registry, naming what it holds.
+    static func notARegistry(_ path: String, _ contents: Contents) -> RegistryError? {
+        switch contents {
+        case .otherDatabase(let tables):
+            let shown = tables.prefix(3).joined(separator: ", ") + (tables.count > 3 ? ", … (\(tables.count) tables)" : "")
+            return .invalidArgument(field: "database", value: path, expected: "an EconGIS registry; this is another SQLite database (tables \(shown)), which is left alone")
+        case .notDatabase:
+            return .invalidArgument(field: "database", value: path, expected: "an EconGIS registry; this file is not a SQLite database and is left alone")
+        case .nothing, .emptyDatabase, .registry, .unreadable:
+            return nil
+        }
+    }
+
+    /// The refusal for a database found not to be a registry once open (its tables read again to name them).
+    static func refusal(notARegistry path: String) -> RegistryError {
+        notARegistry(path, contents(of: path))
+            ?? .invalidArgument(field: "database", value: path, expected: "an EconGIS registry; this database was not made by EconGIS and is left alone")
+    }
+
     /// Builds a new registry in a file beside `path`, runs `build` on it, closes it and renames it to
     /// `path` in one step, so `path` holds either the old database or the complete new one, never a
-    /// part. An existing `path` is replaced only when `replacing` is set and it is a SQLite database;
-    /// a directory or any other file is refused. When `build` fails, the new file is removed and the
+    /// part. An existing `path` is replaced only when `replacing` is set and it is an EconGIS registry
+    /// (or an empty file or database); a directory, another program's database or any other file is refused. When `build` fails, the new file is removed and the
     /// old one is untouched.
     public static func create<T>(at path: String, replacing: Bool, busyTimeout: TimeInterval = RegistryStore.defaultBusyTimeout,
                                  _ build: (RegistryStore) throws -> T) throws -> T {
@@ -27,8 +91,10 @@ public enum DatabaseFile {
             guard replacing else {
                 throw RegistryError.invalidArgument(field: "database", value: path, expected: "a path with no database yet (replacing it must be asked for)")
             }
-            guard isSQLite(path) else {
-                throw RegistryError.invalidArgument(field: "database", value: path, expected: "a SQLite database to replace; this file is something else and is left alone")
+            let contents = contents(of: path)
+            if let refusal = notARegistry(path, contents) { throw refusal }
+            if contents == .unreadable {
+                throw RegistryError.invalidArgument(field: "database", value: path, expected: "a registry that can be read, to be sure it is one before replacing it; this one cannot be read now and is left alone")
             }
         }
         let directory = (path as NSString).deletingLastPathComponent

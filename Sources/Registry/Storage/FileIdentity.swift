@@ -27,4 +27,29 @@ public enum FileIdentity {
     public static func protectedFile(_ path: String, among protected: [String]) -> String? {
         protected.first { same(path, $0) }
     }
+
+    /// Refuses `path` as a file a command is about to write, before its work begins: one of `protected` (the files it
+    /// reads, each with how to name it, such as "the input file "), a directory, an existing file unless `replacing`,
+    /// a file or folder that may not be written, a folder that does not exist. `field` names the option in the error.
+    public static func checkDestination(_ path: String, field: String, protected: [(role: String, file: String)],
+                                        replacing: Bool) throws {
+        func refuse(_ expected: String) -> RegistryError {
+            RegistryError.invalidArgument(field: field, value: path, expected: expected)
+        }
+        if let (role, file) = protected.first(where: { same(path, $0.file) }) {
+            throw refuse("a file other than \(role)\(file), which this command reads and never overwrites")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw refuse("a file name, not a directory") }
+            if !replacing { throw refuse("a file that does not exist yet (or allow replacing it)") }
+            if access(path, W_OK) != 0 { throw refuse("a file we may write (this one is read-only)") }
+            return
+        }
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw refuse("a path in an existing folder (\(folder) does not exist)")
+        }
+        if access(folder, W_OK) != 0 { throw refuse("a path in a folder we may write (\(folder) is read-only)") }
+    }
 }

@@ -4,9 +4,12 @@ import GRDB
 /// (Rules/Seeds), never Swift values. A landed migration is never edited: a change to the schema or to
 /// the rules (rows with new validity dates) is a new migration.
 enum RegistryMigrations {
+    /// The first migration's name: a database that recorded it was made by EconGIS.
+    static let first = "v1 spatial metadata"
+
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1 spatial metadata") { db in
+        migrator.registerMigration(first) { db in
             // WGS84 mode: EPSG:4326 and the WGS 84 UTM zones. Reprojection happens in PROJ, not here.
             try db.execute(sql: "SELECT InitSpatialMetadata(0, 'WGS84')")
         }

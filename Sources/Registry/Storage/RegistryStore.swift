@@ -22,11 +22,14 @@ public final class RegistryStore: Sendable {
         self.path = path
         self.isReadOnly = false
         self.busyTimeout = busyTimeout
+        // Checked before the pool opens: opening one puts the file in WAL mode, a change to somebody else's file.
+        if let refusal = DatabaseFile.notARegistry(path, DatabaseFile.contents(of: path)) { throw refusal }
         writer = try RegistryStore.mapOpenErrors(path: path, busyTimeout: busyTimeout) {
             let pool = try DatabasePool(path: path, configuration: RegistryStore.configuration(busyTimeout: busyTimeout))
             let migrator = RegistryMigrations.migrator()
             let state = try pool.read { try SchemaState(db: $0, migrator: migrator) }
-            if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
+            if state.isForeign { throw DatabaseFile.refusal(notARegistry: path) }
+        if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
             if state.database.number == 0 {
                 try migrator.migrate(pool)
                 try pool.write(UnitBoxCells.packStale)
@@ -72,6 +75,7 @@ public final class RegistryStore: Sendable {
             }
         }
         let state = try store.read { try SchemaState(db: $0, migrator: RegistryMigrations.migrator()) }
+        if state.isForeign { throw DatabaseFile.refusal(notARegistry: path) }
         if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
         if state.isBehind { throw RegistryError.migrationNeeded(path: path, database: state.database, binary: state.binary) }
         return store
@@ -90,11 +94,13 @@ public final class RegistryStore: Sendable {
     public static func migrate(path: String, backupPath: String? = nil, busyTimeout: TimeInterval = defaultBusyTimeout,
                                now: Date) throws -> Migration {
         try requireFile(path)
+        if let refusal = DatabaseFile.notARegistry(path, DatabaseFile.contents(of: path)) { throw refusal }
         return try mapOpenErrors(path: path, busyTimeout: busyTimeout) {
             let pool = try DatabasePool(path: path, configuration: configuration(busyTimeout: busyTimeout))
             let migrator = RegistryMigrations.migrator()
             let state = try pool.read { try SchemaState(db: $0, migrator: migrator) }
-            if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
+            if state.isForeign { throw DatabaseFile.refusal(notARegistry: path) }
+        if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
             guard state.isBehind || state.database.number == 0 else { return Migration(from: state.database, to: state.binary) }
             let stamp = timestamp(now).replacingOccurrences(of: ":", with: "")
             let backup = backupPath ?? "\(path).v\(state.database.number)-\(stamp).backup"
@@ -250,6 +256,8 @@ struct SchemaState {
     var isNewer: Bool
     /// This binary has migrations the database lacks.
     var isBehind: Bool
+    /// The database has tables but was not made by EconGIS (a GeoPackage, another program's data).
+    var isForeign: Bool
 
     init(db: Database, migrator: DatabaseMigrator) throws {
         let known = migrator.migrations
@@ -259,6 +267,8 @@ struct SchemaState {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'grdb_migrations'") == true {
             applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
         }
+        isForeign = try !applied.contains(RegistryMigrations.first)
+            && (Bool.fetchOne(db, sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'") == true)
         let unknown = applied.filter { !known.contains($0) }
         database = SchemaVersion(number: applied.count, lastMigration: unknown.last ?? applied.last)
         binary = SchemaVersion(number: known.count, lastMigration: known.last)
