@@ -95,6 +95,13 @@ import Testing
         #expect((one.json["properties"] as? [String: Any])?["code"] as? String == (first?["properties"] as? [String: Any])?["code"] as? String)
         #expect(try await get(s.base + "/collections/units/items/999999999").status == 404)
         #expect(try await get(s.base + "/collections/nothing/items").status == 404)
+        // A path as a client may encode it (RFC 3986 §2.1): the same feature; escapes that are not UTF-8 name nothing.
+        let digits = String(id).unicodeScalars.map { "%3" + String($0) }.joined()
+        let encoded = try await get(s.base + "/collections/unit%73/items/" + digits)
+        #expect(encoded.status == 200 && encoded.json["id"] as? Int == id, "\(encoded.status)")
+        #expect(try await get(s.base + "/collections/unit%73/items").status == 200)
+        #expect(try await get(s.base + "/collections/units/items/%FF").status == 400)
+        #expect(try await get(s.base + "/collections/%FF/items").status == 404)
     }
 
     @Test func propertyFiltersSortAndProperties() async throws {
@@ -262,6 +269,14 @@ import Testing
             #expect(features != nil && features == plain.json["numberReturned"] as? Int
                     && features == min(limit, plain.json["numberMatched"] as? Int ?? -1), "limit \(limit)")
             #expect(plain.text.replacing(stamp, with: "") == zipped.text.replacing(stamp, with: ""), "limit \(limit)")
+            // HEAD says the length the GET sends (it said 0 for a streamed page), and sends no body.
+            var head = URLRequest(url: URL(string: url)!)
+            head.httpMethod = "HEAD"
+            head.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
+            let (headBody, headResponse) = try await URLSession.shared.data(for: head)
+            let headers = (headResponse as? HTTPURLResponse)?.allHeaderFields as? [String: String] ?? [:]
+            let length = headers.first { $0.key.lowercased() == "content-length" }?.value
+            #expect(length == String(plain.body.count) && headBody.isEmpty, "limit \(limit): HEAD \(headers)")
         }
     }
 }

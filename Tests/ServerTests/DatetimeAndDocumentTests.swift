@@ -15,7 +15,7 @@ import Testing
         #expect(try await s.matched("roads", "datetime=2003-02-30").status == 400)
         let collection = try await get(s.base + "/collections/roads").json
         let temporal = ((collection["extent"] as? [String: Any])?["temporal"] as? [String: Any])?["interval"] as? [[String]]
-        #expect(temporal == [["1998-05-01", "2003-09-02"]])
+        #expect(temporal == [["1998-05-01T00:00:00Z", "2003-09-02T23:59:59Z"]], "RFC 3339 date-times, as Part 1's schema says")
         // The spatial extent: the roads' box, from the index's single-precision boxes rounded outwards (within 3e-5°, 3 m).
         let box = (((collection["extent"] as? [String: Any])?["spatial"] as? [String: Any])?["bbox"] as? [[Double]])?.first ?? []
         let roads = [106.6340, 10.7600, 106.6530, 10.7700]
@@ -124,17 +124,43 @@ import Testing
             return ((extent?["temporal"] as? [String: Any])?["interval"] as? [[Any]])?.first
         }
         let inspections = try await interval("inspections")
-        #expect(inspections?.first as? String == firstDay && inspections?.last as? String == lastDay)
+        #expect(inspections?.first as? String == firstDay + "T00:00:00Z" && inspections?.last as? String == lastDay + "T23:59:59Z")
         #expect(try await interval("wards")?.last is NSNull)
         // Units: from the first registration to the day of the last change.
         let (registered, changed) = try await s.database().read { db in
             (try String.fetchOne(db, sql: "SELECT min(registered_on) FROM economic_units")!, try String.fetchOne(db, sql: "SELECT max(updated_at) FROM economic_units")!)
         }
         let units = try #require(try await interval("units"))
-        #expect(units.first as? String == registered && units.last as? String == String(changed.prefix(10)), "\(units)")
+        #expect(units.first as? String == registered + "T00:00:00Z" && units.last as? String == changed.prefix(10) + "T23:59:59Z", "\(units)")
         #expect(try await interval("markets") == nil)
         // An interval on units reads the registry on its end (intervalsOnTheRegistrysLayers).
         #expect(try await get(s.base + "/collections/units/items?datetime=2025-01-01/2025-06-30").status == 200)
+    }
+
+    /// The document's `q` allowed ASCII letters only: a client checking its request against /api refused "Chợ Bình Thới",
+    /// the search the server exists for.
+    @Test func theSearchParameterTakesVietnamese() async throws {
+        let s = try await TestServer.shared.value
+        let document = try await get(s.base + "/api?f=json").json
+        let q = ((document["components"] as? [String: Any])?["parameters"] as? [String: Any])?["q"] as? [String: Any]
+        let pattern = try #require((q?["schema"] as? [String: Any])?["pattern"] as? String)
+        let regex = try NSRegularExpression(pattern: pattern)
+        func encoded(_ text: String) -> String {  // every byte beyond ASCII letters and digits percent-encoded
+            text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"))!
+        }
+        func matches(_ text: String) -> Bool {
+            regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+        for text in ["Chợ Bình Thới", "ĐƯỜNG Lạc Long Quân", "cho binh thoi", "Sạp A-8, thịt heo", "ỹ"] {
+            #expect(matches(text), "\(text)")
+            let answer = try await get(s.base + "/collections/units/items?limit=1&q=" + encoded(text))
+            #expect(answer.status == 200, "\(text): \(answer.status)")
+        }
+        #expect(try await get(s.base + "/collections/units/items?limit=1&q=" + encoded("Chợ Bình Thới")).json["numberMatched"] as? Int ?? 0 >= 1)
+        for text in ["", " , . -", "×", "÷"] {
+            #expect(!matches(text), "\(text)")
+            #expect(try await get(s.base + "/collections/units/items?limit=1&q=" + encoded(text)).status == 400, "\(text)")
+        }
     }
 
     @Test func eachCollectionsItemsPathListsItsPropertyFilters() async throws {

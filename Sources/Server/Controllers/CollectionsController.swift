@@ -36,11 +36,20 @@ struct CollectionsController<Context: RequestContext>: Sendable {
             extent["spatial"] = ["bbox": [[e.minLon, e.minLat, e.maxLon, e.maxLat]], "crs": ServerCRS.crs84.uri]
         }
         if let t = c.temporalExtent {
-            extent["temporal"] = ["interval": [[t.first as Any? ?? NSNull(), t.last as Any? ?? NSNull()]],
+            extent["temporal"] = ["interval": [[CollectionsController.dateTime(t.first, endOfDay: false),
+                                                CollectionsController.dateTime(t.last, endOfDay: true)]],
                                   "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"]
         }
         if !extent.isEmpty { d["extent"] = extent }
         return d
+    }
+
+    /// An end of a temporal extent as Part 1's schema has it, an RFC 3339 date-time: a day from its first second
+    /// (UTC, as `datetime` reads days) or to its last; a value that is not a day as it was stored; nil as null (open).
+    static func dateTime(_ value: String?, endOfDay: Bool) -> Any {
+        guard let value else { return NSNull() }
+        guard value.utf8.count == 10, LocalDate(iso: value) != nil else { return value }
+        return value + (endOfDay ? "T23:59:59Z" : "T00:00:00Z")
     }
 
     func list(_ request: Request, context: Context) async throws -> Response {
@@ -60,7 +69,7 @@ struct CollectionsController<Context: RequestContext>: Sendable {
 
     func one(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let c = try await service.collection(context.parameters.get("collectionId") ?? "")
+        let c = try await service.collection(context.parameters.decoded("collectionId"))
         if info.format == .html {
             let props = c.properties.map { "<li>\(HTMLPage.escape($0.name)) (\($0.type.rawValue))</li>" }.joined()
             return Responses.html(HTMLPage.page(c.title, "<p>\(HTMLPage.escape(c.description))</p><h2>Properties</h2><ul>\(props)</ul>",
@@ -72,7 +81,7 @@ struct CollectionsController<Context: RequestContext>: Sendable {
     /// JSON Schema (2020-12) of what filters may name: the layer's properties and its geometry.
     func queryables(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let c = try await service.collection(context.parameters.get("collectionId") ?? "")
+        let c = try await service.collection(context.parameters.decoded("collectionId"))
         var properties: [String: Any] = [:]
         for p in c.properties {
             properties[p.name] = Collection.schema(p.type).merging(["title": p.name]) { $1 }

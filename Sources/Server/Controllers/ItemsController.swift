@@ -18,7 +18,7 @@ struct ItemsController<Context: RequestContext>: Sendable {
 
     func items(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
-        let collection = try await service.collection(context.parameters.get("collectionId") ?? "")
+        let collection = try await service.collection(context.parameters.decoded("collectionId"))
         let today = service.today()
         var items = try ItemsRequest(collection, info.query, today: today)
         let version = service.reader.version()
@@ -56,21 +56,22 @@ struct ItemsController<Context: RequestContext>: Sendable {
         if gzip { headers[.contentEncoding] = "gzip" }
         headers[.vary] = "Accept-Encoding"
         if case .whole(let body) = first { return Response(status: .ok, headers: headers, body: .init(byteBuffer: body)) }
+        if request.method == .head {
+            // The length a GET would be sent, counted as the page goes by: Hummingbird's HEAD answer to a streamed
+            // body says Content-Length 0.
+            var length = 0
+            do {
+                try await ItemsController.forEachBuffer(of: channel) { length += $0.readableBytes }
+            } catch {
+                channel.cancel()
+                throw error
+            }
+            headers[.contentLength] = String(length)
+            return Response(status: .ok, headers: headers)
+        }
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             do {
-                loop: while true {
-                    switch await channel.next() {
-                    case .chunk(let buffer):
-                        try await writer.write(buffer)
-                        channel.consumed()
-                    case .finished: break loop
-                    case .whole(let buffer):  // only ever the first message
-                        try await writer.write(buffer)
-                        break loop
-                    case .failed(let error): throw error
-                    case .started: continue
-                    }
-                }
+                try await ItemsController.forEachBuffer(of: channel) { try await writer.write($0) }
                 try await writer.finish(nil)
             } catch {
                 channel.cancel()
@@ -79,11 +80,26 @@ struct ItemsController<Context: RequestContext>: Sendable {
         })
     }
 
+    /// Hands each buffer of a page after its first message to `body`, until the page ends.
+    static func forEachBuffer(of channel: ByteChannel, _ body: (ByteBuffer) async throws -> Void) async throws {
+        while true {
+            switch await channel.next() {
+            case .chunk(let buffer):
+                try await body(buffer)
+                channel.consumed()
+            case .finished: return
+            case .whole(let buffer): return try await body(buffer)  // only ever the first message
+            case .failed(let error): throw error
+            case .started: continue
+            }
+        }
+    }
+
     func item(_ request: Request, context: Context) async throws -> Response {
         let info = try RequestContextInfo(request)
         let version = service.reader.version()
-        let collection = try await service.collection(context.parameters.get("collectionId") ?? "", version: version)
-        let idText = context.parameters.get("featureId") ?? ""
+        let collection = try await service.collection(context.parameters.decoded("collectionId"), version: version)
+        let idText = context.parameters.decoded("featureId")
         guard let id = Int64(idText), id > 0 else {
             throw OGCError.invalid("featureId", idText, expected: "a feature id: a whole number from 1, as in the items' \"id\"")
         }

@@ -3,6 +3,10 @@ import Registry
 /// The service's OpenAPI 3.0 document, self-contained (every schema under components, no remote `$ref`), so
 /// schemathesis and other tools can check responses against it offline.
 enum OpenAPIDocument {
+    /// What `q` reads as letters, in a JSON Schema class: ASCII, and the Latin letters Vietnamese is written in
+    /// (Latin-1's letters, Latin Extended-A with Đ đ Ă ă Ĩ ĩ Ũ ũ, Ơ ơ Ư ư, and Ạ to ỹ), every one a letter to the search.
+    static let searchLetters = "A-Za-z0-9À-ÖØ-öø-ÿĀ-ſƠơƯưẠ-ỹ"
+
     static func make(serverURL: String, collections: [Collection]) -> [String: Any] {
         let ids = collections.map(\.id)
         func ref(_ kind: String, _ name: String) -> [String: Any] { ["$ref": "#/components/\(kind)/\(name)"] }
@@ -62,8 +66,8 @@ enum OpenAPIDocument {
                                 + "an interval a/b (.. for an open end) where a collection has dates: inspections, reference layers with date columns"),
             "sortby": query("sortby", ["type": "string"], "Property names separated by commas, the first sorting first; - in front for descending, + or nothing for ascending (sortby=+kind,-name)"),
             "properties": query("properties", ["type": "array", "items": ["type": "string"]], "Properties to include", explode: false),
-            "q": query("q", ["type": "string", "pattern": "^[A-Za-z0-9 ,.-]*[A-Za-z0-9][A-Za-z0-9 ,.-]*$"],
-                       "Words of names, owners, addresses or codes (diacritics and case ignored; any letters, at least one letter or digit)"),
+            "q": query("q", ["type": "string", "pattern": "^[\(searchLetters) ,.-]*[\(searchLetters)][\(searchLetters) ,.-]*$"],
+                       "Words of names, owners, addresses or codes (diacritics and case ignored; Vietnamese or ASCII letters, at least one letter or digit)"),
             "filter": query("filter", ["type": "string"], "A CQL2 filter on the queryables"),
             "filter-lang": query("filter-lang", ["type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"], "The filter's encoding"),
             "filter-crs": query("filter-crs", ["type": "string", "format": "uri", "enum": [ServerCRS.crs84.uri]], "The CRS of the filter's geometries"),
