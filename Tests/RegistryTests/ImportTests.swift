@@ -444,6 +444,27 @@ import Testing
         #expect(try r.count("economic_units") == 2)
     }
 
+    /// A point moved in QGIS keeps its old lon/lat attributes, and a property named x or y may be anything: the
+    /// geometry is where the unit is (the properties moved it back, or refused the feature).
+    @Test func aPointGeometryWinsOverLonLatProperties() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let fc = try r.file("moved.geojson", """
+            {"type":"FeatureCollection","features":[
+             {"type":"Feature","geometry":{"type":"Point","coordinates":[106.6471,10.7621]},"properties":{"code":"0100233488","name":"A","kind":"enterprise","lon":106.6421,"lat":10.7621}},
+             {"type":"Feature","geometry":{"type":"Point","coordinates":[106.6431,10.7631]},"properties":{"code":"41L8000001","name":"B","kind":"household_business","x":"kho 2","y":7}},
+             {"type":"Feature","geometry":{"type":"Point","coordinates":[106.6441,10.7641]},"properties":{"code":"41L8000002","name":"C","kind":"household_business","lon":106.6441,"lat":10.7641}}
+            ]}
+            """)
+        let report = try Importer(store: r.store, now: Date()).importUnits(path: fc)
+        #expect(report.inserted == 3)
+        #expect(try r.store.read { try String.fetchAll($0, sql: "SELECT code || ' ' || round(ST_X(geom), 4) || ' ' || round(ST_Y(geom), 4) FROM economic_units ORDER BY code") }
+                == ["0100233488 106.6471 10.7621", "41L8000001 106.6431 10.7631", "41L8000002 106.6441 10.7641"])
+        // The one whose properties disagree is named; the others are not.
+        let warned = report.warnings.filter { $0.field == "lon/lat" }.map { "\($0)" }
+        #expect(warned.count == 1 && warned[0].contains("feature 1") && warned[0].contains("106.6421"), "\(report.warnings)")
+    }
+
     @Test(arguments: ["not json at all", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\"", "", "{\"type\":\"Topology\"}"])
     func unreadableFilesFailClearlyAndWriteNothing(text: String) throws {
         let r = try TemporaryRegistry()

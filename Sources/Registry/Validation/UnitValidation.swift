@@ -133,7 +133,16 @@ public enum UnitValidation {
         var x: Double?
         var y: Double?
         let lonText = record["lon"], latText = record["lat"]
-        if lonText != nil || latText != nil {
+        if case .point(let p)? = record.geometry {
+            // The geometry is where the unit is: QGIS moves a point and leaves lon/lat attributes as they were, and a
+            // property named x or y may hold anything.
+            x = p.x
+            y = p.y
+            if let lt = lonText, let at = latText, let px = FieldChecks.decimal(lt), let py = FieldChecks.decimal(at),
+               abs(px - p.x) > 1e-7 || abs(py - p.y) > 1e-7 {
+                c.warning("lon/lat", "\(lt), \(at)", "the Point geometry's \(p.x), \(p.y); the properties are ignored, the geometry is used")
+            }
+        } else if lonText != nil || latText != nil {
             guard let lt = lonText, let at = latText else {
                 c.error(lonText == nil ? "lon" : "lat", nil, "lon and lat are given together or not at all")
                 return (nil, c.issues)
@@ -145,8 +154,7 @@ public enum UnitValidation {
         }
         switch record.geometry {
         case nil: break
-        case .point(let p)?:
-            if x == nil && y == nil { x = p.x; y = p.y }
+        case .point?: break  // read above
         case let g? where g.polygons != nil && kind == .market:
             let transformed = g.mapPositions { p in
                 guard let t = transform else { return p }
