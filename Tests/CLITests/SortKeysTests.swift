@@ -93,6 +93,23 @@ import Testing
         return all
     }
 
+    /// A cursor names the sort it was made for: given to a list in another order of as many keys, its values were
+    /// compared with other columns and rows were lost or repeated, without a word.
+    @Test func aCursorIsForItsOwnSort() throws {
+        func cursor(_ args: [String]) throws -> String {
+            let r = try Command.run(Command.binary, args + ["--db", db, "--limit", "3", "--format", "csv"])
+            return try #require(r.err.range(of: "--after ").map { r.err[$0.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines) }, "\(r.err)")
+        }
+        for (list, made, other) in [(["units", "list"], "name", "-name"), (["units", "list"], "name", "registered_on"),
+                                    (["units", "list"], "code", "name"), (["instruments", "list"], "serial_no", "-serial_no")] {
+            let after = try cursor(list + ["--sort", made])
+            let r = try Command.run(Command.binary, list + ["--db", db, "--sort", other, "--after", after])
+            #expect(r.status == 65 && r.err.contains("--after") && r.err.contains("sort, \(other) (this one was made for \(made))"),
+                    "\(list) \(made) → \(other): \(r.status) \(r.err)")
+            #expect(try Command.run(Command.binary, list + ["--db", db, "--sort", made, "--after", after]).status == 0)
+        }
+    }
+
     @Test func aKeyGivenTwiceOrUnknownIsRefused() throws {
         for (sort, says) in [("name,-name", "--sort \"name\": expected each sort key at most once"),
                              ("ward,size", "--sort \"size\": expected one of code, name")] {

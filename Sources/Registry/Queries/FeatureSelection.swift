@@ -48,10 +48,7 @@ extension FeatureLayer.Query {
         if let id = selection.featureId { conditions.append(SQL(sql: "f.id = :featureId", arguments: ["featureId": id])) }
         let keys = try sortKeys(selection.sortBy)
         if let after = selection.page.after {
-            guard after.values.count == keys.count else {
-                throw RegistryError.invalidArgument(field: "cursor", value: after.encoded,
-                                                    expected: "a cursor made for the same sortby as this request's")
-            }
+            try after.check(order: selection.order, keyCount: keys.count)
             conditions.append(FeatureLayer.Query.keyset(keys, after))
         }
         func direction(_ descending: Bool) -> SQL { descending ? "DESC" : "ASC" }
@@ -167,8 +164,11 @@ extension FeatureSelection {
     /// Where a row of `selecting`'s statement sits in the order: its sort values (the last columns) and id.
     public func cursor(_ row: RawRow) -> PageCursor {
         let first = row.columnCount - sortBy.count
-        return PageCursor(values: (first..<row.columnCount).map { row.databaseValue($0) }, id: row.int64(0))
+        return PageCursor(values: (first..<row.columnCount).map { row.databaseValue($0) }, id: row.int64(0), order: order)
     }
+
+    /// The sort as its cursors carry it (PageCursor.order).
+    var order: String { PageCursor.order(sortBy.map { ($0.property, $0.descending) }) }
 }
 
 extension FeatureLayers {

@@ -95,9 +95,7 @@ public struct InstrumentList: Sendable {
                         _ body: (ListedInstrument) throws -> Void) throws -> PageCursor? {
         try store.read { db in
             let statement = try InstrumentStatement(db, filter, sorts: sorts)
-            if let after = page.after, after.values.count != 1 + statement.laterKeys.count {
-                throw RegistryError.invalidArgument(field: "cursor", value: after.encoded, expected: "a cursor made for the same sort as this list's")
-            }
+            try page.after?.check(order: statement.order, keyCount: 1 + statement.laterKeys.count)
             let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: statement.select(page: page)))
             var count = 0
             var last: ListedInstrument?
@@ -199,6 +197,8 @@ struct InstrumentStatement {
     let descending: Bool
     /// Keys after the first, each in its own direction.
     let laterKeys: [Sorting<InstrumentSortKey>]
+    /// The sort in force (the default key included) as its cursors carry it.
+    let order: String
 
     init(_ db: Database, _ filter: InstrumentFilter, sorts: [Sorting<InstrumentSortKey>]) throws {
         var due = DueFilter(units: filter.units)
@@ -224,6 +224,7 @@ struct InstrumentStatement {
         sortKey = sorts.first?.key ?? .unit_code
         descending = sorts.first?.descending ?? false
         laterKeys = Array(sorts.dropFirst())
+        order = PageCursor.order([(sortKey.rawValue, descending)] + laterKeys.map { ($0.key.rawValue, $0.descending) })
     }
 
     var sortExpression: SQL { expression(sortKey) }
@@ -269,6 +270,6 @@ struct InstrumentStatement {
         let sortColumn = InstrumentStatement.stateColumn + 1
         return ListedInstrument(instrument: instrument, item: item, state: VerificationState(rawValue: row[InstrumentStatement.stateColumn]) ?? .unknown,
                                 cursor: row.count > sortColumn
-                                    ? PageCursor(values: (0...laterKeys.count).map { row[sortColumn + $0] }, id: instrument.id) : nil)
+                                    ? PageCursor(values: (0...laterKeys.count).map { row[sortColumn + $0] }, id: instrument.id, order: order) : nil)
     }
 }

@@ -66,6 +66,9 @@ public struct PageCursor: Sendable, Hashable {
     public static let maximumKeys = 8
     public var values: [DatabaseValue]
     public var id: Int64
+    /// The sort the cursor was made for ("name,-registered_on"): given to a list in another order, its values would
+    /// be compared with other columns, and rows lost or repeated. Empty for the id order.
+    public var order: String
 
     /// The first sort key's value (the only one of a single-key sort).
     public var value: DatabaseValue { values.first ?? .null }
@@ -74,22 +77,38 @@ public struct PageCursor: Sendable, Hashable {
         self.init(values: [value], id: id)
     }
 
-    public init(values: [DatabaseValue], id: Int64) {
+    public init(values: [DatabaseValue], id: Int64, order: String = "") {
         self.values = values
         self.id = id
+        self.order = order
     }
 
-    /// Reads a cursor given by an earlier page: `[tag, value, tag, value, …, id]` in base64url JSON.
+    /// The text of a sort as cursors carry it: each key, `-` in front when descending, separated by commas.
+    public static func order(_ keys: [(name: String, descending: Bool)]) -> String {
+        keys.map { ($0.descending ? "-" : "") + $0.name }.joined(separator: ",")
+    }
+
+    /// Refuses a cursor made for another sort than `order`, of `keyCount` keys.
+    public func check(order expected: String, keyCount: Int) throws {
+        guard values.count != keyCount || order != expected else { return }
+        func named(_ order: String) -> String { order.isEmpty ? "the id order" : order }
+        throw RegistryError.invalidArgument(field: "cursor", value: encoded,
+                                            expected: "a cursor made for this list's sort, \(named(expected)) (this one was made for \(named(order)))")
+    }
+
+    /// Reads a cursor given by an earlier page: `["o", order, tag, value, tag, value, …, id]` in base64url JSON.
     public init(encoded: String) throws {
         let bad = RegistryError.invalidArgument(field: "cursor", value: encoded, expected: "the cursor of an earlier page, unchanged")
         var b64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         b64 += String(repeating: "=", count: (4 - b64.count % 4) % 4)
         guard encoded.count <= 2048, let data = Data(base64Encoded: b64),
               let array = try? JSONSerialization.jsonObject(with: data) as? [Any], array.count % 2 == 1,
-              array.count <= 2 * PageCursor.maximumKeys + 1, let id = (array.last as? NSNumber)?.int64Value else { throw bad }
+              array.count <= 2 * PageCursor.maximumKeys + 3, let id = (array.last as? NSNumber)?.int64Value else { throw bad }
         values = []
+        order = ""
         for k in stride(from: 0, to: array.count - 1, by: 2) {
             switch (array[k] as? String, array[k + 1]) {
+            case ("o", let s as String) where k == 0: order = s
             case ("t", let s as String): values.append(s.databaseValue)
             case ("r", let n as NSNumber): values.append(n.doubleValue.databaseValue)
             case ("i", let n as NSNumber): values.append(n.int64Value.databaseValue)
@@ -103,7 +122,7 @@ public struct PageCursor: Sendable, Hashable {
     public var encoded: String {
         // An id alone (pages in id order, nearly every next link): the same text JSONSerialization writes, without it.
         if values.isEmpty { return PageCursor.base64URL(Data("[\(id)]".utf8)) }
-        var array: [Any] = []
+        var array: [Any] = order.isEmpty ? [] : ["o", order]
         for value in values {
             switch value.storage {
             case .string(let s): array += ["t", s]

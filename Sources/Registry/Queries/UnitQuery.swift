@@ -171,7 +171,9 @@ struct UnitStatement {
     let sortKey: UnitSortKey
     let descending: Bool
     /// Keys after the first, each in its own direction.
-    var laterKeys: [Sorting<UnitSortKey>] = []
+    let laterKeys: [Sorting<UnitSortKey>]
+    /// The sort in force (the default key included) as its cursors carry it.
+    let order: String
     var conditions: [SQL] = []
     /// The unit's market and ward, each at most one row: LEFT JOINs that filter nothing.
     var unitJoins: SQL = " LEFT JOIN economic_units mk ON mk.id = u.market_id"
@@ -208,6 +210,7 @@ struct UnitStatement {
         sortKey = sorts.first?.key ?? defaultKey
         descending = sorts.first?.descending ?? false
         laterKeys = Array(sorts.dropFirst())
+        order = PageCursor.order([(sortKey.rawValue, descending)] + laterKeys.map { ($0.key.rawValue, $0.descending) })
         if sorts.contains(where: { $0.key == .distance }) && filter.near == nil {
             throw RegistryError.invalidArgument(field: "sort", value: "distance", expected: "a sort key other than distance, or a near point and radius")
         }
@@ -391,11 +394,12 @@ struct UnitStatement {
             """
     }
 
-    /// A cursor carries one value per sort key: one made for another sort would lose or repeat rows.
+    /// A cursor carries one value per sort key and the sort's text: one made for another sort would lose or repeat rows.
     func check(_ after: PageCursor?) throws {
-        guard let after, after.values.count != 1 + laterKeys.count else { return }
-        throw RegistryError.invalidArgument(field: "cursor", value: after.encoded, expected: "a cursor made for the same sort as this list's")
+        try after?.check(order: order, keyCount: 1 + laterKeys.count)
     }
+
+
 
     func selectSQL(where extra: SQL? = nil, page: PageRequest = .all, extra more: Int = 0) -> SQL {
         // A short page walks the sort order and tests each unit's ward; a whole list reads the ward's members.
@@ -461,7 +465,7 @@ struct UnitStatement {
         return ListedUnit(
             unit: unit, ward: ward, distance: row[26],
             wardsOn: wardsOn.enumerated().map { i, d in (d, row[27 + 2 * i], row[28 + 2 * i]) },
-            cursor: row.count > sortColumn ? PageCursor(values: (0...laterKeys.count).map { row[sortColumn + $0] }, id: unit.id) : nil)
+            cursor: row.count > sortColumn ? PageCursor(values: (0...laterKeys.count).map { row[sortColumn + $0] }, id: unit.id, order: order) : nil)
     }
 }
 
