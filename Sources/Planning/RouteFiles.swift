@@ -31,7 +31,7 @@ public struct StopsFileError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Reads the stops of `econgis route`: GeoJSON Point features, with optional properties `id` (else the
-/// feature id or its position), `service_min`, `open`, `close` ("HH:MM") and `priority`.
+/// feature id or its position), `name`, `service_min`, `open`, `close` ("HH:MM") and `priority`.
 public enum StopsFile {
     public static func read(_ data: Data, file: String, defaultServiceMinutes: Double) throws -> [RoutingStop] {
         let reader: GeoJSONReader
@@ -91,7 +91,8 @@ public enum StopsFile {
                 guard o < c else { throw fail("close", feature[property: "close"]?.text, "a time after open (\(Clock.text(o)))") }
                 windows = [TimeWindow(start: o, end: c)]
             }
-            stops.append(RoutingStop(id: id, coordinate: coordinate, serviceSeconds: service * 60, windows: windows, priority: priority))
+            stops.append(RoutingStop(id: id, name: feature[property: "name"]?.text, coordinate: coordinate, serviceSeconds: service * 60, windows: windows,
+                                     priority: priority))
         }
         return stops
     }

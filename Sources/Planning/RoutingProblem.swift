@@ -3,6 +3,9 @@ import Foundation
 /// A place to visit.
 public struct RoutingStop: Sendable {
     public var id: String
+    /// What the stop is called, where the file said (a stop's `name`, a VROOM job's `description`): given back beside
+    /// the id in every output.
+    public var name: String?
     /// nil: cannot be routed (returned as unassigned with that reason), unless a travel matrix gives `location`.
     public var coordinate: Coordinate?
     /// Row of this stop in `RoutingProblem.matrix`, when travel comes from a matrix.
@@ -13,9 +16,10 @@ public struct RoutingStop: Sendable {
     /// What a visit is worth. The solver first visits as much priority as fits, then shortens the routes.
     public var priority: Double
 
-    public init(id: String, coordinate: Coordinate?, location: Int? = nil, serviceSeconds: Double = 0, windows: [TimeWindow] = [],
-                priority: Double = 1) {
+    public init(id: String, name: String? = nil, coordinate: Coordinate?, location: Int? = nil, serviceSeconds: Double = 0,
+                windows: [TimeWindow] = [], priority: Double = 1) {
         self.id = id
+        self.name = name
         self.coordinate = coordinate
         self.location = location
         self.serviceSeconds = serviceSeconds

@@ -27,7 +27,7 @@ extension VroomProblem {
     public static func problemJSON(_ p: RoutingProblem) -> JSONValue {
         var jobs: [JSONValue] = []
         for (i, s) in p.stops.enumerated() where s.isLocated(matrix: p.matrix) {
-            var job: [(String, JSONValue)] = [("id", .int(jobId(i, p, nil))), ("description", .string(s.id))]
+            var job: [(String, JSONValue)] = [("id", .int(jobId(i, p, nil))), ("description", .string(s.name ?? s.id))]
             if let c = s.coordinate { job.append(("location", location(c))) }
             if p.matrix != nil, let l = s.location { job.append(("location_index", .int(l))) }
             job.append(("service", .int(Int(s.serviceSeconds.rounded()))))
@@ -84,7 +84,7 @@ extension VroomProblem {
                 service += v.departure - v.start
                 waiting += v.start - v.arrival
                 steps.append(.object([
-                    ("type", "job"), ("id", .int(jobId(v.stop, p, jobIds))), ("description", .string(p.stops[v.stop].id)),
+                    ("type", "job"), ("id", .int(jobId(v.stop, p, jobIds))), ("description", .string(p.stops[v.stop].name ?? p.stops[v.stop].id)),
                     ("location", location(p.stops[v.stop].coordinate)), ("arrival", .int(Int(v.arrival.rounded()))),
                     ("service", .int(Int((v.departure - v.start).rounded()))), ("waiting_time", .int(Int((v.start - v.arrival).rounded()))),
                     ("duration", .int(Int(travel.rounded()))), ("distance", .int(Int(metres.rounded()))),
@@ -107,7 +107,7 @@ extension VroomProblem {
         }
         let unassigned: [JSONValue] = s.unassigned.map { u in
             .object([("id", .int(jobId(u.stop, p, jobIds))), ("type", "job"), ("location", location(p.stops[u.stop].coordinate)),
-                     ("description", .string("\(p.stops[u.stop].id): \(u.reason.description)")), ("reason", .string(u.reason.code))])
+                     ("description", .string("\(p.stops[u.stop].name ?? p.stops[u.stop].id): \(u.reason.description)")), ("reason", .string(u.reason.code))])
         }
         return .object([
             ("code", 0),

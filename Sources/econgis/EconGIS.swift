@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Output
+import Planning
 import Registry
 
 @main
@@ -22,6 +23,8 @@ struct EconGIS: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as RegistryError {
+            ErrorReport.exit(error)
+        } catch let error as StopsFileError {
             ErrorReport.exit(error)
         } catch {
             let message = fullMessage(for: error)

@@ -1,4 +1,5 @@
 import Foundation
+import Planning
 import Registry
 
 /// How the command line tells a person about a library error: the canonical field names the libraries use
@@ -57,6 +58,13 @@ enum ErrorReport {
     static func exit(_ error: RegistryError) -> Never {
         FileHandle.standardError.write(Data(("Error: " + message(error) + "\n").utf8))
         Foundation.exit(exitStatus(error.kind))
+    }
+
+    /// A route's stops, problem or matrix that cannot be read as one (its file, feature, line and field named):
+    /// bad data, 65, as for an import.
+    static func exit(_ error: StopsFileError) -> Never {
+        FileHandle.standardError.write(Data(("Error: \(error)\n").utf8))
+        Foundation.exit(exitStatus(.invalidInput))
     }
 }
 

@@ -249,9 +249,11 @@ extension EconGIS {
                 return
             }
             let solution = Router.solve(problem, options: routing.solver(defaultBudget: 1, began: began))
+            let stops = problem.stops
+            func named(_ stop: Int) -> [(String, JSONValue)] { stops[stop].name.map { [("name", .string($0))] } ?? [] }
             switch format {
-            case .json: try emit(JSONText.encode(RouteOutput.json(solution, problem)) + "\n")
-            case .geojson: try emit(GeoJSONWriter.string(RouteOutput.features(solution, problem), name: "routes"))
+            case .json: try emit(JSONText.encode(RouteOutput.json(solution, problem, extra: named)) + "\n")
+            case .geojson: try emit(GeoJSONWriter.string(RouteOutput.features(solution, problem, extra: named), name: "routes"))
             case .vroom, .vroomProblem:
                 try emit(JSONText.encode(VroomProblem.solutionJSON(solution, problem, jobIds: vroom?.jobIds, vehicleIds: vroom?.vehicleIds)) + "\n")
             }

@@ -125,6 +125,30 @@ final class TemporaryDirectory: Sendable {
         #expect(sheet.out.hasPrefix("team,seq,arrival,start,departure,code,name,address,category,score,why"))
     }
 
+    /// A VROOM job's description and a stop's name come back in every output (they were replaced by the id).
+    @Test func routeKeepsWhatStopsAreCalled() throws {
+        let problem = dir.appendingPathComponent("problem.json")
+        try #"{"vehicles":[{"id":4,"start":[106.64,10.76],"end":[106.64,10.76]}],"jobs":[{"id":7,"description":"Sạp A-1: cân","location":[106.65,10.77]},{"id":9,"description":"Tiệm vàng Kim","location":[106.66,10.765]}]}"#
+            .write(to: problem, atomically: true, encoding: .utf8)
+        func run(_ format: String) throws -> String {
+            let r = try Command.run(Command.binary, ["route", problem.path, "--format", format, "--seed", "1", "--rounds", "50"])
+            #expect(r.status == 0, "\(r.err)")
+            return r.out
+        }
+        for format in ["vroom-problem", "vroom"] {
+            let out = try run(format)
+            #expect(out.contains(#""description":"Sạp A-1: cân""#) && out.contains(#""description":"Tiệm vàng Kim""#), "\(format): \(out)")
+        }
+        #expect(try run("json").contains(#""name":"Tiệm vàng Kim""#))
+        let stops = dir.appendingPathComponent("named.geojson")
+        try #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[106.65,10.77]},"properties":{"id":"s1","name":"Chợ Thiếc"}}]}"#
+            .write(to: stops, atomically: true, encoding: .utf8)
+        for format in ["geojson", "vroom-problem"] {
+            let r = try Command.run(Command.binary, ["route", stops.path, "--start", "106.64,10.76", "--format", format, "--seed", "1", "--rounds", "50"])
+            #expect(r.status == 0 && r.out.contains("Chợ Thiếc"), "\(format): \(r.out) \(r.err)")
+        }
+    }
+
     @Test func routeTakesAnyStopsFileAndNamesBadProperties() throws {
         let stops = dir.appendingPathComponent("stops.geojson")
         try """
@@ -152,7 +176,7 @@ final class TemporaryDirectory: Sendable {
             {"type":"Feature","geometry":{"type":"Point","coordinates":[106.645,10.760]},"properties":{"open":"8h"}}
             """.write(to: stops, atomically: true, encoding: .utf8)
         let bad = try Command.run(Command.binary, ["route", stops.path])
-        #expect(bad.status != 0)
+        #expect(bad.status == 65, "bad data, as for an import (it was 1)")
         #expect(bad.err.contains("stops.geojson line 1 feature 1: field open: \"8h\": expected a time of day HH:MM"), "\(bad.err)")
         let noFile = try Command.run(Command.binary, ["route", dir.appendingPathComponent("none.geojson").path])
         #expect(noFile.status != 0 && noFile.err.contains("none.geojson"))
