@@ -277,13 +277,21 @@ struct FieldChecks {
         return d
     }
 
+    /// The magnitudes an office records (a weighbridge's 100 t in grams, a sack's 0.5 kg, an analytical balance's
+    /// 0.0001 g): a value beyond them is a typing or export error (1e308 was stored).
+    static let plausibleMagnitudes = 1e-6...1e9
+
     mutating func number(_ record: ImportRecord, _ field: String, positive: Bool = true) -> Double? {
         guard let raw = record[field] else { return nil }
         guard let v = FieldChecks.decimal(raw), v.isFinite else {
             error(field, raw, "a number (decimal point or comma)")
             return nil
         }
-        if positive && v <= 0 { error(field, raw, "a number greater than 0") }
+        if positive && v <= 0 {
+            error(field, raw, "a number greater than 0")
+        } else if v != 0 && !FieldChecks.plausibleMagnitudes.contains(abs(v)) {
+            error(field, raw, "a number from 0.000001 to 1000000000")
+        }
         return v
     }
 }
