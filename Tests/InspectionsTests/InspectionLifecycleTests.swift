@@ -50,6 +50,29 @@ let now = Date(timeIntervalSince1970: 1_773_100_000)
         return id
     }
 
+    /// A scale test recorded on a fuel dispenser was accepted and judged by the scale's rules. A unit may give one
+    /// serial to a dispenser and to a scale: each test finds the one it is made on.
+    @Test func aTestIsMadeOnAnInstrumentOfItsKind() throws {
+        let id = try planned()
+        try ledger.start(id, on: LocalDate(iso: "2026-03-11"), now: now)
+        let work = InspectionWork(store: registry.store)
+        let scale = FieldMeasurement.scale(ScaleTest(capacityKg: 30, intervalG: 100, loadKg: 5, readingKg: 5))
+        #expect { _ = try work.record(id, scale, instrumentSerial: "F1", now: now) } throws: {
+            "\($0)".contains("F1") && "\($0)".contains("an instrument a scale test is made on (a scale)") && "\($0)".contains("is a fuel_dispenser")
+        }
+        #expect(try ledger.detail(id).tests.isEmpty)
+        try registry.execute("""
+            INSERT INTO measuring_instruments (unit_id, instrument_type, serial_no, created_at, updated_at)
+            SELECT id, 'counter_scale', 'F1', '2024-01-10', '2024-01-10' FROM economic_units
+            """)
+        _ = try work.record(id, scale, instrumentSerial: "F1", now: now)
+        _ = try work.record(id, .fuel(FuelTest(nominalL: 20, measuredL: 20)), instrumentSerial: "F1", now: now)
+        let types = try registry.store.read { try String.fetchAll($0, sql: """
+            SELECT t.kind || ' ' || m.instrument_type FROM inspection_tests t JOIN measuring_instruments m ON m.id = t.instrument_id ORDER BY t.id
+            """) }
+        #expect(types == ["scale counter_scale", "fuel fuel_dispenser"])
+    }
+
     @Test func fieldDayFromPlanToClose() throws {
         let id = try planned()
         #expect(try ledger.detail(id).inspection.status == .planned)

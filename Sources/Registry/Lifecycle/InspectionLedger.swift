@@ -107,7 +107,7 @@ public struct InspectionLedger: Sendable {
                 throw RegistryError.invalidArgument(field: "inspection \(id) status", value: current.status.rawValue,
                                                     expected: "in_progress to record a test (start it first)")
             }
-            let instrumentId = try test.instrumentSerial.map { try self.instrumentId(db, unitCode: current.unitCode, serial: $0) }
+            let instrumentId = try test.instrumentSerial.map { try self.instrumentId(db, unitCode: current.unitCode, serial: $0, for: test.kind) }
             let stamp = RegistryStore.timestamp(now)
             try db.execute(sql: """
                 INSERT INTO inspection_tests (inspection_id, instrument_id, kind, measurement, verdict, error, limit_value, unit,

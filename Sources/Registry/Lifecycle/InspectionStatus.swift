@@ -45,4 +45,14 @@ public enum MeasuredTestKind: String, CaseIterable, Sendable, Codable {
     case fuel, scale, weighing, gold, prepack
     /// Verification in date, stamp and certificate of an instrument (no measurement).
     case administration
+
+    /// Whether a test of this kind is made on an instrument of `type` (instrument_types.code): a fuel test on a
+    /// dispenser, a weighing on a scale; papers are checked on any instrument.
+    public func isMade(on type: String) -> Bool {
+        switch self {
+        case .fuel: type.hasSuffix("_dispenser")
+        case .scale, .weighing, .gold, .prepack: type.hasSuffix("_scale")
+        case .administration: true
+        }
+    }
 }

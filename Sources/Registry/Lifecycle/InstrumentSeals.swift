@@ -73,12 +73,22 @@ extension InspectionLedger {
         }
     }
 
-    func instrumentId(_ db: Database, unitCode: String, serial: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: """
-            SELECT m.id FROM measuring_instruments m JOIN economic_units u ON u.id = m.unit_id WHERE u.code = ? AND m.serial_no = ?
-            """, arguments: [unitCode, serial]) else {
+    /// The unit's instrument with this serial number, of a type a test of `kind` is made on (a unit may give one
+    /// serial to a dispenser and to a scale).
+    func instrumentId(_ db: Database, unitCode: String, serial: String, for kind: MeasuredTestKind = .administration) throws -> Int64 {
+        let found = try Row.fetchAll(db, sql: """
+            SELECT m.id, m.instrument_type FROM measuring_instruments m JOIN economic_units u ON u.id = m.unit_id
+            WHERE u.code = ? AND m.serial_no = ? ORDER BY m.id
+            """, arguments: [unitCode, serial])
+        guard !found.isEmpty else {
             throw RegistryError.notFound(what: "instrument with serial number", key: serial, hint: "at unit \(unitCode)")
         }
-        return id
+        guard let fitting = found.first(where: { kind.isMade(on: $0["instrument_type"]) }) else {
+            let types = found.map { $0["instrument_type"] as String }.joined(separator: ", ")
+            throw RegistryError.invalidArgument(field: "instrument", value: serial,
+                                                expected: "an instrument a \(kind.rawValue) test is made on (\(kind == .fuel ? "a dispenser" : "a scale")); "
+                                                    + "\(serial) at unit \(unitCode) is a \(types)")
+        }
+        return fitting["id"]
     }
 }
