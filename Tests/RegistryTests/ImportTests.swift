@@ -398,6 +398,12 @@ import Testing
         #expect {
             try Importer(store: r.store, now: Date()).importInspections(path: stranger)
         } throws: { "\($0)".contains("stranger.csv line 2: field unit_code: \"9999999999\": the code of a unit in the registry") }
+        // Nor before the unit was registered (2024-01-10).
+        let early = try r.file("early.csv", head + "0100233488,2024-01-09,prices,compliant,,,,,\n")
+        #expect {
+            try Importer(store: r.store, now: Date()).importInspections(path: early)
+        } throws: { "\($0)".contains("early.csv line 2: field inspected_on: \"2024-01-09\": a date on or after 2024-01-10, when unit 0100233488 was registered") }
+        #expect(try r.count("inspections") == 0)
         // Two findings of one inspection are two lines; the second import of the same file changes nothing.
         let good = try r.file("good.csv", head
             + "0100233488,2025-03-01,metrology,violation,instrument_unverified,5.000.000,re-verify,2025-04-01,\n"

@@ -128,6 +128,17 @@ final class InspectionWriter {
         var expected: String { "the same outcome as \(earlier) for this unit, date and scope (one inspection)" }
     }
 
+    /// An inspection dated before its unit was registered (the ledger refuses one; an import stored it).
+    struct BeforeRegistration: RecordRejection {
+        let value: String?
+        let unitCode: String
+        let registeredOn: String
+        var field: String { "inspected_on" }
+        var expected: String { "a date on or after \(registeredOn), when unit \(unitCode) was registered" }
+    }
+
+    static let registeredSQL = "SELECT registered_on FROM economic_units WHERE id = ?"
+
     /// A finished inspection's line for a unit and day the registry holds as work not done: an inspection planned or
     /// under way that day (its results are recorded in it), or a cancelled one of the same scope.
     struct UnfinishedClash: RecordRejection {
@@ -179,6 +190,10 @@ final class InspectionWriter {
 
     func upsert(_ d: InspectionDraft) throws -> UnitWriter.Outcome {
         let unitId = try UnitReference.id(db, code: d.unitCode)
+        if let registered = try String.fetchOne(db.cachedStatement(sql: InspectionWriter.registeredSQL), arguments: [unitId]),
+           d.inspectedOn.description < registered {
+            throw BeforeRegistration(value: d.inspectedOn.description, unitCode: d.unitCode, registeredOn: registered)
+        }
         if let clash = try Row.fetchOne(db.cachedStatement(sql: InspectionWriter.unfinishedSQL),
                                         arguments: [unitId, d.inspectedOn.description, d.scope.rawValue]) {
             throw UnfinishedClash(value: d.inspectedOn.description, unitCode: d.unitCode, inspectionId: clash["id"],
