@@ -313,6 +313,19 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         #expect(r.status == 65 && r.err.contains("line 3: field successor_code") && r.err.contains("line 2 gives them too")
                 && r.err.contains("line 4: field successor_code"), "\(r.err)")
         #expect(try s.sql("SELECT group_concat(extent || note, ';') FROM admin_unit_successions") == successions)
+        // Dates no succession can have: before the predecessor began, long after it ended, before the successor began.
+        let impossible = try s.file("impossible.csv", """
+            predecessor_code,predecessor_valid_from,successor_code,successor_valid_from,effective_on,extent,note
+            27250,2000-01-01,27247,2025-01-01,1999-06-01,part,before both
+            27250,2000-01-01,27247,2025-01-01,2031-01-01,part,long after
+            27250,2000-01-01,27247,2025-01-01,2024-12-31,part,before the successor
+
+            """)
+        let i = try s.run(["import", "successions", impossible, "--db", s.db])
+        #expect(i.status == 65 && i.err.contains("line 2: field effective_on: \"1999-06-01\": a date after 27250's valid_from 2000-01-01")
+                && i.err.contains("line 3: field effective_on: \"2031-01-01\": a date on or before 2025-01-01, the day after 27250's valid_to")
+                && i.err.contains("line 4: field effective_on: \"2024-12-31\": a date on or after 27247's valid_from 2025-01-01"), "\(i.err)")
+        #expect(try s.sql("SELECT group_concat(extent || note, ';') FROM admin_unit_successions") == successions)
     }
 
     // 4. An inspection line without scope and outcome was stored as a compliant general inspection.

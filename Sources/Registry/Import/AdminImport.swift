@@ -195,20 +195,39 @@ public struct AdminImport {
                 for (i, k) in keys.enumerated() where i < rec.fields.count { fields[k] = rec.fields[i].trimmingCharacters(in: .whitespaces) }
                 let record = ImportRecord(location: SourceLocation(file: name, line: rec.line), fields: fields)
                 var c = FieldChecks(location: record.location)
-                func unit(_ role: String) throws -> Int64? {
+                /// The unit's id and its period.
+                func unit(_ role: String) throws -> (id: Int64, code: String, from: LocalDate, to: LocalDate?)? {
                     let code = record["\(role)_code"]
                     guard let code else { c.error("\(role)_code", nil, "a GSO code"); return nil }
                     guard let from = c.date(record, "\(role)_valid_from", notAfter: nil) else {
                         if record["\(role)_valid_from"] == nil { c.error("\(role)_valid_from", nil, "the valid_from date that identifies the unit") }
                         return nil
                     }
-                    let id = try Int64.fetchOne(db, sql: "SELECT id FROM admin_units WHERE code = ? AND valid_from = ?", arguments: [code, from.description])
-                    if id == nil { c.error("\(role)_code", code, "an administrative unit loaded with valid_from \(from)") }
-                    return id
+                    guard let row = try Row.fetchOne(db, sql: "SELECT id, valid_to FROM admin_units WHERE code = ? AND valid_from = ?",
+                                                     arguments: [code, from.description]) else {
+                        c.error("\(role)_code", code, "an administrative unit loaded with valid_from \(from)")
+                        return nil
+                    }
+                    return (row["id"], code, from, (row["valid_to"] as String?).flatMap(LocalDate.init(iso:)))
                 }
-                let pred = try unit("predecessor"), succ = try unit("successor")
+                let predecessor = try unit("predecessor"), successor = try unit("successor")
+                let pred = predecessor?.id, succ = successor?.id
                 let effective = c.date(record, "effective_on", notAfter: nil)
                 if record["effective_on"] == nil { c.error("effective_on", nil, "the date the succession took effect") }
+                // A succession takes effect while both units exist: after the predecessor began, by the day after it
+                // ended, once the successor began and before it ended.
+                if let e = effective, let p = predecessor, let s = successor {
+                    if e <= p.from {
+                        c.error("effective_on", e.description, "a date after \(p.code)'s valid_from \(p.from), when the predecessor began")
+                    } else if let end = p.to, e > end.adding(days: 1) {
+                        c.error("effective_on", e.description, "a date on or before \(end.adding(days: 1)), the day after \(p.code)'s valid_to")
+                    }
+                    if e < s.from {
+                        c.error("effective_on", e.description, "a date on or after \(s.code)'s valid_from \(s.from), when the successor began")
+                    } else if let end = s.to, e > end {
+                        c.error("effective_on", e.description, "a date on or before \(s.code)'s valid_to \(end)")
+                    }
+                }
                 let extent = record["extent"]
                 if extent != "whole" && extent != "part" { c.error("extent", extent, "whole or part") }
                 if let pred, let succ {
