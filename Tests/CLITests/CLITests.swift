@@ -55,6 +55,31 @@ final class TemporaryDirectory: Sendable {
         (directory, db) = try Command.demoRegistry("cli")
     }
 
+    /// The same file imported again changes nothing and says so: inspections were counted updated, successions
+    /// added, wards updated (and every unit's wards placed again) at each import.
+    @Test func importingAFileAgainCountsItUnchanged() throws {
+        let geodata = Command.checkout.appendingPathComponent("geodata")
+        func summary(_ kind: String, _ file: String, _ extra: [String] = []) throws -> String {
+            let r = try Command.run(Command.binary, ["import", kind, file, "--db", db] + extra)
+            #expect(r.status == 0, "\(r.err)")
+            return r.err.split(separator: "\n").last.map(String.init) ?? ""
+        }
+        let inspections = geodata.appendingPathComponent("inspections.csv").path
+        _ = try summary("inspections", inspections)
+        #expect(try summary("inspections", inspections).hasSuffix("0 added, 0 updated, 592 unchanged"))
+        let successions = geodata.appendingPathComponent("successions.csv").path
+        #expect(try summary("successions", successions).hasSuffix("0 added, 0 updated, 27 unchanged"))
+        let wards = geodata.appendingPathComponent("admin_units.geojson").path
+        _ = try summary("wards", wards, ["--valid-from", "2025-07-01"])  // the demo's were loaded under another source name
+        #expect(try summary("wards", wards, ["--valid-from", "2025-07-01"]).hasSuffix("0 added, 0 updated, 33 unchanged"))
+        // One changed line is one update.
+        var lines = try String(contentsOfFile: successions, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        lines[1] += " (sửa)"
+        let edited = dir.appendingPathComponent("successions.csv").path
+        try lines.joined(separator: "\n").write(toFile: edited, atomically: true, encoding: .utf8)
+        #expect(try summary("successions", edited).hasSuffix("0 added, 1 updated, 26 unchanged"))
+    }
+
     @Test func wardsAcrossTheReform() throws {
         for (date, n) in [("2024-06-01", 16), ("2025-03-01", 10), ("2026-11-15", 4)] {
             let r = try Command.run(Command.binary, ["wards", "--db", db, "--as-of", date, "--format", "json"])

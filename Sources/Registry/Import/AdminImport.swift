@@ -49,6 +49,8 @@ public struct AdminImport {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CastToMultiPolygon(GeomFromWKB(?8, 4326)))
         ON CONFLICT (code, valid_from) DO UPDATE SET name = ?2, level = ?3, parent_id = ?4, valid_to = ?6,
           source = ?7, geom = CastToMultiPolygon(GeomFromWKB(?8, 4326))
+        WHERE name IS NOT ?2 OR level IS NOT ?3 OR parent_id IS NOT ?4 OR valid_to IS NOT ?6 OR source IS NOT ?7
+          OR geom IS NOT CastToMultiPolygon(GeomFromWKB(?8, 4326))
         """
 
     /// Imports boundary features (Polygon or MultiPolygon; provinces and districts may have none).
@@ -164,6 +166,11 @@ public struct AdminImport {
                 try db.execute(sql: AdminImport.upsertSQL, arguments: [
                     code, unitName, level, parentId, f.description, to?.description, options.source ?? name, geometryWKB,
                 ])
+                // A boundary loaded again as it was is not written, nor are its units' wards placed again.
+                guard db.changesCount > 0 else {
+                    report.unchanged += 1
+                    continue
+                }
                 if existed { report.updated += 1 } else { report.inserted += 1 }
                 writtenIds.append(try Int64.fetchOne(db, sql: "SELECT id FROM admin_units WHERE code = ? AND valid_from = ?",
                                                      arguments: [code, f.description])!)
@@ -242,11 +249,24 @@ public struct AdminImport {
                     report.errors += c.issues.filter { $0.severity == .error }
                     continue
                 }
-                try db.execute(sql: """
-                    INSERT INTO admin_unit_successions (predecessor_id, successor_id, effective_on, extent, note) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (predecessor_id, successor_id) DO UPDATE SET effective_on = excluded.effective_on, extent = excluded.extent, note = excluded.note
-                    """, arguments: [pred, succ, effective.description, extent, record["note"]])
-                report.inserted += 1
+                let values: [DatabaseValue] = [effective.description.databaseValue, extent.databaseValue, record["note"].databaseValue]
+                if let stored = try Row.fetchOne(db, sql: """
+                    SELECT effective_on, extent, note FROM admin_unit_successions WHERE predecessor_id = ? AND successor_id = ?
+                    """, arguments: [pred, succ]) {
+                    if Array(stored.databaseValues) == values {
+                        report.unchanged += 1
+                    } else {
+                        try db.execute(sql: """
+                            UPDATE admin_unit_successions SET effective_on = ?, extent = ?, note = ? WHERE predecessor_id = ? AND successor_id = ?
+                            """, arguments: StatementArguments(values + [pred.databaseValue, succ.databaseValue]))
+                        report.updated += 1
+                    }
+                } else {
+                    try db.execute(sql: """
+                        INSERT INTO admin_unit_successions (predecessor_id, successor_id, effective_on, extent, note) VALUES (?, ?, ?, ?, ?)
+                        """, arguments: StatementArguments([pred.databaseValue, succ.databaseValue] + values))
+                    report.inserted += 1
+                }
             }
             if !report.errors.isEmpty { throw RegistryError.invalidInput(report.errors, file: name) }
         }

@@ -172,9 +172,11 @@ final class InspectionWriter {
         ON CONFLICT (unit_id, inspected_on, scope) DO UPDATE SET
           outcome = CASE WHEN outcome = 'violation' OR excluded.outcome = 'violation' THEN 'violation' ELSE 'compliant' END,
           team = coalesce(excluded.team, team), note = coalesce(excluded.note, note)
+        WHERE outcome IS NOT (CASE WHEN outcome = 'violation' OR excluded.outcome = 'violation' THEN 'violation' ELSE 'compliant' END)
+          OR team IS NOT coalesce(excluded.team, team) OR note IS NOT coalesce(excluded.note, note)
         RETURNING id
         """
-    static let findSQL = "SELECT outcome FROM inspections WHERE unit_id = ? AND inspected_on = ? AND scope = ?"
+    static let findSQL = "SELECT id, outcome FROM inspections WHERE unit_id = ? AND inspected_on = ? AND scope = ?"
     static let unfinishedSQL = """
         SELECT id, status, scope FROM inspections
         WHERE unit_id = ?1 AND inspected_on = ?2 AND (status IN ('planned', 'in_progress') OR (status = 'cancelled' AND scope = ?3))
@@ -186,6 +188,8 @@ final class InspectionWriter {
         ON CONFLICT (inspection_id, category) DO UPDATE SET
           description = excluded.description, fine_vnd = excluded.fine_vnd, follow_up = excluded.follow_up,
           follow_up_due = excluded.follow_up_due, resolved_on = excluded.resolved_on
+        WHERE description IS NOT excluded.description OR fine_vnd IS NOT excluded.fine_vnd OR follow_up IS NOT excluded.follow_up
+          OR follow_up_due IS NOT excluded.follow_up_due OR resolved_on IS NOT excluded.resolved_on
         """
 
     func upsert(_ d: InspectionDraft) throws -> UnitWriter.Outcome {
@@ -199,8 +203,9 @@ final class InspectionWriter {
             throw UnfinishedClash(value: d.inspectedOn.description, unitCode: d.unitCode, inspectionId: clash["id"],
                                   status: clash["status"], scope: clash["scope"])
         }
-        let stored = try String.fetchOne(db.cachedStatement(sql: InspectionWriter.findSQL),
-                                         arguments: [unitId, d.inspectedOn.description, d.scope.rawValue])
+        let found = try Row.fetchOne(db.cachedStatement(sql: InspectionWriter.findSQL),
+                                     arguments: [unitId, d.inspectedOn.description, d.scope.rawValue])
+        let stored: String? = found?["outcome"]
         let key = "\(unitId) \(d.inspectedOn) \(d.scope.rawValue)"
         if let earlier = outcomes[key], earlier != d.outcome {
             throw OutcomeConflict(value: d.outcome, earlier: "an earlier line of the file (\(earlier))")
@@ -209,16 +214,19 @@ final class InspectionWriter {
             throw OutcomeConflict(value: d.outcome, earlier: "the registry, which records a violation")
         }
         outcomes[key] = d.outcome
-        let isNew = stored == nil
-        let inspectionId = try Int64.fetchOne(db.cachedStatement(sql: InspectionWriter.upsertInspectionSQL), arguments: [
+        // Both upserts write only what differs: the same line imported again changes nothing and says so.
+        let written = try Int64.fetchOne(db.cachedStatement(sql: InspectionWriter.upsertInspectionSQL), arguments: [
             unitId, d.inspectedOn.description, d.scope.rawValue, d.outcome, d.team, d.note, now,
-        ])!
+        ])
+        guard let inspectionId = written ?? found?["id"] else { throw DatabaseError(message: "the inspection was neither written nor found") }
+        var changed = written != nil
         if let category = d.violation {
             try db.cachedStatement(sql: InspectionWriter.upsertViolationSQL).execute(arguments: [
                 inspectionId, category, d.description, d.fineVND, d.followUp, d.followUpDue?.description,
                 d.resolvedOn?.description, now,
             ])
+            changed = changed || db.changesCount > 0
         }
-        return isNew ? .inserted : .updated
+        return found == nil ? .inserted : changed ? .updated : .unchanged
     }
 }
