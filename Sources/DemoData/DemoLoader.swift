@@ -57,12 +57,25 @@ public struct DemoLoader {
         let shift = DemoLoader.referenceDate.days(until: today)
         let days = shift >= 0 ? "+\(shift) days" : "\(shift) days"
         try store.write { db in
+            let mark = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM change_history") ?? 0
             try db.execute(sql: "UPDATE measuring_instruments SET last_verified_on = date(last_verified_on, ?) WHERE last_verified_on IS NOT NULL",
                            arguments: [days])
             try db.execute(sql: "UPDATE inspections SET inspected_on = date(inspected_on, ?)", arguments: [days])
             try db.execute(sql: """
                 UPDATE violations SET follow_up_due = date(follow_up_due, ?1), resolved_on = date(resolved_on, ?1)
                 """, arguments: [days])
+            // The shift is how the demo is dated, not a change anybody made: the history it wrote goes, and the
+            // history of the load (every row of it, the registry being new) shows the dates as shifted.
+            try db.execute(sql: "DELETE FROM change_history WHERE id > ?", arguments: [mark])
+            for (table, column) in [("measuring_instruments", "last_verified_on"), ("inspections", "inspected_on"),
+                                    ("violations", "follow_up_due"), ("violations", "resolved_on")] {
+                func shifted(_ image: String) -> String {
+                    "CASE WHEN json_extract(\(image), '$.\(column)') IS NULL THEN \(image) "
+                        + "ELSE json_set(\(image), '$.\(column)', date(json_extract(\(image), '$.\(column)'), ?1)) END"
+                }
+                try db.execute(sql: "UPDATE change_history SET before = \(shifted("before")), after = \(shifted("after")) WHERE table_name = ?2",
+                               arguments: [days, table])
+            }
         }
         // The year of field work goes through the lifecycle, dated like the rest; the origin log through its import.
         var work = FieldWorkReplay.Summary()

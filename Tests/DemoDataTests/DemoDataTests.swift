@@ -30,6 +30,28 @@ final class DemoRegistry: @unchecked Sendable {
 }
 
 @Suite struct DemoDataTests {
+    /// Loaded on another day than its reference date, the demo's dates are shifted; the shift is not a change anybody
+    /// made. Every instrument's history showed an update of its last verification at load time, from the unshifted day.
+    @Test func theDateShiftLeavesNoHistory() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-demo-shift-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try RegistryStore(path: directory.appendingPathComponent("demo.sqlite").path)
+        _ = try DemoLoader(store: store, directory: checkout.appendingPathComponent("geodata").path)
+            .load(today: DemoGenerator.referenceDate.adding(days: 40), now: Date())
+        try store.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM change_history WHERE table_name = 'measuring_instruments' AND action = 'update'") == 0)
+            // Each instrument's first image holds the date the registry holds (none was verified again in the field work).
+            let differing = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM measuring_instruments m JOIN change_history h
+                  ON h.table_name = 'measuring_instruments' AND h.row_id = m.id AND h.action = 'insert'
+                WHERE json_extract(h.after, '$.last_verified_on') IS NOT m.last_verified_on
+                """)
+            #expect(differing == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM change_history WHERE table_name = 'measuring_instruments'") ?? 0 > 900)
+        }
+    }
+
     @Test func generatorIsDeterministicAndGeodataIsUpToDate() throws {
         let sources = checkout.appendingPathComponent("geodata/sources").path
         let a = try DemoGenerator.makeFiles(sources: sources)
