@@ -113,7 +113,8 @@ public struct CQL2Timestamp: Hashable, Sendable, CustomStringConvertible {
     public let text: String
     public var description: String { text }
 
-    /// Nil unless `text` is an RFC 3339 UTC timestamp with a real date and time (leap second 60 allowed).
+    /// Nil unless `text` is an RFC 3339 UTC timestamp with a real date and time (leap second 60 allowed, read as
+    /// second 59.999).
     public init?(_ text: String) {
         let u = Array(text.utf8)
         guard u.count >= 20, u[10] == 0x54 || u[10] == 0x74, u.last == 0x5A || u.last == 0x7A,
@@ -128,6 +129,12 @@ public struct CQL2Timestamp: Hashable, Sendable, CustomStringConvertible {
             else { return nil }
             while fraction.last == 0x30 { fraction = fraction.dropLast() }
             if fraction.count == 1 { fraction = [] }
+        }
+        if s == 60 {
+            // A leap second is read as the minute's last millisecond, the finest step SQLite's date functions tell
+            // apart: they have no second 60 (NULL, so that X and NOT X both matched nothing).
+            self.text = String(decoding: u[0..<10], as: UTF8.self) + "T" + String(decoding: u[11..<17], as: UTF8.self) + "59.999Z"
+            return
         }
         self.text = String(decoding: u[0..<10], as: UTF8.self) + "T" + String(decoding: u[11..<19], as: UTF8.self)
             + String(decoding: fraction, as: UTF8.self) + "Z"

@@ -83,6 +83,24 @@ struct HostileInputTests {
         #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM unit") } == 2)
     }
 
+    /// A leap second (RFC 3339 allows second 60) compared as NULL in SQLite, so that X and NOT X both matched
+    /// nothing; it is the minute's last instant.
+    @Test func aLeapSecondSplitsTheRowsLikeAnyInstant() throws {
+        let queue = try DatabaseQueue(configuration: ConformanceDatabase.configuration(readonly: false))
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (seen TEXT)")
+            try db.execute(sql: "INSERT INTO t VALUES ('2016-12-31T23:59:59Z'), ('2016-12-31T23:59:59.5Z'), ('2017-01-01T00:00:00Z')")
+        }
+        let translator = CQL2SQLiteTranslator(queryables: CQL2Queryables([.init(name: "seen", sql: "seen", type: .timestamp)]))
+        func count(_ filter: String) throws -> Int? {
+            let sql = try translator.translate(try CQL2Expression.parse(text: filter))
+            return try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t WHERE \(sql.sql)", arguments: sql.statementArguments) }
+        }
+        let x = "seen < TIMESTAMP('2016-12-31T23:59:60Z')"
+        #expect(try count(x) == 2 && count("NOT (\(x))") == 1)
+        #expect(try count("seen > TIMESTAMP('2016-12-31T23:59:60.5Z')") == 1)
+    }
+
     /// Thousands of ANDed predicates and a long IN list stay within SQLite's expression depth and variable limits.
     @Test func wideFiltersRunInSQLite() throws {
         let queue = try DatabaseQueue(configuration: ConformanceDatabase.configuration(readonly: false))

@@ -178,6 +178,9 @@ struct ItemsRequest {
         guard !words.isEmpty else { throw OGCError.invalid("q", q, expected: "one or more words") }
         if collection.isUnitBased {
             filter.search = words.joined(separator: " ")
+        } else if !collection.propertyNames.contains("name") {
+            throw OGCError.invalid("q", q, expected: "no q on \(collection.id), which has no name property to search: a filter on its properties "
+                + "(filter=casei(accenti(prop)) LIKE '%…%')")
         } else {
             for w in words {
                 try addCondition(.like(.accenti(.casei(.property("name"))), pattern: .accenti(.casei(.string("%" + ItemsRequest.likeEscaped(w) + "%")))))
