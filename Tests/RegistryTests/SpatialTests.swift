@@ -99,6 +99,28 @@ import Testing
         #expect(try r.snapshot("admin_units") == before)
     }
 
+    /// A property named for the code (or the name) that a feature lacks fell back to `code` (`name`): a mistyped
+    /// --code-field loaded the wrong column's values.
+    @Test func aNamedCodeOrNameFieldIsTheOnlyOneRead() throws {
+        let r = try TemporaryRegistry()
+        let file = try r.file("gso.geojson", """
+            {"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.64,10.76],[106.645,10.76],[106.645,10.765],[106.64,10.76]]]},
+             "properties":{"code":"1","ma_px":"27232","name":"P9","ten_px":"Phường 9"}}
+            ]}
+            """)
+        func options(code: String, name: String) -> AdminImport.WardOptions {
+            .init(validFrom: LocalDate(iso: "2020-01-01")!, codeField: code, nameField: name, today: LocalDate(iso: "2026-11-15")!)
+        }
+        #expect { try AdminImport(store: r.store).importWards(path: file, options: options(code: "ma_phuong", name: "ten_phuong")) } throws: {
+            "\($0)".contains("gso.geojson feature 1 line 2: field ma_phuong: (empty): the unit's GSO code in property ma_phuong")
+                && "\($0)".contains("field ten_phuong: (empty): the unit's name in property ten_phuong")
+        }
+        #expect(try r.count("admin_units") == 0)
+        _ = try AdminImport(store: r.store).importWards(path: file, options: options(code: "MA_PX", name: "ten_px"))
+        #expect(try r.store.read { try String.fetchAll($0, sql: "SELECT code || ' ' || name FROM admin_units") } == ["27232 Phường 9"])
+    }
+
     @Test func invalidPolygonsAreRejectedWithSpatiaLitesReason() throws {
         let r = try TemporaryRegistry()
         let bowtie = try r.file("bowtie.geojson", """

@@ -93,16 +93,24 @@ public struct AdminImport {
                     }
                     return nil
                 }
-                let code = property([options.codeField, "code", "ma", "ma_so", "ward_code"].compactMap { $0 })
-                let unitName = property([options.nameField, "name", "ten"].compactMap { $0 }).map(VietnameseText.normalised)
+                // A property named for the code or the name is the only one read: falling back to `code` or `name`
+                // when it is missing (mistyped, or absent from a feature) took values from another column unseen.
+                let code = property(options.codeField.map { [$0] } ?? ["code", "ma", "ma_so", "ward_code"])
+                let unitName = property(options.nameField.map { [$0] } ?? ["name", "ten"]).map(VietnameseText.normalised)
                 let level = property(["level", "cap"]) ?? options.level
                 let from = property(["valid_from"]).map { v in LocalDate(iso: v) ?? { c.error("valid_from", v, "a date YYYY-MM-DD"); return nil }() } ?? options.validFrom
                 let to = property(["valid_to"]).map { v in LocalDate(iso: v) ?? { c.error("valid_to", v, "a date YYYY-MM-DD"); return nil }() } ?? options.validTo
-                if code == nil { c.error(options.codeField ?? "code", nil, "the unit's GSO code (in a property code, ma, ma_so or ward_code, or the one named by code_field)") }
+                if code == nil {
+                    c.error(options.codeField ?? "code", nil, options.codeField.map { "the unit's GSO code in property \($0), the one named by code_field" }
+                                ?? "the unit's GSO code (in a property code, ma, ma_so or ward_code, or the one named by code_field)")
+                }
                 if let code, !code.allSatisfy(\.isASCIIDigit) || code.count > 5 {
                     c.error("code", code, "a GSO code of 1 to 5 digits, e.g. 27232")
                 }
-                if unitName == nil { c.error(options.nameField ?? "name", nil, "the unit's name (in a property name or ten, or the one named by name_field)") }
+                if unitName == nil {
+                    c.error(options.nameField ?? "name", nil, options.nameField.map { "the unit's name in property \($0), the one named by name_field" }
+                                ?? "the unit's name (in a property name or ten, or the one named by name_field)")
+                }
                 if let n = unitName, n.count > AdminImport.maxNameLength {
                     c.error(options.nameField ?? "name", n, "a name of at most \(AdminImport.maxNameLength) characters")
                 }
