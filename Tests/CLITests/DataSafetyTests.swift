@@ -452,6 +452,40 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         #expect(m.status == 0 && m.err.contains("missing (address, lon, lat)"), "\(m.err)")
     }
 
+    // A units file without some columns (or a row cut short) emptied them on every unit it updated: a list of
+    // codes and statuses wiped owners, addresses, locations and registration days, with exit 0.
+    @Test func aRecordLeavingColumnsOutDoesNotEmptyThem() throws {
+        let s = try Scratch()
+        let full = try s.file("full.csv", "code,name,kind,owner,address,lon,lat,registered_on,zone\n"
+                              + "0100233488,Công ty A,enterprise,Nguyễn Văn A,12 Lê Đại Hành,106.64,10.76,2020-01-01,\n")
+        #expect(try s.run(["import", "units", full, "--db", s.db]).status == 0)
+        let before = try s.sql("SELECT owner, address, geom IS NOT NULL, registered_on, status, version FROM economic_units")
+        #expect(before == "Nguyễn Văn A|12 Lê Đại Hành|1|2020-01-01|active|1")
+        for (name, text) in [("narrow.csv", "code,name,kind,status\n0100233488,Công ty A,enterprise,suspended\n"),
+                             ("cut.csv", "code,name,kind,owner,address,lon,lat,registered_on\n0100233488,Công ty A,enterprise,Nguyễn Văn A")] {
+            let r = try s.run(["import", "units", try s.file(name, text), "--db", s.db])
+            #expect(r.status == 65 && r.err.contains("\(name) line 2: field") && r.err.contains("registered_on \"2020-01-01\"")
+                    && r.err.contains("address \"12 Lê Đại Hành\""), "\(name): \(r.err)")
+            #expect(try s.sql("SELECT owner, address, geom IS NOT NULL, registered_on, status, version FROM economic_units") == before)
+        }
+        // Given, even empty, a column is written: an empty cell empties it on purpose.
+        let emptied = try s.file("emptied.csv", "code,name,kind,owner,address,lon,lat,registered_on,status,status_since,vsic,ward_code,zone,registration_no\n"
+                                 + "0100233488,Công ty A,enterprise,,12 Lê Đại Hành,106.64,10.76,2020-01-01,active,,,,,\n")
+        let e = try s.run(["import", "units", emptied, "--db", s.db])
+        #expect(e.status == 0 && e.err.contains("1 updated"), "\(e.err)")
+        #expect(try s.sql("SELECT owner IS NULL, address FROM economic_units") == "1|12 Lê Đại Hành")
+        // Instruments alike: a file of new verification dates kept nothing else of what it did not give.
+        let instruments = try s.file("i.csv", "unit_code,type,serial_no,manufacturer,max_capacity,scale_interval,measure_unit,last_verified_on,is_reference\n"
+                                     + "0100233488,counter_scale,C1,Nhơn Hòa,30,0.1,kg,2025-01-01,yes\n")
+        #expect(try s.run(["import", "instruments", instruments, "--db", s.db]).status == 0)
+        let stored = try s.sql("SELECT manufacturer, max_capacity, is_reference, last_verified_on FROM measuring_instruments")
+        let dates = try s.file("dates.csv", "unit_code,type,serial_no,last_verified_on\n0100233488,counter_scale,C1,2026-01-05\n")
+        let d = try s.run(["import", "instruments", dates, "--db", s.db])
+        #expect(d.status == 65 && d.err.contains("instrument C1 of unit 0100233488 holds manufacturer \"Nhơn Hòa\"")
+                && d.err.contains("is_reference \"yes\""), "\(d.err)")
+        #expect(try s.sql("SELECT manufacturer, max_capacity, is_reference, last_verified_on FROM measuring_instruments") == stored)
+    }
+
     // 11. Closing could be repeated and back-dated without history; instruments verified in 1850, before
     // their unit existed or after it closed passed.
     @Test func statusChangesAndVerificationsFollowTheUnitsLife() throws {

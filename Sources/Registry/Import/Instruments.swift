@@ -17,6 +17,15 @@ public struct InstrumentDraft: Sendable {
     public var stampNo: String?
     public var verifiedBy: String?
     public var isReference: Bool
+    /// The optional fields the record left out (see LeftOutColumns).
+    public var notGiven: [String] = []
+
+    /// The optional fields, each with what the registry holds that a record without it would change (NULL when
+    /// nothing: is_reference is only changed when set).
+    static let optional: [(field: String, sql: String)] = [
+        "manufacturer", "model", "accuracy_class", "max_capacity", "scale_interval", "measure_unit", "last_verified_on",
+        "certificate_no", "stamp_no", "verified_by",
+    ].map { ($0, $0) } + [("is_reference", "CASE WHEN is_reference THEN 'yes' END")]
 }
 
 public enum InstrumentValidation {
@@ -86,7 +95,7 @@ public enum InstrumentValidation {
             accuracyClass: accuracy, maxCapacity: maxCapacity, scaleInterval: interval, measureUnit: unit,
             lastVerifiedOn: verified, certificateNo: c.text(record, "certificate_no", max: 60),
             stampNo: c.text(record, "stamp_no", max: 60), verifiedBy: c.text(record, "verified_by", max: 200),
-            isReference: isReference), c.issues)
+            isReference: isReference, notGiven: InstrumentDraft.optional.map(\.field).filter { record.fields[$0] == nil }), c.issues)
     }
 }
 
@@ -153,6 +162,10 @@ struct InstrumentWriter {
             return .inserted
         }
         if (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.serialNo) }
+        if !d.notGiven.isEmpty {
+            try LeftOutColumns.refuse(db, table: "measuring_instruments", id: existing["id"], owner: "instrument \(d.serialNo) of unit \(d.unitCode)",
+                                      columns: InstrumentDraft.optional.filter { d.notGiven.contains($0.field) })
+        }
         args.append(existing["id"] as Int64)
         try db.cachedStatement(sql: InstrumentWriter.updateSQL).execute(arguments: StatementArguments(args))
         return db.changesCount > 0 ? .updated : .unchanged

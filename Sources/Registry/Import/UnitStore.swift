@@ -176,6 +176,10 @@ struct UnitWriter {
             throw RegistryError.versionConflict(key: d.code, expected: expectedVersion, actual: version)
         }
         if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.code) }
+        if !d.notGiven.isEmpty {
+            try LeftOutColumns.refuse(db, table: "economic_units", id: id, owner: "unit \(d.code)",
+                                      columns: UnitColumnsNotGiven.stored.filter { d.notGiven.contains($0.column) }.map { ($0.field, $0.sql) })
+        }
         try db.cachedStatement(sql: UnitWriter.updateSQL).execute(
             arguments: StatementArguments(values[..<UnitRowValues.createdIndex]
                                           + [row.lon.databaseValue, row.lat.databaseValue, values[UnitRowValues.footprintIndex],

@@ -23,9 +23,47 @@ public struct UnitDraft: Sendable {
     public var lat: Double?
     /// A market's footprint as GeoJSON text (MultiPolygon, WGS 84).
     public var footprint: String?
+    /// The columns the record left out (see UnitColumnsNotGiven); empty for a unit given whole.
+    public var notGiven: UnitColumnsNotGiven = []
 
     var searchText: String {
         VietnameseText.searchKey(joining: [code, name, owner, address, marketCode, stallNo].compactMap { $0 })
+    }
+}
+
+/// A unit's columns an import record may leave out: not in the file's header, cut from a short row, not among a
+/// feature's properties. The record cannot say what they hold, so an update must not empty what the registry has.
+public struct UnitColumnsNotGiven: OptionSet, Sendable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    static let owner = Self(rawValue: 1 << 0)
+    static let address = Self(rawValue: 1 << 1)
+    static let vsic = Self(rawValue: 1 << 2)
+    static let wardCode = Self(rawValue: 1 << 3)
+    static let location = Self(rawValue: 1 << 4)
+    static let status = Self(rawValue: 1 << 5)
+    static let statusSince = Self(rawValue: 1 << 6)
+    static let registeredOn = Self(rawValue: 1 << 7)
+    static let zone = Self(rawValue: 1 << 8)
+    static let registrationNo = Self(rawValue: 1 << 9)
+
+    /// Each column with its field's name and what the registry holds for it that a record without it would change
+    /// (NULL when nothing: a status is only changed when it is not the default, active).
+    static let stored: [(column: Self, field: String, sql: String)] = [
+        (.owner, "owner", "owner"), (.address, "address", "address"), (.vsic, "vsic", "vsic_codes"),
+        (.wardCode, "ward_code", "declared_ward_code"),
+        (.location, "lon/lat", "CASE WHEN geom IS NOT NULL THEN ST_X(geom) || ', ' || ST_Y(geom) END"),
+        (.status, "status", "CASE WHEN status <> 'active' THEN status END"), (.statusSince, "status_since", "status_since"),
+        (.registeredOn, "registered_on", "registered_on"), (.zone, "zone", "zone"), (.registrationNo, "registration_no", "registration_no"),
+    ]
+
+    /// The columns `record` does not give: no cell, no property (a cell given empty empties the column).
+    init(_ record: ImportRecord) {
+        self = []
+        for (column, field, _) in UnitColumnsNotGiven.stored where column != .location && record.fields[field] == nil {
+            insert(column)
+        }
+        if record.fields["lon"] == nil && record.fields["lat"] == nil && record.geometry == nil { insert(.location) }
     }
 }
 
@@ -213,7 +251,8 @@ public enum UnitValidation {
             code: code, kind: kind, name: name, owner: owner, address: address, vsicCodes: vsic,
             marketCode: marketCode, stallNo: stallNo, zone: zone, registrationNo: registrationNo,
             status: status, statusSince: statusSince, registeredOn: registeredOn,
-            declaredWardCode: declaredWardCode, declaredWardId: declaredWard?.id, lon: lon, lat: lat, footprint: footprint), c.issues)
+            declaredWardCode: declaredWardCode, declaredWardId: declaredWard?.id, lon: lon, lat: lat, footprint: footprint,
+            notGiven: UnitColumnsNotGiven(record)), c.issues)
     }
 
     static func checkTaxCode(_ c: inout FieldChecks, _ code: String, form: TaxCode.Form) {
