@@ -450,6 +450,19 @@ import Testing
         #expect(try r.count("economic_units") == 2)
     }
 
+    /// An inspection can be planned with a scope that an import of its results refused (conformity): the import takes
+    /// every planned scope, and general for several.
+    @Test func importTakesEveryScopeAnInspectionIsPlannedWith() throws {
+        #expect(InspectionScope.allCases.allSatisfy { InspectionDraft.Scope(rawValue: $0.rawValue) != nil })
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", header
+            + "0100233488,Công ty A,enterprise,4730,,,,106.642,10.762,active,2024-01-10,,\n"))
+        let lines = try r.file("c.csv", "unit_code,inspected_on,scope,outcome\n0100233488,2025-03-01,conformity,compliant\n0100233488,2025-03-02,Sự phù hợp,compliant\n")
+        #expect(try Importer(store: r.store, now: Date()).importInspections(path: lines).inserted == 2)
+        #expect(try r.store.read { try String.fetchAll($0, sql: "SELECT DISTINCT scope FROM inspections") } == ["conformity"])
+    }
+
     /// A point moved in QGIS keeps its old lon/lat attributes, and a property named x or y may be anything: the
     /// geometry is where the unit is (the properties moved it back, or refused the feature).
     @Test func aPointGeometryWinsOverLonLatProperties() throws {

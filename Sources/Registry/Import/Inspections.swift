@@ -5,7 +5,8 @@ import GRDB
 /// violation found in it. Several violations of one inspection are several lines with the same unit,
 /// date and scope.
 public struct InspectionDraft: Sendable {
-    public enum Scope: String, CaseIterable, Sendable { case metrology, labels, prices, quality, quantity, origin, general }
+    /// The scopes an inspection is planned with (InspectionScope), and `general` for several at once.
+    public enum Scope: String, CaseIterable, Sendable { case metrology, labels, prices, conformity, quality, quantity, origin, general }
 
     public var unitCode: String
     public var inspectedOn: LocalDate
@@ -44,7 +45,8 @@ public enum InspectionValidation {
     static let scopeAliases: [String: InspectionDraft.Scope] = [
         "do_luong": .metrology, "phuong_tien_do": .metrology, "nhan": .labels, "nhan_hang_hoa": .labels, "gia": .prices,
         "niem_yet_gia": .prices, "chat_luong": .quality, "dinh_luong": .quantity, "luong_hang": .quantity,
-        "nguon_goc": .origin, "xuat_xu": .origin, "chung": .general,
+        "nguon_goc": .origin, "xuat_xu": .origin, "su_phu_hop": .conformity, "phu_hop": .conformity, "hop_quy": .conformity,
+        "chung": .general,
     ]
 
     public static func validate(_ record: ImportRecord, context: ValidationContext) -> (InspectionDraft?, [ValidationIssue]) {
