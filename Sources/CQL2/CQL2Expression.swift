@@ -121,7 +121,7 @@ public struct CQL2Timestamp: Hashable, Sendable, CustomStringConvertible {
               CQL2Date(String(decoding: u[0..<10], as: UTF8.self)) != nil,
               u[13] == 0x3A, u[16] == 0x3A,
               let h = CQL2Date.digits(u[11..<13]), let mi = CQL2Date.digits(u[14..<16]), let s = CQL2Date.digits(u[17..<19]),
-              h < 24, mi < 60, s <= 60
+              h < 24, mi < 60, s < 60 || (s == 60 && h == 23 && mi == 59)  // a leap second ends a UTC day
         else { return nil }
         var fraction = u[19..<(u.count - 1)]
         if !fraction.isEmpty {

@@ -91,7 +91,12 @@ public enum StopsFile {
                 guard o < c else { throw fail("close", feature[property: "close"]?.text, "a time after open (\(Clock.text(o)))") }
                 windows = [TimeWindow(start: o, end: c)]
             }
-            stops.append(RoutingStop(id: id, name: feature[property: "name"]?.text, coordinate: coordinate, serviceSeconds: service * 60, windows: windows,
+            let name = feature[property: "name"]
+            switch name {
+            case .array?, .object?: throw fail("name", name?.text.map { String($0.prefix(40)) }, "a text")
+            default: break
+            }
+            stops.append(RoutingStop(id: id, name: name?.text, coordinate: coordinate, serviceSeconds: service * 60, windows: windows,
                                      priority: priority))
         }
         return stops

@@ -15,9 +15,19 @@ extension RoutingProblem {
 }
 
 extension VroomProblem {
-    /// VROOM's id for a stop: its own when it came from a VROOM file, else its id when that is an integer, else its place.
-    static func jobId(_ stop: Int, _ p: RoutingProblem, _ jobIds: [Int]?) -> Int {
-        jobIds?[stop] ?? Int(p.stops[stop].id).flatMap { $0 >= 0 ? $0 : nil } ?? stop
+    /// VROOM's ids for the stops: their own when they came from a VROOM file, else the stops' ids when every one is a
+    /// whole number and none repeats, else their places (an id "0" beside a stop at place 0 gave two jobs id 0).
+    static func jobIds(_ p: RoutingProblem, _ given: [Int]?) -> (ids: [Int], areStopIds: Bool) {
+        if let given { return (given, true) }
+        let numbers = p.stops.compactMap { s in Int(s.id).flatMap { $0 >= 0 && String($0) == s.id ? $0 : nil } }
+        if numbers.count == p.stops.count, Set(numbers).count == numbers.count { return (numbers, true) }
+        return (Array(p.stops.indices), false)
+    }
+
+    /// A job's description: the stop's name, and its id too when the job's id is not the stop's (a text id).
+    static func description(_ stop: RoutingStop, idIsKept: Bool) -> String {
+        guard let name = stop.name else { return stop.id }
+        return idIsKept ? name : "\(stop.id): \(name)"
     }
 
     static func location(_ c: Coordinate?) -> JSONValue { c.map { .array([.double($0.lon), .double($0.lat)]) } ?? .null }
@@ -26,8 +36,9 @@ extension VroomProblem {
     /// Priorities are rounded into VROOM's 0-100.
     public static func problemJSON(_ p: RoutingProblem) -> JSONValue {
         var jobs: [JSONValue] = []
+        let (ids, kept) = jobIds(p, nil)
         for (i, s) in p.stops.enumerated() where s.isLocated(matrix: p.matrix) {
-            var job: [(String, JSONValue)] = [("id", .int(jobId(i, p, nil))), ("description", .string(s.name ?? s.id))]
+            var job: [(String, JSONValue)] = [("id", .int(ids[i])), ("description", .string(description(s, idIsKept: kept)))]
             if let c = s.coordinate { job.append(("location", location(c))) }
             if p.matrix != nil, let l = s.location { job.append(("location_index", .int(l))) }
             job.append(("service", .int(Int(s.serviceSeconds.rounded()))))
@@ -71,6 +82,7 @@ extension VroomProblem {
     /// cumulative travel duration and distance, and the unassigned jobs (with econgis's reason as `description`).
     public static func solutionJSON(_ s: RoutingSolution, _ p: RoutingProblem, jobIds: [Int]? = nil, vehicleIds: [Int]? = nil) -> JSONValue {
         var routes: [JSONValue] = []
+        let (ids, kept) = VroomProblem.jobIds(p, jobIds)
         var total = (cost: 0.0, service: 0.0, duration: 0.0, waiting: 0.0, distance: 0.0)
         for r in s.routes where !r.visits.isEmpty {
             var steps: [JSONValue] = [.object([("type", "start"), ("location", location(p.start)), ("arrival", .int(Int(r.leaveAt.rounded()))),
@@ -84,7 +96,7 @@ extension VroomProblem {
                 service += v.departure - v.start
                 waiting += v.start - v.arrival
                 steps.append(.object([
-                    ("type", "job"), ("id", .int(jobId(v.stop, p, jobIds))), ("description", .string(p.stops[v.stop].name ?? p.stops[v.stop].id)),
+                    ("type", "job"), ("id", .int(ids[v.stop])), ("description", .string(description(p.stops[v.stop], idIsKept: kept))),
                     ("location", location(p.stops[v.stop].coordinate)), ("arrival", .int(Int(v.arrival.rounded()))),
                     ("service", .int(Int((v.departure - v.start).rounded()))), ("waiting_time", .int(Int((v.start - v.arrival).rounded()))),
                     ("duration", .int(Int(travel.rounded()))), ("distance", .int(Int(metres.rounded()))),
@@ -106,8 +118,9 @@ extension VroomProblem {
             ]))
         }
         let unassigned: [JSONValue] = s.unassigned.map { u in
-            .object([("id", .int(jobId(u.stop, p, jobIds))), ("type", "job"), ("location", location(p.stops[u.stop].coordinate)),
-                     ("description", .string("\(p.stops[u.stop].name ?? p.stops[u.stop].id): \(u.reason.description)")), ("reason", .string(u.reason.code))])
+            .object([("id", .int(ids[u.stop])), ("type", "job"), ("location", location(p.stops[u.stop].coordinate)),
+                     ("description", .string("\(description(p.stops[u.stop], idIsKept: kept)): \(u.reason.description)")),
+                     ("reason", .string(u.reason.code))])
         }
         return .object([
             ("code", 0),

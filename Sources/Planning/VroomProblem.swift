@@ -155,6 +155,10 @@ public struct VroomProblem: Sendable {
             for (w, value) in windowValues.enumerated() { windows.append(try window(value, "\(at).time_windows[\(w)]")) }
             windows.sort { $0.start < $1.start }
             let priority = try j["priority"].map { try integer($0, "\(at).priority", 0...100) } ?? 0
+            switch j["description"] {
+            case .array?, .object?: throw fail("\(at).description", j["description"], "a text")
+            default: break
+            }
             stops.append(RoutingStop(id: String(id), name: j["description"]?.text, coordinate: location, location: index, serviceSeconds: service, windows: windows,
                                      priority: Double(priority * (jobValues.count + 1) + 1)))
             jobIds.append(id)

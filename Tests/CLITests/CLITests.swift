@@ -78,6 +78,24 @@ final class TemporaryDirectory: Sendable {
         let edited = dir.appendingPathComponent("successions.csv").path
         try lines.joined(separator: "\n").write(toFile: edited, atomically: true, encoding: .utf8)
         #expect(try summary("successions", edited).hasSuffix("0 added, 1 updated, 26 unchanged"))
+        // A boundary file without parents keeps the parents the registry has (they were emptied).
+        func parents() throws -> String {
+            try Command.run("/usr/bin/sqlite3", [db, "SELECT count(parent_id) FROM admin_units WHERE level = 'ward'"]).out
+        }
+        let linked = try parents()
+        var collection = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: wards))) as? [String: Any])
+        collection["features"] = (collection["features"] as? [[String: Any]] ?? []).map { feature in
+            var f = feature
+            var properties = f["properties"] as? [String: Any] ?? [:]
+            properties["parent"] = nil
+            properties["parent_code"] = nil
+            f["properties"] = properties
+            return f
+        }
+        let orphans = dir.appendingPathComponent("orphans.geojson").path
+        try JSONSerialization.data(withJSONObject: collection).write(to: URL(fileURLWithPath: orphans))
+        _ = try summary("wards", orphans, ["--valid-from", "2025-07-01"])
+        #expect(try parents() == linked && linked.trimmingCharacters(in: .whitespacesAndNewlines) != "0", "\(linked)")
     }
 
     @Test func wardsAcrossTheReform() throws {
@@ -172,6 +190,16 @@ final class TemporaryDirectory: Sendable {
             let r = try Command.run(Command.binary, ["route", stops.path, "--start", "106.64,10.76", "--format", format, "--seed", "1", "--rounds", "50"])
             #expect(r.status == 0 && r.out.contains("Chợ Thiếc"), "\(format): \(r.out) \(r.err)")
         }
+        // Text and number ids together: the jobs get their places as ids (an id 0 and the stop at place 0 were two jobs
+        // 0, which econgis then refused to read back), and a text id stays in the description.
+        let mixed = dir.appendingPathComponent("mixed.geojson")
+        try #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[106.65,10.77]},"properties":{"id":"x","name":"First"}},{"type":"Feature","geometry":{"type":"Point","coordinates":[106.655,10.765]},"properties":{"id":0,"name":"Zero"}}]}"#
+            .write(to: mixed, atomically: true, encoding: .utf8)
+        let written = try Command.run(Command.binary, ["route", mixed.path, "--start", "106.64,10.76", "--format", "vroom-problem", "--output", dir.appendingPathComponent("mixed.json").path])
+        #expect(written.status == 0, "\(written.err)")
+        let jobs = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("mixed.json"))) as? [String: Any])?["jobs"] as? [[String: Any]])
+        #expect(Set(jobs.compactMap { $0["id"] as? Int }).count == 2 && jobs.compactMap { $0["description"] as? String } == ["x: First", "0: Zero"], "\(jobs)")
+        #expect(try Command.run(Command.binary, ["route", dir.appendingPathComponent("mixed.json").path, "--seed", "1", "--rounds", "50"]).status == 0)
     }
 
     @Test func routeTakesAnyStopsFileAndNamesBadProperties() throws {

@@ -114,11 +114,20 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         _ = try Command.run("/usr/bin/sqlite3", [roads, "CREATE TABLE gpkg_contents (table_name TEXT); CREATE TABLE roads (fid INTEGER PRIMARY KEY, name TEXT); INSERT INTO roads (name) VALUES ('Lạc Long Quân')"])
         let before = try Data(contentsOf: URL(fileURLWithPath: roads))
         let units = try s.file("units.csv", unitsHeader + "0100233488,A,enterprise,106.65,10.76,2020-01-01,active,2020-01-01\n")
-        for args in [["init", "--force"], ["units", "add", "--code", "0100233488", "--name", "A", "--kind", "enterprise"],
-                     ["migrate"], ["units", "list"], ["import", "units", units]] {
-            let r = try s.run(args + ["--db", roads])
-            #expect(r.status != 0 && r.err.contains("roads.gpkg") && r.err.contains("not made by EconGIS") == false
-                    && r.err.contains("another SQLite database (tables gpkg_contents, roads)"), "\(args): \(r.err)")
+        for args in [["init", "--force"], ["init"], ["units", "add", "--code", "0100233488", "--name", "A", "--kind", "enterprise"],
+                     ["migrate"], ["units", "list"], ["import", "units", units], ["serve", "--port", "0"]] {
+            let r = try s.run(args + ["--db", roads], prefix: ["/usr/bin/timeout", "30"])
+            #expect(r.status == 65 && r.err.contains("roads.gpkg") && r.err.contains("not made by EconGIS") == false
+                    && r.err.contains("another SQLite database (tables gpkg_contents, roads)"), "\(args): \(r.status) \(r.err)")
+        }
+        // Nor read as one when it is not a database, or an empty file: bad input (65), not our failure (70).
+        let notes = try s.file("notes.db", "not a database")
+        let empty = try s.file("empty.sqlite", "")
+        for (path, says) in [(notes, "not a SQLite database"), (empty, "holds none yet")] {
+            for args in [["units", "list"], ["serve", "--port", "0"]] {
+                let r = try s.run(args + ["--db", path], prefix: ["/usr/bin/timeout", "30"])
+                #expect(r.status == 65 && r.err.contains(says), "\(args) \(path): \(r.status) \(r.err)")
+            }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: roads)) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.dir.path).filter { $0.hasPrefix("roads.gpkg") } == ["roads.gpkg"])

@@ -99,6 +99,7 @@ struct HostileInputTests {
         let x = "seen < TIMESTAMP('2016-12-31T23:59:60Z')"
         #expect(try count(x) == 2 && count("NOT (\(x))") == 1)
         #expect(try count("seen > TIMESTAMP('2016-12-31T23:59:60.5Z')") == 1)
+        #expect(CQL2Timestamp("2016-12-31T12:30:60Z") == nil, "a leap second only ends a UTC day")
     }
 
     /// Thousands of ANDed predicates and a long IN list stay within SQLite's expression depth and variable limits.

@@ -499,12 +499,14 @@ import Testing
         let head = "unit_code,type,serial_no,max_capacity,scale_interval,measure_unit,last_verified_on\n"
         let bad = try r.file("i.csv", head + "0100233488,fuel_dispenser,F1,,,,2025-01-01\n" + "0999999999,fuel_dispenser,F2,,,,2025-01-01\n"
                              + "0100233488,cân bay,F3,,,,2025-01-01\n" + "0100233488,counter_scale,C1,30,40,kg,2025-01-01\n"
-                             + "0100233488,counter_scale,C2,1e308,0.005,kg,2025-01-01\n" + "0100233488,counter_scale,C3,30,1e-9,kg,2025-01-01\n")
+                             + "0100233488,counter_scale,C2,1e308,0.005,kg,2025-01-01\n" + "0100233488,counter_scale,C3,30,1e-9,kg,2025-01-01\n"
+                             + "0100233488,counter_scale,C4,0x10,0x1p-3,kg,2025-01-01\n")
         #expect { try Importer(store: r.store, now: Date()).importInstruments(path: bad) } throws: { e in
             let t = "\(e)"
             return t.contains("i.csv line 3: field unit_code") && t.contains("i.csv line 4: field type") && t.contains("i.csv line 5: field scale_interval")
                 && t.contains("i.csv line 6: field max_capacity: \"1e308\": a number from 0.000001 to 1000000000")
                 && t.contains("i.csv line 7: field scale_interval: \"1e-9\"")
+                && t.contains("i.csv line 8: field max_capacity: \"0x10\": a number") && t.contains("i.csv line 8: field scale_interval: \"0x1p-3\"")
         }
         #expect(try r.count("measuring_instruments") == 0)
         // Valid values the writer refuses: a unit not in the registry, an instrument given twice.

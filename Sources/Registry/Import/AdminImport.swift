@@ -47,9 +47,9 @@ public struct AdminImport {
     static let upsertSQL = """
         INSERT INTO admin_units (code, name, level, parent_id, valid_from, valid_to, source, geom)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CastToMultiPolygon(GeomFromWKB(?8, 4326)))
-        ON CONFLICT (code, valid_from) DO UPDATE SET name = ?2, level = ?3, parent_id = ?4, valid_to = ?6,
+        ON CONFLICT (code, valid_from) DO UPDATE SET name = ?2, level = ?3, parent_id = coalesce(?4, parent_id), valid_to = ?6,
           source = ?7, geom = CastToMultiPolygon(GeomFromWKB(?8, 4326))
-        WHERE name IS NOT ?2 OR level IS NOT ?3 OR parent_id IS NOT ?4 OR valid_to IS NOT ?6 OR source IS NOT ?7
+        WHERE name IS NOT ?2 OR level IS NOT ?3 OR parent_id IS NOT coalesce(?4, parent_id) OR valid_to IS NOT ?6 OR source IS NOT ?7
           OR geom IS NOT CastToMultiPolygon(GeomFromWKB(?8, 4326))
         """
 
@@ -57,6 +57,11 @@ public struct AdminImport {
     /// Atomic; units' located wards are recomputed in the same transaction.
     public func importWards(path: String, options: WardOptions) throws -> ImportReport {
         let name = (path as NSString).lastPathComponent
+        for (field, name) in [("code_field", options.codeField), ("name_field", options.nameField)] {
+            if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw RegistryError.invalidArgument(field: field, value: name, expected: "the name of a property of the features")
+            }
+        }
         guard ["province", "district", "ward"].contains(options.level) else {
             throw RegistryError.invalidArgument(field: "level", value: options.level, expected: "province, district or ward")
         }
@@ -101,14 +106,14 @@ public struct AdminImport {
                 let from = property(["valid_from"]).map { v in LocalDate(iso: v) ?? { c.error("valid_from", v, "a date YYYY-MM-DD"); return nil }() } ?? options.validFrom
                 let to = property(["valid_to"]).map { v in LocalDate(iso: v) ?? { c.error("valid_to", v, "a date YYYY-MM-DD"); return nil }() } ?? options.validTo
                 if code == nil {
-                    c.error(options.codeField ?? "code", nil, options.codeField.map { "the unit's GSO code in property \($0), the one named by code_field" }
+                    c.error(options.codeField ?? "code", nil, options.codeField.map { "the unit's GSO code in property \($0), the one named by code_field (the feature has none, or it is empty)" }
                                 ?? "the unit's GSO code (in a property code, ma, ma_so or ward_code, or the one named by code_field)")
                 }
                 if let code, !code.allSatisfy(\.isASCIIDigit) || code.count > 5 {
-                    c.error("code", code, "a GSO code of 1 to 5 digits, e.g. 27232")
+                    c.error(options.codeField ?? "code", code, "a GSO code of 1 to 5 digits, e.g. 27232")
                 }
                 if unitName == nil {
-                    c.error(options.nameField ?? "name", nil, options.nameField.map { "the unit's name in property \($0), the one named by name_field" }
+                    c.error(options.nameField ?? "name", nil, options.nameField.map { "the unit's name in property \($0), the one named by name_field (the feature has none, or it is empty)" }
                                 ?? "the unit's name (in a property name or ten, or the one named by name_field)")
                 }
                 if let n = unitName, n.count > AdminImport.maxNameLength {

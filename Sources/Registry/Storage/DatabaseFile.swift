@@ -88,11 +88,11 @@ public enum DatabaseFile {
             if isDirectory.boolValue {
                 throw RegistryError.invalidArgument(field: "database", value: path, expected: "a database file; this is a directory, which is never replaced")
             }
+            let contents = contents(of: path)
+            if let refusal = notARegistry(path, contents) { throw refusal }
             guard replacing else {
                 throw RegistryError.invalidArgument(field: "database", value: path, expected: "a path with no database yet (replacing it must be asked for)")
             }
-            let contents = contents(of: path)
-            if let refusal = notARegistry(path, contents) { throw refusal }
             if contents == .unreadable {
                 throw RegistryError.invalidArgument(field: "database", value: path, expected: "a registry that can be read, to be sure it is one before replacing it; this one cannot be read now and is left alone")
             }

@@ -66,7 +66,7 @@ public final class RegistryStore: Sendable {
     /// read-only media or a published snapshot can be read. A database in WAL mode whose folder cannot
     /// be written (SQLite could not create its shared-memory file) is opened as `immutable`.
     public static func openForReading(path: String) throws -> RegistryStore {
-        try requireFile(path)
+        try requireRegistry(path)
         let store = try mapOpenErrors(path: path, busyTimeout: defaultBusyTimeout) { () throws -> RegistryStore in
             do {
                 return try RegistryStore(path: path, readingOnly: openReadOnly(path, immutable: false))
@@ -111,6 +111,18 @@ public final class RegistryStore: Sendable {
             try migrator.migrate(pool)
             try pool.write(UnitBoxCells.packStale)  // v12 marks every cell with units stale
             return Migration(from: state.database, to: state.binary, backup: backup)
+        }
+    }
+
+    /// Refuses, before anything opens it, a path that holds no registry to read: no file, a directory, an empty
+    /// file, another program's database, a file that is not a database (each named, as bad input).
+    public static func requireRegistry(_ path: String) throws {
+        try requireFile(path)
+        let contents = DatabaseFile.contents(of: path)
+        if let refusal = DatabaseFile.notARegistry(path, contents) { throw refusal }
+        if contents == .nothing || contents == .emptyDatabase {
+            throw RegistryError.invalidArgument(field: "database", value: path,
+                                                expected: "an EconGIS registry; this file holds none yet (econgis init makes one)")
         }
     }
 

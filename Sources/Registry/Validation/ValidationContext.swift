@@ -239,10 +239,12 @@ struct FieldChecks {
         issues.append(ValidationIssue(location, field: field, value: value, expected: expected, severity: .warning))
     }
 
-    /// A number with a decimal point or, as Vietnamese spreadsheets write it, a decimal comma.
+    /// A number with a decimal point or, as Vietnamese spreadsheets write it, a decimal comma, and an optional
+    /// exponent: digits only (Swift's Double also reads 0x10, 0x1p-3, nan and inf).
     static func decimal(_ text: String) -> Double? {
-        if let v = Double(text) { return v }
-        return text.contains(",") ? Double(text.replacingOccurrences(of: ",", with: ".")) : nil
+        let t = text.contains(",") && !text.contains(".") ? text.replacingOccurrences(of: ",", with: ".") : text
+        guard t.wholeMatch(of: #/[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/#) != nil else { return nil }
+        return Double(t)
     }
 
     /// The unit a record refers to: `unit_code`, or `market_code` and `stall_no` for a stall (MARKET/STALL).

@@ -16,9 +16,7 @@ public struct RegistryReader: Sendable {
 
     /// Opens the existing database at `path` for reading only.
     public init(path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw RegistryError.notFound(what: "database", key: path)
-        }
+        try RegistryStore.requireRegistry(path)
         var config = SpatiaLite.configuration(readonly: true)
         config.prepareDatabase { db in
             // Pages read straight from the mapped file: no pread and copy of every page a request touches.

@@ -6,6 +6,8 @@ enum OpenAPIDocument {
     /// What `q` reads as letters, in a JSON Schema class: ASCII, and the Latin letters Vietnamese is written in
     /// (Latin-1's letters, Latin Extended-A with Đ đ Ă ă Ĩ ĩ Ũ ũ, Ơ ơ Ư ư, and Ạ to ỹ), every one a letter to the search.
     static let searchLetters = "A-Za-z0-9À-ÖØ-öø-ÿĀ-ſƠơƯưẠ-ỹ"
+    /// The combining accents of text typed decomposed (NFD, as macOS may send it): after a letter, part of it.
+    static let searchMarks = "\u{300}-\u{36F}"
 
     static func make(serverURL: String, collections: [Collection]) -> [String: Any] {
         let ids = collections.map(\.id)
@@ -66,7 +68,7 @@ enum OpenAPIDocument {
                                 + "an interval a/b (.. for an open end) where a collection has dates: inspections, reference layers with date columns"),
             "sortby": query("sortby", ["type": "string"], "Property names separated by commas, the first sorting first; - in front for descending, + or nothing for ascending (sortby=+kind,-name)"),
             "properties": query("properties", ["type": "array", "items": ["type": "string"]], "Properties to include", explode: false),
-            "q": query("q", ["type": "string", "pattern": "^[\(searchLetters) ,.-]*[\(searchLetters)][\(searchLetters) ,.-]*$"],
+            "q": query("q", ["type": "string", "pattern": "^[\(searchLetters)\(searchMarks) ,./-]*[\(searchLetters)][\(searchLetters)\(searchMarks) ,./-]*$"],
                        "Words of names, owners, addresses or codes (diacritics and case ignored; Vietnamese or ASCII letters, at least one letter or digit)"),
             "filter": query("filter", ["type": "string"], "A CQL2 filter on the queryables"),
             "filter-lang": query("filter-lang", ["type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"], "The filter's encoding"),
