@@ -13,7 +13,7 @@ enum ErrorReport {
         "changed_since": "--changed-since", "ward_on": "--ward-on", "as_of": "--as-of", "backup": "--backup",
         "columns": "--columns", "state": "--state", "ward": "--ward", "type": "--type", "code": "--code",
         "unit_code": "--unit", "serial_no": "--serial", "last_verified_on": "--last-verified-on", "is_reference": "--reference",
-        "code_field": "--code-field", "name_field": "--name-field",
+        "code_field": "--code-field", "name_field": "--name-field", "capacity_kg": "--capacity-kg",
     ]
 
     /// sysexits(3): bad data 65, a missing input 66, a temporary condition (a lock, a newer version, a

@@ -73,6 +73,27 @@ let now = Date(timeIntervalSince1970: 1_773_100_000)
         #expect(types == ["scale counter_scale", "fuel fuel_dispenser"])
     }
 
+    /// A scale test judged a registered scale by the typical interval for its capacity (100 g for 30 kg), not its own
+    /// (10 g), and recorded a false violation; a capacity not its own was not noticed.
+    @Test func aRegisteredScaleIsJudgedByWhatIsRegistered() throws {
+        let id = try planned()
+        try ledger.start(id, on: LocalDate(iso: "2026-03-11"), now: now)
+        try registry.execute("""
+            INSERT INTO measuring_instruments (unit_id, instrument_type, serial_no, max_capacity, scale_interval, measure_unit, created_at, updated_at)
+            SELECT id, 'counter_scale', 'S1', 30, 0.01, 'kg', '2024-01-10', '2024-01-10' FROM economic_units
+            """)
+        let work = InspectionWork(store: registry.store)
+        let sold = { (capacity: Double) in FieldMeasurement.scale(ScaleTest(capacityKg: capacity, loadKg: 1, readingKg: 0.99)) }
+        #expect { _ = try work.record(id, sold(300), instrumentSerial: "S1", now: now) } throws: {
+            "\($0)".contains("the capacity of scale S1 as registered, 30 kg")
+        }
+        let judged = try work.record(id, sold(30), instrumentSerial: "S1", now: now)
+        #expect(judged.verdict.passed, "\(judged.verdict)")
+        #expect(try ledger.detail(id).violations.isEmpty)
+        // Unregistered, the same sale is judged by the typical interval, as before.
+        #expect(try !work.record(id, sold(30), now: now).verdict.passed)
+    }
+
     @Test func fieldDayFromPlanToClose() throws {
         let id = try planned()
         #expect(try ledger.detail(id).inspection.status == .planned)

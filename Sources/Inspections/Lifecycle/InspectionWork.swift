@@ -14,6 +14,20 @@ public struct InspectionWork: Sendable {
         let ledger = InspectionLedger(store: store)
         let inspection = try ledger.detail(id).inspection
         let rules = try ToleranceRuleQuery(store: store).ruleBook(on: inspection.inspectedOn)
+        var measurement = measurement
+        // A registered scale is judged by what the registry holds of it: its interval when none is given (the typical
+        // one for the capacity gave a 30 kg scale of d = 10 g a 100 g limit), and a capacity that is its own.
+        if case .scale(var test) = measurement, let serial = instrumentSerial,
+           let registered = try ledger.registeredScale(unitCode: inspection.unitCode, serial: serial) {
+            if let capacity = registered.capacityKg, abs(capacity - test.capacityKg) > capacity * 0.001 {
+                throw RegistryError.invalidArgument(field: "capacity_kg", value: number(test.capacityKg),
+                                                    expected: "the capacity of scale \(serial) as registered, \(number(capacity)) kg")
+            }
+            if test.intervalG == nil, let d = registered.intervalG {
+                test.intervalG = d
+                measurement = .scale(test)
+            }
+        }
         let verdict = try VerdictEngine(rules: rules).judge(measurement)
         let decisive = verdict.decisive
         var failures: [(category: String, description: String)] = []

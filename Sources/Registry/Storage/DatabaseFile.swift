@@ -22,19 +22,21 @@ public enum DatabaseFile {
         case otherDatabase(tables: [String])
         /// A file that is not a SQLite database.
         case notDatabase
-        /// A database that could not be read now (locked, damaged): whoever opens it reports why.
+        /// A database another connection holds locked past the wait.
+        case busy
+        /// A database that could not be read now (damaged, …): whoever opens it reports why.
         case unreadable
     }
 
     /// Reads what `path` holds through a read-only connection without SpatiaLite, which writes nothing
     /// (a read-write pool would put the file in WAL mode before any check could refuse it).
-    static func contents(of path: String) -> Contents {
+    static func contents(of path: String, busyTimeout: TimeInterval = RegistryStore.defaultBusyTimeout) -> Contents {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
               (attributes[.size] as? NSNumber)?.intValue ?? 0 > 0 else { return .nothing }
         guard isSQLite(path) else { return .notDatabase }
         var config = SpatiaLite.plainConfiguration()
         config.readonly = true
-        config.busyMode = .timeout(RegistryStore.defaultBusyTimeout)
+        config.busyMode = .timeout(busyTimeout)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
@@ -50,6 +52,8 @@ public enum DatabaseFile {
                 }
                 return .otherDatabase(tables: tables)
             }
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+            return .busy
         } catch {
             return .unreadable
         }
@@ -63,7 +67,7 @@ public enum DatabaseFile {
             return .invalidArgument(field: "database", value: path, expected: "an EconGIS registry; this is another SQLite database (tables \(shown)), which is left alone")
         case .notDatabase:
             return .invalidArgument(field: "database", value: path, expected: "an EconGIS registry; this file is not a SQLite database and is left alone")
-        case .nothing, .emptyDatabase, .registry, .unreadable:
+        case .nothing, .emptyDatabase, .registry, .busy, .unreadable:
             return nil
         }
     }
@@ -88,12 +92,12 @@ public enum DatabaseFile {
             if isDirectory.boolValue {
                 throw RegistryError.invalidArgument(field: "database", value: path, expected: "a database file; this is a directory, which is never replaced")
             }
-            let contents = contents(of: path)
+            let contents = contents(of: path, busyTimeout: busyTimeout)
             if let refusal = notARegistry(path, contents) { throw refusal }
             guard replacing else {
                 throw RegistryError.invalidArgument(field: "database", value: path, expected: "a path with no database yet (replacing it must be asked for)")
             }
-            if contents == .unreadable {
+            if contents == .unreadable || contents == .busy {
                 throw RegistryError.invalidArgument(field: "database", value: path, expected: "a registry that can be read, to be sure it is one before replacing it; this one cannot be read now and is left alone")
             }
         }

@@ -23,7 +23,7 @@ public final class RegistryStore: Sendable {
         self.isReadOnly = false
         self.busyTimeout = busyTimeout
         // Checked before the pool opens: opening one puts the file in WAL mode, a change to somebody else's file.
-        if let refusal = DatabaseFile.notARegistry(path, DatabaseFile.contents(of: path)) { throw refusal }
+        try RegistryStore.refuseOtherContents(path, busyTimeout: busyTimeout)
         writer = try RegistryStore.mapOpenErrors(path: path, busyTimeout: busyTimeout) {
             let pool = try DatabasePool(path: path, configuration: RegistryStore.configuration(busyTimeout: busyTimeout))
             let migrator = RegistryMigrations.migrator()
@@ -94,7 +94,7 @@ public final class RegistryStore: Sendable {
     public static func migrate(path: String, backupPath: String? = nil, busyTimeout: TimeInterval = defaultBusyTimeout,
                                now: Date) throws -> Migration {
         try requireFile(path)
-        if let refusal = DatabaseFile.notARegistry(path, DatabaseFile.contents(of: path)) { throw refusal }
+        try refuseOtherContents(path, busyTimeout: busyTimeout)
         return try mapOpenErrors(path: path, busyTimeout: busyTimeout) {
             let pool = try DatabasePool(path: path, configuration: configuration(busyTimeout: busyTimeout))
             let migrator = RegistryMigrations.migrator()
@@ -118,12 +118,21 @@ public final class RegistryStore: Sendable {
     /// file, another program's database, a file that is not a database (each named, as bad input).
     public static func requireRegistry(_ path: String) throws {
         try requireFile(path)
-        let contents = DatabaseFile.contents(of: path)
-        if let refusal = DatabaseFile.notARegistry(path, contents) { throw refusal }
+        let contents = try refuseOtherContents(path, busyTimeout: defaultBusyTimeout)
         if contents == .nothing || contents == .emptyDatabase {
             throw RegistryError.invalidArgument(field: "database", value: path,
                                                 expected: "an EconGIS registry; this file holds none yet (econgis init makes one)")
         }
+    }
+
+    /// What `path` holds, after refusing another program's database or a file that is not one, and a lock held
+    /// past `busyTimeout` (the wait the command was given, not a second one after it).
+    @discardableResult
+    static func refuseOtherContents(_ path: String, busyTimeout: TimeInterval) throws -> DatabaseFile.Contents {
+        let contents = DatabaseFile.contents(of: path, busyTimeout: busyTimeout)
+        if contents == .busy { throw RegistryError.busy(path: path, seconds: busyTimeout) }
+        if let refusal = DatabaseFile.notARegistry(path, contents) { throw refusal }
+        return contents
     }
 
     static func requireFile(_ path: String) throws {
