@@ -81,8 +81,8 @@ public enum DatabaseFile {
     /// Builds a new registry in a file beside `path`, runs `build` on it, closes it and renames it to
     /// `path` in one step, so `path` holds either the old database or the complete new one, never a
     /// part. An existing `path` is replaced only when `replacing` is set and it is an EconGIS registry
-    /// (or an empty file or database); a directory, another program's database or any other file is refused. When `build` fails, the new file is removed and the
-    /// old one is untouched.
+    /// (or an empty file or database); a directory, another program's database or any other file is
+    /// refused. When `build` fails, the new file is removed and the old one is untouched.
     public static func create<T>(at path: String, replacing: Bool, busyTimeout: TimeInterval = RegistryStore.defaultBusyTimeout,
                                  _ build: (RegistryStore) throws -> T) throws -> T {
         let fm = FileManager.default

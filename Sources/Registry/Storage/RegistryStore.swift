@@ -29,7 +29,7 @@ public final class RegistryStore: Sendable {
             let migrator = RegistryMigrations.migrator()
             let state = try pool.read { try SchemaState(db: $0, migrator: migrator) }
             if state.isForeign { throw DatabaseFile.refusal(notARegistry: path) }
-        if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
+            if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
             if state.database.number == 0 {
                 try migrator.migrate(pool)
                 try pool.write(UnitBoxCells.packStale)
@@ -100,7 +100,7 @@ public final class RegistryStore: Sendable {
             let migrator = RegistryMigrations.migrator()
             let state = try pool.read { try SchemaState(db: $0, migrator: migrator) }
             if state.isForeign { throw DatabaseFile.refusal(notARegistry: path) }
-        if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
+            if state.isNewer { throw RegistryError.schemaTooNew(path: path, database: state.database, binary: state.binary) }
             guard state.isBehind || state.database.number == 0 else { return Migration(from: state.database, to: state.binary) }
             let stamp = timestamp(now).replacingOccurrences(of: ":", with: "")
             let backup = backupPath ?? "\(path).v\(state.database.number)-\(stamp).backup"
