@@ -92,6 +92,30 @@ import GRDB
             throws: { "\($0)".contains("dmy.csv line 2: field received_on: \"03/11/2026\"") }
     }
 
+    /// A line that leaves columns out keeps what the logged entry holds there (a file of traceability codes emptied
+    /// the quantities); a cell given empty empties its column.
+    @Test func aLineLeavingColumnsOutKeepsTheirValues() throws {
+        let first = try GoodsOriginImport(store: registry.store, now: Date()).importEntries(
+            path: file("full.csv", header + "CHO-BT,A-1,2026-11-01,Thịt heo,25,kg,Vissan,Đồng Nai,\n"), options: options)
+        #expect(first.inserted == 1)
+        func entry() throws -> String {
+            try registry.store.read { try String.fetchOne($0, sql: """
+                SELECT coalesce(quantity, '-') || '|' || coalesce(quantity_unit, '-') || '|' || coalesce(traceability_code, '-') || '|' || coalesce(note, '-')
+                FROM goods_origin_entries
+                """) ?? "no entry" }
+        }
+        let codes = try file("codes.csv", "market_code,stall_no,received_on,goods,supplier,origin_province,traceability_code\n"
+                             + "CHO-BT,A-1,2026-11-01,Thịt heo,Vissan,Đồng Nai,TX-9\n")
+        let r = try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: codes, options: options)
+        #expect(r.updated == 1)
+        #expect(try entry() == "25.0|kg|TX-9|-")
+        let again = try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: codes, options: options)
+        #expect(again.unchanged == 1)
+        let emptied = try file("emptied.csv", header + "CHO-BT,A-1,2026-11-01,Thịt heo,25,kg,Vissan,Đồng Nai,\n")
+        #expect(try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: emptied, options: options).updated == 1)
+        #expect(try entry() == "25.0|kg|-|-")
+    }
+
     @Test func missingAndDoubtfulOriginByMarketAndStall() throws {
         let path = try file("log.csv", header
             + "CHO-BT,A-1,2026-11-10,Thịt heo,25,kg,Vissan,Tỉnh Đồng Nai,\n"

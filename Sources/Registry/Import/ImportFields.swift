@@ -209,7 +209,7 @@ public enum ImportFile {
                 } else if count < columns {
                     let missing = reader.header[count...]
                     warnings.append(ValidationIssue(location, field: "(row)", value: "\(count) cells",
-                                                    expected: "\(columns) cells as in the header; \(missing.count) missing (\(missing.joined(separator: ", "))), left out (empty for a new record; never emptied in a stored one)",
+                                                    expected: "\(columns) cells as in the header; \(missing.count) missing (\(missing.joined(separator: ", "))), left out (empty for a new record; kept as stored for one in the registry)",
                                                     severity: .warning))
                 }
                 try body(ImportRecord(location: location, fields: fields, dateOrder: dateOrder), .csv(cells, line: reader.recordLine))

@@ -119,7 +119,7 @@ public struct Importer {
                     let (draft, issues) = UnitValidation.validate(record, context: context, transform: transform)
                     return (draft, issues, draft.map { UnitRowValues($0, locatedBy: context.wardLocator!, today: context.today, stamped: stamp) })
                 }) { db, session in
-            let writer = UnitWriter(db: db, now: stamp, historyPerInsert: false)
+            let writer = UnitWriter(db: db, now: stamp, today: options.day(of: now), historyPerInsert: false)
             // New units take ids after the greatest one (rowids): their wards per stretch are added at the end.
             let lastIdBefore = try Int64.fetchOne(db, sql: "SELECT max(id) FROM economic_units") ?? 0
             let triggers = try DeferredSpatialTriggers.suspend(db, table: "economic_units")

@@ -17,15 +17,14 @@ public struct InstrumentDraft: Sendable {
     public var stampNo: String?
     public var verifiedBy: String?
     public var isReference: Bool
-    /// The optional fields the record left out (see LeftOutColumns).
+    /// The optional fields the record left out: an update keeps what the registry holds there (LeftOutColumns).
     public var notGiven: [String] = []
 
-    /// The optional fields, each with what the registry holds that a record without it would change (NULL when
-    /// nothing: is_reference is only changed when set).
-    static let optional: [(field: String, sql: String)] = [
+    /// The optional fields, which are also their columns' names, in `InstrumentWriter.updateSQL`'s order of parameters.
+    static let optional = [
         "manufacturer", "model", "accuracy_class", "max_capacity", "scale_interval", "measure_unit", "last_verified_on",
-        "certificate_no", "stamp_no", "verified_by",
-    ].map { ($0, $0) } + [("is_reference", "CASE WHEN is_reference THEN 'yes' END")]
+        "certificate_no", "stamp_no", "verified_by", "is_reference",
+    ]
 }
 
 public enum InstrumentValidation {
@@ -95,7 +94,7 @@ public enum InstrumentValidation {
             accuracyClass: accuracy, maxCapacity: maxCapacity, scaleInterval: interval, measureUnit: unit,
             lastVerifiedOn: verified, certificateNo: c.text(record, "certificate_no", max: 60),
             stampNo: c.text(record, "stamp_no", max: 60), verifiedBy: c.text(record, "verified_by", max: 200),
-            isReference: isReference, notGiven: InstrumentDraft.optional.map(\.field).filter { record.fields[$0] == nil }), c.issues)
+            isReference: isReference, notGiven: InstrumentDraft.optional.filter { record.fields[$0] == nil }), c.issues)
     }
 }
 
@@ -119,6 +118,8 @@ struct InstrumentWriter {
     let now: String
     var checksUnitLife = true
 
+    /// The parameter index (from 0) of the first of `InstrumentDraft.optional` in `insertSQL` and `updateSQL`.
+    static let firstOptionalParameter = 3
     static let unitLifeSQL = "SELECT registered_on, status, status_since FROM economic_units WHERE id = ?"
     static let findSQL = "SELECT id, updated_at FROM measuring_instruments WHERE unit_id = ? AND instrument_type = ? AND serial_no = ?"
     static let insertSQL = """
@@ -162,10 +163,7 @@ struct InstrumentWriter {
             return .inserted
         }
         if (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.serialNo) }
-        if !d.notGiven.isEmpty {
-            try LeftOutColumns.refuse(db, table: "measuring_instruments", id: existing["id"], owner: "instrument \(d.serialNo) of unit \(d.unitCode)",
-                                      columns: InstrumentDraft.optional.filter { d.notGiven.contains($0.field) })
-        }
+        try LeftOutColumns.keepStored(db, instrument: existing["id"], notGiven: d.notGiven, in: &args)
         args.append(existing["id"] as Int64)
         try db.cachedStatement(sql: InstrumentWriter.updateSQL).execute(arguments: StatementArguments(args))
         return db.changesCount > 0 ? .updated : .unchanged

@@ -94,7 +94,7 @@ public struct UnitEditor {
             let context = try ValidationContext.load(db, today: today)
             let (draft, issues) = UnitValidation.validate(ImportRecord(location: location, fields: fields), context: context, transform: transform)
             guard let draft else { throw RegistryError.invalidInput(issues, file: nil) }
-            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(now, precise: true))
+            let writer = UnitWriter(db: db, now: RegistryStore.timestamp(now, precise: true), today: today)
             let id: Int64
             do { id = try body(writer, draft) } catch let m as UnitWriter.MarketMissing {
                 throw RegistryError.notFound(what: "market with code", key: m.marketCode, hint: "add the market first")

@@ -94,9 +94,13 @@ struct UnitWriter {
     /// statement by `recordRegistrations()` at the end instead of one statement per unit.
     var historyPerInsert = true
 
-    init(db: Database, now: String, historyPerInsert: Bool = true) {
+    /// The operation's day: a status that a record changes without saying since when starts then (LeftOutColumns).
+    let today: LocalDate
+
+    init(db: Database, now: String, today: LocalDate, historyPerInsert: Bool = true) {
         self.db = db
         self.now = now
+        self.today = today
         self.historyPerInsert = historyPerInsert
     }
 
@@ -129,23 +133,24 @@ struct UnitWriter {
     static let rowsPerInsert = 64
     static let fullBatchInsertSQL = batchInsertSQL(rows: rowsPerInsert)
     /// Updates only when something differs (IS NOT compares NULLs too), so `changesCount` tells. The
-    /// located ward and the flag are WardMembership's (set after the write, compared by nobody), and a
-    /// draft without a declared ward keeps the stored one unless the unit moved, when it is found again.
+    /// located ward and the flag are WardMembership's (set after the write, compared by nobody). A record leaving
+    /// columns out was given the stored values first (LeftOutColumns); ?23 keeps the stored footprint then.
     static let updateSQL = """
         UPDATE economic_units SET
           code = ?1, kind = ?2, name = ?3, owner = ?4, address = ?5, vsic_codes = ?6, market_id = ?7, stall_no = ?8,
           zone = ?9, registration_no = ?10, declared_ward_code = ?11, declared_ward_id = ?12,
           status = ?14, status_since = ?15, registered_on = ?16, search_text = ?17,
-          geom = MakePoint(?18, ?19, 4326), footprint = CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?20), 4326)),
+          geom = MakePoint(?18, ?19, 4326),
+          footprint = CASE WHEN ?23 THEN footprint ELSE CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?20), 4326)) END,
           updated_at = ?21, version = version + 1
         WHERE id = ?22 AND (
           kind IS NOT ?2 OR name IS NOT ?3 OR owner IS NOT ?4 OR address IS NOT ?5 OR vsic_codes IS NOT ?6
           OR market_id IS NOT ?7 OR stall_no IS NOT ?8 OR zone IS NOT ?9 OR registration_no IS NOT ?10
-          OR (?11 IS NOT NULL AND (declared_ward_code IS NOT ?11 OR declared_ward_id IS NOT ?12))
+          OR declared_ward_code IS NOT ?11 OR declared_ward_id IS NOT ?12
           OR status IS NOT ?14 OR status_since IS NOT ?15 OR registered_on IS NOT ?16
           OR ST_X(geom) IS NOT ?18 OR ST_Y(geom) IS NOT ?19
-          OR (footprint IS NULL) <> (?20 IS NULL)
-          OR (footprint IS NOT NULL AND NOT ST_Equals(footprint, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?20), 4326)))))
+          OR (NOT ?23 AND ((footprint IS NULL) <> (?20 IS NULL)
+            OR (footprint IS NOT NULL AND NOT ST_Equals(footprint, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?20), 4326)))))))
         """
     static let historySQL = "INSERT INTO unit_status_history (unit_id, status, since, note, recorded_at) VALUES (?, ?, ?, ?, ?)"
 
@@ -154,8 +159,8 @@ struct UnitWriter {
     /// - Parameter statusNote: kept in the status history when the status changes.
     func upsert(_ d: UnitDraft, row: UnitRowValues? = nil, expectedVersion: Int? = nil, rejectDuplicateInOperation: Bool = false,
                 statusNote: String? = nil) throws -> (Outcome, Int64) {
-        let row = try complete(row ?? UnitRowValues(d), of: d)
-        let values = row.values
+        var row = try complete(row ?? UnitRowValues(d), of: d)
+        var values = row.values
         // Insert first: in a bulk import most units are new, and a conflict on the code costs no more
         // than the lookup it replaces.
         try db.cachedStatement(sql: UnitWriter.insertSQL).executeBound(values)
@@ -176,14 +181,16 @@ struct UnitWriter {
             throw RegistryError.versionConflict(key: d.code, expected: expectedVersion, actual: version)
         }
         if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.code) }
+        // What the record leaves out keeps its stored value.
+        let (d, keepsFootprint) = try LeftOutColumns.keepStored(db, unit: id, in: d, today: today)
         if !d.notGiven.isEmpty {
-            try LeftOutColumns.refuse(db, table: "economic_units", id: id, owner: "unit \(d.code)",
-                                      columns: UnitColumnsNotGiven.stored.filter { d.notGiven.contains($0.column) }.map { ($0.field, $0.sql) })
+            row = try complete(UnitRowValues(d), of: d)
+            values = row.values
         }
         try db.cachedStatement(sql: UnitWriter.updateSQL).execute(
             arguments: StatementArguments(values[..<UnitRowValues.createdIndex]
                                           + [row.lon.databaseValue, row.lat.databaseValue, values[UnitRowValues.footprintIndex],
-                                             now.databaseValue, id.databaseValue]))
+                                             now.databaseValue, id.databaseValue, keepsFootprint.databaseValue]))
         guard db.changesCount > 0 else { return (.unchanged, id) }
         if (existing["status"] as String) != d.status.rawValue {
             try db.cachedStatement(sql: UnitWriter.historySQL).execute(

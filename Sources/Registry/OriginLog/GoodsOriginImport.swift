@@ -12,6 +12,8 @@ struct GoodsOriginDraft {
     var originProvince: String?
     var traceabilityCode: String?
     var note: String?
+    /// The updatable fields the record left out: an entry already logged keeps what it holds there (LeftOutColumns).
+    var notGiven: Set<String> = []
 }
 
 enum GoodsOriginValidation {
@@ -48,7 +50,8 @@ enum GoodsOriginValidation {
         let note = c.text(record, "note", max: 500)
         guard !c.hasErrors, let unitCode, let date, let goods else { return (nil, c.issues) }
         return (GoodsOriginDraft(unitCode: unitCode, receivedOn: date, goods: goods, quantity: quantity, quantityUnit: quantityUnit,
-                                 supplier: supplier, originProvince: origin, traceabilityCode: code, note: note), c.issues)
+                                 supplier: supplier, originProvince: origin, traceabilityCode: code, note: note,
+                                 notGiven: Set(GoodsOriginWriter.updatable.filter { record.fields[$0] == nil })), c.issues)
     }
 }
 
@@ -80,6 +83,9 @@ struct GoodsOriginWriter {
         var expected: String { "a date on or after \(registeredOn), when the stall was registered" }
     }
 
+    /// The columns an import line updates, in this order; the rest (stall, day, goods, supplier, origin) are the entry's key.
+    static let updatable = ["quantity", "quantity_unit", "origin_province", "traceability_code", "note"]
+
     func upsert(_ d: GoodsOriginDraft) throws -> UnitWriter.Outcome {
         let unitId = try UnitReference.id(db, code: d.unitCode)
         let unit = try Row.fetchOne(db, sql: "SELECT kind, registered_on FROM economic_units WHERE id = ?", arguments: [unitId])!
@@ -87,13 +93,14 @@ struct GoodsOriginWriter {
         if let r = unit["registered_on"] as String?, d.receivedOn.description < r {
             throw BeforeRegistration(value: d.receivedOn.description, registeredOn: r)
         }
-        let values: [DatabaseValueConvertible?] = [d.quantity, d.quantityUnit, d.originProvince, d.traceabilityCode, d.note]
+        var values: [DatabaseValueConvertible?] = [d.quantity, d.quantityUnit, d.originProvince, d.traceabilityCode, d.note]
         if let existing = try Row.fetchOne(db, sql: """
             SELECT id, quantity, quantity_unit, origin_province, traceability_code, note FROM goods_origin_entries
             WHERE unit_id = ? AND received_on = ? AND goods = ? AND coalesce(supplier, '') = ? AND coalesce(origin_province, '') = ?
             """, arguments: [unitId, d.receivedOn.description, d.goods, d.supplier ?? "", d.originProvince ?? ""]) {
             guard written.ids.insert(existing["id"]).inserted else { throw GivenTwice(value: d.goods) }
-            let old: [DatabaseValue] = ["quantity", "quantity_unit", "origin_province", "traceability_code", "note"].map { existing[$0] }
+            let old: [DatabaseValue] = GoodsOriginWriter.updatable.map { existing[$0] }
+            for (i, field) in GoodsOriginWriter.updatable.enumerated() where d.notGiven.contains(field) { values[i] = old[i] }
             if old == values.map({ $0?.databaseValue ?? .null }) { return .unchanged }
             try db.execute(sql: """
                 UPDATE goods_origin_entries SET quantity = ?, quantity_unit = ?, origin_province = ?, traceability_code = ?, note = ? WHERE id = ?

@@ -32,7 +32,7 @@ public struct UnitDraft: Sendable {
 }
 
 /// A unit's columns an import record may leave out: not in the file's header, cut from a short row, not among a
-/// feature's properties. The record cannot say what they hold, so an update must not empty what the registry has.
+/// feature's properties. The record says nothing of them, so an update keeps what the registry holds (LeftOutColumns).
 public struct UnitColumnsNotGiven: OptionSet, Sendable {
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
@@ -47,20 +47,16 @@ public struct UnitColumnsNotGiven: OptionSet, Sendable {
     static let zone = Self(rawValue: 1 << 8)
     static let registrationNo = Self(rawValue: 1 << 9)
 
-    /// Each column with its field's name and what the registry holds for it that a record without it would change
-    /// (NULL when nothing: a status is only changed when it is not the default, active).
-    static let stored: [(column: Self, field: String, sql: String)] = [
-        (.owner, "owner", "owner"), (.address, "address", "address"), (.vsic, "vsic", "vsic_codes"),
-        (.wardCode, "ward_code", "declared_ward_code"),
-        (.location, "lon/lat", "CASE WHEN geom IS NOT NULL THEN ST_X(geom) || ', ' || ST_Y(geom) END"),
-        (.status, "status", "CASE WHEN status <> 'active' THEN status END"), (.statusSince, "status_since", "status_since"),
-        (.registeredOn, "registered_on", "registered_on"), (.zone, "zone", "zone"), (.registrationNo, "registration_no", "registration_no"),
+    /// Each column with its field's name (lon/lat, the location, apart).
+    static let fields: [(column: Self, field: String)] = [
+        (.owner, "owner"), (.address, "address"), (.vsic, "vsic"), (.wardCode, "ward_code"), (.status, "status"),
+        (.statusSince, "status_since"), (.registeredOn, "registered_on"), (.zone, "zone"), (.registrationNo, "registration_no"),
     ]
 
     /// The columns `record` does not give: no cell, no property (a cell given empty empties the column).
     init(_ record: ImportRecord) {
         self = []
-        for (column, field, _) in UnitColumnsNotGiven.stored where column != .location && record.fields[field] == nil {
+        for (column, field) in UnitColumnsNotGiven.fields where record.fields[field] == nil {
             insert(column)
         }
         if record.fields["lon"] == nil && record.fields["lat"] == nil && record.geometry == nil { insert(.location) }
@@ -243,7 +239,10 @@ public enum UnitValidation {
                     + (codes.isEmpty ? ": no wards are loaded for that date" : ": one of \(codes.joined(separator: ", "))"))
         }
         if lon == nil && declaredWardCode == nil && !c.hasErrors {
-            c.warning("lon/lat", nil, "no location and no ward_code: the unit cannot be placed on a map or in a ward")
+            let leftOut = UnitColumnsNotGiven(record).isSuperset(of: [.location, .wardCode])
+            c.warning("lon/lat", nil, "no location and no ward_code: " + (leftOut
+                ? "a new unit cannot be placed on a map or in a ward (one in the registry keeps its own, as the record leaves both out)"
+                : "the unit cannot be placed on a map or in a ward"))
         }
 
         guard !c.hasErrors, let kind, let name else { return (nil, c.issues) }
