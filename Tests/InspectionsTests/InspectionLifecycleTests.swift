@@ -94,6 +94,34 @@ let now = Date(timeIntervalSince1970: 1_773_100_000)
         #expect(try !work.record(id, sold(30), now: now).verdict.passed)
     }
 
+    /// Weighing and gold tests ignored the registered scale: a class III scale was judged as class II, and a gold
+    /// scale of e = 100 mg selling 3.75 g (one chỉ) passed, since no interval was given to check.
+    @Test func weighingAndGoldAreJudgedByTheRegisteredScale() throws {
+        let id = try planned()
+        try ledger.start(id, on: LocalDate(iso: "2026-03-11"), now: now)
+        try registry.execute("""
+            INSERT INTO measuring_instruments (unit_id, instrument_type, serial_no, accuracy_class, max_capacity, scale_interval, measure_unit,
+                                               created_at, updated_at)
+            SELECT id, 'counter_scale', 'W1', 'III', 30, 0.01, 'kg', '2024-01-10', '2024-01-10' FROM economic_units UNION ALL
+            SELECT id, 'precision_scale', 'G1', 'II', 1, 0.0001, 'kg', '2024-01-10', '2024-01-10' FROM economic_units
+            """)
+        let work = InspectionWork(store: registry.store)
+        let weighing = { (c: String, capacity: Double) in
+            FieldMeasurement.weighing(WeighingTest(accuracyClass: c, intervalG: 10, capacityKg: capacity, loadKg: 10, readingKg: 10.01))
+        }
+        #expect { _ = try work.record(id, weighing("II", 30), instrumentSerial: "W1", now: now) } throws: {
+            "\($0)".contains("accuracy_class") && "\($0)".contains("the accuracy class of scale W1 as registered, III")
+        }
+        #expect { _ = try work.record(id, weighing("III", 15), instrumentSerial: "W1", now: now) } throws: {
+            "\($0)".contains("the capacity of scale W1 as registered, 30 kg")
+        }
+        #expect(try work.record(id, weighing("III", 30), instrumentSerial: "W1", now: now).verdict.passed)
+        let chi = FieldMeasurement.gold(GoldTest(declaredG: 3.75, deliveredG: 3.75))
+        let gold = try work.record(id, chi, instrumentSerial: "G1", now: now)
+        #expect(!gold.verdict.passed && gold.verdict.checks.contains { $0.what.contains("scale interval e") && $0.error == 100 }, "\(gold.verdict)")
+        #expect(try work.record(id, chi, now: now).verdict.passed, "unregistered: no interval to check")
+    }
+
     @Test func fieldDayFromPlanToClose() throws {
         let id = try planned()
         #expect(try ledger.detail(id).inspection.status == .planned)

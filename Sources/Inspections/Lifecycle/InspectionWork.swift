@@ -15,18 +15,9 @@ public struct InspectionWork: Sendable {
         let inspection = try ledger.detail(id).inspection
         let rules = try ToleranceRuleQuery(store: store).ruleBook(on: inspection.inspectedOn)
         var measurement = measurement
-        // A registered scale is judged by what the registry holds of it: its interval when none is given (the typical
-        // one for the capacity gave a 30 kg scale of d = 10 g a 100 g limit), and a capacity that is its own.
-        if case .scale(var test) = measurement, let serial = instrumentSerial,
+        if let serial = instrumentSerial, measurement.weighsOnAScale,
            let registered = try ledger.registeredScale(unitCode: inspection.unitCode, serial: serial) {
-            if let capacity = registered.capacityKg, abs(capacity - test.capacityKg) > capacity * 0.001 {
-                throw RegistryError.invalidArgument(field: "capacity_kg", value: number(test.capacityKg),
-                                                    expected: "the capacity of scale \(serial) as registered, \(number(capacity)) kg")
-            }
-            if test.intervalG == nil, let d = registered.intervalG {
-                test.intervalG = d
-                measurement = .scale(test)
-            }
+            measurement = try measurement.judged(as: registered, serial: serial)
         }
         let verdict = try VerdictEngine(rules: rules).judge(measurement)
         let decisive = verdict.decisive
@@ -45,6 +36,45 @@ public struct InspectionWork: Sendable {
 }
 
 extension FieldMeasurement {
+    /// A test of a registered scale is judged by what the registry holds of it: the interval a test leaves out is the
+    /// registered one (the typical one for a 30 kg scale gave a scale of d = 10 g a 100 g limit), and a capacity or an
+    /// accuracy class given otherwise than registered is refused, naming both.
+    func judged(as registered: RegisteredScale, serial: String) throws -> FieldMeasurement {
+        func refuse(_ field: String, _ value: String, _ registeredValue: String) -> RegistryError {
+            .invalidArgument(field: field, value: value, expected: "the \(field == "capacity_kg" ? "capacity" : "accuracy class") of scale \(serial) as registered, \(registeredValue)")
+        }
+        func checkCapacity(_ kg: Double) throws {
+            if let capacity = registered.capacityKg, abs(capacity - kg) > capacity * 0.001 {
+                throw refuse("capacity_kg", number(kg), "\(number(capacity)) kg")
+            }
+        }
+        switch self {
+        case .scale(var test):
+            try checkCapacity(test.capacityKg)
+            if test.intervalG == nil { test.intervalG = registered.intervalG }
+            return .scale(test)
+        case .weighing(let test):
+            try checkCapacity(test.capacityKg)
+            if let c = registered.accuracyClass, c.uppercased() != test.accuracyClass.uppercased() {
+                throw refuse("accuracy_class", test.accuracyClass, c)
+            }
+            return self
+        case .gold(var test):
+            if test.intervalMg == nil { test.intervalMg = registered.intervalG.map { $0 * 1000 } }
+            return .gold(test)
+        case .fuel, .prepack:
+            return self
+        }
+    }
+
+    /// A test of what a scale weighs (a pre-packaged quantity is weighed on the inspectors' own).
+    var weighsOnAScale: Bool {
+        switch self {
+        case .scale, .weighing, .gold: true
+        case .fuel, .prepack: false
+        }
+    }
+
     public var kind: MeasuredTestKind {
         switch self {
         case .fuel: .fuel
