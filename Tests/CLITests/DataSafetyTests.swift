@@ -195,6 +195,16 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         #expect(try s.run(["units", "list", "--db", s.db, "--format", "csv", "--output", notes, "--overwrite"]).status == 0)
         #expect(try String(contentsOfFile: notes, encoding: .utf8).hasPrefix("code,"))
         #expect(try s.run(["wards", "--db", s.db, "--output", s.path("new.txt")]).status == 0)
+        // Not even asked for is a database replaced by text: `--output roads.gpkg` is a slip of the name.
+        let gpkg = s.path("roads.gpkg")
+        _ = try Command.run("/usr/bin/sqlite3", [gpkg, "CREATE TABLE roads (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO roads VALUES (1, 'Lạc Long Quân')"])
+        let roads = try Data(contentsOf: URL(fileURLWithPath: gpkg))
+        let invalid = try s.file("invalid.csv", unitsHeader + "0100233487,B,enterprise,,,,,\n")
+        for command in [["export", "units"], ["units", "list", "--format", "csv"], ["import", "units", invalid, "--skip-invalid", "--rejects"]] {
+            let r = try s.run(command + (command.last == "--rejects" ? [gpkg] : ["--output", gpkg]) + ["--db", s.db, "--overwrite"])
+            #expect(r.status == 65 && r.err.contains("roads.gpkg") && r.err.contains("not an SQLite database"), "\(command): \(r.status) \(r.err)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: gpkg)) == roads)
+        }
         // A route never replaces its stops, a plan never its weights.
         let stops = try s.file("stops.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[106.6485,10.7611]},"properties":{"id":"a"}}]}"#)
         let route = try s.run(["route", stops, "--seed", "1", "--output", stops, "--overwrite"])

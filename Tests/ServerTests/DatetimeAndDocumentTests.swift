@@ -152,7 +152,8 @@ import Testing
             regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
         for text in ["Chợ Bình Thới", "ĐƯỜNG Lạc Long Quân", "cho binh thoi", "Sạp A-8, thịt heo", "ỹ",
-                     "Chợ Bình Thới".decomposedStringWithCanonicalMapping, "12/3 Lạc Long Quân"] {
+                     "Chợ Bình Thới".decomposedStringWithCanonicalMapping, "12/3 Lạc Long Quân",
+                     "Hộ Bà Hai (chợ)", "O'Brien & Co.", "“Sạp #12”: rau; củ!"] {
             #expect(matches(text), "\(text)")
             let answer = try await get(s.base + "/collections/units/items?limit=1&q=" + encoded(text))
             #expect(answer.status == 200, "\(text): \(answer.status)")

@@ -210,7 +210,17 @@ struct UnitStatement {
         sortKey = sorts.first?.key ?? defaultKey
         descending = sorts.first?.descending ?? false
         laterKeys = Array(sorts.dropFirst())
-        order = PageCursor.order([(sortKey.rawValue, descending)] + laterKeys.map { ($0.key.rawValue, $0.descending) })
+        // A key whose values depend on the list's terms names them: a cursor of wards on another day, of distances
+        // from another point or of relevance to another search is for another order.
+        func named(_ key: UnitSortKey) -> String {
+            switch key {
+            case .ward: "ward on \(filter.asOf)"
+            case .distance: filter.near.map { "distance from \($0.lon),\($0.lat)" } ?? key.rawValue
+            case .relevance: filter.search.map { "relevance to \(VietnameseText.searchKey($0))" } ?? key.rawValue
+            default: key.rawValue
+            }
+        }
+        order = PageCursor.order([(named(sortKey), descending)] + laterKeys.map { (named($0.key), $0.descending) })
         if sorts.contains(where: { $0.key == .distance }) && filter.near == nil {
             throw RegistryError.invalidArgument(field: "sort", value: "distance", expected: "a sort key other than distance, or a near point and radius")
         }

@@ -31,6 +31,13 @@ public enum FileIdentity {
     /// Refuses `path` as a file a command is about to write, before its work begins: one of `protected` (the files it
     /// reads, each with how to name it, such as "the input file "), a directory, an existing file unless `replacing`,
     /// a file or folder that may not be written, a folder that does not exist. `field` names the option in the error.
+    /// Whether the file at `path` begins as every SQLite database does.
+    static func isSQLiteDatabase(_ path: String) -> Bool {
+        guard let file = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? file.close() }
+        return (try? file.read(upToCount: 16)) == Data("SQLite format 3\0".utf8)
+    }
+
     public static func checkDestination(_ path: String, field: String, protected: [(role: String, file: String)],
                                         replacing: Bool) throws {
         func refuse(_ expected: String) -> RegistryError {
@@ -44,6 +51,11 @@ public enum FileIdentity {
             if isDirectory.boolValue { throw refuse("a file name, not a directory") }
             if !replacing { throw refuse("a file that does not exist yet (or allow replacing it)") }
             if access(path, W_OK) != 0 { throw refuse("a file we may write (this one is read-only)") }
+            // What we write here is text (GeoJSON, CSV): a database in its place is a slip of the name, and its loss would
+            // be a user's GeoPackage or a registry.
+            if isSQLiteDatabase(path) {
+                throw refuse("a file that is not an SQLite database (this one is, a GeoPackage or a registry perhaps; it is never replaced)")
+            }
             return
         }
         let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent

@@ -8,6 +8,9 @@ enum OpenAPIDocument {
     static let searchLetters = "A-Za-z0-9À-ÖØ-öø-ÿĀ-ſƠơƯưẠ-ỹ"
     /// The combining accents of text typed decomposed (NFD, as macOS may send it): after a letter, part of it.
     static let searchMarks = "\u{300}-\u{36F}"
+    /// What else a name or an address is typed with (Hộ Bà Hai (chợ), 12/3 Lạc Long Quân, O'Brien & Co.): the search
+    /// reads it as a space. The hyphen last, as a JSON Schema class wants it.
+    static let searchPunctuation = " ,./'‘’\"“”()&+#:;_!?-"
 
     static func make(serverURL: String, collections: [Collection]) -> [String: Any] {
         let ids = collections.map(\.id)
@@ -68,7 +71,7 @@ enum OpenAPIDocument {
                                 + "an interval a/b (.. for an open end) where a collection has dates: inspections, reference layers with date columns"),
             "sortby": query("sortby", ["type": "string"], "Property names separated by commas, the first sorting first; - in front for descending, + or nothing for ascending (sortby=+kind,-name)"),
             "properties": query("properties", ["type": "array", "items": ["type": "string"]], "Properties to include", explode: false),
-            "q": query("q", ["type": "string", "pattern": "^[\(searchLetters)\(searchMarks) ,./-]*[\(searchLetters)][\(searchLetters)\(searchMarks) ,./-]*$"],
+            "q": query("q", ["type": "string", "pattern": "^[\(searchLetters)\(searchMarks)\(searchPunctuation)]*[\(searchLetters)][\(searchLetters)\(searchMarks)\(searchPunctuation)]*$"],
                        "Words of names, owners, addresses or codes (diacritics and case ignored; Vietnamese or ASCII letters, at least one letter or digit)"),
             "filter": query("filter", ["type": "string"], "A CQL2 filter on the queryables"),
             "filter-lang": query("filter-lang", ["type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"], "The filter's encoding"),
