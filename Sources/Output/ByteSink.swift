@@ -144,6 +144,8 @@ public final class OutputTarget {
     ///   - overwrite: replace an existing file at `path`; without it an existing file is an error.
     ///   - protecting: files never replaced, even with `overwrite`: what the command reads (its database, its input).
     public init(path: String?, overwrite: Bool, protecting: [String] = []) throws {
+        // "-" is standard output, as for most tools.
+        let path = path == "-" ? nil : path
         self.path = path
         guard let path else {
             handle = FileHandle.standardOutput
@@ -152,8 +154,7 @@ public final class OutputTarget {
             return
         }
         try OutputTarget.check(path, overwrite: overwrite, protecting: protecting)
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(getpid()).partial"
+        let tmp = FileIdentity.folder(of: path) + "/.\(FileIdentity.name(of: path)).\(getpid()).partial"
         guard FileManager.default.createFile(atPath: tmp, contents: nil), let h = FileHandle(forWritingAtPath: tmp) else {
             throw RegistryError.invalidArgument(field: "output", value: path, expected: "a path in an existing folder that can be written")
         }
@@ -164,7 +165,7 @@ public final class OutputTarget {
 
     /// Refuses `path` as `init` would, without making anything: for a command to call before its work.
     public static func check(_ path: String?, overwrite: Bool, protecting: [String]) throws {
-        guard let path else { return }
+        guard let path, path != "-" else { return }
         try FileIdentity.checkDestination(path, field: "output", protected: protecting.map { ("", $0) }, replacing: overwrite)
     }
 

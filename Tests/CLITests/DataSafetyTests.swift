@@ -205,6 +205,18 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
             #expect(r.status == 65 && r.err.contains("roads.gpkg") && r.err.contains("not an SQLite database"), "\(command): \(r.status) \(r.err)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: gpkg)) == roads)
         }
+        // Nor its log: a committed row still in roads.gpkg-wal (as a crashed QGIS leaves it) would be lost.
+        try Data("log".utf8).write(to: URL(fileURLWithPath: gpkg + "-wal"))
+        let wal = try s.run(["units", "list", "--db", s.db, "--output", gpkg + "-wal", "--overwrite"])
+        #expect(wal.status == 65 && wal.err.contains("log files"), "\(wal.err)")
+        #expect(try String(contentsOfFile: gpkg + "-wal", encoding: .utf8) == "log")
+        // "-" is standard output, and names that Foundation's path functions trapped on ("-", "~") are files like any.
+        let dash = try s.run(["units", "list", "--db", s.db, "--format", "csv", "--output", "-"])
+        #expect(dash.status == 0 && dash.out.hasPrefix("code,"), "\(dash.status) \(dash.err)")
+        let tilde = try s.run(["units", "list", "--db", s.db, "--format", "csv", "--output", "~"])
+        #expect(tilde.status == 0 && (try? String(contentsOfFile: s.path("~"), encoding: .utf8))?.hasPrefix("code,") == true, "\(tilde.status) \(tilde.err)")
+        let empty = try s.run(["units", "list", "--db", s.db, "--output", ""])
+        #expect(empty.status == 65 && empty.err.contains("a file name (this one is empty)"), "\(empty.err)")
         // A route never replaces its stops, a plan never its weights.
         let stops = try s.file("stops.geojson", #"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[106.6485,10.7611]},"properties":{"id":"a"}}]}"#)
         let route = try s.run(["route", stops, "--seed", "1", "--output", stops, "--overwrite"])

@@ -56,7 +56,7 @@ public struct AdminImport {
     /// Imports boundary features (Polygon or MultiPolygon; provinces and districts may have none).
     /// Atomic; units' located wards are recomputed in the same transaction.
     public func importWards(path: String, options: WardOptions) throws -> ImportReport {
-        let name = (path as NSString).lastPathComponent
+        let name = FileIdentity.name(of: path)
         for (field, name) in [("code_field", options.codeField), ("name_field", options.nameField)] {
             if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw RegistryError.invalidArgument(field: field, value: name, expected: "the name of a property of the features")
@@ -198,7 +198,7 @@ public struct AdminImport {
     /// Successions between periods, from CSV: predecessor_code, predecessor_valid_from, successor_code,
     /// successor_valid_from, effective_on, extent (whole or part), note.
     public func importSuccessions(path: String) throws -> ImportReport {
-        let name = (path as NSString).lastPathComponent
+        let name = FileIdentity.name(of: path)
         let reader = try CSVReader(path: path)
         let columns = ["predecessor_code", "predecessor_valid_from", "successor_code", "successor_valid_from", "effective_on", "extent", "note"]
         let keys = reader.header.map { VietnameseText.fieldKey($0) }
@@ -288,7 +288,7 @@ public struct AdminImport {
 
     /// Sets the jurisdiction to the union of the polygons in a GeoJSON file.
     public func importJurisdiction(path: String, name: String, srs: String? = nil) throws {
-        let file = (path as NSString).lastPathComponent
+        let file = FileIdentity.name(of: path)
         let transform = try srs.map { try CoordinateTransform(from: $0) }
         var polygons: [[LinearRing]] = []
         do {

@@ -130,7 +130,7 @@ public enum ImportFile {
     /// first, provided every date in it reads only that way. A date that reads either way (03/05/2024)
     /// or month first (03/15/2024) is refused, naming it: the user must say (`dateOrder`).
     static func detectDateOrder(path: String, aliases: [String: [String]]) throws -> LocalDate.Order {
-        let name = (path as NSString).lastPathComponent
+        let name = FileIdentity.name(of: path)
         var warnings = ImportWarnings()
         var order: LocalDate.Order?
         struct Decided: Error {}
@@ -167,7 +167,7 @@ public enum ImportFile {
         declaredCRS: (String?) throws -> Void = { _ in },
         _ body: (ImportRecord, _ raw: RawRecord) throws -> Void
     ) throws -> RawHeader {
-        let name = (path as NSString).lastPathComponent
+        let name = FileIdentity.name(of: path)
         switch format(of: path) {
         case .csv:
             let reader = try CSVReader(path: path)

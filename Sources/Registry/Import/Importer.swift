@@ -276,7 +276,7 @@ public struct Importer {
         locatesWards: Bool = false, prepare: @escaping (ImportRecord, ValidationContext, CoordinateTransform?) -> Prepared,
         handlers: (Database, ImportSession) throws -> (handle: (SourceLocation, RawRecord?, Prepared) throws -> Void, finish: () throws -> Void)
     ) throws -> ImportReport {
-        let fileName = (path as NSString).lastPathComponent
+        let fileName = FileIdentity.name(of: path)
         if options.skipInvalid, let out = options.rejectsPath {
             try Rejects.checkDestination(out, input: path, database: store.path, replacing: options.replacesRejects)
         }

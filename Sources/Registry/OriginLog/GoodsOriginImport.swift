@@ -130,7 +130,7 @@ public struct GoodsOriginImport: Sendable {
     }
 
     public func importEntries(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
-        let fileName = (path as NSString).lastPathComponent
+        let fileName = FileIdentity.name(of: path)
         if options.skipInvalid, let out = options.rejectsPath {
             try Rejects.checkDestination(out, input: path, database: store.path, replacing: options.replacesRejects)
         }

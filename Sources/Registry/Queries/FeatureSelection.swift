@@ -136,7 +136,9 @@ extension FeatureLayer.Query {
         if let first = keys.first, !first.descending, !after.value.isNull {
             condition = "\(first.column) >= \(after.value) AND (\(condition))"
         }
-        return condition
+        // Whole, so that the conditions it is joined to with AND hold on every alternative (a descending cursor's
+        // ORs undid the other filters of `units list`).
+        return "(\(condition))"
     }
 
     /// Values of `column` that sort after `value`; nil when none do (NULL is last descending).

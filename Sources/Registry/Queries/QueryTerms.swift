@@ -96,7 +96,8 @@ public struct PageCursor: Sendable, Hashable {
                                             expected: "a cursor made for this list's sort, \(named(expected)) (this one was made for \(named(order)))")
     }
 
-    /// Reads a cursor given by an earlier page: `["o", order, tag, value, tag, value, …, id]` in base64url JSON.
+    /// Reads a cursor given by an earlier page: `["o", order, tag, value, tag, value, …, id]` in base64url JSON (tags:
+    /// t text, d real as text, r real as a JSON number (earlier cursors), i integer, n null).
     public init(encoded: String) throws {
         let bad = RegistryError.invalidArgument(field: "cursor", value: encoded, expected: "the cursor of an earlier page, unchanged")
         var b64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
@@ -110,7 +111,10 @@ public struct PageCursor: Sendable, Hashable {
             switch (array[k] as? String, array[k + 1]) {
             case ("o", let s as String) where k == 0: order = s
             case ("t", let s as String): values.append(s.databaseValue)
-            case ("r", let n as NSNumber): values.append(n.doubleValue.databaseValue)
+            case ("d", let s as String):  // a real as its shortest exact text (Swift's description)
+                guard let d = Double(s), d.isFinite else { throw bad }
+                values.append(d.databaseValue)
+            case ("r", let n as NSNumber): values.append(n.doubleValue.databaseValue)  // the earlier form
             case ("i", let n as NSNumber): values.append(n.int64Value.databaseValue)
             case ("n", _): values.append(.null)
             default: throw bad
@@ -126,7 +130,9 @@ public struct PageCursor: Sendable, Hashable {
         for value in values {
             switch value.storage {
             case .string(let s): array += ["t", s]
-            case .double(let d): array += ["r", d]
+            // As text: JSONSerialization writes a double with too few digits to read back the same one, and a
+            // cursor in a run of equal values (relevance, distance) then started the page again, forever.
+            case .double(let d): array += ["d", "\(d)"]
             case .int64(let i): array += ["i", i]
             case .null: array += ["n", 0]
             default: array += ["t", ""]

@@ -101,8 +101,7 @@ public enum DatabaseFile {
                 throw RegistryError.invalidArgument(field: "database", value: path, expected: "a registry that can be read, to be sure it is one before replacing it; this one cannot be read now and is left alone")
             }
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        let staging = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).new-\(getpid())"
+        let staging = FileIdentity.folder(of: path) + "/.\(FileIdentity.name(of: path)).new-\(getpid())"
         func removeStaging() { for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: staging + suffix) } }
         removeStaging()
         let result: T

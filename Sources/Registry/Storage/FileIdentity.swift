@@ -31,6 +31,18 @@ public enum FileIdentity {
     /// Refuses `path` as a file a command is about to write, before its work begins: one of `protected` (the files it
     /// reads, each with how to name it, such as "the input file "), a directory, an existing file unless `replacing`,
     /// a file or folder that may not be written, a folder that does not exist. `field` names the option in the error.
+    /// The folder `path` names a file in: "." for a bare name. (NSString's deletingLastPathComponent traps on some
+    /// names, "-" and "~" among them, in this Foundation.)
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// The name of the file `path` names, without its folder.
+    public static func name(of path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+    }
+
     /// Whether the file at `path` begins as every SQLite database does.
     static func isSQLiteDatabase(_ path: String) -> Bool {
         guard let file = FileHandle(forReadingAtPath: path) else { return false }
@@ -43,6 +55,7 @@ public enum FileIdentity {
         func refuse(_ expected: String) -> RegistryError {
             RegistryError.invalidArgument(field: field, value: path, expected: expected)
         }
+        if path.isEmpty { throw refuse("a file name (this one is empty)") }
         if let (role, file) = protected.first(where: { same(path, $0.file) }) {
             throw refuse("a file other than \(role)\(file), which this command reads and never overwrites")
         }
@@ -53,12 +66,12 @@ public enum FileIdentity {
             if access(path, W_OK) != 0 { throw refuse("a file we may write (this one is read-only)") }
             // What we write here is text (GeoJSON, CSV): a database in its place is a slip of the name, and its loss would
             // be a user's GeoPackage or a registry.
-            if isSQLiteDatabase(path) {
-                throw refuse("a file that is not an SQLite database (this one is, a GeoPackage or a registry perhaps; it is never replaced)")
+            if isSQLiteDatabase(path) || ["-wal", "-shm", "-journal"].contains(where: { path.hasSuffix($0) && isSQLiteDatabase(String(path.dropLast($0.count))) }) {
+                throw refuse("a file that is not an SQLite database or one of its log files (this one is, of a GeoPackage or a registry perhaps; it is never replaced)")
             }
             return
         }
-        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let folder = folder(of: path)
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw refuse("a path in an existing folder (\(folder) does not exist)")
         }
