@@ -542,6 +542,45 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
                 == "Nhơn Hòa|30.0|0.1|1|2026-01-05|2")
     }
 
+    // A review read the demo's own exports back: every unit's declared ward became the ward of its point (the export's
+    // ward_code) and 1 797 were flagged; coordinates rounded to 7 decimals counted as moves, which emptied the markets'
+    // footprints and declared wards; an empty status cell reopened a closed unit; a registration day moved within its
+    // period lost the declared ward; a GeoJSON null (QGIS's cleared attribute) kept the old value.
+    @Test func ourOwnExportsReadBackChangeNothing() throws {
+        let (directory, db) = try Command.demoRegistry("readback")
+        func file(_ name: String) -> String { directory.url.appendingPathComponent(name).path }
+        func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) { try Command.run(Command.binary, args + ["--db", db]) }
+        func sql(_ query: String) throws -> String { try Command.run("/usr/bin/sqlite3", [db, query]).out.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let before = try sql("SELECT count(*), sum(version), count(footprint), count(declared_ward_code), count(ward_flag) FROM economic_units")
+        for format in ["geojson", "csv"] {
+            #expect(try run(["export", "units", "--format", format, "--output", file("all.\(format)")]).status == 0)
+            let r = try run(["import", "units", file("all.\(format)")])
+            #expect(r.status == 0 && r.err.contains("0 updated") && !r.err.contains("flagged"), "\(format): \(r.err.suffix(300))")
+        }
+        // Markets by rounded point only: unchanged, their footprints and declared wards kept.
+        let markets = try run(["export", "units", "--kind", "market", "--format", "csv"]).out.split(whereSeparator: \.isNewline).map(String.init)
+        #expect(markets.first?.hasPrefix("id,code,name,") == true && markets.first?.hasSuffix(",lon,lat") == true, "\(markets)")
+        let points = markets.dropFirst().map { line -> String in  // lon and lat last; the quoted address's commas before
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return "\(cells[1]),\(cells[2]),market,\(cells[cells.count - 2]),\(cells[cells.count - 1])"
+        }
+        try ("code,name,kind,lon,lat\n" + points.joined(separator: "\n") + "\n").write(toFile: file("markets.csv"), atomically: true, encoding: .utf8)
+        #expect(try run(["import", "units", file("markets.csv")]).err.contains("2 unchanged"))
+        #expect(try sql("SELECT count(*), sum(version), count(footprint), count(declared_ward_code), count(ward_flag) FROM economic_units") == before)
+        // An empty status keeps a closed unit closed; a registration day within its period keeps the declared ward.
+        let unit = try sql("SELECT code FROM economic_units WHERE kind = 'enterprise' AND declared_ward_code IS NOT NULL AND registered_on < '2024-01-01' ORDER BY id LIMIT 1")
+        #expect(try run(["units", "close", unit, "--on", "2025-01-01"]).status == 0)
+        try "code,name,kind,status,registered_on\n\(unit),Đổi tên,enterprise,,2024-02-02\n".write(toFile: file("closed.csv"), atomically: true, encoding: .utf8)
+        let ward = try sql("SELECT declared_ward_code FROM economic_units WHERE code = '\(unit)'")
+        #expect(try run(["import", "units", file("closed.csv")]).status == 0)
+        #expect(try sql("SELECT name, status, declared_ward_code, registered_on FROM economic_units WHERE code = '\(unit)'") == "Đổi tên|closed|\(ward)|2024-02-02")
+        // A GeoJSON null empties its column.
+        try #"{"type":"Feature","geometry":null,"properties":{"code":"\#(unit)","name":"Đổi tên","kind":"enterprise","owner":null}}"#
+            .write(toFile: file("null.geojson"), atomically: true, encoding: .utf8)
+        #expect(try run(["import", "units", file("null.geojson")]).status == 0)
+        #expect(try sql("SELECT owner IS NULL, declared_ward_code FROM economic_units WHERE code = '\(unit)'") == "1|\(ward)")
+    }
+
     // 11. Closing could be repeated and back-dated without history; instruments verified in 1850, before
     // their unit existed or after it closed passed.
     @Test func statusChangesAndVerificationsFollowTheUnitsLife() throws {

@@ -12,6 +12,8 @@ public enum ImportFields {
         "owner": ["owner", "representative", "chu_so_huu", "nguoi_dai_dien", "chu_ho", "chu_co_so", "tieu_thuong"],
         "address": ["address", "dia_chi"],
         "ward_code": ["ward_code", "ward", "ma_phuong", "ma_xa", "phuong"],
+        // In our own exports ward_code is the ward of the point on the day; the declared one is this column, which wins.
+        "declared_ward_code": ["declared_ward_code", "ma_phuong_dang_ky"],
         "lon": ["lon", "lng", "long", "longitude", "kinh_do", "x"],
         "lat": ["lat", "latitude", "vi_do", "y"],
         "status": ["status", "trang_thai"],
@@ -242,7 +244,7 @@ public enum ImportFile {
                             }
                             continue
                         }
-                        if let t = value.text { fields[field] = t }
+                        fields[field] = value.text ?? ""  // null: given empty (QGIS writes a cleared attribute so)
                     }
                     try body(ImportRecord(location: location, fields: fields, geometry: feature.geometry, dateOrder: dateOrder), .feature(feature))
                 }

@@ -12,14 +12,16 @@ enum LeftOutColumns {
     }
 
     /// `d` with the stored values of unit `id` in the columns it leaves out, and whether the stored footprint stays.
-    /// As `units update` does: a status the record changes without a `status_since` starts `today` (the old status's
-    /// date would back-date it), and a declared ward the record leaves out is kept unless the record moves the unit
-    /// or changes its registration day (it is then found again, read in the period of the new date).
+    /// As `units update` does, a status the record changes without a `status_since` starts `today` (the old status's
+    /// date would back-date it). A declared ward the record leaves out is kept, read again in the period of the
+    /// record's registration day; one that is no ward then is refused. A point within 5 mm of the stored one (a file
+    /// of rounded coordinates, an export read back) is the stored one: the unit has not moved. A footprint is
+    /// replaced only by one the record gives (a CSV row or a GeoJSON Point cannot).
     static func keepStored(_ db: Database, unit id: Int64, in d: UnitDraft, today: LocalDate) throws -> (draft: UnitDraft, keepsFootprint: Bool) {
         let n = d.notGiven
-        guard !n.isEmpty, let s = try Row.fetchOne(db.cachedStatement(sql: """
+        guard let s = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT owner, address, vsic_codes, declared_ward_code, declared_ward_id, ST_X(geom), ST_Y(geom), status, status_since,
-              registered_on, zone, registration_no
+              registered_on, zone, registration_no, footprint IS NOT NULL
             FROM economic_units WHERE id = ?
             """), arguments: [id]) else { return (d, false) }
         var m = d
@@ -27,16 +29,31 @@ enum LeftOutColumns {
         if n.contains(.address) { m.address = s[1] }
         if n.contains(.vsic) { m.vsicCodes = (s[2] as String?)?.split(separator: " ").map(String.init) ?? [] }
         let storedLon: Double? = s[5], storedLat: Double? = s[6]
-        if n.contains(.location) { (m.lon, m.lat) = (storedLon, storedLat) }
-        let storedRegistration = (s[9] as String?).flatMap(LocalDate.init(iso:))
-        if n.contains(.registeredOn) { m.registeredOn = storedRegistration }
+        if n.contains(.location) {
+            (m.lon, m.lat) = (storedLon, storedLat)
+        } else if let lon = m.lon, let lat = m.lat, let storedLon, let storedLat,
+                  abs(lon - storedLon) <= samePoint, abs(lat - storedLat) <= samePoint {
+            (m.lon, m.lat) = (storedLon, storedLat)
+        }
+        if n.contains(.registeredOn) { m.registeredOn = (s[9] as String?).flatMap(LocalDate.init(iso:)) }
         let storedStatus = UnitStatus(rawValue: s[7]) ?? m.status
         if n.contains(.status) { m.status = storedStatus }
         if n.contains(.statusSince) { m.statusSince = m.status == storedStatus ? (s[8] as String?).flatMap(LocalDate.init(iso:)) : today }
         if n.contains(.zone) { m.zone = s[10] }
         if n.contains(.registrationNo) { m.registrationNo = s[11] }
-        if n.contains(.wardCode) && m.lon == storedLon && m.lat == storedLat && m.registeredOn == storedRegistration {
-            (m.declaredWardCode, m.declaredWardId) = (s[3], s[4])
+        if n.contains(.wardCode), let code = s[3] as String? {
+            let day = m.registeredOn ?? today
+            let ward = try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT id FROM admin_units WHERE level = 'ward' AND code = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to >= ?2)
+                """), arguments: [code, day.description])
+            // Without wards loaded, a declared code is kept as given (validation reads it so too).
+            let wardsLoaded = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM admin_units WHERE level = 'ward')")) ?? false
+            if ward == nil && wardsLoaded {
+                throw KeptDateDisagrees(field: "ward_code", value: code,
+                                        expected: "a ward on the record's registered_on (\(day)): the registry's ward_code, kept as the record "
+                                            + "leaves it out, is no ward then; give ward_code")
+            }
+            (m.declaredWardCode, m.declaredWardId) = (code, ward ?? s[4])
         }
         if let since = m.statusSince, let registered = m.registeredOn, since < registered {
             throw n.contains(.statusSince)
@@ -47,8 +64,11 @@ enum LeftOutColumns {
                                     expected: "a registered_on (kept from the registry, as the record leaves it out) on or before the record's "
                                         + "status_since (\(since)); give both columns")
         }
-        return (m, n.contains(.location))
+        return (m, d.footprint == nil && (s[12] as Bool? ?? false))
     }
+
+    /// Degrees within which a record's point is the stored one: 5 × 10⁻⁸°, about 5 mm.
+    static let samePoint = 5e-8
 
     /// `values`, an instrument's `InstrumentWriter.updateSQL` parameters, with the stored values of instrument `id` in the
     /// optional fields the record leaves out (`notGiven`).

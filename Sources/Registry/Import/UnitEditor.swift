@@ -34,9 +34,8 @@ public struct UnitEditor {
             fields["status_since"] = today.description
         }
         for (k, v) in changes { fields[k] = v }
-        if changes["ward_code"] == nil && (changes["lon"] != nil || changes["registered_on"] != nil) {
-            fields["ward_code"] = nil  // re-derive from the new location or date rather than keep a stale one
-        }
+        // The declared ward stays as declared when the unit moves or its registration day changes (one that then
+        // disagrees with the location is flagged, never changed); it is read again in the new day's period.
         return try write(fields: fields, srs: srs, location: SourceLocation(file: "command line")) { writer, draft in
             guard draft.code == code else {
                 throw RegistryError.invalidArgument(field: "code", value: draft.code, expected: "the same natural key \(code); a new key is a new unit")

@@ -183,10 +183,8 @@ struct UnitWriter {
         if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.code) }
         // What the record leaves out keeps its stored value.
         let (d, keepsFootprint) = try LeftOutColumns.keepStored(db, unit: id, in: d, today: today)
-        if !d.notGiven.isEmpty {
-            row = try complete(UnitRowValues(d), of: d)
-            values = row.values
-        }
+        row = try complete(UnitRowValues(d), of: d)
+        values = row.values
         try db.cachedStatement(sql: UnitWriter.updateSQL).execute(
             arguments: StatementArguments(values[..<UnitRowValues.createdIndex]
                                           + [row.lon.databaseValue, row.lat.databaseValue, values[UnitRowValues.footprintIndex],

@@ -59,6 +59,9 @@ public struct UnitColumnsNotGiven: OptionSet, Sendable {
         for (column, field) in UnitColumnsNotGiven.fields where record.fields[field] == nil {
             insert(column)
         }
+        if record.fields["declared_ward_code"] != nil { remove(.wardCode) }
+        // A status cannot be emptied: given empty, it is the stored one (active for a new unit), as if left out.
+        if record["status"] == nil { insert(.status) }
         if record.fields["lon"] == nil && record.fields["lat"] == nil && record.geometry == nil { insert(.location) }
     }
 }
@@ -230,12 +233,14 @@ public enum UnitValidation {
 
         // Wards: the declared one is read in the period of registration; the located one from the point.
         let wardDate = registeredOn ?? context.today
-        let declaredWardCode = record["ward_code"]
+        // A file with declared_ward_code (an export read back) declares by it: its ward_code is where the point lies.
+        let declaredField = record.fields["declared_ward_code"] != nil ? "declared_ward_code" : "ward_code"
+        let declaredWardCode = record[declaredField]
         // The located ward and the flag are SpatiaLite's to find once the unit is written (WardMembership).
         let declaredWard = declaredWardCode.flatMap { context.wards.ward(code: $0, on: wardDate) }
         if let wc = declaredWardCode, declaredWard == nil, !context.wards.isEmpty {
             let codes = context.wards.wards(on: wardDate).map(\.code)
-            c.error("ward_code", wc, "a ward code valid on \(wardDate)" + (registeredOn == nil ? " (today; no registered_on)" : " (registered_on)")
+            c.error(declaredField, wc, "a ward code valid on \(wardDate)" + (registeredOn == nil ? " (today; no registered_on)" : " (registered_on)")
                     + (codes.isEmpty ? ": no wards are loaded for that date" : ": one of \(codes.joined(separator: ", "))"))
         }
         if lon == nil && declaredWardCode == nil && !c.hasErrors {
