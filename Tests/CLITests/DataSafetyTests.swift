@@ -540,6 +540,11 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         #expect(d.status == 0 && d.err.contains("1 updated"), "\(d.err)")
         #expect(try s.sql("SELECT manufacturer, max_capacity, scale_interval, is_reference, last_verified_on, version FROM measuring_instruments")
                 == "Nhơn Hòa|30.0|0.1|1|2026-01-05|2")
+        // A new unit of measure beside a kept capacity would make the 30 kg scale a 30 g one: refused, naming both.
+        let grams = try s.run(["import", "instruments", try s.file("g.csv", "unit_code,type,serial_no,scale_interval,measure_unit\n0100233488,counter_scale,C1,100,g\n"),
+                               "--db", s.db])
+        #expect(grams.status == 65 && grams.err.contains("field max_capacity: \"30.0\"") && grams.err.contains("is in kg"), "\(grams.err)")
+        #expect(try s.sql("SELECT max_capacity, scale_interval, measure_unit, version FROM measuring_instruments") == "30.0|0.1|kg|2")
     }
 
     // A review read the demo's own exports back: every unit's declared ward became the ward of its point (the export's

@@ -120,6 +120,13 @@ let now = Date(timeIntervalSince1970: 1_773_100_000)
         let gold = try work.record(id, chi, instrumentSerial: "G1", now: now)
         #expect(!gold.verdict.passed && gold.verdict.checks.contains { $0.what.contains("scale interval e") && $0.error == 100 }, "\(gold.verdict)")
         #expect(try work.record(id, chi, now: now).verdict.passed, "unregistered: no interval to check")
+        // An interval typed otherwise than registered widened the limit and passed: refused, naming both.
+        #expect { _ = try work.record(id, .gold(GoldTest(declaredG: 3.75, deliveredG: 3.75, intervalMg: 1)), instrumentSerial: "G1", now: now) }
+            throws: { "\($0)".contains("interval_mg") && "\($0)".contains("the interval e of scale G1 as registered, 100 mg") }
+        #expect { _ = try work.record(id, .scale(ScaleTest(capacityKg: 30, intervalG: 20, loadKg: 2, readingKg: 1.99)), instrumentSerial: "W1", now: now) }
+            throws: { "\($0)".contains("the interval d of scale W1 as registered, 10 g") }
+        #expect { _ = try work.record(id, .weighing(WeighingTest(accuracyClass: "III", intervalG: 5, capacityKg: 30, loadKg: 10, readingKg: 10)),
+                                      instrumentSerial: "W1", now: now) } throws: { "\($0)".contains("no finer than the interval d of scale W1") }
     }
 
     @Test func fieldDayFromPlanToClose() throws {

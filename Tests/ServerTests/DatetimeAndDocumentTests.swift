@@ -153,7 +153,7 @@ import Testing
         }
         for text in ["Chợ Bình Thới", "ĐƯỜNG Lạc Long Quân", "cho binh thoi", "Sạp A-8, thịt heo", "ỹ",
                      "Chợ Bình Thới".decomposedStringWithCanonicalMapping, "12/3 Lạc Long Quân",
-                     "Hộ Bà Hai (chợ)", "O'Brien & Co.", "“Sạp #12”: rau; củ!"] {
+                     "Hộ Bà Hai (chợ)", "O'Brien & Co.", "“Sạp #12”: rau; củ!", "Lô A–B", "vàng 100%", "Chợ\u{A0}Thiếc"] {
             #expect(matches(text), "\(text)")
             let answer = try await get(s.base + "/collections/units/items?limit=1&q=" + encoded(text))
             #expect(answer.status == 200, "\(text): \(answer.status)")

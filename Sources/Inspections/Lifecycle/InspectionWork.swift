@@ -37,30 +37,44 @@ public struct InspectionWork: Sendable {
 
 extension FieldMeasurement {
     /// A test of a registered scale is judged by what the registry holds of it: the interval a test leaves out is the
-    /// registered one (the typical one for a 30 kg scale gave a scale of d = 10 g a 100 g limit), and a capacity or an
-    /// accuracy class given otherwise than registered is refused, naming both.
+    /// registered one (the typical one for a 30 kg scale gave a scale of d = 10 g a 100 g limit), and a capacity, an
+    /// accuracy class or an interval given otherwise than registered is refused, naming both (a coarser interval typed
+    /// in widened the limit and passed a scale that fails). A weighing's verification interval e may exceed the
+    /// registered d (classes I and II), never be finer.
     func judged(as registered: RegisteredScale, serial: String) throws -> FieldMeasurement {
-        func refuse(_ field: String, _ value: String, _ registeredValue: String) -> RegistryError {
-            .invalidArgument(field: field, value: value, expected: "the \(field == "capacity_kg" ? "capacity" : "accuracy class") of scale \(serial) as registered, \(registeredValue)")
+        func refuse(_ field: String, _ what: String, _ value: String, _ registeredValue: String) -> RegistryError {
+            .invalidArgument(field: field, value: value, expected: "the \(what) of scale \(serial) as registered, \(registeredValue)")
         }
+        func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= max(abs(a), abs(b)) * 0.001 }
         func checkCapacity(_ kg: Double) throws {
-            if let capacity = registered.capacityKg, abs(capacity - kg) > capacity * 0.001 {
-                throw refuse("capacity_kg", number(kg), "\(number(capacity)) kg")
+            if let capacity = registered.capacityKg, !same(capacity, kg) {
+                throw refuse("capacity_kg", "capacity", number(kg), "\(number(capacity)) kg")
             }
         }
         switch self {
         case .scale(var test):
             try checkCapacity(test.capacityKg)
+            if let d = registered.intervalG, let given = test.intervalG, !same(d, given) {
+                throw refuse("interval_g", "interval d", number(given), "\(number(d)) g")
+            }
             if test.intervalG == nil { test.intervalG = registered.intervalG }
             return .scale(test)
         case .weighing(let test):
             try checkCapacity(test.capacityKg)
             if let c = registered.accuracyClass, c.uppercased() != test.accuracyClass.uppercased() {
-                throw refuse("accuracy_class", test.accuracyClass, c)
+                throw refuse("accuracy_class", "accuracy class", test.accuracyClass, c)
+            }
+            if let d = registered.intervalG, test.intervalG < d, !same(d, test.intervalG) {
+                throw RegistryError.invalidArgument(field: "interval_g", value: number(test.intervalG),
+                                                    expected: "a verification interval e no finer than the interval d of scale \(serial) as registered, \(number(d)) g")
             }
             return self
         case .gold(var test):
-            if test.intervalMg == nil { test.intervalMg = registered.intervalG.map { $0 * 1000 } }
+            let registeredMg = registered.intervalG.map { $0 * 1000 }
+            if let e = registeredMg, let given = test.intervalMg, !same(e, given) {
+                throw refuse("interval_mg", "interval e", number(given), "\(number(e)) mg")
+            }
+            if test.intervalMg == nil { test.intervalMg = registeredMg }
             return .gold(test)
         case .fuel, .prepack:
             return self

@@ -4,8 +4,8 @@ import GRDB
 /// The record says nothing of them, so an update keeps what the registry holds there; a cell given empty empties its
 /// column on purpose. (A new record has nothing stored: its left-out columns are empty, or their defaults.)
 enum LeftOutColumns {
-    /// A kept date that the record's own dates contradict.
-    struct KeptDateDisagrees: RecordRejection {
+    /// A kept value that the record's own values contradict (a date, a ward, a unit of measure).
+    struct KeptValueDisagrees: RecordRejection {
         let field: String
         let value: String?
         let expected: String
@@ -49,7 +49,7 @@ enum LeftOutColumns {
             // Without wards loaded, a declared code is kept as given (validation reads it so too).
             let wardsLoaded = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM admin_units WHERE level = 'ward')")) ?? false
             if ward == nil && wardsLoaded {
-                throw KeptDateDisagrees(field: "ward_code", value: code,
+                throw KeptValueDisagrees(field: "ward_code", value: code,
                                         expected: "a ward on the record's registered_on (\(day)): the registry's ward_code, kept as the record "
                                             + "leaves it out, is no ward then; give ward_code")
             }
@@ -57,10 +57,10 @@ enum LeftOutColumns {
         }
         if let since = m.statusSince, let registered = m.registeredOn, since < registered {
             throw n.contains(.statusSince)
-                ? KeptDateDisagrees(field: "status_since", value: since.description,
+                ? KeptValueDisagrees(field: "status_since", value: since.description,
                                     expected: "a status_since (kept from the registry, as the record leaves it out) on or after the record's "
                                         + "registered_on (\(registered)); give both columns")
-                : KeptDateDisagrees(field: "registered_on", value: registered.description,
+                : KeptValueDisagrees(field: "registered_on", value: registered.description,
                                     expected: "a registered_on (kept from the registry, as the record leaves it out) on or before the record's "
                                         + "status_since (\(since)); give both columns")
         }
@@ -71,15 +71,25 @@ enum LeftOutColumns {
     static let samePoint = 5e-8
 
     /// `values`, an instrument's `InstrumentWriter.updateSQL` parameters, with the stored values of instrument `id` in the
-    /// optional fields the record leaves out (`notGiven`).
+    /// optional fields the record leaves out (`notGiven`). A new unit of measure with a capacity or an interval kept in
+    /// the old one is refused: 30 kg kept beside a new "g" became 30 g.
     static func keepStored(_ db: Database, instrument id: Int64, notGiven: [String], in values: inout [(any DatabaseValueConvertible)?]) throws {
         let kept = InstrumentDraft.optional.enumerated().filter { notGiven.contains($0.element) }
         guard !kept.isEmpty,
-              let s = try Row.fetchOne(db.cachedStatement(sql: "SELECT " + kept.map(\.element).joined(separator: ", ")
+              let s = try Row.fetchOne(db.cachedStatement(sql: "SELECT measure_unit, " + kept.map(\.element).joined(separator: ", ")
                                                               + " FROM measuring_instruments WHERE id = ?"), arguments: [id])
         else { return }
-        for (i, (position, _)) in kept.enumerated() {
-            values[InstrumentWriter.firstOptionalParameter + position] = s[i] as DatabaseValue
+        let unitIndex = InstrumentWriter.firstOptionalParameter + InstrumentDraft.optional.firstIndex(of: "measure_unit")!
+        let givenUnit = values[unitIndex]?.databaseValue ?? .null
+        let storedUnit: DatabaseValue = s[0]
+        for (i, (position, field)) in kept.enumerated() {
+            let value: DatabaseValue = s[i + 1]
+            if ["max_capacity", "scale_interval"].contains(field), !value.isNull, !notGiven.contains("measure_unit"), givenUnit != storedUnit {
+                throw KeptValueDisagrees(field: field, value: String.fromDatabaseValue(value) ?? value.description,
+                                        expected: "a \(field) in the record's measure_unit (\(String.fromDatabaseValue(givenUnit) ?? "none")): the registry's, "
+                                            + "kept as the record leaves it out, is in \(String.fromDatabaseValue(storedUnit) ?? "no unit"); give both columns")
+            }
+            values[InstrumentWriter.firstOptionalParameter + position] = value
         }
     }
 }

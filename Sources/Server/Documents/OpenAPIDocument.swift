@@ -8,9 +8,9 @@ enum OpenAPIDocument {
     static let searchLetters = "A-Za-z0-9À-ÖØ-öø-ÿĀ-ſƠơƯưẠ-ỹ"
     /// The combining accents of text typed decomposed (NFD, as macOS may send it): after a letter, part of it.
     static let searchMarks = "\u{300}-\u{36F}"
-    /// What else a name or an address is typed with (Hộ Bà Hai (chợ), 12/3 Lạc Long Quân, O'Brien & Co.): the search
-    /// reads it as a space. The hyphen last, as a JSON Schema class wants it.
-    static let searchPunctuation = " ,./'‘’\"“”()&+#:;_!?-"
+    /// What else a name or an address is typed with (Hộ Bà Hai (chợ), 12/3 Lạc Long Quân, O'Brien & Co., Lô A–B, a
+    /// no-break space): the search reads it as a space. The hyphen last, as a JSON Schema class wants it.
+    static let searchPunctuation = " \u{A0},./'‘’\"“”()&+#:;_!?%@–—-"
 
     static func make(serverURL: String, collections: [Collection]) -> [String: Any] {
         let ids = collections.map(\.id)
