@@ -507,6 +507,7 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
                 == "Nguyễn Văn A|12 Lê Đại Hành|1|2020-01-01|Z1|suspended|\(today)|2")
         #expect(try s.sql("SELECT status, since FROM unit_status_history ORDER BY id DESC LIMIT 1") == "suspended|\(today)")
         // A row cut short keeps the stored values of its missing cells (with a warning); the name it gives is written.
+        _ = try s.file("short.csv", "code,name,kind,owner,address,lon,lat,registered_on,status\n0100233487,B,enterprise")
         let cutFile = try s.file("cut.csv", "code,name,kind,owner,address,lon,lat,registered_on,status\n0100233488,Công ty B,enterprise,Nguyễn Văn A")
         let cut = try s.run(["import", "units", cutFile, "--db", s.db])
         #expect(cut.status == 0 && cut.err.contains("cut.csv line 2") && cut.err.contains("kept as stored"), "\(cut.err)")
@@ -525,6 +526,11 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         let redated = try s.run(["import", "units", try s.file("redated.csv", "code,name,kind,registered_on\n"
                                                                + "0100233488,Công ty B,enterprise,\(today)\n"), "--db", s.db])
         #expect(redated.status == 0, "\(redated.err)")
+        // A short row's reject puts its reason under reject_reason, its missing cells empty (it went under status).
+        let short = try s.run(["import", "units", cutFile.replacingOccurrences(of: "cut.csv", with: "short.csv"), "--db", s.db, "--skip-invalid"])
+        #expect(short.status == 0, "\(short.err)")
+        let rejected = try String(contentsOfFile: s.path("short.csv.rejects.csv"), encoding: .utf8).split(whereSeparator: \.isNewline)
+        #expect(rejected.count == 2 && rejected[1].hasPrefix("2,0100233487,B,enterprise" + String(repeating: ",", count: 7) + "\""), "\(rejected)")
         // Given, even empty, a column is written: an empty cell empties it on purpose.
         let emptied = try s.file("emptied.csv", "code,name,kind,owner,address,lon,lat,registered_on,status,status_since,vsic,ward_code,zone,registration_no\n"
                                  + "0100233488,Công ty A,enterprise,,12 Lê Đại Hành,106.64,10.76,2020-01-01,active,,,,,\n")
@@ -579,6 +585,10 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         let ward = try sql("SELECT declared_ward_code FROM economic_units WHERE code = '\(unit)'")
         #expect(try run(["import", "units", file("closed.csv")]).status == 0)
         #expect(try sql("SELECT name, status, declared_ward_code, registered_on FROM economic_units WHERE code = '\(unit)'") == "Đổi tên|closed|\(ward)|2024-02-02")
+        // A stall's code column is its trader's registration number: written on an update too (it was kept as stored).
+        try "market_code,stall_no,name,kind,code\nCHO-BINH-THOI,A-003,Sạp thử,market_stall,GP-123\n".write(toFile: file("stall.csv"), atomically: true, encoding: .utf8)
+        #expect(try run(["import", "units", file("stall.csv")]).err.contains("1 updated"))
+        #expect(try sql("SELECT registration_no FROM economic_units WHERE code = 'CHO-BINH-THOI/A-003'") == "GP-123")
         // A GeoJSON null empties its column.
         try #"{"type":"Feature","geometry":null,"properties":{"code":"\#(unit)","name":"Đổi tên","kind":"enterprise","owner":null}}"#
             .write(toFile: file("null.geojson"), atomically: true, encoding: .utf8)

@@ -214,7 +214,9 @@ public enum ImportFile {
                                                     expected: "\(columns) cells as in the header; \(missing.count) missing (\(missing.joined(separator: ", "))), left out (empty for a new record; kept as stored for one in the registry)",
                                                     severity: .warning))
                 }
-                try body(ImportRecord(location: location, fields: fields, dateOrder: dateOrder), .csv(cells, line: reader.recordLine))
+                // A short row's raw cells padded to the header, so that a rejects file puts the reason under its own column.
+                let raw = keepRaw && count < columns ? cells + Array(repeating: "", count: columns - count) : cells
+                try body(ImportRecord(location: location, fields: fields, dateOrder: dateOrder), .csv(raw, line: reader.recordLine))
                 n += 1
                 if n % 4096 == 0 { progress?(reader.bytesRead, total) }
             }

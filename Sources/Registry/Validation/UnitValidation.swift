@@ -256,7 +256,7 @@ public enum UnitValidation {
             marketCode: marketCode, stallNo: stallNo, zone: zone, registrationNo: registrationNo,
             status: status, statusSince: statusSince, registeredOn: registeredOn,
             declaredWardCode: declaredWardCode, declaredWardId: declaredWard?.id, lon: lon, lat: lat, footprint: footprint,
-            notGiven: UnitColumnsNotGiven(record)), c.issues)
+            notGiven: UnitColumnsNotGiven(record).subtracting(registrationNo != nil ? .registrationNo : [])), c.issues)
     }
 
     static func checkTaxCode(_ c: inout FieldChecks, _ code: String, form: TaxCode.Form) {
