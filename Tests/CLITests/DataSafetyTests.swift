@@ -546,6 +546,12 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         #expect(d.status == 0 && d.err.contains("1 updated"), "\(d.err)")
         #expect(try s.sql("SELECT manufacturer, max_capacity, scale_interval, is_reference, last_verified_on, version FROM measuring_instruments")
                 == "Nhơn Hòa|30.0|0.1|1|2026-01-05|2")
+        // A registration day after the unit's instrument was verified is refused, by import and by units update alike.
+        let late = try s.run(["import", "units", try s.file("late.csv", "code,name,kind,registered_on\n0100233488,Công ty A,enterprise,2026-02-01\n"), "--db", s.db])
+        #expect(late.status == 65 && late.err.contains("field registered_on: \"2026-02-01\": a date on or before 2026-01-05, the unit's earliest instrument verification"),
+                "\(late.err)")
+        let update = try s.run(["units", "update", "0100233488", "--registered-on", "2026-02-01", "--db", s.db])
+        #expect(update.status == 65 && update.err.contains("earliest instrument verification"), "\(update.err)")
         // A new unit of measure beside a kept capacity would make the 30 kg scale a 30 g one: refused, naming both.
         let grams = try s.run(["import", "instruments", try s.file("g.csv", "unit_code,type,serial_no,scale_interval,measure_unit\n0100233488,counter_scale,C1,100,g\n"),
                                "--db", s.db])

@@ -97,6 +97,8 @@ public struct UnitEditor {
             let id: Int64
             do { id = try body(writer, draft) } catch let m as UnitWriter.MarketMissing {
                 throw RegistryError.notFound(what: "market with code", key: m.marketCode, hint: "add the market first")
+            } catch let r as RecordRejection {  // what an import refuses a record for, said of the command's fields
+                throw RegistryError.invalidArgument(field: r.field, value: r.value ?? "", expected: r.expected)
             }
             try WardMembership.place(db, units: "u.id = \(id)", many: false, today: today)
             return UnitQuery.unit(try Row.fetchOne(db, sql: UnitQuery.selectSQL + " WHERE u.id = ?", arguments: [id])!)

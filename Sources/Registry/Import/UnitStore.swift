@@ -79,6 +79,23 @@ struct UnitWriter {
         var value: String? { marketCode }
         var expected: String { "the code of a market (kind market) in the registry or in this file" }
     }
+    /// A registration day after what the registry already holds of the unit: a verification of its instruments, an
+    /// inspection, a goods-origin entry (each refused on its own import when before the registration).
+    struct RegisteredAfterItsRecords: RecordRejection {
+        let value: String?
+        let earliest: String
+        let what: String
+        var field: String { "registered_on" }
+        var expected: String { "a date on or before \(earliest), the unit's earliest \(what) in the registry" }
+    }
+    /// The earliest dated record of unit ?1 and what it is.
+    static let earliestRecordSQL = """
+        SELECT day, what FROM (
+          SELECT min(last_verified_on) AS day, 'instrument verification' AS what FROM measuring_instruments WHERE unit_id = ?1
+          UNION ALL SELECT min(inspected_on), 'inspection' FROM inspections WHERE unit_id = ?1 AND status IN ('in_progress', 'done', 'closed')
+          UNION ALL SELECT min(received_on), 'goods-origin entry' FROM goods_origin_entries WHERE unit_id = ?1)
+        WHERE day IS NOT NULL ORDER BY day LIMIT 1
+        """
     /// An earlier record of the same operation has the code.
     struct DuplicateInFile: RecordRejection {
         let value: String?
@@ -104,7 +121,7 @@ struct UnitWriter {
         self.historyPerInsert = historyPerInsert
     }
 
-    static let findSQL = "SELECT id, status, version, updated_at FROM economic_units WHERE code = ?"
+    static let findSQL = "SELECT id, status, version, updated_at, registered_on FROM economic_units WHERE code = ?"
     static let marketSQL = "SELECT id FROM economic_units WHERE code = ? AND kind = 'market'"
     static let columns = """
         code, kind, name, owner, address, vsic_codes, market_id, stall_no, zone, registration_no,
@@ -183,6 +200,11 @@ struct UnitWriter {
         if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.code) }
         // What the record leaves out keeps its stored value.
         let (d, keepsFootprint) = try LeftOutColumns.keepStored(db, unit: id, in: d, today: today)
+        if let registered = d.registeredOn?.description, registered != existing["registered_on"] as String?,
+           let earliest = try Row.fetchOne(db.cachedStatement(sql: UnitWriter.earliestRecordSQL), arguments: [id]),
+           let day = earliest[0] as String?, day < registered {
+            throw RegisteredAfterItsRecords(value: registered, earliest: day, what: earliest[1])
+        }
         row = try complete(UnitRowValues(d), of: d)
         values = row.values
         try db.cachedStatement(sql: UnitWriter.updateSQL).execute(
