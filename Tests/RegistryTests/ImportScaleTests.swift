@@ -71,6 +71,87 @@ import Testing
         #expect(try r.snapshot("unit_wards") == memberships)  // the failed import's were written as it went
     }
 
+    /// A units import writes through a rollback journal when nothing else has the registry open (RollbackJournal),
+    /// and the registry is in WAL mode again afterwards, whether the import committed or was refused; with another
+    /// connection open it stays in WAL throughout. The search index, merged once when the import writes most of
+    /// it (DeferredSearchIndex), holds every unit and keeps its own merge settings.
+    @Test func aUnitsImportLeavesTheRegistryInWALAndItsSearchIndexWhole() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        func journal() throws -> String? {
+            // A connection of its own, opened after the import: the mode the file is in.
+            let queue = try DatabaseQueue(path: r.store.path)
+            defer { try? queue.close() }
+            return try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        }
+        func searchSettings() throws -> [String] {
+            try r.store.read { try String.fetchAll($0, sql: "SELECT k || '=' || v FROM unit_search_config ORDER BY k") }
+        }
+        let settings = try searchSettings()
+        let codes = Self.enterpriseCodes(900)
+        var journalSeen: [String] = []
+        var options = ImportOptions()
+        options.finishing = { stage in
+            // The registry's journal as the import writes it: its -journal file exists during a rollback-journal write.
+            if stage == .searchIndex { journalSeen.append(FileManager.default.fileExists(atPath: r.store.path + "-journal") ? "rollback" : "wal") }
+        }
+        let first = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("a.csv", unitsCSV(Array(codes.prefix(300)))), options: options)
+        #expect(first.inserted == 300)
+        #expect(try journal() == "wal")
+        #expect(try searchSettings() == settings)
+        #expect(try r.store.write { db in
+            try db.execute(sql: "INSERT INTO unit_search (unit_search) VALUES ('integrity-check')")
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM unit_search WHERE unit_search MATCH 'cua AND hang AND 299'")
+        } == 1)
+
+        // Refused (a bad code at the end): nothing written, WAL again.
+        let bad = unitsCSV(Array(codes[300..<600])) + "\(codes[300])9,Sai mã,enterprise,106.642,10.762,2024-01-10\n"
+        #expect(throws: RegistryError.self) {
+            try Importer(store: r.store, now: Date()).importUnits(path: try r.file("bad.csv", bad), options: options)
+        }
+        #expect(try journal() == "wal")
+        #expect(try r.count("economic_units") == 300)
+
+        // Another connection reading the registry: the import stays in WAL and that reader keeps its snapshot.
+        let other = try DatabasePool(path: r.store.path)
+        defer { try? other.close() }
+        let snapshot = try other.makeSnapshot()
+        let third = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("c.csv", unitsCSV(Array(codes[600...]))), options: options)
+        #expect(third.inserted == 300)
+        #expect(try snapshot.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM economic_units") } == 300)
+        #expect(try other.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM economic_units") } == 600)
+        #expect(journalSeen == ["rollback", "wal"])
+        #expect(try journal() == "wal")
+        #expect(try searchSettings() == settings)
+    }
+
+    /// A write cut short in a rollback journal leaves the file part written: a registry opened for reading (the
+    /// CLI's lists, the server) reads it as it was before that write, never the part written. The crash is
+    /// copied from a live one: the files of a transaction whose pages spilled into the database, mid-write.
+    @Test func aWriteCutShortInARollbackJournalIsReadAsBefore() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", unitsCSV(Self.enterpriseCodes(400))))
+        let names = try r.store.read { try String.fetchAll($0, sql: "SELECT name FROM economic_units ORDER BY id") }
+        let live = r.directory.appendingPathComponent("live.sqlite").path, crashed = r.directory.appendingPathComponent("crashed.sqlite").path
+        try r.store.readOneStatement { try $0.execute(sql: "VACUUM INTO ?", arguments: [live]) }
+        let queue = try DatabaseQueue(path: live, configuration: SpatiaLite.configuration())
+        try queue.writeWithoutTransaction { db in
+            #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete")
+            try db.execute(sql: "PRAGMA cache_size = 2")  // pages spill into the file as the update goes
+            try db.inTransaction {
+                try db.execute(sql: "UPDATE economic_units SET name = 'cut short ' || id, search_text = 'x'")
+                for suffix in ["", "-journal"] { try FileManager.default.copyItem(atPath: live + suffix, toPath: crashed + suffix) }
+                return .rollback
+            }
+        }
+        try queue.close()
+        #expect(FileManager.default.fileExists(atPath: crashed + "-journal"))
+        let reading = try RegistryStore.openForReading(path: crashed)
+        #expect(try reading.read { try String.fetchAll($0, sql: "SELECT name FROM economic_units ORDER BY id") } == names)
+        #expect(try reading.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+    }
+
     /// Units an import moves get the wards of their new place, whether the import places them one by one
     /// (a few of many) or ward by ward through the cells (a large share): every membership is SpatiaLite's
     /// ST_Intersects and every flag is the declared ward's disagreement, the units the import inserted included.

@@ -6,7 +6,10 @@ Usage: make_units_csv.py N PATH [--inside DB] [--outside SHARE]
 Without --inside the points are spread over a box around the demo district. With --inside DB they lie in the
 jurisdiction of the registry DB as SpatiaLite decides (the same ST_Intersects the import's check runs, through
 sqlite3 and mod_spatialite), so none is refused for its location; --outside SHARE then puts that share of the rows
-(0.2: every fifth) in the box around the district but outside it, rows an import refuses."""
+(0.2: every fifth) in the box around the district but outside it, rows an import refuses. A generated tax code that
+a unit of DB already has (about 80 of the demo's in a million) updates that unit as another office's list would: its
+kind and registration day are the registry's (a later day would be refused when the unit was inspected before it),
+its name, address and point are new."""
 import argparse
 import os
 import random
@@ -81,11 +84,16 @@ def main():
     else:
         points = [(106.6360 + rng.random() * 0.024, 10.7540 + rng.random() * 0.022) for _ in range(args.n)]
     codes = tax_codes(rng)
+    # The registry's units by code: a record meeting one keeps its kind and registration day.
+    known = {code: (kind, day) for code, kind, day in spatialite(
+        args.inside, "SELECT code, kind, coalesce(registered_on, '') FROM economic_units;")} if args.inside else {}
     with open(args.path, "w", encoding="utf-8") as f:
         f.write("code,name,kind,vsic,owner,address,lon,lat,status,registered_on\n")
         for i, (lon, lat) in enumerate(points, start=1):
-            f.write(f"{next(codes)},{rng.choice(NAMES)} {i},enterprise,4711,Nguyễn Văn {i},{i} {rng.choice(STREETS)},"
-                    f"{lon:.7f},{lat:.7f},active,20{10 + i % 15}-01-0{1 + i % 9}\n")
+            code = next(codes)
+            kind, day = known.get(code, ("enterprise", f"20{10 + i % 15}-01-0{1 + i % 9}"))
+            f.write(f"{code},{rng.choice(NAMES)} {i},{kind},4711,Nguyễn Văn {i},{i} {rng.choice(STREETS)},"
+                    f"{lon:.7f},{lat:.7f},active,{day}\n")
 
 
 if __name__ == "__main__":

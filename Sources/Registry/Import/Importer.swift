@@ -214,8 +214,10 @@ public struct Importer {
                     try stretchWards?.flush(db)
                     try wardCounts.restore(db)  // before the updated units' wards are placed, with the trigger
                     // What follows sorts whole columns (indexes, the R*Tree's boxes, box cells): SQLite's sorters
-                    // hold as much as the page cache may, so a small cache keeps memory flat, spilling to temporary files.
-                    try db.execute(sql: "PRAGMA cache_size = -4096")
+                    // hold as much as the page cache may, so a small cache keeps memory flat, spilling to temporary files;
+                    // the reading thread is done, so the sorters may use a helper thread (an index of a million units
+                    // built in 0.56 s instead of 0.74).
+                    try db.execute(sql: "PRAGMA cache_size = -4096; PRAGMA threads = 1")
                     if stretchWards == nil { try UnitStretchWards.rebuild(db) }  // emptied by a ward written elsewhere
                     options.finishing?(.tableIndexes)
                     try indexes.restore(db)
@@ -225,7 +227,7 @@ public struct Importer {
                     try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
                                          arguments: [writer.now])
                     options.finishing?(.searchIndex)
-                    try search.restore(db, createdAt: writer.now)
+                    try search.restore(db, createdAt: writer.now, inserted: session.report.inserted)
                     try boxCells.restore(db)
                     // The updated units' wards, ward by ward through the cells when they are a large part
                     // of the registry.
@@ -290,8 +292,9 @@ public struct Importer {
                 // then the connection's own size again. Measured on 2 000 000 generated units: 16 MiB took
                 // 68 s, 32 MiB 63 s, 64 MiB 65 s (peak memory 85, 102 and 135 MB).
                 let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                let threads = try Int.fetchOne(db, sql: "PRAGMA threads") ?? 0
                 try db.execute(sql: "PRAGMA cache_size = -32768")
-                defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize); PRAGMA threads = \(threads)") }
                 session = ImportSession(skipInvalid: options.skipInvalid, rejectsPath: options.rejectsPath)
                 var context = try ValidationContext.load(db, today: options.day(of: now))
                 if locatesWards { context.wardLocator = try WardLocator.load(db) }

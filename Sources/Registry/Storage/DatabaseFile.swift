@@ -38,6 +38,7 @@ public enum DatabaseFile {
         config.readonly = true
         config.busyMode = .timeout(busyTimeout)
         do {
+            try rollBackInterruptedWrite(path, busyTimeout: busyTimeout)
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
             return try queue.read { db in
@@ -57,6 +58,26 @@ public enum DatabaseFile {
         } catch {
             return .unreadable
         }
+    }
+
+    /// A write cut short (the process killed, the power lost) in a rollback journal, which a units import uses
+    /// (RollbackJournal), leaves the database file part written and its `-journal` holding the pages it replaced.
+    /// A connection that may write rolls it back on its first read, as SQLite does for any program opening the
+    /// file; a read-only one cannot (SQLITE_READONLY_ROLLBACK), and opened `immutable` it would read the part
+    /// written. So before a read-only look, a journal beside the file is rolled back through a connection that
+    /// may write; where that fails (a read-only folder), the database is unreadable until it can be.
+    static func rollBackInterruptedWrite(_ path: String, busyTimeout: TimeInterval) throws {
+        guard hasJournal(path) else { return }
+        var config = SpatiaLite.plainConfiguration()
+        config.busyMode = .timeout(busyTimeout)
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        defer { try? queue.close() }
+        _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+    }
+
+    /// Whether a rollback journal that SQLite would roll back may lie beside `path` (see `rollBackInterruptedWrite`).
+    static func hasJournal(_ path: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: path + "-journal"))?[.size] as? NSNumber)?.intValue ?? 0 > 0
     }
 
     /// The refusal for a path whose file is not a registry, naming what it holds.

@@ -71,6 +71,13 @@ public final class RegistryStore: Sendable {
             do {
                 return try RegistryStore(path: path, readingOnly: openReadOnly(path, immutable: false))
             } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.resultCode.primaryResultCode) {
+                // Never past an interrupted write's journal: `immutable` would read the file part written.
+                if DatabaseFile.hasJournal(path) {
+                    throw RegistryError.unreadable(file: path, reason: """
+                        a write was cut short and its rollback journal \(path)-journal could not be rolled back here; \
+                        open the registry once with a command that writes, where its folder can be written
+                        """)
+                }
                 return try RegistryStore(path: path, readingOnly: openReadOnly(path, immutable: true))
             }
         }
@@ -212,7 +219,9 @@ public final class RegistryStore: Sendable {
     func write<T>(checkingForeignKeysAtEndOf tables: [String], _ body: (Database) throws -> T) throws -> T {
         guard !isReadOnly else { throw RegistryError.readOnly(path: path) }
         return try mapErrors {
-            try writer.writeWithoutTransaction { db in
+            let journal = try RollbackJournal.enter(writer)
+            defer { journal.leave(writer) }
+            return try writer.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
                 var result: T?

@@ -76,7 +76,18 @@ enum UnitStretchWards {
         guard try isComplete(db) else { return try rebuild(db) }
         let unitIds: SQL = "SELECT u.id FROM economic_units u WHERE \(units)"
         try db.execute(literal: "DELETE FROM unit_stretch_wards WHERE key IN (SELECT \(key("s.day", unit: "x.id")) FROM (\(starts)) s, (\(unitIds)) x)")
-        try db.execute(literal: fill(units: "m.unit_id IN (\(unitIds))"))
+        // From the units to their memberships (CROSS JOIN keeps that order): `fill(units:)` goes ward by ward through
+        // every membership of each ward, 0.3 s for one moved unit among a million.
+        try db.execute(literal: """
+            INSERT OR IGNORE INTO unit_stretch_wards (key, admin_unit_id)
+            SELECT \(key("s.day", unit: "m.unit_id")), a.id
+            FROM (\(unitIds)) x
+            CROSS JOIN unit_wards m ON m.unit_id = x.id
+            CROSS JOIN admin_units a ON a.id = m.admin_unit_id
+            JOIN (\(starts)) s ON a.valid_from <= s.day AND (a.valid_to IS NULL OR a.valid_to >= s.day)
+            WHERE a.level = 'ward' AND m.unit_id BETWEEN 0 AND 4294967295
+            ORDER BY a.code, a.id
+            """)
     }
 
     /// An import's new units' rows, written as the units are (their wards were found on the reading thread) and,
