@@ -61,5 +61,13 @@ import Testing
                 .replacingOccurrences(of: "sortby=kind%2C-name", with: "sortby=" + changed))
             #expect(swapped.status == 400 && swapped.text.contains("this one was made for kind,-name"), "\(changed): \(swapped.text.prefix(300))")
         }
+        // Nor the same sort on another day when the key's values depend on it: a unit's ward on 2024-06-01 is not its
+        // ward on 2025-08-01 (the wards of 2025 merged those of 2024), and the list would lose or repeat units.
+        let wards = try await get(s.base + "/collections/units/items?limit=5&sortby=ward_code&datetime=2024-06-01")
+        let wardsNext = try #require((wards.json["links"] as? [[String: Any]] ?? []).first { $0["rel"] as? String == "next" }?["href"] as? String)
+        #expect(wardsNext.contains("datetime=2024-06-01"), "\(wardsNext)")
+        #expect(try await get(wardsNext).status == 200)
+        let otherDay = try await get(wardsNext.replacingOccurrences(of: "datetime=2024-06-01", with: "datetime=2025-08-01"))
+        #expect(otherDay.status == 400 && otherDay.text.contains("ward_code on 2024-06-01"), "\(otherDay.text.prefix(300))")
     }
 }

@@ -6,6 +6,16 @@ import GRDB
 public enum FeatureLayer: String, CaseIterable, Sendable {
     case units, markets, stalls, instruments, due, wards, inspections
 
+    /// Properties whose values depend on the day the layer is read on (its `datetime`, `--as-of`): a unit's ward,
+    /// an instrument's state and days overdue. An inspection's ward is the one on its own day.
+    public var dayDependentProperties: [String] {
+        switch self {
+        case .units, .markets, .stalls: ["ward_code", "ward_name"]
+        case .instruments, .due: ["ward_code", "ward_name", "state", "days_overdue"]
+        case .wards, .inspections: []
+        }
+    }
+
     public enum PropertyType: String, Sendable { case text, integer, real, boolean, date, timestamp }
 
     /// How the geometry column arrives: a SpatiaLite point blob, or GeoJSON text made by SpatiaLite

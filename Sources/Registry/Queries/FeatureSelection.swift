@@ -17,8 +17,18 @@ public struct FeatureSelection: Sendable {
     public var page: PageRequest = .all
     /// Only the feature with this id.
     public var featureId: Int64?
+    /// Sort keys whose values depend on the day the layer is read on, as cursors name them ("ward_code on
+    /// 2024-06-01"): a cursor made on another day is for another order (`nameTerms(of:on:)`).
+    var termNames: [String: String] = [:]
 
     public init() {}
+
+    /// Names the day of the values that depend on it in `layer` (a unit's ward, an instrument's state on the day),
+    /// so that a cursor of the list on another day is refused rather than losing or repeating rows.
+    public mutating func nameTerms(of layer: FeatureLayer, on day: LocalDate) {
+        termNames = [:]
+        for property in layer.dayDependentProperties { termNames[property] = "\(property) on \(day)" }
+    }
 }
 
 /// A sort on an output property; NULLs come first ascending and last descending, as SQLite orders them.
@@ -170,7 +180,7 @@ extension FeatureSelection {
     }
 
     /// The sort as its cursors carry it (PageCursor.order).
-    var order: String { PageCursor.order(sortBy.map { ($0.property, $0.descending) }) }
+    var order: String { PageCursor.order(sortBy.map { (termNames[$0.property] ?? $0.property, $0.descending) }) }
 }
 
 extension FeatureLayers {

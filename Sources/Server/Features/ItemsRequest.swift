@@ -43,6 +43,7 @@ struct ItemsRequest {
         try readFilter(query)
         if let d = query["datetime"] { try readDatetime(d, today: today) }
         if let s = query["sortby"] { selection.sortBy = try ItemsRequest.sortKeys(s) }
+        if let layer = collection.layer { selection.nameTerms(of: layer, on: filter.asOf) }
         if let p = query["properties"] {
             selection.properties = Set(p.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
