@@ -256,6 +256,10 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         #expect(try found("01002334") == ["0100233488"])
         #expect(try found("inh") == [])  // words are found by their beginning, not from the middle
         #expect(try found("xyz") == [])
+        // An English possessive is the name's: its s does not have to begin a word of the unit's.
+        #expect(try found("Chợ Bình Thới's") == ["CHO-BT"])
+        #expect(try found("Bình Thới\u{2019}s chợ") == ["CHO-BT"])
+        #expect(try found("thoi s") == [])  // a word s typed on its own still must begin one
     }
 }
 

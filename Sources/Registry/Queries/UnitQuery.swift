@@ -274,8 +274,13 @@ struct UnitStatement {
             guard !tokens.isEmpty else {
                 throw RegistryError.invalidArgument(field: "search", value: s, expected: "at least one letter or digit")
             }
-            // Every word of the query must begin a word of the unit's text (name, owner, address, codes).
-            let match = tokens.flatMap { $0.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) }
+            // Every word of the query must begin a word of the unit's text (name, owner, address, codes). An English
+            // possessive ("Kim Long's") is the name's: its s would have to begin a word of the unit's, and none does.
+            func withoutPossessive(_ token: String) -> Substring {
+                for mark in ["'s", "\u{2019}s"] where token.hasSuffix(mark) && token.count > mark.count { return token.dropLast(mark.count) }
+                return Substring(token)
+            }
+            let match = tokens.map(withoutPossessive).flatMap { $0.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) }
                 .map { "\"" + $0 + "\"*" }.joined(separator: " AND ")
             guard !match.isEmpty else {
                 throw RegistryError.invalidArgument(field: "search", value: s, expected: "at least one letter or digit")
