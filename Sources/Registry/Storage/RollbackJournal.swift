@@ -14,10 +14,11 @@ struct RollbackJournal {
         guard let pool = writer as? DatabasePool else { return RollbackJournal(synchronous: nil) }
         pool.releaseMemory()  // closes this process's idle readers, which would keep the file in WAL mode
         let synchronous = try? pool.writeWithoutTransaction { db -> Int? in
-            let wal = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            let wal = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 1
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete" else { return nil }
-            // NORMAL, GRDB's choice for WAL, is not safe from a power cut in a rollback journal; FULL is.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // NORMAL, GRDB's choice for WAL, is not safe from a power cut in a rollback journal; FULL is. Once the
+            // mode is changed, `leave` must change it back whatever happens here.
+            try? db.execute(sql: "PRAGMA synchronous = FULL")
             return wal
         }
         return RollbackJournal(synchronous: synchronous ?? nil)
