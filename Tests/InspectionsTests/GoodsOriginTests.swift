@@ -114,6 +114,24 @@ import GRDB
         let emptied = try file("emptied.csv", header + "CHO-BT,A-1,2026-11-01,Thịt heo,25,kg,Vissan,Đồng Nai,\n")
         #expect(try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: emptied, options: options).updated == 1)
         #expect(try entry() == "25.0|kg|-|-")
+
+        // Leaving out a key column (supplier, origin): the line is that stall's entry of those goods that day, not a
+        // second one beside it. A row cut short of its supplier and origin is read the same way.
+        let noSupplier = try file("nosupplier.csv", "market_code,stall_no,received_on,goods,quantity,quantity_unit\n"
+                                  + "CHO-BT,A-1,2026-11-01,Thịt heo,30,kg\n")
+        #expect(try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: noSupplier, options: options).updated == 1)
+        let short = try file("short.csv", header + "CHO-BT,A-1,2026-11-01,Thịt heo,35,kg\n")
+        #expect(try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: short, options: options).updated == 1)
+        #expect(try registry.count("goods_origin_entries") == 1)
+        #expect(try entry() == "35.0|kg|-|-")
+        // Two entries of those goods that day, from two suppliers: which one is meant cannot be told, and nothing is written.
+        _ = try GoodsOriginImport(store: registry.store, now: Date()).importEntries(
+            path: file("second.csv", header + "CHO-BT,A-1,2026-11-01,Thịt heo,5,kg,CP,Đồng Nai,\n"), options: options)
+        #expect(try registry.count("goods_origin_entries") == 2)
+        #expect {
+            try GoodsOriginImport(store: registry.store, now: Date()).importEntries(path: noSupplier, options: options)
+        } throws: { "\($0)".contains("2 times") && "\($0)".contains("a line with origin_province and supplier") }
+        #expect(try registry.count("goods_origin_entries") == 2)
     }
 
     @Test func missingAndDoubtfulOriginByMarketAndStall() throws {

@@ -14,6 +14,9 @@ struct GoodsOriginDraft {
     var note: String?
     /// The updatable fields the record left out: an entry already logged keeps what it holds there (LeftOutColumns).
     var notGiven: Set<String> = []
+    /// The key fields (supplier, origin_province) the record left out: it is the entry of that stall, day and goods
+    /// whatever it holds there, when there is one.
+    var keyNotGiven: Set<String> = []
 }
 
 enum GoodsOriginValidation {
@@ -51,7 +54,8 @@ enum GoodsOriginValidation {
         guard !c.hasErrors, let unitCode, let date, let goods else { return (nil, c.issues) }
         return (GoodsOriginDraft(unitCode: unitCode, receivedOn: date, goods: goods, quantity: quantity, quantityUnit: quantityUnit,
                                  supplier: supplier, originProvince: origin, traceabilityCode: code, note: note,
-                                 notGiven: Set(GoodsOriginWriter.updatable.filter { record.fields[$0] == nil })), c.issues)
+                                 notGiven: Set(GoodsOriginWriter.updatable.filter { record.fields[$0] == nil }),
+                                 keyNotGiven: Set(["supplier", "origin_province"].filter { record.fields[$0] == nil })), c.issues)
     }
 }
 
@@ -76,6 +80,15 @@ struct GoodsOriginWriter {
         var expected: String { "a market stall or a market (the origin log is kept in markets)" }
     }
 
+    /// A line that leaves out the supplier or the origin, where the stall logged that goods that day more than once.
+    struct WhichEntry: RecordRejection {
+        let value: String?
+        let count: Int
+        let left: String
+        var field: String { "goods" }
+        var expected: String { "a line with \(left): the stall logged these goods that day \(count) times, from different suppliers or origins" }
+    }
+
     struct BeforeRegistration: RecordRejection {
         let value: String?
         let registeredOn: String
@@ -94,10 +107,20 @@ struct GoodsOriginWriter {
             throw BeforeRegistration(value: d.receivedOn.description, registeredOn: r)
         }
         var values: [DatabaseValueConvertible?] = [d.quantity, d.quantityUnit, d.originProvince, d.traceabilityCode, d.note]
-        if let existing = try Row.fetchOne(db, sql: """
+        // A key column the line leaves out (not in the header, cut from a short row) matches what the entry holds: such
+        // a line was logged as a second entry beside the first.
+        var key: SQL = "unit_id = \(unitId) AND received_on = \(d.receivedOn.description) AND goods = \(d.goods)"
+        if !d.keyNotGiven.contains("supplier") { key += " AND coalesce(supplier, '') = \(d.supplier ?? "")" }
+        if !d.keyNotGiven.contains("origin_province") { key += " AND coalesce(origin_province, '') = \(d.originProvince ?? "")" }
+        let matching = try Row.fetchAll(db, SQLRequest<Row>(literal: """
             SELECT id, quantity, quantity_unit, origin_province, traceability_code, note FROM goods_origin_entries
-            WHERE unit_id = ? AND received_on = ? AND goods = ? AND coalesce(supplier, '') = ? AND coalesce(origin_province, '') = ?
-            """, arguments: [unitId, d.receivedOn.description, d.goods, d.supplier ?? "", d.originProvince ?? ""]) {
+            WHERE \(key) LIMIT 2
+            """))
+        if matching.count > 1 {
+            let count = try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT count(*) FROM goods_origin_entries WHERE \(key)")) ?? 2
+            throw WhichEntry(value: d.goods, count: count, left: d.keyNotGiven.sorted().joined(separator: " and "))
+        }
+        if let existing = matching.first {
             guard written.ids.insert(existing["id"]).inserted else { throw GivenTwice(value: d.goods) }
             let old: [DatabaseValue] = GoodsOriginWriter.updatable.map { existing[$0] }
             for (i, field) in GoodsOriginWriter.updatable.enumerated() where d.notGiven.contains(field) { values[i] = old[i] }
