@@ -68,11 +68,7 @@ public enum DatabaseFile {
     /// may write; where that fails (a read-only folder), the database is unreadable until it can be.
     static func rollBackInterruptedWrite(_ path: String, busyTimeout: TimeInterval) throws {
         guard hasJournal(path) else { return }
-        var config = SpatiaLite.plainConfiguration()
-        config.busyMode = .timeout(busyTimeout)
-        let queue = try DatabaseQueue(path: path, configuration: config)
-        defer { try? queue.close() }
-        _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+        try openAlone(path, busyTimeout: busyTimeout)
     }
 
     /// Whether a rollback journal that SQLite would roll back may lie beside `path` (see `rollBackInterruptedWrite`).
@@ -149,8 +145,21 @@ public enum DatabaseFile {
     /// A pool's last connection to close is a reader, which may not checkpoint, so the -wal and -shm
     /// files stay; one read-write connection opened and closed alone removes them.
     static func removeLog(_ path: String) throws {
-        let queue = try DatabaseQueue(path: path, configuration: SpatiaLite.plainConfiguration())
-        _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+        try openAlone(path)
+    }
+
+    /// Opens `path` through one read-write connection without SpatiaLite, reads its schema and closes it: SQLite
+    /// then rolls back a journal of an interrupted write, and as the last connection removes the WAL files.
+    private static func openAlone(_ path: String, busyTimeout: TimeInterval? = nil) throws {
+        var config = SpatiaLite.plainConfiguration()
+        if let busyTimeout { config.busyMode = .timeout(busyTimeout) }
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        do {
+            _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+        } catch {
+            try? queue.close()
+            throw error
+        }
         try queue.close()
     }
 

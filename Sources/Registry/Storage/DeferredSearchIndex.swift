@@ -20,8 +20,9 @@ struct DeferredSearchIndex {
     /// well below FTS5's limit of 2 000. For fewer new units, merging all the old index too would cost more.
     func restore(_ db: Database, createdAt now: String, inserted: Int) throws {
         guard trigger.existed else { return }
-        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0
-        let mergesOnce = inserted * 2 >= total
+        // The largest id, not count(*): a count walked a whole index of a million units on every import, however small.
+        let total = try Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM economic_units") ?? 0
+        let mergesOnce = inserted > 0 && inserted * 2 >= total
         var settings: [(key: String, value: DatabaseValue?, initial: Int)] = []
         if mergesOnce {
             // The table's own settings, put back after; absent, they are FTS5's defaults.

@@ -215,7 +215,8 @@ public final class RegistryStore: Sendable {
     /// once, before the commit, on `tables` (SQLite's `foreign_key_check`). With enforcement on,
     /// SQLite keeps a statement journal for every multi-row INSERT (a violation would abort it half
     /// way), copying each page the statement touches: importing 200 000 units wrote 935 MB of it,
-    /// ten times the database. Enforcement can only be switched outside a transaction.
+    /// ten times the database. Enforcement can only be switched outside a transaction. The bulk write
+    /// (a units import) goes through a rollback journal when nothing else has the file open (RollbackJournal).
     func write<T>(checkingForeignKeysAtEndOf tables: [String], _ body: (Database) throws -> T) throws -> T {
         guard !isReadOnly else { throw RegistryError.readOnly(path: path) }
         return try mapErrors {

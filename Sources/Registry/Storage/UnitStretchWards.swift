@@ -48,14 +48,18 @@ enum UnitStretchWards {
     /// must have none yet. Wards come in code order, so a unit's first row for a stretch is its lowest code's, and
     /// OR IGNORE keeps it (a GROUP BY on the key sorted every row: twice the time).
     static func fill(units: SQL) -> SQL {
+        fill(from: "admin_units a JOIN unit_wards m ON m.admin_unit_id = a.id", units: units) + ";"
+    }
+
+    /// The rows of the memberships `from` joins (aliases `a` for the ward, `m` for the membership) that `units` keeps.
+    private static func fill(from: SQL, units: SQL) -> SQL {
         """
         INSERT OR IGNORE INTO unit_stretch_wards (key, admin_unit_id)
         SELECT \(key("s.day", unit: "m.unit_id")), a.id
-        FROM admin_units a
-        JOIN unit_wards m ON m.admin_unit_id = a.id
+        FROM \(from)
         JOIN (\(starts)) s ON a.valid_from <= s.day AND (a.valid_to IS NULL OR a.valid_to >= s.day)
         WHERE a.level = 'ward' AND (\(units)) AND m.unit_id BETWEEN 0 AND 4294967295
-        ORDER BY a.code, a.id;
+        ORDER BY a.code, a.id
         """
     }
 
@@ -78,16 +82,9 @@ enum UnitStretchWards {
         try db.execute(literal: "DELETE FROM unit_stretch_wards WHERE key IN (SELECT \(key("s.day", unit: "x.id")) FROM (\(starts)) s, (\(unitIds)) x)")
         // From the units to their memberships (CROSS JOIN keeps that order): `fill(units:)` goes ward by ward through
         // every membership of each ward, 0.3 s for one moved unit among a million.
-        try db.execute(literal: """
-            INSERT OR IGNORE INTO unit_stretch_wards (key, admin_unit_id)
-            SELECT \(key("s.day", unit: "m.unit_id")), a.id
-            FROM (\(unitIds)) x
-            CROSS JOIN unit_wards m ON m.unit_id = x.id
-            CROSS JOIN admin_units a ON a.id = m.admin_unit_id
-            JOIN (\(starts)) s ON a.valid_from <= s.day AND (a.valid_to IS NULL OR a.valid_to >= s.day)
-            WHERE a.level = 'ward' AND m.unit_id BETWEEN 0 AND 4294967295
-            ORDER BY a.code, a.id
-            """)
+        try db.execute(literal: fill(from: """
+            (\(unitIds)) x CROSS JOIN unit_wards m ON m.unit_id = x.id CROSS JOIN admin_units a ON a.id = m.admin_unit_id
+            """, units: "1"))
     }
 
     /// An import's new units' rows, written as the units are (their wards were found on the reading thread) and,
