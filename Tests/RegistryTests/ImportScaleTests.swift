@@ -152,6 +152,41 @@ import Testing
         #expect(try reading.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
     }
 
+    /// When a units import packs the R*Tree of the units' points again, it packs the box cells from the same sorted
+    /// rows (BoxCellRepacking): each cell must be as `UnitBoxCells.packStale` packs it from `unit_box_points`, the old
+    /// cell of a unit the import moves included, and a cell holding a unit that cannot be packed must stay stale.
+    @Test func aLargeImportPacksTheBoxCellsAsTheirViewDoes() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        let codes = Self.enterpriseCodes(400)
+        let start = Date()
+        _ = try Importer(store: r.store, now: start).importUnits(path: try r.file("a.csv", unitsCSV(Array(codes.prefix(40)))))
+        // A registration day that cannot be packed, written outside the importer: that unit's cell stays stale.
+        try r.store.write { try $0.execute(sql: "UPDATE economic_units SET registered_on = '2024' WHERE code = ?", arguments: [codes[3]]) }
+        #expect(try r.count("unit_box_stale") == 1)
+        // 360 new units at the same places as the first 40 and further north, and the sixth unit moved to the east end
+        // of the first row (another cell): 361 of 400 rows written, so the R*Tree is packed again.
+        let moved = "\(codes[5]),Cửa hàng 5,enterprise,106.6489,10.761,2024-01-10\n"
+        let report = try Importer(store: r.store, now: start + 1).importUnits(path: try r.file("b.csv", unitsCSV(Array(codes.suffix(360))) + moved))
+        #expect(report.inserted == 360 && report.updated == 1)
+        func cells(_ db: Database) throws -> [String] {
+            try String.fetchAll(db, sql: "SELECT cell || ' ' || hex(points) FROM unit_box_cells ORDER BY cell")
+                + String.fetchAll(db, sql: "SELECT 'stale ' || cell FROM unit_box_stale ORDER BY cell")
+        }
+        let packed = try r.store.read(cells)
+        #expect(packed.count > 20)
+        #expect(try r.store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit_box_stale") } == 1)
+        // Every cell packed again from the view.
+        let fromView = try r.store.write { db in
+            try db.execute(sql: "DELETE FROM unit_box_cells; INSERT OR IGNORE INTO unit_box_stale (cell) SELECT cell FROM unit_box_points")
+            try UnitBoxCells.packStale(db)
+            return try cells(db)
+        }
+        #expect(packed.count == fromView.count)
+        // The cells whose packed units differ, by number.
+        #expect(zip(packed, fromView).filter { $0 != $1 }.map { $0.0.prefix { $0 != " " } } == [])
+    }
+
     /// Units an import moves get the wards of their new place, whether the import places them one by one
     /// (a few of many) or ward by ward through the cells (a large share): every membership is SpatiaLite's
     /// ST_Intersects and every flag is the declared ward's disagreement, the units the import inserted included.

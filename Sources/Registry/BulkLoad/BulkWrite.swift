@@ -36,8 +36,12 @@ struct DeferredSpatialTriggers {
 
     /// Does for the rows matching `written` (an SQL condition on `table` aliased `x`, with one argument)
     /// what the triggers would have done row by row, then puts the triggers back. `updated` selects the
-    /// written rows that existed before, whose old index entries must go; new rows have none.
-    func restore(_ db: Database, written: String, updated: String, arguments: StatementArguments) throws {
+    /// written rows that existed before, whose old index entries must go; new rows have none. When the
+    /// R*Tree of `alongside`'s column is packed again from every row, that reader reads the rows too; returns
+    /// whether it did.
+    @discardableResult
+    func restore(_ db: Database, written: String, updated: String, arguments: StatementArguments,
+                 alongside: (any RTreeBuildReader)? = nil) throws -> Bool {
         let t = table.quotedDatabaseIdentifier
         // One pass over the table for all geometry columns: per column, the first written row that
         // breaks the column's constraint (type and SRID), how many written rows have a geometry and how
@@ -64,6 +68,7 @@ struct DeferredSpatialTriggers {
         measureArguments += arguments
         let measured = try Row.fetchOne(db, sql: "SELECT \(measures.joined(separator: ", ")) FROM \(t) AS x", arguments: measureArguments)!
 
+        var readAlongside = false
         for (i, (column, indexed)) in geometryColumns.enumerated() {
             let c = column.quotedDatabaseIdentifier
             if let bad = measured[3 * i] as Int64? {
@@ -74,10 +79,13 @@ struct DeferredSpatialTriggers {
             let writtenCount: Int = measured[3 * i + 1], total: Int = measured[3 * i + 2]
             if writtenCount * PackedRTree.rebuildShare >= total {
                 // Most of the index is new: packing all of it is cheaper than inserting the new part.
+                let reader = alongside.flatMap { $0.column.lowercased() == column.lowercased() ? $0 : nil }
+                let more = reader.map { $0.columns.map { ", " + $0 }.joined() } ?? ""
                 try PackedRTree.rebuild(db, rtree: index, count: total, source: """
-                    SELECT rowid AS id, MbrMinX(\(c)) AS xmin, MbrMaxX(\(c)) AS xmax, MbrMinY(\(c)) AS ymin, MbrMaxY(\(c)) AS ymax
+                    SELECT rowid AS id, MbrMinX(\(c)) AS xmin, MbrMaxX(\(c)) AS xmax, MbrMinY(\(c)) AS ymin, MbrMaxY(\(c)) AS ymax\(more)
                     FROM \(t) WHERE \(c) IS NOT NULL
-                    """)
+                    """, alongside: reader)
+                readAlongside = readAlongside || reader != nil
             } else {
                 let index = index.quotedDatabaseIdentifier
                 try db.execute(sql: "DELETE FROM \(index) WHERE pkid IN (SELECT x.rowid FROM \(t) AS x WHERE \(updated))",
@@ -97,6 +105,7 @@ struct DeferredSpatialTriggers {
                 """, arguments: [table])
         }
         for (_, sql) in triggers { try db.execute(sql: sql) }
+        return readAlongside
     }
 }
 

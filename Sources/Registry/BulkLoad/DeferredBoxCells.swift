@@ -20,8 +20,16 @@ struct DeferredBoxCells {
         cells.insert(UnitBoxCells.cell(lon, lat))
     }
 
-    func restore(_ db: Database) throws {
+    /// The packing of every cell beside the rebuild of the units' R*Tree, when the registry has box cells.
+    func repacking(_ db: Database) throws -> BoxCellRepacking? {
+        trigger.existed ? try BoxCellRepacking(db) : nil
+    }
+
+    /// Marks the cells of the inserted units stale and puts the trigger back; `repacked`: every cell was packed
+    /// again beside the R*Tree (BoxCellRepacking), so none is marked.
+    func restore(_ db: Database, repacked: Bool) throws {
         guard trigger.existed else { return }
+        if repacked { return try trigger.restore(db) }
         let mark = try db.makeStatement(sql: "INSERT OR IGNORE INTO unit_box_stale (cell) VALUES (?)")
         for cell in cells { try mark.execute(arguments: [cell]) }
         try trigger.restore(db)

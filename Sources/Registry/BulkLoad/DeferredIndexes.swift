@@ -9,12 +9,15 @@ struct DeferredIndexes {
     private var dropped: [String] = []
     private var decided = false
     private let table: String
+    /// Indexes kept up to date row by row all the same: those the import only appends to.
+    private let keeping: Set<String>
     /// Rows the import must have written before the indexes go: half the table as it was, at least.
     let threshold: Int
 
     /// Nothing is dropped yet; `dropWhen(written:)` decides as the import goes.
-    init(_ db: Database, table: String, minimumRows: Int = 20_000) throws {
+    init(_ db: Database, table: String, minimumRows: Int = 20_000, keeping: Set<String> = []) throws {
         self.table = table
+        self.keeping = keeping
         let existing = try Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM \(table.quotedDatabaseIdentifier)") ?? 0
         threshold = max(minimumRows, existing / 2)
     }
@@ -27,7 +30,7 @@ struct DeferredIndexes {
             SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list(?) l ON l.name = m.name
             WHERE m.type = 'index' AND m.sql IS NOT NULL AND l."unique" = 0
             """, arguments: [table])
-        for index in indexes {
+        for index in indexes where !keeping.contains(index.name) {
             dropped.append(index.sql)
             try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)")
         }

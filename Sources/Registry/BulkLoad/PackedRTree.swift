@@ -2,6 +2,18 @@ import CSpatial
 import Foundation
 import GRDB
 
+/// Work that reads every row a packed R*Tree is built from (PackedRTree.rebuild), in the order the build sorts them
+/// (by the box's x centre), so that the rows are read and sorted once for both. `columns` are more of the table's
+/// columns (SQL on its row), which `read` finds after the box's five (id, xmin, xmax, ymin, ymax); `finish` follows
+/// the last row.
+protocol RTreeBuildReader: AnyObject {
+    /// The geometry column whose R*Tree the reader rides on.
+    var column: String { get }
+    var columns: [String] { get }
+    func read(_ row: RawRow) throws
+    func finish() throws
+}
+
 /// Builds a 2-D SQLite R*Tree (the kind SpatiaLite uses for its spatial indexes) in one pass: the
 /// boxes are sorted into a sort-tile-recursive packing and the nodes are written straight into the
 /// R*Tree's three shadow tables, instead of being inserted one by one (each insert runs R*Tree's
@@ -21,15 +33,15 @@ enum PackedRTree {
     }
 
     /// Replaces the content of the R*Tree `rtree` with the boxes of `source`, an SQL query returning
-    /// rows (id, xmin, xmax, ymin, ymax) under those names; `count` is how many (it sizes the
-    /// slices). Runs inside the caller's transaction.
+    /// rows (id, xmin, xmax, ymin, ymax) under those names, then any columns `alongside` reads; `count` is how
+    /// many (it sizes the slices). Runs inside the caller's transaction.
     ///
     /// Memory stays flat: SQLite's sorter (spilling to temporary files past a small budget) delivers
     /// the boxes by x centre, one STR slice (about √(count × capacity) boxes) is held at a time, and
     /// the leaf of each entry goes to a temporary table, from which `_rowid` is filled in id order
     /// (inserting it in tile order, at random ids, took 1.9 s of 2.9 s for the leaves of a million
     /// entries). Only the level above the leaves, 1/capacity of the entries, is kept in memory.
-    static func rebuild(_ db: Database, rtree: String, count: Int, source: String) throws {
+    static func rebuild(_ db: Database, rtree: String, count: Int, source: String, alongside: (any RTreeBuildReader)? = nil) throws {
         let node = "\(rtree)_node".quotedDatabaseIdentifier
         let rowid = "\(rtree)_rowid".quotedDatabaseIdentifier
         let parent = "\(rtree)_parent".quotedDatabaseIdentifier
@@ -66,7 +78,7 @@ enum PackedRTree {
             slice.removeAll(keepingCapacity: true)
         }
         try withSortBudget(db) {
-            let select = try db.makeStatement(sql: "SELECT id, xmin, xmax, ymin, ymax FROM (\(source)) ORDER BY xmin + xmax")
+            let select = try db.makeStatement(sql: "SELECT * FROM (\(source)) ORDER BY xmin + xmax")
             let s = select.sqliteStatement
             defer { sqlite3_reset(s) }
             while true {
@@ -78,11 +90,13 @@ enum PackedRTree {
                 // A full slice is written only when another entry comes: a tree that fits in one
                 // node is a root leaf.
                 if slice.count == perSlice { try writeSlice() }
+                try alongside?.read(RawRow(statement: s))
                 slice.append(Entry(id: sqlite3_column_int64(s, 0),
                                    xmin: roundedDown(sqlite3_column_double(s, 1)), xmax: roundedUp(sqlite3_column_double(s, 2)),
                                    ymin: roundedDown(sqlite3_column_double(s, 3)), ymax: roundedUp(sqlite3_column_double(s, 4))))
             }
         }
+        try alongside?.finish()
         if leaves.isEmpty && slice.count <= capacity {
             let number = try nodes.write(slice[...], depth: 0, isRoot: true)
             if !slice.isEmpty { try writeLeaf(slice[...], number) }

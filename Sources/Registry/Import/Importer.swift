@@ -126,7 +126,10 @@ public struct Importer {
             let search = try DeferredSearchIndex.suspend(db)
             var boxCells = try DeferredBoxCells.suspend(db)
             var wardCounts = try WardUnitCounts.Suspended(db)
-            var indexes = try DeferredIndexes(db, table: "economic_units", minimumRows: options.deferIndexesFrom)
+            // Every unit written gets the import's time in updated_at, later than any other: its entries go at the end
+            // of that index, which costs less row by row (0.2 s for a million) than built again from the table (0.5 s).
+            var indexes = try DeferredIndexes(db, table: "economic_units", minimumRows: options.deferIndexesFrom,
+                                              keeping: ["economic_units_updated"])
             var updated = try UpdatedUnits(db)
             var deferred: [(UnitDraft, UnitRowValues, SourceLocation, RawRecord?)] = []
             // New units go in `rowsPerInsert` at a time; a unit whose code is taken goes through upsert.
@@ -224,11 +227,12 @@ public struct Importer {
                     options.finishing?(.statusHistory)
                     try writer.recordRegistrations()
                     options.finishing?(.spatialIndex)
-                    try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
-                                         arguments: [writer.now])
+                    // When the units' R*Tree is packed again, the box cells are packed from the same sorted rows.
+                    let cellsRepacked = try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
+                                                             arguments: [writer.now], alongside: try boxCells.repacking(db))
                     options.finishing?(.searchIndex)
                     try search.restore(db, createdAt: writer.now, inserted: session.report.inserted)
-                    try boxCells.restore(db)
+                    try boxCells.restore(db, repacked: cellsRepacked)
                     // The updated units' wards, ward by ward through the cells when they are a large part
                     // of the registry.
                     if updated.count > 0 {
