@@ -11,7 +11,8 @@ extension EconGIS {
             abstract: "What the inspections did over a period, by ward, field or month: for the six-month and annual reports.",
             discussion: """
                 Counts finished inspections (done or closed) dated in the period, each in the ward its place lay in on its \
-                date; by field an inspection of several fields counts in each (the total counts it once). CSV is UTF-8 with \
+                date; by field an inspection counts in each field it had in scope or found something in (the total counts it \
+                once), each violation and test in its own field. CSV is UTF-8 with \
                 a byte order mark so that Excel keeps Vietnamese; HTML is one printable page with a bar chart per field.
                 """)
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html, geojson }

@@ -96,9 +96,15 @@ enum ReportHTML {
         return (n < 0 ? "−" : "") + out
     }
 
-    /// Đồng as millions: 232, or 1.5 when not whole.
+    /// Đồng as millions, exactly: 232, 1.25 or 0.02 (every đồng shows, up to six decimals), whole millions grouped.
     static func millions(_ vnd: Int) -> String {
-        vnd % 1_000_000 == 0 ? grouped(vnd / 1_000_000) : String(format: "%.1f", Double(vnd) / 1e6)
+        let whole = grouped(vnd / 1_000_000)
+        let rest = (vnd % 1_000_000).magnitude
+        guard rest != 0 else { return whole }
+        var decimals = String(rest)
+        decimals = String(repeating: "0", count: 6 - decimals.count) + decimals
+        while decimals.hasSuffix("0") { decimals.removeLast() }
+        return (vnd < 0 && vnd / 1_000_000 == 0 ? "−" : "") + whole + "." + decimals
     }
 
     static func escape(_ s: String) -> String {

@@ -103,7 +103,7 @@ extension EconGIS {
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "units, markets, stalls, instruments, due, wards, inspections or ward-summary.") var layer: ExportedLayer
         @OptionGroup var filters: UnitFilterOptions
-        @Option(help: "Days ahead that count as due (layer due).") var within = 30
+        @Option(help: "Days ahead that count as due (layers due and instruments).") var within = 30
         @Option(help: ArgumentHelp("First day of the period (ward-summary).", valueName: "date")) var from: LocalDate?
         @Option(help: ArgumentHelp("Last day of the period (ward-summary).", valueName: "date")) var to: LocalDate?
         @Option(help: "geojson, geojsonseq or csv.") var format: FeatureWriter.Format = .geojson

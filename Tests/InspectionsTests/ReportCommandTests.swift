@@ -90,21 +90,81 @@ import Testing
         let fields = try #require(byField["rows"] as? [[String: Any]])
         let metrology = try #require(fields.first { $0["field"] as? String == "metrology" })
         let quantity = try #require(fields.first { $0["field"] as? String == "quantity" })
-        #expect((metrology["tests_failed"] as? Int).map { $0 >= 1 } == true && (quantity["tests_failed"] as? Int).map { $0 >= 1 } == true)
-        // A violation counts in the field of its category, if the inspection looked at that field.
-        let year = try #require(try report(["--period", "2025", "--by", "field"])["rows"] as? [[String: Any]])
-        for row in year {
+        // The day's fuel tests are metrology's: the inspection counts under quantity too (in its scope), its tests do not.
+        #expect((metrology["tests_failed"] as? Int).map { $0 >= 1 } == true)
+        #expect((quantity["inspections"] as? Int).map { $0 >= 1 } == true && quantity["tests_failed"] as? Int == 0)
+        // Each violation counts in the field of its category, whatever the inspection had in scope (a label missing
+        // found at an origin check is a labels finding), and each test in its own field: the field rows add up to the
+        // total, and the inspection of a field with violations in it is the one with violations there.
+        let year = try report(["--period", "2025", "--by", "field"])
+        let yearRows = try #require(year["rows"] as? [[String: Any]]), yearTotal = try #require(year["total"] as? [String: Any])
+        let finished = "i.status IN ('done', 'closed') AND i.inspected_on BETWEEN '2025-01-01' AND '2025-12-31'"
+        for row in yearRows {
             let field = row["field"] as! String
+            let inField = "v.category IN (SELECT c.code FROM violation_categories c WHERE c.field = '\(field)')"
             #expect(row["violations"] as? Int == (try sql("""
-                SELECT count(*) FROM violations v JOIN inspections i ON i.id = v.inspection_id JOIN violation_categories c ON c.code = v.category
-                WHERE i.status IN ('done', 'closed') AND i.inspected_on BETWEEN '2025-01-01' AND '2025-12-31' AND c.field = '\(field)'
-                  AND EXISTS (SELECT 1 FROM inspection_scopes s WHERE s.inspection_id = i.id AND s.scope = c.field)
+                SELECT count(*) FROM violations v JOIN inspections i ON i.id = v.inspection_id WHERE \(finished) AND \(inField)
+                """) as Int), "\(field)")
+            #expect(row["with_violations"] as? Int == (try sql("""
+                SELECT count(DISTINCT i.id) FROM violations v JOIN inspections i ON i.id = v.inspection_id WHERE \(finished) AND \(inField)
                 """) as Int), "\(field)")
         }
         #expect(try sql("SELECT count(*) FROM violation_categories WHERE field IS NULL") as Int == 0)
+        #expect(try sql("""
+            SELECT count(*) FROM violations v JOIN inspections i ON i.id = v.inspection_id JOIN violation_categories c ON c.code = v.category
+            WHERE \(finished) AND NOT EXISTS (SELECT 1 FROM inspection_scopes s WHERE s.inspection_id = i.id AND s.scope = c.field)
+            """) as Int > 0, "the demo has violations outside the inspection's scopes")
+        for column in ["violations", "tests_passed", "tests_failed", "fines_recorded_vnd"] {
+            #expect(yearRows.reduce(0) { $0 + ($1[column] as! Int) } == yearTotal[column] as? Int, "\(column)")
+        }
         let byMonth = try #require(try report(["--period", "2025-H2", "--by", "month"])["rows"] as? [[String: Any]])
         #expect(byMonth.map { $0["month"] as! String }.allSatisfy { $0 >= "2025-07" && $0 <= "2025-12" })
         #expect(byMonth.reduce(0) { $0 + ($1["inspections"] as! Int) } == (try sql("SELECT count(*) FROM inspections WHERE inspected_on BETWEEN '2025-07-01' AND '2025-12-31'") as Int))
+    }
+
+    /// A ward a reform left with its code and name (27247 Phường 1 before 2025 and in 2025-H1, when it had taken in
+    /// Phường 2) is two wards: over a year across the change each is its own row, named with its days, and the ward
+    /// layer draws each row's counts on its own boundary, so that the rows and the layer add up to the total.
+    @Test func aWardKeptByAReformIsTwoRows() throws {
+        let json = try report(["--from", "2024-07-01", "--to", "2025-06-30"])
+        let rows = try #require(json["rows"] as? [[String: Any]]), total = try #require(json["total"] as? [String: Any])
+        let names = rows.map { $0["ward"] as! String }
+        #expect(Set(names).count == names.count)
+        #expect(names.filter { $0.hasPrefix("27247 Phường 1 (") }.count == 2, "\(names)")
+        #expect(rows.reduce(0) { $0 + ($1["inspections"] as! Int) } == total["inspections"] as? Int)
+        let path = registry.directory.appendingPathComponent("wards-across.geojson").path
+        let r = try Command.run(["report", "--from", "2024-07-01", "--to", "2025-06-30", "--format", "geojson", "--output", path, "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        let layer = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let features = try #require(layer["features"] as? [[String: Any]])
+        let drawn = features.reduce(0) { $0 + (($1["properties"] as! [String: Any])["inspections"] as! Int) }
+        #expect(drawn == total["inspections"] as? Int)
+    }
+
+    /// The exported layers count as the lists and the report do: an inspection's open follow-ups are those open on
+    /// the export's date (due set, not resolved by then), and an instrument's state is for the export's `--within`.
+    @Test func exportsCountOnTheirDateAndWindow() throws {
+        func properties(_ args: [String]) throws -> [[String: Any]] {
+            let r = try Command.run(["export"] + args + ["--db", db])
+            #expect(r.status == 0, "\(r.err)")
+            let layer = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+            return try #require(layer["features"] as? [[String: Any]]).map { $0["properties"] as! [String: Any] }
+        }
+        let inspections = try properties(["inspections", "--as-of", "2025-06-30"])
+        let open: Int = try sql("""
+            SELECT count(*) FROM violations v JOIN inspections i ON i.id = v.inspection_id
+            WHERE i.status IN ('done', 'closed') AND i.inspected_on <= '2025-06-30'
+              AND v.follow_up_due IS NOT NULL AND (v.resolved_on IS NULL OR v.resolved_on > '2025-06-30')
+            """)
+        #expect(open > 0)
+        #expect(inspections.reduce(0) { $0 + ($1["open_follow_ups"] as! Int) } == open)
+        for within in [30, 120] {
+            let due = try properties(["instruments", "--as-of", "2026-11-15", "--within", "\(within)"]).filter { $0["state"] as? String == "due" }.count
+            let listed = try Command.run(["instruments", "list", "--as-of", "2026-11-15", "--within", "\(within)", "--state", "due",
+                                          "--status", "active", "--status", "suspended", "--count", "--db", db])
+            #expect(listed.status == 0, "\(listed.err)")
+            #expect("\(due)" == listed.out.trimmingCharacters(in: .whitespacesAndNewlines), "--within \(within)")
+        }
     }
 
     @Test func csvForExcelAndOnePrintablePage() throws {

@@ -125,10 +125,10 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
     ]
 
     /// The instruments layer's state is an instrument's, as `econgis instruments list` gives it: `valid` when its
-    /// verification falls beyond the due window, where the due list says `due` (its window decides what it lists).
+    /// verification falls beyond the due window (`within`), where the due list says `due` (its window decides what
+    /// it lists). The layer's statement computes it as `verification_state`.
     static let instrumentLayerProperties: [Property] = instrumentProperties.map { property in
-        property.name != "state" ? property
-            : p("state", .text, VerificationState.sql(within: DueFilter.defaultWithin))
+        property.name != "state" ? property : p("state", .text, "verification_state")
     }
 
     static let wardProperties: [Property] = [
@@ -143,7 +143,11 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         p("violations", .integer, "(SELECT count(*) FROM violations v WHERE v.inspection_id = i.id)"),
         p("violation_codes", .text, "(SELECT group_concat(v.category, ' ') FROM violations v WHERE v.inspection_id = i.id)"),
         p("fine_vnd", .integer, "(SELECT sum(v.fine_vnd) FROM violations v WHERE v.inspection_id = i.id)"),
-        p("open_follow_ups", .integer, "(SELECT count(*) FROM violations v WHERE v.inspection_id = i.id AND v.follow_up IS NOT NULL AND v.resolved_on IS NULL)"),
+        // Open on the layer's date (`asof.day`), as the report and the due list count them.
+        p("open_follow_ups", .integer, """
+            (SELECT count(*) FROM violations v WHERE v.inspection_id = i.id AND v.follow_up_due IS NOT NULL
+             AND (v.resolved_on IS NULL OR v.resolved_on > asof.day))
+            """),
         p("ward_code", .text, "(SELECT x.code FROM admin_units x WHERE x.id = \(UnitStatement.wardId(onSQL: "i.inspected_on")))"),
         p("ward_name", .text, "(SELECT x.name FROM admin_units x WHERE x.id = \(UnitStatement.wardId(onSQL: "i.inspected_on")))"),
     ]
@@ -191,10 +195,14 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
                          select: sql, order: "u.id", countSQL: plan.countSQL, idsFirst: idsFirst, wards: try WardNames.read(db))
         case .instruments, .due:
             var due = DueFilter(units: filter)
+            // The instruments layer's state for the layer's window (`within`), as `instruments list --within` gives it.
             due.within = within
             let (_, inner) = try DueList.statement(db, due)
             let listed: SQL = self == .due ? DueList.listed(due) : "1"
-            let sql = select("instrument_id", "geom", "(SELECT d.*, g.geom FROM (\(inner)) d JOIN economic_units g ON g.id = d.id) WHERE \(listed)")
+            let sql = select("instrument_id", "geom", """
+                (SELECT d.*, \(VerificationState.sql(within: within)) AS verification_state, g.geom
+                 FROM (\(inner)) d JOIN economic_units g ON g.id = d.id) WHERE \(listed)
+                """)
             return Query(source: .registry(self), properties: properties, geometry: .pointBlob, select: sql, order: "instrument_id",
                          countSQL: "SELECT count(*) FROM (\(inner)) WHERE \(listed)")
         case .wards:
@@ -204,7 +212,9 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
                          countSQL: "SELECT count(*) FROM \(from)")
         case .inspections:
             let plan = try UnitStatement(db, filter: filter, sort: nil, wardsOn: [], existedOnly: false)
-            let from: SQL = "\(plan.from(joining: " JOIN inspections i ON i.unit_id = u.id")) WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
+            // `asof`: the layer's date as a row, for properties that depend on it (open_follow_ups).
+            let rows: SQL = " JOIN inspections i ON i.unit_id = u.id CROSS JOIN (SELECT \(filter.asOf.description) AS day) asof"
+            let from: SQL = "\(plan.from(joining: rows)) WHERE \(plan.whereClause) AND i.inspected_on <= \(filter.asOf.description)"
                 + " AND i.status IN ('done', 'closed')"  // past inspections: planned, started and cancelled ones found nothing yet
             return Query(source: .registry(self), properties: properties, geometry: .pointBlob,
                          select: select("i.id", "u.geom", from), order: "i.id", countSQL: "SELECT count(*) FROM \(from)")

@@ -30,8 +30,9 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
     public var description: String { label }
 }
 
-/// How a report's rows are grouped: by the ward an inspection's place lay in on its date, by field (scope; an
-/// inspection of several fields counts in each), by month, or by ward and field (the HTML charts).
+/// How a report's rows are grouped: by the ward an inspection's place lay in on its date, by field (an inspection
+/// counts in each field it had in scope or found something in; each violation and test in its own field), by month,
+/// or by ward and field (the HTML charts).
 public enum ReportGrouping: String, CaseIterable, Sendable {
     case ward, field, month
     case wardAndField = "ward_and_field"
@@ -95,30 +96,42 @@ public struct InspectionReportQuery: Sendable {
         }
     }
 
-    /// The wards in force on some day of the period, by the report's key ("code name"), with their validity and
+    /// The wards in force on some day of the period, by the report's key (`wardLabel`), with their validity and
     /// boundary: the layer a per-ward summary is drawn on (wards of both sides of a reform overlap).
     public func wards(_ period: ReportPeriod) throws -> [(key: String, validFrom: String, validTo: String?, boundary: Geometry?)] {
         struct Ward: Decodable, FetchableRecord { var g: String; var validFrom: String; var validTo: String?; var geometry: String?
             static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase }
         return try store.read { db in
             try Ward.fetchAll(db, sql: """
-                SELECT code || ' ' || name AS g, valid_from, valid_to, AsGeoJSON(geom, 7) AS geometry FROM admin_units
-                WHERE level = 'ward' AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?) ORDER BY code, valid_from
-                """, arguments: [period.to.description, period.from.description]).map { ward in
+                SELECT \(InspectionReportQuery.wardLabel("w")) AS g, valid_from, valid_to, AsGeoJSON(geom, 7) AS geometry FROM admin_units w
+                WHERE level = 'ward' AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to >= ?1) ORDER BY code, valid_from
+                """, arguments: [period.from.description, period.to.description]).map { ward in
                 (ward.g, ward.validFrom, ward.validTo,
                  ward.geometry.flatMap { try? GeoJSONDecoding.geometry(JSONText.decode(Array($0.utf8))) })
             }
         }
     }
 
+    /// A ward as the report names it: "code name", and its days when another ward row of the same code and name
+    /// is in force during the period ?1..?2 (a ward a reform enlarged under the same name is another ward), so that
+    /// the two are two rows, each drawn on its own boundary. `a` is the admin_units alias.
+    static func wardLabel(_ a: String) -> String {
+        """
+        \(a).code || ' ' || \(a).name || CASE WHEN EXISTS (
+            SELECT 1 FROM admin_units o WHERE o.level = 'ward' AND o.code = \(a).code AND o.name = \(a).name AND o.id <> \(a).id
+              AND o.valid_from <= ?2 AND (o.valid_to IS NULL OR o.valid_to >= ?1))
+          THEN ' (' || \(a).valid_from || ' to ' || coalesce(\(a).valid_to, '') || ')' ELSE '' END
+        """
+    }
+
     /// The ward of an inspection's place on its date (a point on a shared edge takes the lower code; a unit
-    /// without a point its declared ward if that ward existed then); its fields; its month.
+    /// without a point its declared ward if that ward existed then); its field; its month.
     static func key(_ grouping: ReportGrouping?) -> String {
         let ward = """
-            coalesce((SELECT a.code || ' ' || a.name FROM unit_wards m JOIN admin_units a ON a.id = m.admin_unit_id
+            coalesce((SELECT \(wardLabel("a")) FROM unit_wards m JOIN admin_units a ON a.id = m.admin_unit_id
                       WHERE m.unit_id = i.unit_id AND a.level = 'ward' AND \(Period.text("a", onColumn: "i.inspected_on"))
                       ORDER BY a.code LIMIT 1),
-                     (SELECT a.code || ' ' || a.name FROM economic_units u JOIN admin_units a ON a.id = u.declared_ward_id
+                     (SELECT \(wardLabel("a")) FROM economic_units u JOIN admin_units a ON a.id = u.declared_ward_id
                       WHERE u.id = i.unit_id AND u.geom IS NULL AND \(Period.text("a", onColumn: "i.inspected_on"))),
                      '(no ward)')
             """
@@ -126,30 +139,54 @@ public struct InspectionReportQuery: Sendable {
         case nil: return "'total'"
         case .ward?: return ward
         case .month?: return "substr(i.inspected_on, 1, 7)"
-        case .field?: return "coalesce(s.scope, i.scope)"
-        case .wardAndField?: return "(\(ward)) || ' | ' || coalesce(s.scope, i.scope)"
+        case .field?: return "fl.f"
+        case .wardAndField?: return "(\(ward)) || ' | ' || fl.f"
         }
     }
 
+    /// The field a violation belongs to: its category's (violation_categories.field), else the inspection's scope.
+    static let violationField = """
+        coalesce((SELECT c.field FROM violation_categories c WHERE c.code = v.category), (SELECT x.scope FROM inspections x WHERE x.id = v.inspection_id))
+        """
+
+    /// The field a test belongs to: pre-packaged quantity, or metrology (instruments, their papers and seals).
+    static let testField = "CASE t.kind WHEN 'prepack' THEN 'quantity' ELSE 'metrology' END"
+
     /// `keyed(id, unit_id, outcome, g, f)`: the finished inspections of ?1..?2, one row per group they count in;
-    /// `f` is the field of the row when grouping by field, else NULL.
+    /// `f` is the field of the row when grouping by field, else NULL. An inspection counts in each field it had in
+    /// scope and in each field of its violations and tests (a label found missing during an origin check is a labels
+    /// finding, counted there).
     static func keyed(_ grouping: ReportGrouping?) -> String {
         let byField = grouping == .field || grouping == .wardAndField
+        let done = "SELECT * FROM inspections WHERE status IN ('done', 'closed') AND inspected_on BETWEEN ?1 AND ?2"
+        guard byField else {
+            return """
+            WITH keyed AS (SELECT i.id, i.unit_id, i.outcome, \(key(grouping)) AS g, NULL AS f FROM (\(done)) i)
+
+            """
+        }
         return """
-        WITH keyed AS (
-          SELECT DISTINCT i.id, i.unit_id, i.outcome, \(key(grouping)) AS g, \(byField ? "coalesce(s.scope, i.scope)" : "NULL") AS f
-          FROM inspections i LEFT JOIN inspection_scopes s ON s.inspection_id = i.id
-          WHERE i.status IN ('done', 'closed') AND i.inspected_on BETWEEN ?1 AND ?2
-        )
+        WITH done AS (\(done)),
+        fields (id, f) AS (
+          SELECT s.inspection_id, s.scope FROM done i JOIN inspection_scopes s ON s.inspection_id = i.id
+          UNION SELECT i.id, i.scope FROM done i WHERE NOT EXISTS (SELECT 1 FROM inspection_scopes s WHERE s.inspection_id = i.id)
+          UNION SELECT i.id, \(violationField) FROM done i JOIN violations v ON v.inspection_id = i.id
+          UNION SELECT i.id, \(testField) FROM done i JOIN inspection_tests t ON t.inspection_id = i.id),
+        keyed AS (SELECT i.id, i.unit_id, i.outcome, \(key(grouping)) AS g, fl.f AS f FROM done i JOIN fields fl ON fl.id = i.id)
 
         """
     }
 
-    /// A violation counts in the field of its category (violation_categories.field) when rows are fields; an
-    /// inspection of several fields does not count a price violation under metrology.
-    static let attributed = """
-        (k.f IS NULL OR coalesce((SELECT c.field FROM violation_categories c WHERE c.code = v.category), k.f) = k.f)
-        """
+    /// A violation counts in its own field when rows are fields (`violationField`): in one row, whatever the
+    /// inspection's other fields.
+    static let attributed = "(k.f IS NULL OR \(violationField) = k.f)"
+
+    /// A test counts in its own field when rows are fields (`testField`).
+    static let testAttributed = "(k.f IS NULL OR \(testField) = k.f)"
+
+    /// Whether the row's inspection found a violation in the row's field (rows of fields): a field row counts the
+    /// inspection as compliant in that field or with violations in it.
+    static let foundInField = "EXISTS (SELECT 1 FROM violations v WHERE v.inspection_id = k.id AND \(violationField) = k.f)"
 
     /// The rows of `grouping`, or the one total row when nil.
     static func rows(_ db: Database, _ period: ReportPeriod, _ grouping: ReportGrouping?) throws -> [ReportRow] {
@@ -157,16 +194,18 @@ public struct InspectionReportQuery: Sendable {
         var rows: [String: ReportRow] = [:]
         for row in try ReportRow.fetchAll(db, sql: keyed(grouping) + """
             SELECT k.g AS "group", count(*) AS inspections, count(DISTINCT k.unit_id) AS units,
-                   sum(k.outcome = 'compliant') AS compliant, sum(k.outcome = 'violation') AS with_violations,
-                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'pass')), 0) AS tests_passed,
-                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'fail')), 0) AS tests_failed
+                   sum(CASE WHEN k.f IS NULL THEN k.outcome = 'compliant' ELSE NOT \(foundInField) END) AS compliant,
+                   sum(CASE WHEN k.f IS NULL THEN k.outcome = 'violation' ELSE \(foundInField) END) AS with_violations,
+                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'pass' AND \(testAttributed))), 0) AS tests_passed,
+                   coalesce(sum((SELECT count(*) FROM inspection_tests t WHERE t.inspection_id = k.id AND t.verdict = 'fail' AND \(testAttributed))), 0) AS tests_failed
             FROM keyed k GROUP BY k.g
             """, arguments: arguments) {
             rows[row.group] = row
         }
         struct InstrumentCount: Decodable, FetchableRecord { var g: String; var n: Int }
         for count in try InstrumentCount.fetchAll(db, sql: keyed(grouping) + """
-            SELECT k.g, count(DISTINCT t.instrument_id) AS n FROM keyed k JOIN inspection_tests t ON t.inspection_id = k.id GROUP BY k.g
+            SELECT k.g, count(DISTINCT t.instrument_id) AS n FROM keyed k JOIN inspection_tests t ON t.inspection_id = k.id AND \(testAttributed)
+            GROUP BY k.g
             """, arguments: arguments) {
             rows[count.g]?.instruments = count.n
         }
