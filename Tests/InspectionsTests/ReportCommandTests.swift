@@ -167,6 +167,42 @@ import Testing
         }
     }
 
+    /// A due list of a past day knows nothing of verifications after that day: an instrument verified since is
+    /// unknown then (its verification in force then is not on record), not "due in 900 days".
+    @Test func aPastDueListDoesNotKnowLaterVerifications() throws {
+        let serial: String = try sql("SELECT serial_no FROM measuring_instruments WHERE last_verified_on IS NOT NULL ORDER BY last_verified_on DESC LIMIT 1")
+        let verified: String = try sql("SELECT last_verified_on FROM measuring_instruments WHERE serial_no = '\(serial)'")
+        let dayBefore = LocalDate(iso: verified)!.adding(days: -1).description
+        func row(on day: String) throws -> String? {
+            let r = try Command.run(["due", "--as-of", day, "--within", "3660", "--format", "csv", "--db", db])
+            #expect(r.status == 0, "\(r.err)")
+            return r.out.split(separator: "\n").map(String.init).first { $0.contains(",\(serial),") }
+        }
+        let before = try #require(try row(on: dayBefore))
+        #expect(before.contains(",unknown,") && before.contains("verified \(verified), after the list's date"), "\(before)")
+        let after = try #require(try row(on: verified))
+        #expect(!after.contains(",unknown,") && after.contains("verified \(verified), cycle"), "\(after)")
+    }
+
+    /// `plan --ward CODE --as-of D --date X` plans the units of the ward CODE named on D (codes are reused: 27220 was
+    /// Phường 3 until 2025 and names no ward in 2026), with their instruments' states on X: the due list read the code
+    /// again on X and refused, or took another ward's instruments.
+    @Test func aPlanReadsTheWardOnItsAsOfDay() throws {
+        let r = try Command.run(["plan", "--ward", "27220", "--as-of", "2024-12-01", "--date", "2026-11-18", "--seed", "1", "--rounds", "1",
+                                 "--format", "json", "--db", db])
+        #expect(r.status == 0, "\(r.err)")
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let stops = try #require(plan["routes"] as? [[String: Any]]).flatMap { $0["stops"] as! [[String: Any]] }
+        #expect(!stops.isEmpty)
+        let queue = try DatabaseQueue(path: db, configuration: SpatiaLite.configuration())
+        let inWard = Set(try queue.read { try String.fetchAll($0, sql: """
+            SELECT u.code FROM economic_units u JOIN unit_wards m ON m.unit_id = u.id JOIN admin_units a ON a.id = m.admin_unit_id
+            WHERE a.level = 'ward' AND a.code = '27220' AND a.valid_from <= '2024-12-01' AND (a.valid_to IS NULL OR a.valid_to >= '2024-12-01')
+            """) })
+        #expect(stops.allSatisfy { inWard.contains($0["id"] as! String) })
+        #expect(stops.contains { ($0["why"] as! String).contains("verification") }, "the units' instruments are read")
+    }
+
     @Test func csvForExcelAndOnePrintablePage() throws {
         let csv = try Command.run(["report", "--period", "2025", "--format", "csv", "--db", db])
         #expect(csv.out.hasPrefix("\u{FEFF}ward,inspections,"))

@@ -47,6 +47,9 @@ public struct DueItem: Sendable {
             return "\(what) after \(r.category) found on \(r.foundOn) (inspection \(r.inspectionId)), \(when)"
         }
         guard let last = instrument?.lastVerifiedOn else { return "no verification on record" }
+        if state == .unknown, cycleMonths != nil, dueOn == nil {
+            return "verified \(last), after the list's date: the verification in force then is not on record"
+        }
         guard let months = cycleMonths, let days = daysOverdue else {
             return "no verification cycle for \(instrument?.type ?? "") on \(last) in verification_rules"
         }
@@ -210,7 +213,8 @@ public struct DueList: Sendable {
         }
         let asOf = filter.units.asOf.description
         let last: SQL = "i.last_verified_on"
-        // LocalDate.adding(months:): the same day so many months on, or the month's last day.
+        // LocalDate.adding(months:): the same day so many months on, or the month's last day. A verification after
+        // the date had not happened then, and the one in force then is not on record: no due date, state unknown.
         let dueOn: SQL = """
             min(date(\(last), 'start of month', '+' || r.cycle_months || ' months', '+' || (CAST(strftime('%d', \(last)) AS INTEGER) - 1) || ' days'),
                 date(\(last), 'start of month', '+' || (r.cycle_months + 1) || ' months', '-1 day'))
@@ -219,7 +223,8 @@ public struct DueList: Sendable {
             SELECT *, CASE WHEN seal_id IS NOT NULL THEN 'sealed' WHEN due_on IS NULL THEN 'unknown' WHEN due_on < \(asOf) THEN 'expired' ELSE 'due' END AS state,
                    CAST(julianday(\(asOf)) - julianday(CASE WHEN seal_id IS NOT NULL THEN sealed_on ELSE due_on END) AS INTEGER) AS days_overdue
             FROM (
-              SELECT \(plan.columns), \(instrumentColumns("i")), u.code AS unit_code, r.cycle_months, \(dueOn) AS due_on,
+              SELECT \(plan.columns), \(instrumentColumns("i")), u.code AS unit_code, r.cycle_months,
+                     CASE WHEN \(last) > \(asOf) THEN NULL ELSE \(dueOn) END AS due_on,
                      seal.id AS seal_id, seal.sealed_on, seal.reason AS seal_reason
               FROM \(plan.from(joining: " JOIN measuring_instruments i ON i.unit_id = u.id"))
                 LEFT JOIN verification_rules r ON r.id = (

@@ -6,6 +6,9 @@ import GeoJSON
 public struct UnitFilter: Sendable {
     public var wardCode: String?
     public var asOf: LocalDate
+    /// The day `wardCode` names a ward on, when not `asOf` (codes are reused): a plan takes a ward's units as of one
+    /// day and reads their instruments' states on another.
+    public var wardCodeOn: LocalDate?
     public var kinds: [UnitKind] = []
     public var statuses: [UnitStatus] = []
     public var vsicPrefix: String?
@@ -232,7 +235,7 @@ struct UnitStatement {
         // registered_on index, row by row for nearly every unit, instead of the index a list needs.
         if existedOnly { conditions.append("coalesce(u.registered_on, '') <= \(date)") }
         if let code = filter.wardCode {
-            let w = try UnitQuery.ward(db, code: code, on: filter.asOf)
+            let w = try UnitQuery.ward(db, code: code, on: filter.wardCodeOn ?? filter.asOf)
             wardMembers = """
                 u.id IN (SELECT m.unit_id FROM unit_wards m WHERE m.admin_unit_id = \(w.id)
                          UNION ALL SELECT d.id FROM economic_units d WHERE d.geom IS NULL AND d.declared_ward_id = \(w.id))

@@ -63,7 +63,8 @@ extension UnitQuery {
             var units: [ListedUnit] = []
             _ = try forEach(db, filter, sort: nil, page: .all, wardsOn: []) { units.append($0) }
             var due = DueFilter(units: filter)
-            due.units.asOf = date
+            due.units.asOf = date  // the instruments' states on the day of the visits, of the ward's units as of `asOf`
+            due.units.wardCodeOn = asOf
             due.within = 3660
             due.reinspections = false  // the planner reads them from `violations`, with the category's seriousness
             var instruments: [DueItem] = []
