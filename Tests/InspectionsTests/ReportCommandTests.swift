@@ -217,8 +217,10 @@ import Testing
         #expect(page.contains("@page{size:A4 portrait") && page.contains("Amounts in million đồng"))
         #expect(page.contains("<th>27226<br>P. 11</th>") && page.contains("<th>27226<br>P. Phú Thọ</th>"), "\(page)")
         #expect(page.contains("<tr><td>instrument unverified</td>"))
-        let bad = try Command.run(["report", "--period", "2025-H3", "--db", db])
-        #expect(bad.err.contains("--period: \"2025-H3\": a year (2026) or a half year (2026-H1, 2026-H2)"))
+        for period in ["2025-H3", "2025-", "-2025", "2025--H1"] {
+            let bad = try Command.run(["report", "--period=\(period)", "--db", db])
+            #expect(bad.status != 0 && bad.err.contains("--period: \"\(period)\": a year (2026) or a half year (2026-H1, 2026-H2)"), "\(bad.err)")
+        }
     }
 
     /// The per-ward summary layer: every ward of the period (both sides of the reform) with its counts, read by GDAL.

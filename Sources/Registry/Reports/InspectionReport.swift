@@ -16,7 +16,7 @@ public struct ReportPeriod: Sendable, Hashable, CustomStringConvertible {
 
     /// "2026" (the year), "2026-H1" (January to June) or "2026-H2" (July to December).
     public init(parsing text: String) throws {
-        let parts = text.uppercased().split(separator: "-")
+        let parts = text.uppercased().split(separator: "-", omittingEmptySubsequences: false)  // "2026-" is no period
         guard let year = parts.first.flatMap({ Int($0) }), parts[0].count == 4, (1900...9999).contains(year),
               parts.count == 1 || (parts.count == 2 && ["H1", "H2"].contains(parts[1])) else {
             throw RegistryError.invalidArgument(field: "period", value: text, expected: "a year (2026) or a half year (2026-H1, 2026-H2)")
