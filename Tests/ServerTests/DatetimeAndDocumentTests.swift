@@ -60,6 +60,17 @@ import Testing
             let r = try await get(s.base + "/collections/\(collection)/items?limit=1&datetime=2024-06-01/2025-03-01")
             #expect(r.status == 200, "\(collection): \(r.text.prefix(300))")
         }
+        // An interval that ends before it starts, or an empty datetime, is refused (each collection answered something
+        // of its own); a date ends with its day, so a timestamp of that day may start the interval.
+        for (datetime, status) in [("2025-12-31/2024-01-01", 400), ("2025-01-01T10:00:00Z/2025-01-01T09:00:00Z", 400), ("", 400),
+                                   ("2025-01-01T10:00:00Z/2025-01-01", 200), ("2025-01-01/2025-01-01T10:00:00Z", 200),
+                                   ("2025-01-01T10:00:00Z/2025-01-01T10:00:00.5Z", 200), ("2025-01-01T10:00:00.5Z/2025-01-01T10:00:00Z", 400)] {
+            for collection in ["units", "wards", "inspections", "due"] {
+                let r = try await get(s.base + "/collections/\(collection)/items?limit=1&datetime=" + datetime)
+                #expect(r.status == status, "\(collection) datetime=\(datetime): \(r.text.prefix(300))")
+                if status == 400 { #expect((r.json["description"] as? String)?.hasPrefix("datetime: ") == true, "\(r.text.prefix(300))") }
+            }
+        }
     }
 
     /// A timestamp property as a query parameter (it was compared as text and always refused).
@@ -162,6 +173,11 @@ import Testing
         for text in ["", " , . -", "×", "÷"] {
             #expect(!matches(text), "\(text)")
             #expect(try await get(s.base + "/collections/units/items?limit=1&q=" + encoded(text)).status == 400, "\(text)")
+        }
+        // Named as the client sent it: q, not the library's "search".
+        for text in ["%", "*", "\""] {
+            let r = try await get(s.base + "/collections/units/items?limit=1&q=" + encoded(text))
+            #expect(r.status == 400 && (r.json["description"] as? String)?.hasPrefix("q: ") == true, "\(text): \(r.text.prefix(300))")
         }
     }
 

@@ -29,6 +29,8 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
         case let e as OGCError: return e
         case let e as CQL2Error: return OGCError(.badRequest, "InvalidParameterValue", "filter: \(e.description)")
         case let e as RegistryError:
+            // The library's name for the text search is the server's `q`.
+            if case .invalidArgument(field: "search", let value, let expected) = e { return invalid("q", value, expected: expected) }
             switch e.kind {
             case .invalidInput: return OGCError(.badRequest, "InvalidParameterValue", e.description)
             case .notFound: return OGCError(.notFound, "NotFound", e.description)

@@ -176,7 +176,10 @@ struct ItemsRequest {
     mutating func readSearch(_ query: QueryParameters) throws {
         guard let q = query["q"] else { return }
         let words = q.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
-        guard !words.isEmpty else { throw OGCError.invalid("q", q, expected: "one or more words") }
+        // Words of letters or digits: the registry's search finds nothing else ("%", "*" or quotes alone).
+        guard !words.isEmpty, q.contains(where: { $0.isLetter || $0.isNumber }) else {
+            throw OGCError.invalid("q", q, expected: "one or more words of letters or digits")
+        }
         if collection.isUnitBased {
             filter.search = words.joined(separator: " ")
         } else if !collection.propertyNames.contains("name") {
@@ -267,16 +270,27 @@ extension ItemsRequest {
     /// layer's, an inspection's day) the features must also intersect it in time.
     mutating func readDatetime(_ text: String, today: LocalDate) throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count <= 2, !(parts.count == 2 && parts.allSatisfy { $0 == ".." || $0.isEmpty }) else {
+        guard !text.isEmpty, parts.count <= 2, !(parts.count == 2 && parts.allSatisfy { $0 == ".." || $0.isEmpty }) else {
             throw OGCError.invalid("datetime", text, expected: "a date or timestamp, or an interval a/b with .. for an open end (not both)")
         }
+        // Each bound as a date or a UTC timestamp, and its text (YYYY-MM-DD, or YYYY-MM-DDTHH:MM… in UTC) to compare.
+        var bounds: [String?] = []
         func instant(_ s: String) throws -> CQL2Expression {
-            if s == ".." || s.isEmpty { return .unbounded }
-            if let d = CQL2Date(s) { return .date(d) }
-            if let t = ItemsRequest.utcTimestamp(s), LocalDate(iso: String(t.text.prefix(10))) != nil { return .timestamp(t) }
+            if s == ".." || s.isEmpty { bounds.append(nil); return .unbounded }
+            if let d = CQL2Date(s) { bounds.append(s); return .date(d) }
+            if let t = ItemsRequest.utcTimestamp(s), LocalDate(iso: String(t.text.prefix(10))) != nil {
+                // Without its Z, so that 10:00:00 comes before 10:00:00.5 as text.
+                bounds.append(String(t.text.uppercased().trimmingSuffix("Z")))
+                return .timestamp(t)
+            }
             throw OGCError.invalid("datetime", text, expected: "dates YYYY-MM-DD or RFC 3339 timestamps such as 2025-07-01T00:00:00Z")
         }
         let literals = try parts.map(instant)
+        // An interval that ends before it starts is none (a date reaches to the end of its day).
+        if bounds.count == 2, let start = bounds[0], let end = bounds[1],
+           start.prefix(10) > end.prefix(10) || (start.count > 10 && end.count > 10 && start > end) {
+            throw OGCError.invalid("datetime", text, expected: "an interval whose start is not after its end")
+        }
         if layer != nil {
             if let end = parts.last, end != "..", !end.isEmpty { filter.asOf = try ItemsRequest.date(end) } else { filter.asOf = today }
             if parts.count == 1 { return }  // one day: the registry as it was then (inspections up to it)
@@ -300,4 +314,8 @@ extension ItemsRequest {
     }
 
     var layer: FeatureLayer? { collection.layer }
+}
+
+private extension String {
+    func trimmingSuffix(_ suffix: String) -> Substring { hasSuffix(suffix) ? dropLast(suffix.count) : self[...] }
 }
