@@ -203,6 +203,27 @@ import Testing
         #expect(stops.contains { ($0["why"] as! String).contains("verification") }, "the units' instruments are read")
     }
 
+    /// The HTML page gives amounts in million đồng exactly: one fine of 1 250 000 đ is 1.25 (it was rounded to 0.1
+    /// million, "1.2"; a fine of 20 000 đ was 0.0).
+    @Test func htmlAmountsAreExactMillions() throws {
+        let copy = registry.directory.appendingPathComponent("fines.sqlite").path
+        try FileManager.default.copyItem(atPath: db, toPath: copy)
+        let queue = try DatabaseQueue(path: copy, configuration: SpatiaLite.configuration())
+        try queue.write { db in
+            let first = try Int64.fetchOne(db, sql: """
+                SELECT min(v.id) FROM violations v JOIN inspections i ON i.id = v.inspection_id
+                WHERE i.status IN ('done', 'closed') AND i.inspected_on BETWEEN '2025-01-01' AND '2025-12-31'
+                """)!
+            try db.execute(sql: "UPDATE violations SET fine_vnd = CASE WHEN id = ? THEN 1250000 END", arguments: [first])  // the rest NULL
+        }
+        try queue.close()
+        let html = registry.directory.appendingPathComponent("fines.html").path
+        let r = try Command.run(["report", "--period", "2025", "--format", "html", "--output", html, "--db", copy])
+        #expect(r.status == 0, "\(r.err)")
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<td class=\"n\">1.25</td>") && !page.contains("<td class=\"n\">1.2</td>"))
+    }
+
     @Test func csvForExcelAndOnePrintablePage() throws {
         let csv = try Command.run(["report", "--period", "2025", "--format", "csv", "--db", db])
         #expect(csv.out.hasPrefix("\u{FEFF}ward,inspections,"))
