@@ -279,8 +279,8 @@ extension ItemsRequest {
             if s == ".." || s.isEmpty { bounds.append(nil); return .unbounded }
             if let d = CQL2Date(s) { bounds.append(s); return .date(d) }
             if let t = ItemsRequest.utcTimestamp(s), LocalDate(iso: String(t.text.prefix(10))) != nil {
-                // Without its Z, so that 10:00:00 comes before 10:00:00.5 as text.
-                bounds.append(String(t.text.uppercased().trimmingSuffix("Z")))
+                // CQL2Timestamp's text ends with its Z: without it, 10:00:00 comes before 10:00:00.5 as text.
+                bounds.append(String(t.text.dropLast()))
                 return .timestamp(t)
             }
             throw OGCError.invalid("datetime", text, expected: "dates YYYY-MM-DD or RFC 3339 timestamps such as 2025-07-01T00:00:00Z")
@@ -314,8 +314,4 @@ extension ItemsRequest {
     }
 
     var layer: FeatureLayer? { collection.layer }
-}
-
-private extension String {
-    func trimmingSuffix(_ suffix: String) -> Substring { hasSuffix(suffix) ? dropLast(suffix.count) : self[...] }
 }
