@@ -34,7 +34,33 @@ import Testing
             let foundationNFC = s.precomposedStringWithCanonicalMapping.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
             #expect(VietnameseText.normalised(s) == foundationNFC, "normalised(\(s.debugDescription))")
             #expect(VietnameseText.searchKey(s) == VietnameseText.slowSearchKey(s), "searchKey(\(s.debugDescription))")
+            let parts = [s, pieces.randomElement(using: &rng)!, "", s]
+            #expect(VietnameseText.searchKey(joining: parts) == VietnameseText.slowSearchKey(parts.joined(separator: " ")),
+                    "searchKey(joining: \(parts.debugDescription))")
             #expect(VietnameseText.trimmed(s) == s.trimmingCharacters(in: .whitespacesAndNewlines), "trimmed(\(s.debugDescription))")
+        }
+    }
+
+    /// A date's text is written in place, every part padded with zeros.
+    @Test func datesAreWrittenAsISOText() throws {
+        for (y, m, d, text) in [(2024, 2, 29, "2024-02-29"), (1, 1, 1, "0001-01-01"), (999, 12, 31, "0999-12-31"),
+                                (9999, 10, 9, "9999-10-09"), (2026, 11, 10, "2026-11-10")] {
+            let date = try #require(LocalDate(year: y, month: m, day: d))
+            #expect(date.description == text)
+            #expect(LocalDate(iso: text) == date)
+        }
+    }
+
+    /// CSV cells become Strings only when they are UTF-8: the same answer as the standard library's validation.
+    @Test func csvCellsAreUTF8AsTheStandardLibrarySays() {
+        var rng = SystemRandomNumberGenerator()
+        let samples: [[UInt8]] = [[], Array("Chợ Bình Thới".utf8), [0xC3, 0x28], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0xAF],
+                                  [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98, 0x80], [0xEF, 0xBF, 0xBD], [0xFF], [0x80, 0x41]]
+        let pieces = samples + [Array("ờ".utf8), [0x41], [0xE1], [0xBB], [0x9D], [0xF0], [0x9F]]
+        let random = (0..<3000).map { _ in (0..<Int.random(in: 1...8, using: &rng)).flatMap { _ in pieces.randomElement(using: &rng)! } }
+        for bytes in samples + random {
+            let mine = bytes.withUnsafeBufferPointer { CSVReader.utf8($0) }
+            #expect(mine == String(validating: bytes, as: UTF8.self), "\(bytes)")
         }
     }
 

@@ -79,11 +79,24 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        func pad(_ v: Int, _ width: Int) -> String {
-            let digits = String(v)
-            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        // Ten ASCII bytes (years are 1...9999) written in place, a small string without an allocation: a bulk
+        // import writes two per unit.
+        String(unsafeUninitializedCapacity: 10) { out in
+            func put(_ value: Int, digits: Int, endingAt end: Int) {
+                var v = value, i = end
+                while i > end - digits {
+                    i -= 1
+                    out[i] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                    v /= 10
+                }
+            }
+            put(year, digits: 4, endingAt: 4)
+            out[4] = 0x2D
+            put(month, digits: 2, endingAt: 7)
+            out[7] = 0x2D
+            put(day, digits: 2, endingAt: 10)
+            return 10
         }
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool {

@@ -60,46 +60,102 @@ public enum VietnameseText {
 
     /// The search key of `parts` joined by spaces, without joining them first.
     static func searchKey(joining parts: [String]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(parts.reduce(parts.count) { $0 + $1.utf8.count })
-        var pendingSpace = false
-        for s in parts {
-            pendingSpace = !out.isEmpty
-            for scalar in s.unicodeScalars {
-                let v = scalar.value
-                if v == 0x20 || (0x09...0x0D).contains(v) || v == 0x85 || v == 0xA0 {
-                    pendingSpace = !out.isEmpty
-                    continue
+        let keys = LatinKeys.shared
+        // A key is at most `longest` bytes for each scalar of at least one byte, plus a space between parts.
+        let capacity = parts.reduce(parts.count) { $0 + $1.utf8.count * keys.longest }
+        var latin = true
+        let key = String(unsafeUninitializedCapacity: capacity) { out in
+            var n = 0
+            for s in parts {
+                var part = s
+                // A pass over the UTF-8 bytes, each scalar decoded in place (a bulk import keys every unit on its reading thread).
+                latin = part.withUTF8 { bytes -> Bool in
+                    var pendingSpace = n > 0
+                    var i = 0
+                    while i < bytes.count {
+                        let b0 = bytes[i]
+                        var v = UInt32(b0)
+                        if b0 < 0x80 {
+                            i += 1
+                        } else if b0 < 0xE0 {
+                            v = (UInt32(b0 & 0x1F) << 6) | UInt32(bytes[i + 1] & 0x3F)
+                            i += 2
+                        } else if b0 < 0xF0 {
+                            v = (UInt32(b0 & 0x0F) << 12) | (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F)
+                            i += 3
+                        } else {
+                            return false  // beyond the Basic Multilingual Plane: not a Latin letter
+                        }
+                        if v == 0x20 || (0x09...0x0D).contains(v) || v == 0x85 || v == 0xA0 {
+                            pendingSpace = n > 0
+                            continue
+                        }
+                        if v >= 0x0300 && v <= 0x036F { continue }
+                        if pendingSpace {
+                            out[n] = 0x20
+                            n += 1
+                            pendingSpace = false
+                        }
+                        if v < 0x80 {
+                            out[n] = UInt8(v) | (v >= 0x41 && v <= 0x5A ? 0x20 : 0)
+                            n += 1
+                        } else if !keys.put(v, into: out, at: &n) {
+                            return false
+                        }
+                    }
+                    return true
                 }
-                if v >= 0x0300 && v <= 0x036F { continue }
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                if v < 0x80 {
-                    out.append(UInt8(v) | (v >= 0x41 && v <= 0x5A ? 0x20 : 0))
-                } else if let key = latinKey(v) {
-                    out.append(contentsOf: key)
-                } else {
-                    return slowSearchKey(parts.joined(separator: " ")) // outside the Latin blocks: decompose the whole text
-                }
+                if !latin { return 0 }
             }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
+        // Outside the Latin blocks: decompose the whole text.
+        return latin ? key : slowSearchKey(parts.joined(separator: " "))
     }
 
     /// The search key (UTF-8) of each Latin-1 Supplement, Latin Extended and Latin Extended Additional
-    /// scalar, computed once by the general path so the fast path gives exactly the same keys.
-    /// A table indexed by the scalar's offset in its block (U+0080–U+02FF, then U+1E00–U+1EFF): a lookup
-    /// in a dictionary hashed every letter of a Vietnamese name.
-    private static let latinKeys: [[UInt8]?] = (Array(0x80..<0x300) + Array(0x1E00..<0x1F00)).map { v in
-        guard let scalar = Unicode.Scalar(UInt32(v)), !scalar.properties.isWhitespace else { return nil }
-        let key = slowSearchKey(String(scalar))
-        return !key.isEmpty && !key.unicodeScalars.contains(where: { $0.properties.isWhitespace }) ? Array(key.utf8) : nil
-    }
+    /// scalar, computed once by the general path so the fast path gives exactly the same keys. One byte
+    /// array with each scalar's range in it, indexed by the scalar's offset in its block (U+0080–U+02FF,
+    /// then U+1E00–U+1EFF): a lookup in a dictionary hashed every letter of a Vietnamese name, and an
+    /// array per letter cost a retain and a release.
+    private struct LatinKeys: Sendable {
+        var bytes: [UInt8] = []
+        /// Per scalar: where its key starts in `bytes`, and its length (0: no key, the general path decides).
+        var starts: [Int32] = []
+        var lengths: [UInt8] = []
+        /// The longest key, in bytes.
+        var longest = 1
 
-    private static func latinKey(_ v: UInt32) -> [UInt8]? {
-        switch v {
-        case 0x80..<0x300: latinKeys[Int(v - 0x80)]
-        case 0x1E00..<0x1F00: latinKeys[Int(v - 0x1E00) + 0x280]
-        default: nil
+        static let shared: LatinKeys = {
+            var keys = LatinKeys()
+            for v in Array(0x80..<0x300) + Array(0x1E00..<0x1F00) {
+                var key: [UInt8] = []
+                if let scalar = Unicode.Scalar(UInt32(v)), !scalar.properties.isWhitespace {
+                    let k = slowSearchKey(String(scalar))
+                    if !k.isEmpty && !k.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { key = Array(k.utf8) }
+                }
+                keys.starts.append(Int32(keys.bytes.count))
+                keys.lengths.append(UInt8(key.count))
+                keys.bytes += key
+                keys.longest = max(keys.longest, key.count)
+            }
+            return keys
+        }()
+
+        /// Writes the key of `v` (U+0080 or above) at `out[n]` on, moving `n` past it; false when it has none here.
+        func put(_ v: UInt32, into out: UnsafeMutableBufferPointer<UInt8>, at n: inout Int) -> Bool {
+            let k: Int
+            switch v {
+            case 0x80..<0x300: k = Int(v - 0x80)
+            case 0x1E00..<0x1F00: k = Int(v - 0x1E00) + 0x280
+            default: return false
+            }
+            let length = Int(lengths[k])
+            guard length > 0 else { return false }
+            let start = Int(starts[k])
+            for j in 0..<length { out[n + j] = bytes[start + j] }
+            n += length
+            return true
         }
     }
 

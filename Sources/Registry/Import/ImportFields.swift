@@ -86,29 +86,118 @@ public enum ImportFields {
     }
 }
 
-/// One input record, whatever file it came from, with its fields keyed by canonical name.
+/// The canonical fields the records of one file can hold, each in a slot of the record's values, and the
+/// fields a reader adds to describe a record it could not read (`__error`, `__field`, `__value`). Every record
+/// of a file shares one layout; the units' layout is one for every file, so validation can read a unit's fields
+/// by slot (`ImportRecord.Key`) instead of hashing a name for each of some thirty reads per record.
+public final class ImportFieldLayout: Sendable {
+    /// The fields by slot.
+    let names: [String]
+    let slots: [String: Int]
+
+    init(_ fields: some Sequence<String>) {
+        let names = Set(fields).union(["__error", "__field", "__value"]).sorted()
+        self.names = names
+        slots = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+    }
+
+    static let units = ImportFieldLayout(ImportFields.units.keys)
+
+    /// The layout of files read through `aliases`.
+    static func of(_ aliases: [String: [String]]) -> ImportFieldLayout {
+        aliases == ImportFields.units ? .units : ImportFieldLayout(aliases.keys)
+    }
+}
+
+/// One input record, whatever file it came from, with its fields in the slots of its file's layout.
 public struct ImportRecord {
     public var location: SourceLocation
-    public var fields: [String: String]
+    let layout: ImportFieldLayout
+    /// By slot: the value as given (a cell given empty is ""), nil for a field the record does not give.
+    var values: [String?]
     /// A GeoJSON geometry, when the record came from a feature.
     public var geometry: Geometry?
     /// How the file writes its dates.
     public var dateOrder: LocalDate.Order
 
+    /// A record of the fields given by name (a command line's options, a test's record).
     public init(location: SourceLocation, fields: [String: String], geometry: Geometry? = nil, dateOrder: LocalDate.Order = .iso) {
+        let units = ImportFieldLayout.units
+        let layout = fields.keys.allSatisfy { units.slots[$0] != nil } ? units : ImportFieldLayout(fields.keys)
+        var values = [String?](repeating: nil, count: layout.names.count)
+        for (field, value) in fields { values[layout.slots[field]!] = value }
+        self.init(location: location, layout: layout, values: values, geometry: geometry, dateOrder: dateOrder)
+    }
+
+    init(location: SourceLocation, layout: ImportFieldLayout, values: [String?], geometry: Geometry? = nil, dateOrder: LocalDate.Order = .iso) {
         self.location = location
-        self.fields = fields
+        self.layout = layout
+        self.values = values
         self.geometry = geometry
         self.dateOrder = dateOrder
     }
 
+    /// A record a reader could not read: `message` says why, `field` and `value` (when given) where.
+    init(location: SourceLocation, layout: ImportFieldLayout, error message: String, field: String? = nil, value: String? = nil,
+         dateOrder: LocalDate.Order = .iso) {
+        var values = [String?](repeating: nil, count: layout.names.count)
+        values[layout.slots["__error"]!] = message
+        values[layout.slots["__field"]!] = field
+        values[layout.slots["__value"]!] = value
+        self.init(location: location, layout: layout, values: values, dateOrder: dateOrder)
+    }
+
+    /// The value as given, untrimmed: nil when the record does not give the field, "" for a cell given empty.
+    public func given(_ field: String) -> String? {
+        guard let slot = layout.slots[field] else { return nil }
+        return values[slot]
+    }
+
+    /// The fields the record gives in name order, with their values as given (the reader's `__` fields included).
+    public var givenFields: some Sequence<(field: String, value: String)> {
+        zip(layout.names, values).lazy.compactMap { name, value in value.map { (field: name, value: $0) } }
+    }
+
     /// The trimmed value, nil when absent or blank.
     public subscript(_ field: String) -> String? {
-        guard let raw = fields[field] else { return nil }
+        ImportRecord.trimmed(given(field))
+    }
+
+    static func trimmed(_ raw: String?) -> String? {
+        guard let raw else { return nil }
         let v = VietnameseText.trimmed(raw)
         guard !v.isEmpty else { return nil }
         return v
     }
+
+    /// A unit field, read by its slot in the units' layout (by name from a record of another layout).
+    struct Key: Sendable {
+        let name: String
+        let slot: Int
+        init(_ name: String) {
+            self.name = name
+            slot = ImportFieldLayout.units.slots[name]!
+        }
+    }
+
+    /// The value as given, untrimmed (see `given(_:)`).
+    func given(_ key: Key) -> String? {
+        layout === ImportFieldLayout.units ? values[key.slot] : given(key.name)
+    }
+
+    /// The trimmed value, nil when absent or blank.
+    subscript(_ key: Key) -> String? {
+        ImportRecord.trimmed(given(key))
+    }
+}
+
+extension ImportRecord.Key {
+    static let code = Self("code"), name = Self("name"), kind = Self("kind"), vsic = Self("vsic"), owner = Self("owner")
+    static let address = Self("address"), wardCode = Self("ward_code"), declaredWardCode = Self("declared_ward_code")
+    static let lon = Self("lon"), lat = Self("lat"), status = Self("status"), statusSince = Self("status_since")
+    static let registeredOn = Self("registered_on"), marketCode = Self("market_code"), stallNo = Self("stall_no")
+    static let zone = Self("zone"), registrationNo = Self("registration_no")
+    static let error = Self("__error"), errorField = Self("__field"), errorValue = Self("__value")
 }
 
 /// Reads CSV or GeoJSON files as `ImportRecord`s, mapping headers through the aliases.
@@ -182,7 +271,8 @@ public enum ImportFile {
             let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let columns = reader.header.count
             // The kept columns, made Strings; the others are only checked to be UTF-8 (unless kept raw).
-            let kept = index.sorted { $0.key < $1.key }
+            let layout = ImportFieldLayout.of(aliases)
+            let kept = index.sorted { $0.key < $1.key }.map { (slot: layout.slots[$0.key]!, column: $0.value) }
             var isKept = [Bool](repeating: false, count: columns)
             for (_, i) in kept { isKept[i] = true }
             var n = 0
@@ -190,13 +280,13 @@ public enum ImportFile {
                 let count = reader.fieldCount
                 // Kept raw, every cell is a String already: the kept fields are taken from them, not decoded again.
                 let cells = keepRaw ? try (0..<count).map { try reader.string($0) } : []
-                var fields: [String: String] = [:]
-                fields.reserveCapacity(kept.count)
-                for (field, i) in kept where i < count {
-                    fields[field] = keepRaw ? cells[i] : try reader.string(i)
+                var values = [String?](repeating: nil, count: layout.names.count)
+                for (slot, i) in kept where i < count {
+                    values[slot] = keepRaw ? cells[i] : try reader.string(i)
                 }
                 if !keepRaw { try reader.checkUTF8(skipping: isKept) }
                 let location = SourceLocation(file: name, line: reader.recordLine)
+                var record = ImportRecord(location: location, layout: layout, values: values, dateOrder: dateOrder)
                 if count > columns {
                     // Cells beyond the header mean the row is shifted: its values are not where their
                     // columns say, so one error names the row instead of a wrong error per cell.
@@ -204,10 +294,10 @@ public enum ImportFile {
                         let cell = try reader.string(k)
                         return "\"\(cell.count > 30 ? String(cell.prefix(30)) + "…" : cell)\""
                     }
-                    fields = ["__error": "\(columns) cells as in the header; \(extra.count) extra cell\(extra.count == 1 ? "" : "s") "
-                                  + "(cell\(extra.count == 1 ? "" : "s") \(columns + 1)\(extra.count == 1 ? "" : "–\(count)"): \(extra.prefix(3).joined(separator: ", "))"
-                                  + "\(extra.count > 3 ? ", …" : "")); a separator inside an unquoted value shifts every cell after it: put that value in double quotes",
-                              "__field": "(row)", "__value": "\(count) cells"]
+                    let why = "\(columns) cells as in the header; \(extra.count) extra cell\(extra.count == 1 ? "" : "s") "
+                        + "(cell\(extra.count == 1 ? "" : "s") \(columns + 1)\(extra.count == 1 ? "" : "–\(count)"): \(extra.prefix(3).joined(separator: ", "))"
+                        + "\(extra.count > 3 ? ", …" : "")); a separator inside an unquoted value shifts every cell after it: put that value in double quotes"
+                    record = ImportRecord(location: location, layout: layout, error: why, field: "(row)", value: "\(count) cells", dateOrder: dateOrder)
                 } else if count < columns {
                     let missing = reader.header[count...]
                     warnings.append(ValidationIssue(location, field: "(row)", value: "\(count) cells",
@@ -216,7 +306,7 @@ public enum ImportFile {
                 }
                 // A short row's raw cells padded to the header, so that a rejects file puts the reason under its own column.
                 let raw = keepRaw && count < columns ? cells + Array(repeating: "", count: columns - count) : cells
-                try body(ImportRecord(location: location, fields: fields, dateOrder: dateOrder), .csv(raw, line: reader.recordLine))
+                try body(record, .csv(raw, line: reader.recordLine))
                 n += 1
                 if n % 4096 == 0 { progress?(reader.bytesRead, total) }
             }
@@ -230,14 +320,15 @@ public enum ImportFile {
             try declaredCRS(reader.declaredCRS)
             var lookup: [String: String] = [:]
             for (field, names) in aliases { for n in names { lookup[n] = field } }
+            let layout = ImportFieldLayout.of(aliases)
             var unknownSeen = Set<String>()
             for item in reader {
                 let location = SourceLocation(file: name, line: item.line, feature: item.index)
                 switch item.result {
                 case .failure(let error):
-                    try body(ImportRecord(location: location, fields: ["__error": error.message], dateOrder: dateOrder), .feature(nil))
+                    try body(ImportRecord(location: location, layout: layout, error: error.message, dateOrder: dateOrder), .feature(nil))
                 case .success(let feature):
-                    var fields: [String: String] = [:]
+                    var values = [String?](repeating: nil, count: layout.names.count)
                     for (key, value) in feature.properties {
                         guard let field = lookup[VietnameseText.fieldKey(key)] else {
                             if unknownSeen.insert(key).inserted {
@@ -246,9 +337,10 @@ public enum ImportFile {
                             }
                             continue
                         }
-                        fields[field] = value.text ?? ""  // null: given empty (QGIS writes a cleared attribute so)
+                        values[layout.slots[field]!] = value.text ?? ""  // null: given empty (QGIS writes a cleared attribute so)
                     }
-                    try body(ImportRecord(location: location, fields: fields, geometry: feature.geometry, dateOrder: dateOrder), .feature(feature))
+                    try body(ImportRecord(location: location, layout: layout, values: values, geometry: feature.geometry, dateOrder: dateOrder),
+                             .feature(feature))
                 }
                 if item.index % 4096 == 0 { progress?(item.index, reader.count) }
             }

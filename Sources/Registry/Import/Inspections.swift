@@ -51,8 +51,8 @@ public enum InspectionValidation {
 
     public static func validate(_ record: ImportRecord, context: ValidationContext) -> (InspectionDraft?, [ValidationIssue]) {
         var c = FieldChecks(location: record.location)
-        if let parseError = record.fields["__error"] {
-            c.error(record.fields["__field"] ?? "(feature)", record.fields["__value"], parseError)
+        if let parseError = record.given("__error") {
+            c.error(record.given("__field") ?? "(feature)", record.given("__value"), parseError)
             return (nil, c.issues)
         }
         c.refuseControlCharacters(record)

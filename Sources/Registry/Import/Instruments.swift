@@ -35,8 +35,8 @@ public enum InstrumentValidation {
 
     public static func validate(_ record: ImportRecord, context: ValidationContext) -> (InstrumentDraft?, [ValidationIssue]) {
         var c = FieldChecks(location: record.location)
-        if let parseError = record.fields["__error"] {
-            c.error(record.fields["__field"] ?? "(feature)", record.fields["__value"], parseError)
+        if let parseError = record.given("__error") {
+            c.error(record.given("__field") ?? "(feature)", record.given("__value"), parseError)
             return (nil, c.issues)
         }
         c.refuseControlCharacters(record)
@@ -94,7 +94,7 @@ public enum InstrumentValidation {
             accuracyClass: accuracy, maxCapacity: maxCapacity, scaleInterval: interval, measureUnit: unit,
             lastVerifiedOn: verified, certificateNo: c.text(record, "certificate_no", max: 60),
             stampNo: c.text(record, "stamp_no", max: 60), verifiedBy: c.text(record, "verified_by", max: 200),
-            isReference: isReference, notGiven: InstrumentDraft.optional.filter { record.fields[$0] == nil }), c.issues)
+            isReference: isReference, notGiven: InstrumentDraft.optional.filter { record.given($0) == nil }), c.issues)
     }
 }
 

@@ -36,7 +36,7 @@ enum GoodsOriginValidation {
 
     static func validate(_ record: ImportRecord, context: ValidationContext) -> (GoodsOriginDraft?, [ValidationIssue]) {
         var c = FieldChecks(location: record.location)
-        if let parseError = record.fields["__error"] {
+        if let parseError = record.given("__error") {
             c.error("(feature)", nil, parseError)
             return (nil, c.issues)
         }
@@ -54,8 +54,8 @@ enum GoodsOriginValidation {
         guard !c.hasErrors, let unitCode, let date, let goods else { return (nil, c.issues) }
         return (GoodsOriginDraft(unitCode: unitCode, receivedOn: date, goods: goods, quantity: quantity, quantityUnit: quantityUnit,
                                  supplier: supplier, originProvince: origin, traceabilityCode: code, note: note,
-                                 notGiven: Set(GoodsOriginWriter.updatable.filter { record.fields[$0] == nil }),
-                                 keyNotGiven: Set(["supplier", "origin_province"].filter { record.fields[$0] == nil })), c.issues)
+                                 notGiven: Set(GoodsOriginWriter.updatable.filter { record.given($0) == nil }),
+                                 keyNotGiven: Set(["supplier", "origin_province"].filter { record.given($0) == nil })), c.issues)
     }
 }
 

@@ -81,8 +81,12 @@ enum WardUnitCounts {
     struct Suspended {
         private let trigger: SuspendedTrigger
         /// Memberships counted per (ward, registration day): as many entries as wards times days, whatever the rows.
+        /// A day is keyed as the number its ISO text spells (2024-03-05: 20240305; none: 0), which hashes in a
+        /// fraction of the text's time (three memberships per unit of a million); any other text apart, as it is.
         private var counts: [Key: Int64] = [:]
-        private struct Key: Hashable { var ward: Int64; var day: String }
+        private var otherDays: [OtherKey: Int64] = [:]
+        private struct Key: Hashable { var ward: Int64; var day: Int }
+        private struct OtherKey: Hashable { var ward: Int64; var day: String }
 
         init(_ db: Database) throws {
             trigger = try SuspendedTrigger(db, name: WardUnitCounts.insertTrigger)
@@ -91,7 +95,33 @@ enum WardUnitCounts {
         /// A membership of a unit registered on `day` (nil: none) in `ward`, stored while the trigger is away.
         mutating func add(ward: Int64, registeredOn day: String?) {
             guard trigger.existed else { return }
-            counts[Key(ward: ward, day: day ?? ""), default: 0] += 1
+            if let number = Suspended.number(day) {
+                counts[Key(ward: ward, day: number), default: 0] += 1
+            } else {
+                otherDays[OtherKey(ward: ward, day: day ?? ""), default: 0] += 1
+            }
+        }
+
+        /// YYYYMMDD for a day's ISO text YYYY-MM-DD, 0 for none; nil for any other text.
+        static func number(_ day: String?) -> Int? {
+            guard var day else { return 0 }
+            return day.withUTF8 { b -> Int? in
+                guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+                var n = 0
+                for i in 0..<10 where i != 4 && i != 7 {
+                    guard (0x30...0x39).contains(b[i]) else { return nil }
+                    n = n * 10 + Int(b[i] - 0x30)
+                }
+                return n
+            }
+        }
+
+        /// The ISO text of a day's number (0: none, the empty text `registered_on` is counted under).
+        static func text(_ number: Int) -> String {
+            guard number != 0 else { return "" }
+            let (y, md) = number.quotientAndRemainder(dividingBy: 10_000)
+            let (m, d) = md.quotientAndRemainder(dividingBy: 100)
+            return String(format: "%04d-%02d-%02d", y, m, d)
         }
 
         mutating func restore(_ db: Database) throws {
@@ -100,8 +130,10 @@ enum WardUnitCounts {
                 INSERT INTO ward_unit_counts (admin_unit_id, registered_on, units) VALUES (?, ?, ?)
                 ON CONFLICT DO UPDATE SET units = units + excluded.units
                 """)
-            for (key, n) in counts { try add.execute(arguments: [key.ward, key.day, n]) }
+            for (key, n) in counts { try add.execute(arguments: [key.ward, Suspended.text(key.day), n]) }
+            for (key, n) in otherDays { try add.execute(arguments: [key.ward, key.day, n]) }
             counts = [:]
+            otherDays = [:]
             try trigger.restore(db)
         }
     }

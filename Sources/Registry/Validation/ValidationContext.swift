@@ -261,7 +261,15 @@ struct FieldChecks {
 
     /// Normalised (NFC, white space folded) text, or nil; errors when longer than `max`.
     mutating func text(_ record: ImportRecord, _ field: String, required: Bool = false, max: Int = 500) -> String? {
-        guard let raw = record[field] else {
+        text(record[field], field, required: required, max: max)
+    }
+
+    mutating func text(_ record: ImportRecord, _ key: ImportRecord.Key, required: Bool = false, max: Int = 500) -> String? {
+        text(record[key], key.name, required: required, max: max)
+    }
+
+    private mutating func text(_ value: String?, _ field: String, required: Bool, max: Int) -> String? {
+        guard let raw = value else {
             if required { error(field, nil, "a value is required") }
             return nil
         }
@@ -271,10 +279,18 @@ struct FieldChecks {
     }
 
     mutating func date(_ record: ImportRecord, _ field: String, notAfter today: LocalDate?) -> LocalDate? {
-        guard let raw = record[field] else { return nil }
+        date(record[field], field, order: record.dateOrder, notAfter: today)
+    }
+
+    mutating func date(_ record: ImportRecord, _ key: ImportRecord.Key, notAfter today: LocalDate?) -> LocalDate? {
+        date(record[key], key.name, order: record.dateOrder, notAfter: today)
+    }
+
+    private mutating func date(_ value: String?, _ field: String, order: LocalDate.Order, notAfter today: LocalDate?) -> LocalDate? {
+        guard let raw = value else { return nil }
         // issue 10: the file's date order (ImportRecord.dateOrder), and "that exists" in the message
-        guard let d = LocalDate(text: raw, order: record.dateOrder) else {
-            error(field, raw, record.dateOrder.expected)
+        guard let d = LocalDate(text: raw, order: order) else {
+            error(field, raw, order.expected)
             return nil
         }
         if let today, d > today { error(field, raw, "a date not after today (\(today))") }

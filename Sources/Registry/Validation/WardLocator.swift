@@ -151,13 +151,28 @@ final class WardLocator: @unchecked Sendable {
         return (first, ends[k] >= v ? k : k - 1)
     }
 
+    /// The ward with a polygon whose id is `id`.
+    private func ward(id: Int64) -> Ward? {
+        var low = 0, high = wards.count
+        while low < high {
+            let middle = (low + high) / 2
+            if wards[middle].unit.id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < wards.count && wards[low].unit.id == id ? wards[low] : nil
+    }
+
     /// The flag `WardMembership.flag` would set for a unit with a point lying in `located` (the ids from
     /// `wards(at:)`), declaring `declared`, on `date` (its registration, or today): nil, or the reason.
     func flag(located: [Int64], declared: Int64?, on date: LocalDate) -> String? {
-        // The ward of the date: the lowest code among those the point lies in, as SQLite orders text.
-        let ward = located.compactMap { names[$0] }.filter { $0.isValid(on: date) }
-            .min { $0.code.utf8.lexicographicallyPrecedes($1.code.utf8) }
-        guard let ward else {
+        // The ward of the date: the lowest code among those the point lies in, as SQLite orders text. The
+        // located ids are the ids of `wards` (sorted by id): found there, without an array or a hash per unit.
+        var found: Ward?
+        for id in located {
+            guard let w = ward(id: id), w.unit.isValid(on: date) else { continue }
+            if let f = found, !w.unit.code.utf8.lexicographicallyPrecedes(f.unit.code.utf8) { continue }
+            found = w
+        }
+        guard let ward = found?.unit else {
             let anyLoaded = wards.contains { $0.unit.isValid(on: date) }
             return anyLoaded ? "the location lies in no ward loaded for \(date)" : nil
         }
