@@ -9,14 +9,17 @@ struct DeferredIndexes {
     private var dropped: [String] = []
     private var decided = false
     private let table: String
+    /// Tables written beside `table` whose plain indexes go and come back with its own.
+    private let alongside: [String]
     /// Indexes kept up to date row by row all the same: those the import only appends to.
     private let keeping: Set<String>
     /// Rows the import must have written before the indexes go: half the table as it was, at least.
     let threshold: Int
 
     /// Nothing is dropped yet; `dropWhen(written:)` decides as the import goes.
-    init(_ db: Database, table: String, minimumRows: Int = 20_000, keeping: Set<String> = []) throws {
+    init(_ db: Database, table: String, alongside: [String] = [], minimumRows: Int = 20_000, keeping: Set<String> = []) throws {
         self.table = table
+        self.alongside = alongside
         self.keeping = keeping
         let existing = try Int.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM \(table.quotedDatabaseIdentifier)") ?? 0
         threshold = max(minimumRows, existing / 2)
@@ -26,10 +29,13 @@ struct DeferredIndexes {
     mutating func dropWhen(written: Int, _ db: Database) throws {
         guard written >= threshold, !decided else { return }
         decided = true
-        let indexes = try SchemaObject.fetchAll(db, sql: """
-            SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list(?) l ON l.name = m.name
-            WHERE m.type = 'index' AND m.sql IS NOT NULL AND l."unique" = 0
-            """, arguments: [table])
+        var indexes: [SchemaObject] = []
+        for t in [table] + alongside {
+            indexes += try SchemaObject.fetchAll(db, sql: """
+                SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list(?) l ON l.name = m.name
+                WHERE m.type = 'index' AND m.sql IS NOT NULL AND l."unique" = 0
+                """, arguments: [t])
+        }
         for index in indexes where !keeping.contains(index.name) {
             dropped.append(index.sql)
             try db.execute(sql: "DROP INDEX \(index.name.quotedDatabaseIdentifier)")

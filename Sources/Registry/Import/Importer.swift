@@ -128,7 +128,9 @@ public struct Importer {
             var wardCounts = try WardUnitCounts.Suspended(db)
             // Every unit written gets the import's time in updated_at, later than any other: its entries go at the end
             // of that index, which costs less row by row (0.2 s for a million) than built again from the table (0.5 s).
-            var indexes = try DeferredIndexes(db, table: "economic_units", minimumRows: options.deferIndexesFrom,
+            // The new units' memberships (about one per period each) go in with them: the ward index of unit_wards, into
+            // which they went ward by ward, is built again with the units' indexes.
+            var indexes = try DeferredIndexes(db, table: "economic_units", alongside: ["unit_wards"], minimumRows: options.deferIndexesFrom,
                                               keeping: ["economic_units_updated"])
             var updated = try UpdatedUnits(db)
             var deferred: [(UnitDraft, UnitRowValues, SourceLocation, RawRecord?)] = []
