@@ -49,6 +49,9 @@ import Testing
             #expect(date.description == text)
             #expect(LocalDate(iso: text) == date)
         }
+        // Day arithmetic past the year 9999 keeps every digit.
+        let last = try #require(LocalDate(year: 9999, month: 12, day: 31))
+        #expect(last.adding(days: 1).description == "10000-01-01")
     }
 
     /// CSV cells become Strings only when they are UTF-8: the same answer as the standard library's validation.

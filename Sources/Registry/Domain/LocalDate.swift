@@ -79,9 +79,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        // Ten ASCII bytes (years are 1...9999) written in place, a small string without an allocation: a bulk
-        // import writes two per unit.
-        String(unsafeUninitializedCapacity: 10) { out in
+        // A date of years 0...9999 is ten ASCII bytes, written in place: a small string without an allocation (a bulk
+        // import writes two per unit). Day arithmetic (`adding(days:)`) can reach other years: padded as before.
+        guard (0...9999).contains(year) else {
+            func pad(_ v: Int, _ width: Int) -> String {
+                let digits = String(v)
+                return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+            }
+            return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        }
+        return String(unsafeUninitializedCapacity: 10) { out in
             func put(_ value: Int, digits: Int, endingAt end: Int) {
                 var v = value, i = end
                 while i > end - digits {

@@ -106,7 +106,7 @@ public final class CSVReader {
 
     /// The bytes as a String when they are UTF-8, else nil. `String(decoding:as:)` puts U+FFFD for what is not
     /// UTF-8, so the text is valid when its bytes are the input's. (`String(validating:as:)` takes a generic path
-    /// that looked up type metadata twice for every field: a tenth of an import's reading thread.)
+    /// that looked up type metadata twice for every field: 6 % of an import's reading thread.)
     static func utf8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         var s = String(decoding: bytes, as: UTF8.self)
         guard s.utf8.count == bytes.count else { return nil }

@@ -99,7 +99,7 @@ enum UnitStretchWards {
         private var rows: [(key: Int64, ward: Int64)] = []
         /// Per set of wards a point lies in, the ward chosen for each stretch (its key base and the ward's id):
         /// the units of a district lie in a few hundred such sets, and choosing again for each unit (a ward
-        /// looked up, copied and compared per stretch) was a sixth of the writing thread's time.
+        /// looked up, copied and compared per stretch) was 2.5 % of the writing thread's work per unit.
         private var chosenFor: [[Int64]: [(base: Int64, ward: Int64)]] = [:]
 
         /// nil when the table was emptied by a ward written outside the registry: `rebuild` then makes it whole.
