@@ -247,7 +247,7 @@ private struct JSONParser {
     }
 
     func utf8(_ range: Range<Int>) throws(GeoJSONError) -> String {
-        guard let s = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+        guard let s = UTF8Text.string(UnsafeBufferPointer(rebasing: bytes[range])) else {
             throw GeoJSONError("invalid JSON: the text is not valid UTF-8 near byte \(range.lowerBound + 1)")
         }
         return s

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GeoJSON
 @testable import Registry
 
 @Suite struct IdentifierTests {
@@ -54,7 +55,7 @@ import Testing
         #expect(last.adding(days: 1).description == "10000-01-01")
     }
 
-    /// CSV cells become Strings only when they are UTF-8: the same answer as the standard library's validation.
+    /// CSV cells and GeoJSON strings become Strings only when they are UTF-8: the same answer as the standard library's validation.
     @Test func csvCellsAreUTF8AsTheStandardLibrarySays() {
         var rng = SystemRandomNumberGenerator()
         let samples: [[UInt8]] = [[], Array("Chợ Bình Thới".utf8), [0xC3, 0x28], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0xAF],
@@ -62,7 +63,7 @@ import Testing
         let pieces = samples + [Array("ờ".utf8), [0x41], [0xE1], [0xBB], [0x9D], [0xF0], [0x9F]]
         let random = (0..<3000).map { _ in (0..<Int.random(in: 1...8, using: &rng)).flatMap { _ in pieces.randomElement(using: &rng)! } }
         for bytes in samples + random {
-            let mine = bytes.withUnsafeBufferPointer { CSVReader.utf8($0) }
+            let mine = bytes.withUnsafeBufferPointer { UTF8Text.string($0) }
             #expect(mine == String(validating: bytes, as: UTF8.self), "\(bytes)")
         }
     }

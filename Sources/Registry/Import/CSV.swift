@@ -1,4 +1,5 @@
 import Foundation
+import GeoJSON
 
 /// Reads RFC 4180 CSV as UTF-8 (with or without BOM), comma, semicolon or tab separated (detected
 /// from the header), one record at a time from 1 MiB chunks so memory does not grow with the file.
@@ -97,21 +98,11 @@ public final class CSVReader {
     /// Field `k` of the current record (0-based), checked to be UTF-8.
     func string(_ k: Int) throws -> String {
         let start = k == 0 ? 0 : ends[k - 1], end = ends[k]
-        guard let s = bytes.withUnsafeBufferPointer({ CSVReader.utf8(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else {
+        guard let s = bytes.withUnsafeBufferPointer({ UTF8Text.string(UnsafeBufferPointer(rebasing: $0[start..<end])) }) else {
             let column = k < header.count ? " (\(header[k]))" : ""
             throw RegistryError.unreadable(file: file, reason: "line \(recordLine), field \(k + 1)\(column): not valid UTF-8 (save the file as UTF-8)")
         }
         return s
-    }
-
-    /// The bytes as a String when they are UTF-8, else nil. `String(decoding:as:)` puts U+FFFD for what is not
-    /// UTF-8, so the text is valid when its bytes are the input's. (`String(validating:as:)` takes a generic path
-    /// that looked up type metadata twice for every field: 6 % of an import's reading thread.)
-    static func utf8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var s = String(decoding: bytes, as: UTF8.self)
-        guard s.utf8.count == bytes.count else { return nil }
-        guard let base = bytes.baseAddress else { return s }
-        return s.withUTF8 { memcmp($0.baseAddress!, base, bytes.count) == 0 } ? s : nil
     }
 
     /// Checks that every field of the current record but those in `skipping` is UTF-8 (a field read with
