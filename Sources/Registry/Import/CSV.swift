@@ -1,5 +1,8 @@
 import Foundation
+// scripts/fuzz compiles this file with UTF8Text.swift into one module, where there is no GeoJSON to import.
+#if canImport(GeoJSON)
 import GeoJSON
+#endif
 
 /// Reads RFC 4180 CSV as UTF-8 (with or without BOM), comma, semicolon or tab separated (detected
 /// from the header), one record at a time from 1 MiB chunks so memory does not grow with the file.
