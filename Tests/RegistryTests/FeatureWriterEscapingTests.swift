@@ -47,4 +47,51 @@ import Testing
         let read = Set((json?["features"] as? [[String: Any]] ?? []).compactMap { ($0["properties"] as? [String: Any])?["name"] as? String })
         #expect(Set(names).subtracting(read).isEmpty)
     }
+
+    /// Ward codes and names are escaped once per page (`FeatureWriter.begin`) and copied per unit: each must read
+    /// back as the ward's own text, and a unit with no ward gets null for both.
+    @Test func wardTextsAreEscapedAsTheUnitsOwn() throws {
+        let r = try TemporaryRegistry()
+        let names = ["Phường \"9\" \\ bờ", "Phường \\\"10\\"]  // the ward import refuses control characters
+        var features: [String] = []
+        for (i, name) in names.enumerated() {
+            let west = 106.640 + Double(i) * 0.005
+            features.append("""
+                {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[\(west),10.760],[\(west + 0.005),10.760],[\(west + 0.005),10.765],[\(west),10.765],[\(west),10.760]]]},
+                 "properties":{"code":"2723\(i)","name":\(FeatureWriterEscapingTests.escaped(name))}}
+                """)
+        }
+        let wards = try r.file("wards.geojson", #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}")
+        _ = try AdminImport(store: r.store).importWards(path: wards, options: .init(validFrom: LocalDate(iso: "2000-01-01")!, today: LocalDate(iso: "2026-11-15")!))
+        let csv = "code,name,kind,lon,lat\nA1,west,market,106.642,10.762\nA2,east,market,106.647,10.762\nA3,nowhere,market,,\n"
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", csv))
+        // As `econgis export` writes them (ward texts read as columns), and as a server page does (ward ids read, and
+        // their texts written from the table FeatureWriter.begin makes).
+        let exported = try r.export(to: "units.geojson")
+        let pagePath = r.directory.appendingPathComponent("page.geojson").path
+        let target = try OutputTarget(path: pagePath, overwrite: false)
+        var writer = FeatureWriter(FeatureWriter.Options(), sink: target.sink)
+        var wardIds = false
+        try FeatureLayers(store: r.store).page(.units, filter: UnitFilter(asOf: .today()), selection: FeatureSelection(), begin: { query, _ in
+            wardIds = query.wardIdColumns
+            writer.begin(query)
+        }) { try writer.write($0) }
+        try writer.end()
+        try target.finish()
+        #expect(wardIds, "a page reads ward ids and names them from the writer's table")
+        for (path, written) in [exported, (pagePath, writer.written)] {
+            #expect(written == 3)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+            var wardOf: [String: [String: String]] = [:]
+            for feature in json?["features"] as? [[String: Any]] ?? [] {
+                let p = feature["properties"] as? [String: Any] ?? [:]
+                wardOf[p["code"] as? String ?? "?"] = ["code": p["ward_code"] as? String ?? "null", "name": p["ward_name"] as? String ?? "null"]
+            }
+            #expect(wardOf["A1"] == ["code": "27230", "name": names[0]], "\(path)")
+            #expect(wardOf["A2"] == ["code": "27231", "name": names[1]], "\(path)")
+            #expect(wardOf["A3"] == ["code": "null", "name": "null"], "\(path)")
+            #expect(text.contains(#""ward_code":null,"ward_name":null"#), "\(path)")
+        }
+    }
 }

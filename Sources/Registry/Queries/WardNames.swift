@@ -42,4 +42,17 @@ public struct WardNames: Sendable {
         guard id >= 0, id < spans.count, let span = spans[Int(id)] else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[field == .code ? span.code : span.name])) }
     }
+
+    /// Ids from 0 up to this may name a ward (`text` names none for the others).
+    public var idLimit: Int { spans.count }
+
+    /// Each ward's id, code and name, in id order: for a writer that keeps them in a form of its own.
+    public func forEach(_ body: (_ id: Int, _ code: UnsafeBufferPointer<UInt8>, _ name: UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { all in
+            for id in spans.indices {
+                guard let span = spans[id] else { continue }
+                body(id, UnsafeBufferPointer(rebasing: all[span.code]), UnsafeBufferPointer(rebasing: all[span.name]))
+            }
+        }
+    }
 }
