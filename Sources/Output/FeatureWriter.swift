@@ -29,15 +29,11 @@ public struct FeatureWriter {
     /// is): made once per layer, read per row without copying a `Property` (whose strings cost two reference counts
     /// each, a tenth of an export's time).
     private var keys: [UInt8] = []
-    /// Per property, the ward text its column's ward id stands for (nil: the column holds the value), and the
-    /// wards that name them, when the query reads wards by id (`FeatureLayer.Query.wardIdColumns`).
-    private var wardFields: [WardNames.Field?] = []
+    /// The wards that name the ward properties' ids, when the query reads wards by id (`FeatureLayer.Query.wardIdColumns`).
     private var wards: WardNames?
-    /// Per property, the row's column that holds it (`FeatureLayer.Query.column(_:)`).
-    private var columns: [Int] = []
-    /// Per property, what a GeoJSON feature's loop needs in one value: where its key is in `keys`, its column and
-    /// how to write it: one array read per property rather than five. With the ward texts below, a 10 000-feature
-    /// page took 7.8 % fewer instructions (callgrind, 95.3 M to 87.9 M).
+    /// Per property, what a row's loop needs in one value: where its key is in `keys`, the row's column that holds it
+    /// (`FeatureLayer.Query.column(_:)`) and how to write it: one array read per property rather than five. With the
+    /// ward texts below, a 10 000-feature page took 7.8 % fewer instructions (callgrind, 95.3 M to 87.9 M).
     private var slots: [Slot] = []
     /// Every ward's code and name as JSON strings (quotes included, escaped once per page), end to end, and per ward id
     /// where they are in `wardJSON` (code start and end, name start and end; 0 where the id is no ward): a unit's ward
@@ -84,10 +80,8 @@ public struct FeatureWriter {
         keys += [UInt8](repeating: 0, count: 8)  // each key is copied in words, read up to 7 bytes past its end
         let types = q.properties.map { $0.type }  // a closure: a key path is instantiated at run time, per request
         wards = q.wardIdColumns ? q.wards : nil
-        wardFields = q.properties.map { wards == nil ? nil : $0.ward }
-        columns = q.properties.indices.map { q.column($0) }
         slots = q.properties.indices.map { i in
-            let kind: Slot.Kind = switch (wardFields[i], types[i]) {
+            let kind: Slot.Kind = switch (wards == nil ? nil : q.properties[i].ward, types[i]) {
             case (.code?, _): .wardCode
             case (.name?, _): .wardName
             case (nil, .text), (nil, .date), (nil, .timestamp): .text
@@ -95,7 +89,7 @@ public struct FeatureWriter {
             case (nil, .boolean): .boolean
             case (nil, .real): .real
             }
-            return Slot(keyStart: i == 0 ? 0 : keyEnds[i - 1], keyEnd: keyEnds[i], column: Int32(columns[i]), kind: kind)
+            return Slot(keyStart: i == 0 ? 0 : keyEnds[i - 1], keyEnd: keyEnds[i], column: Int32(q.column(i)), kind: kind)
         }
         (wardJSON, wardSpans) = wards.map(FeatureWriter.json) ?? ([], [])
         switch options.format {
@@ -225,13 +219,14 @@ public struct FeatureWriter {
         var out = sink.cursor(room: FeatureWriter.featureRoom)
         out.putInteger(row.int64(0))
         // A NULL has no text address (an empty text has one), and numbers come as their text.
-        for (i, column) in columns.enumerated() {
+        for slot in slots {
+            let column = Int(slot.column)
             func put(_ text: UnsafeBufferPointer<UInt8>) {
                 out = sink.cursor(out, room: ByteCursor.csvFieldRoom(text.count) + 1)
                 out.put(0x2C)
                 if text.baseAddress != nil { out.putCSVField(text) }
             }
-            if let field = wardFields[i], let wards, !row.isNull(column) {
+            if let field = slot.wardField, let wards, !row.isNull(column) {
                 wards.text(row.int64(column), field, put)
             } else {
                 put(row.text(column))
@@ -327,14 +322,17 @@ public struct FeatureWriter {
     }
 }
 
-/// One property of a GeoJSON feature as `FeatureWriter.write` reads it: its key's bytes in the writer's `keys`, its
-/// column, and how its value is written.
+/// One property as `FeatureWriter` writes it per row: its key's bytes in the writer's `keys`, its column, and how its
+/// value is written.
 private struct Slot {
     enum Kind: UInt8 { case text, integer, boolean, real, wardCode, wardName }
     var keyStart: Int
     var keyEnd: Int
     var column: Int32
     var kind: Kind
+
+    /// The ward text the column's ward id stands for; nil when the column holds the value.
+    var wardField: WardNames.Field? { kind == .wardCode ? .code : kind == .wardName ? .name : nil }
 }
 
 /// JSON numbers for reals: the shortest text that reads back as the same Double.

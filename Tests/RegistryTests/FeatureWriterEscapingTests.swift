@@ -68,18 +68,28 @@ import Testing
         // As `econgis export` writes them (ward texts read as columns), and as a server page does (ward ids read, and
         // their texts written from the table FeatureWriter.begin makes).
         let exported = try r.export(to: "units.geojson")
-        let pagePath = r.directory.appendingPathComponent("page.geojson").path
-        let target = try OutputTarget(path: pagePath, overwrite: false)
-        var writer = FeatureWriter(FeatureWriter.Options(), sink: target.sink)
-        var wardIds = false
-        try FeatureLayers(store: r.store).page(.units, filter: UnitFilter(asOf: .today()), selection: FeatureSelection(), begin: { query, _ in
-            wardIds = query.wardIdColumns
-            writer.begin(query)
-        }) { try writer.write($0) }
-        try writer.end()
-        try target.finish()
-        #expect(wardIds, "a page reads ward ids and names them from the writer's table")
-        for (path, written) in [exported, (pagePath, writer.written)] {
+        func page(_ format: FeatureWriter.Format) throws -> (path: String, written: Int) {
+            let path = r.directory.appendingPathComponent("page.\(format)").path
+            let target = try OutputTarget(path: path, overwrite: false)
+            var options = FeatureWriter.Options()
+            options.format = format
+            var writer = FeatureWriter(options, sink: target.sink)
+            var wardIds = false
+            try FeatureLayers(store: r.store).page(.units, filter: UnitFilter(asOf: .today()), selection: FeatureSelection(), begin: { query, _ in
+                wardIds = query.wardIdColumns
+                writer.begin(query)
+            }) { try writer.write($0) }
+            try writer.end()
+            try target.finish()
+            #expect(wardIds, "a page reads ward ids and names them from WardNames")
+            return (path, writer.written)
+        }
+        // A page as CSV names the wards from their ids too, unescaped but for CSV's quotes.
+        let csvText = try String(contentsOfFile: try page(.csv).path, encoding: .utf8)
+        for (code, name) in [("27230", names[0]), ("27231", names[1])] {
+            #expect(csvText.contains(",\(code),\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\","), "\(csvText)")
+        }
+        for (path, written) in [exported, try page(.geojson)] {
             #expect(written == 3)
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
