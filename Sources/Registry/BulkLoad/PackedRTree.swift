@@ -81,6 +81,7 @@ enum PackedRTree {
             let select = try db.makeStatement(sql: "SELECT * FROM (\(source)) ORDER BY xmin + xmax")
             let s = select.sqliteStatement
             defer { sqlite3_reset(s) }
+            let values = ResultValues(s)
             while true {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }
@@ -90,10 +91,10 @@ enum PackedRTree {
                 // A full slice is written only when another entry comes: a tree that fits in one
                 // node is a root leaf.
                 if slice.count == perSlice { try writeSlice() }
-                try alongside?.read(RawRow(statement: s))
-                slice.append(Entry(id: sqlite3_column_int64(s, 0),
-                                   xmin: roundedDown(sqlite3_column_double(s, 1)), xmax: roundedUp(sqlite3_column_double(s, 2)),
-                                   ymin: roundedDown(sqlite3_column_double(s, 3)), ymax: roundedUp(sqlite3_column_double(s, 4))))
+                let row = RawRow(statement: s, values: values)
+                try alongside?.read(row)
+                slice.append(Entry(id: row.int64(0), xmin: roundedDown(row.double(1)), xmax: roundedUp(row.double(2)),
+                                   ymin: roundedDown(row.double(3)), ymax: roundedUp(row.double(4))))
             }
         }
         try alongside?.finish()
