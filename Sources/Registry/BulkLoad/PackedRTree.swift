@@ -82,6 +82,7 @@ enum PackedRTree {
             let s = select.sqliteStatement
             defer { sqlite3_reset(s) }
             let values = ResultValues(s)
+            defer { withExtendedLifetime(values) {} }  // alive while its rows are read
             while true {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }

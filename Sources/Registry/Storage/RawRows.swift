@@ -11,6 +11,7 @@ public struct RawRow {
     @usableFromInline let values: UnsafePointer<OpaquePointer?>
     @usableFromInline let valueCount: Int
 
+    /// A row of `values`' statement, just stepped; `values` must outlive it.
     init(statement: OpaquePointer, values: ResultValues) {
         self.statement = statement
         if let located = values.locate() {
@@ -99,14 +100,17 @@ public struct RawRow {
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
         let values = ResultValues(s)
-        while true {
-            let rc = sqlite3_step(s)
-            if rc == SQLITE_DONE { return }
-            guard rc == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))),
-                                    sql: statement.sql, arguments: statement.arguments)
+        // Alive while any row is read: a row holds the address of its buffer, not the object.
+        try withExtendedLifetime(values) {
+            while true {
+                let rc = sqlite3_step(s)
+                if rc == SQLITE_DONE { return }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(s))),
+                                        sql: statement.sql, arguments: statement.arguments)
+                }
+                try body(RawRow(statement: s, values: values))
             }
-            try body(RawRow(statement: s, values: values))
         }
     }
 }
@@ -138,7 +142,11 @@ final class ResultValues {
     deinit { pointers.deallocate() }
 
     /// The values of a row that has none located (`RawRow.valueCount` 0).
-    nonisolated(unsafe) static let none = UnsafePointer(UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: 1))
+    nonisolated(unsafe) static let none: UnsafePointer<OpaquePointer?> = {
+        let p = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: 1)
+        p.initialize(to: nil)
+        return UnsafePointer(p)
+    }()
 
     /// The current row's values by column, or nil to ask SQLite per call (also for a single column, where there is
     /// nothing to save). Call once per row, after the step.
