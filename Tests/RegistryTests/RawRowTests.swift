@@ -104,6 +104,12 @@ import Testing
             let after = try first(2)
             #expect(after == ["text sau! 4", "int 102 102 102", "int 2 2 2"])
             sqlite3_reset(s)
+            // Prepared again with another column than it was made with: the row's columns are read, all of them.
+            let all = try db.makeStatement(sql: "SELECT * FROM names ORDER BY id")
+            try db.execute(sql: "ALTER TABLE names ADD COLUMN note TEXT DEFAULT 'mới'")
+            var rows: [String] = []
+            try RawRow.forEach(all) { row in rows.append((0..<row.columnCount).map { RawRowTests.cell(row, $0) }.joined(separator: "|")) }
+            #expect(rows == ["int 1 1 1|text trước 8|text mới 5", "int 2 2 2|text sau 3|text mới 5"])
         }
     }
 }

@@ -124,19 +124,21 @@ public struct RawRow {
 /// reused. Anything else (another result instruction, a statement prepared again, some other layout) asks SQLite
 /// for each column again, or per call from then on.
 final class ResultValues {
-    let count: Int
+    /// Columns of the current row, as the statement counted them when its values were last found (a statement
+    /// prepared again at its first step may have other columns than when it was made).
+    private(set) var count = 0
     private let statement: OpaquePointer
-    private let pointers: UnsafeMutablePointer<OpaquePointer?>
+    private var pointers: UnsafeMutablePointer<OpaquePointer?>
+    private var capacity: Int
     /// The addresses in `pointers` are the current row's.
     private var located = false
-    /// The columns were not one array apart: RawRow asks SQLite per call.
+    /// The columns were not one array apart, or there is one: RawRow asks SQLite per call.
     private var unusable = false
 
     init(_ statement: OpaquePointer) {
         self.statement = statement
-        count = Int(sqlite3_column_count(statement))
-        pointers = .allocate(capacity: max(count, 1))
-        pointers.initialize(repeating: nil, count: max(count, 1))
+        capacity = max(Int(sqlite3_column_count(statement)), 1)
+        pointers = .allocate(capacity: capacity)
     }
 
     deinit { pointers.deallocate() }
@@ -149,11 +151,21 @@ final class ResultValues {
     }()
 
     /// The current row's values by column, or nil to ask SQLite per call (also for a single column, where there is
-    /// nothing to save). Call once per row, after the step.
+    /// nothing to save). Call once per row, after a step that gave a row (which has at least one column).
     func locate() -> UnsafePointer<OpaquePointer?>? {
-        guard count > 1, !unusable else { return nil }
+        guard !unusable else { return nil }
         let first = sqlite3_column_value(statement, 0)
         if located && first == pointers[0] { return UnsafePointer(pointers) }
+        count = Int(sqlite3_column_count(statement))
+        guard count > 1 else {
+            unusable = true
+            return nil
+        }
+        if count > capacity {
+            pointers.deallocate()
+            capacity = count
+            pointers = .allocate(capacity: capacity)
+        }
         pointers[0] = first
         for i in 1..<count { pointers[i] = sqlite3_column_value(statement, Int32(i)) }
         let stride = Int(bitPattern: pointers[1]) &- Int(bitPattern: pointers[0])
