@@ -1,4 +1,3 @@
-import CSpatial
 import Foundation
 import GRDB
 
@@ -79,20 +78,10 @@ enum PackedRTree {
         }
         try withSortBudget(db) {
             let select = try db.makeStatement(sql: "SELECT * FROM (\(source)) ORDER BY xmin + xmax")
-            let s = select.sqliteStatement
-            defer { sqlite3_reset(s) }
-            let values = ResultValues(s)
-            defer { withExtendedLifetime(values) {} }  // alive while its rows are read
-            while true {
-                let rc = sqlite3_step(s)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
+            try RawRow.forEach(select) { row in
                 // A full slice is written only when another entry comes: a tree that fits in one
                 // node is a root leaf.
                 if slice.count == perSlice { try writeSlice() }
-                let row = RawRow(statement: s, values: values)
                 try alongside?.read(row)
                 slice.append(Entry(id: row.int64(0), xmin: roundedDown(row.double(1)), xmax: roundedUp(row.double(2)),
                                    ymin: roundedDown(row.double(3)), ymax: roundedUp(row.double(4))))
