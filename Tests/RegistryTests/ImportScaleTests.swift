@@ -127,6 +127,46 @@ import Testing
         #expect(try searchSettings() == settings)
     }
 
+    /// A registry made now has the store's larger pages; one whose file was made with SQLite's default pages (an
+    /// older EconGIS's) keeps them through migration and an import that switches journals, and stays whole.
+    @Test func aNewRegistryHasLargePagesAndAnOlderFileKeepsItsOwn() throws {
+        let r = try TemporaryRegistry()
+        func pageSize(_ store: RegistryStore) throws -> Int? { try store.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } }
+        #expect(try pageSize(r.store) == RegistryStore.pageSize)
+        #expect(RegistryStore.pageSize == 16_384)
+
+        let path = r.directory.appendingPathComponent("older.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096")
+            try db.execute(sql: "CREATE TABLE t (a)")
+            try db.execute(sql: "DROP TABLE t")  // a database with no table yet, which a store makes a registry
+        }
+        try queue.close()
+        let older = try RegistryStore(path: path)
+        #expect(try pageSize(older) == 4096)
+        var options = ImportOptions()
+        options.deferIndexesFrom = 50
+        let csv = try r.file("older.csv", unitsCSV(Self.enterpriseCodes(300)))
+        #expect(try Importer(store: older, now: Date()).importUnits(path: csv, options: options).inserted == 300)
+        #expect(try pageSize(older) == 4096)
+        #expect(try older.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+        #expect(try older.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM economic_units") } == 300)
+    }
+
+    /// A units import that packs its R*Tree (a temporary table) in a rollback journal leaves a store that closes:
+    /// switching every schema's journal, the temporary one's included, made the closing checkpoint fail with
+    /// "database table is locked" until some other write came.
+    @Test func aStoreClosesAfterAUnitsImport() throws {
+        let r = try TemporaryRegistry()
+        var options = ImportOptions()
+        options.deferIndexesFrom = 50
+        let csv = try r.file("u.csv", unitsCSV(Self.enterpriseCodes(300)))
+        #expect(try Importer(store: r.store, now: Date()).importUnits(path: csv, options: options).inserted == 300)
+        try r.store.close()
+        #expect(!FileManager.default.fileExists(atPath: r.store.path + "-wal"))
+    }
+
     /// A write cut short in a rollback journal leaves the file part written: a registry opened for reading (the
     /// CLI's lists, the server) reads it as it was before that write, never the part written. The crash is
     /// copied from a live one: the files of a transaction whose pages spilled into the database, mid-write.

@@ -158,9 +158,18 @@ public final class RegistryStore: Sendable {
         // spatialite_init_ex sets a busy timeout of its own (5 s) on each connection, after GRDB set ours.
         config.prepareDatabase { db in
             sqlite3_busy_timeout(db.sqliteConnection, CInt(busyTimeout * 1000))
+            // A new file's page size, before the pool's first write (WAL mode) creates it; on an existing database
+            // SQLite keeps the size it has. See `pageSize`.
+            try db.execute(sql: "PRAGMA page_size = \(RegistryStore.pageSize)")
         }
         return config
     }
+
+    /// The page size of a registry made by this binary. Bulk writes and whole-table passes touch a quarter of
+    /// SQLite's default 4 096-byte pages (fewer page reads, cell moves and B-tree levels): a 200 000-unit import
+    /// into the demo registry took 3.17 s instead of 3.50 (median of five). R*Tree nodes keep their size (SQLite
+    /// caps them at 51 cells), and FTS5 its own 4 050-byte leaves; caches are set in KiB, so memory is the same.
+    static let pageSize = 16_384
 
     private static func openReadOnly(_ path: String, immutable: Bool) throws -> DatabaseQueue {
         var config = SpatiaLite.configuration(readonly: true)
@@ -248,7 +257,10 @@ public final class RegistryStore: Sendable {
     /// Checkpoints and closes every connection (the -wal and -shm files go away with the last one).
     public func close() throws {
         try mapErrors {
-            if !isReadOnly { _ = try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
+            // The registry's file only: unqualified, the checkpoint takes every schema, and after a temporary table
+            // was made in a rollback journal (a units import's R*Tree packing, RollbackJournal) and the file went back
+            // to WAL, SQLite refuses it for the temporary one (SQLITE_LOCKED, "database table is locked").
+            if !isReadOnly { _ = try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA main.wal_checkpoint(TRUNCATE)") } }
             try writer.close()
         }
     }
