@@ -57,7 +57,7 @@ import Testing
             }
         }
         #expect(counts == [300, 300, 300, 300])
-        // The memberships' ward index, built again with them, holds the 600 (two wards each).
+        // The memberships' ward index, kept row by row as they went in, holds the 600 (two wards each).
         #expect(try r.store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit_wards INDEXED BY unit_wards_ward WHERE admin_unit_id > 0") } == 600)
 
         // A second large import with one bad row at its end: nothing written, the schema as it was.
