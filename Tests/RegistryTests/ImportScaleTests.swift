@@ -154,9 +154,10 @@ import Testing
         #expect(try older.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM economic_units") } == 300)
     }
 
-    /// A units import that packs its R*Tree (a temporary table) in a rollback journal leaves a store that closes:
-    /// switching every schema's journal, the temporary one's included, made the closing checkpoint fail with
-    /// "database table is locked" until some other write came.
+    /// A units import that packs its R*Tree (through a temporary table) in a rollback journal leaves a store that
+    /// closes: after that temporary table and the return to WAL, SQLite refused the closing checkpoint of every schema
+    /// ("database table is locked", as the sqlite3 shell does too) until some other write came; the store checkpoints
+    /// its main schema only.
     @Test func aStoreClosesAfterAUnitsImport() throws {
         let r = try TemporaryRegistry()
         var options = ImportOptions()
