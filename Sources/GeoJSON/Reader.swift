@@ -440,11 +440,14 @@ public enum GeoJSONDecoding {
 
     static func position(_ v: JSONValue) throws(GeoJSONError) -> Position {
         let items = try array(v)
+        // Every element a number (RFC 7946 §3.1.1), not a numeric string; one past z is read as nothing, as before.
         guard items.count >= 2, let x = items[0].doubleValue, let y = items[1].doubleValue,
-              items.allSatisfy({ if case .string = $0 { false } else { true } })
+              items.allSatisfy({ if case .string = $0 { false } else { $0.doubleValue != nil } })
         else { throw GeoJSONError("a position must be [x, y] or [x, y, z] numbers, got \(JSONText.encode(v).prefix(60))") }
-        guard x.isFinite, y.isFinite else { throw GeoJSONError("a position must have finite numbers") }
-        return Position(x, y, items.count > 2 ? items[2].doubleValue : nil)
+        let z = items.count > 2 ? items[2].doubleValue : nil
+        // z too: an elevation too large for a Double (1e400) was kept as infinity, and written back as `inf`.
+        guard x.isFinite, y.isFinite, z?.isFinite ?? true else { throw GeoJSONError("a position must have finite numbers") }
+        return Position(x, y, z)
     }
 
     static func positions(_ v: JSONValue) throws(GeoJSONError) -> [Position] {

@@ -86,6 +86,32 @@ import Testing
         #expect(messages[2].contains("Spiral"))
     }
 
+    /// geojson-crash-473f049…: an elevation past a Double's range (`10.7e90552`) was read as infinity and written back
+    /// as `inf`, which no reader takes; a position holding anything but numbers is refused too. Both readers (from
+    /// memory and streamed from a file) refuse the feature alike, with what a position must hold.
+    @Test(arguments: [
+        ("[106.6,10.7,10.7e90552]", "finite"), ("[106.6,-1e400]", "finite"), ("[106.6,10.7,true]", "numbers"),
+        ("[106.6,10.7,null]", "numbers"), ("[106.6,10.7,[1]]", "numbers"), ("[106.6,10.7,\"5\"]", "numbers"),
+    ])
+    func aPositionHoldsFiniteNumbersOnly(coordinates: String, expected: String) throws {
+        let text = #"{"type":"Feature","geometry":{"type":"Point","coordinates":"# + coordinates + #"},"properties":{}}"#
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-position-\(UUID().uuidString).geojson").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for reader in [try GeoJSONReader(data: Data(text.utf8)), try GeoJSONReader(path: path)] {
+            let items = Array(reader)
+            #expect(items.count == 1)
+            guard case .failure(let error) = items.first?.result else {
+                Issue.record("\(coordinates) was read as a position")
+                continue
+            }
+            #expect(error.message.contains(expected))
+        }
+        // A finite elevation still reads and writes back.
+        let written = GeoJSONWriter.string(try read(text.replacingOccurrences(of: coordinates, with: "[106.6,10.7,1e300]")).features)
+        #expect(try read(written).features.first?.geometry == .point(Position(106.6, 10.7, 1e300)))
+    }
+
     @Test(arguments: [
         ("", "empty"),
         ("[1,2]", "JSON object"),
