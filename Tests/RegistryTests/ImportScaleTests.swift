@@ -152,6 +152,7 @@ import Testing
         #expect(try pageSize(older) == 4096)
         #expect(try older.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
         #expect(try older.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM economic_units") } == 300)
+        try older.close()
     }
 
     /// A units import that packs its R*Tree (through a temporary table) in a rollback journal leaves a store that
