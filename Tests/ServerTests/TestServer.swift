@@ -169,3 +169,42 @@ func connectLoopback(port: Int) throws -> Int32 {
     }
     return fd
 }
+
+/// A whole exchange over a raw loopback socket: `request`'s bytes as given, then all the server sends until it ends
+/// its side of the connection (`closed`), or until nothing has come for `wait` seconds (`closed` false). The head is
+/// what comes before the first blank line, the body everything after it, as sent (chunk sizes included, if chunked).
+/// On a dispatch thread, as `run`: a test blocked in `recv` on the cooperative pool would starve the in-process server.
+func rawExchange(port: Int, _ request: String, wait: Int = 30) async throws -> (head: String, body: [UInt8], closed: Bool) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try rawExchangeBlocking(port: port, request, wait: wait) }) }
+    }
+}
+
+private func rawExchangeBlocking(port: Int, _ request: String, wait: Int) throws -> (head: String, body: [UInt8], closed: Bool) {
+    let fd = try connectLoopback(port: port)
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: wait, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    // No SIGPIPE if the server stops reading (a request it refuses before its end).
+    let bytes = Array(request.utf8)
+    var sent = 0
+    while sent < bytes.count {
+        let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+        if n <= 0 { break }
+        sent += n
+    }
+    var response: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var closed = false
+    while true {
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n == 0 { closed = true }
+        if n <= 0 { break }
+        response += buffer[0..<n]
+    }
+    let blank: [UInt8] = [13, 10, 13, 10]
+    guard let end = (0..<max(0, response.count - 3)).first(where: { Array(response[$0..<$0 + 4]) == blank }) else {
+        return (String(decoding: response, as: UTF8.self), [], closed)
+    }
+    return (String(decoding: response[..<end], as: UTF8.self), Array(response[(end + 4)...]), closed)
+}

@@ -63,6 +63,7 @@ public func buildApplication(_ settings: ServerSettings, onServerRunning: @escap
     logger.logLevel = .warning
     return Application(
         router: router,
+        server: .framedHTTP1(),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "econgis"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger)
