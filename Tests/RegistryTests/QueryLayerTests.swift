@@ -314,6 +314,26 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         }
     }
 
+    /// The instruments layer has what `instruments list` has: the instruments of units of every status (a closed
+    /// unit's scales stay on record) unless the filter names a status. The due layer leaves closed units out.
+    @Test func theInstrumentsLayerHasEveryUnitsInstrumentsAsTheListHas() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", "code,name,kind,status,status_since,lon,lat\n"
+            + "0100233488,Cửa hàng A,enterprise,active,,106.6425,10.762\n0100233488-001,Cửa hàng B,branch,closed,2026-01-01,106.6426,10.762\n"))
+        _ = try Importer(store: r.store, now: Date()).importInstruments(path: try r.file("i.csv", "unit_code,type,serial_no,last_verified_on\n"
+            + "0100233488,counter_scale,A1,2025-01-01\n0100233488-001,counter_scale,B1,2025-01-01\n"))
+        let layers = FeatureLayers(store: r.store), list = InstrumentList(store: r.store)
+        var filter = UnitFilter(asOf: LocalDate(iso: "2026-06-01")!)
+        #expect(try r.export(.instruments, filter: filter, to: "all.geojson").written == 2)
+        #expect(try layers.count(.instruments, filter: filter) == 2)
+        #expect(try list.count(InstrumentFilter(units: filter)) == 2)
+        #expect(try layers.count(.due, filter: filter) == 1)  // both expired; B's unit is closed
+        filter.statuses = [.closed]
+        #expect(try r.export(.instruments, filter: filter, to: "closed.geojson").written == 1)
+        #expect(try list.count(InstrumentFilter(units: filter)) == 1)
+    }
+
     @Test func csvAndSequencesOpenInGDALToo() throws {
         let r = try TemporaryRegistry()
         try r.loadSmallWards()

@@ -197,6 +197,9 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
             var due = DueFilter(units: filter)
             // The instruments layer's state for the layer's window (`within`), as `instruments list --within` gives it.
             due.within = within
+            // And its instruments as that list's: of units of every status unless the filter names some. The due
+            // layer keeps the due list's open units (a closed unit has nothing to check).
+            if self == .instruments { due.units.statuses = filter.statuses }
             let (_, inner) = try DueList.statement(db, due)
             let listed: SQL = self == .due ? DueList.listed(due) : "1"
             let sql = select("instrument_id", "geom", """
