@@ -43,6 +43,13 @@ struct UnitFilterOptions: ParsableArguments {
         if (near == nil) != (radius == nil) { throw ValidationError("--near and --radius go together") }
     }
 
+    /// The flags given that choose units (all but --as-of), for a command that takes the date alone.
+    var unitChoices: [String] {
+        [("--ward", ward != nil), ("--kind", !kind.isEmpty), ("--status", !status.isEmpty), ("--vsic", vsic != nil), ("--bbox", bbox != nil),
+         ("--near", near != nil), ("--search", search != nil), ("--flagged", flagged), ("--changed-since", changedSince != nil)]
+            .filter(\.1).map(\.0)
+    }
+
     func filter() throws -> UnitFilter {
         var f = UnitFilter(asOf: asOf ?? .today())
         f.wardCode = ward

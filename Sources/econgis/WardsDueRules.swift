@@ -120,6 +120,9 @@ extension EconGIS {
             if layer == .wardSummary {
                 guard let from, let to else { throw ValidationError("ward-summary: give the period with --from DATE --to DATE") }
                 if to < from { throw ValidationError("--to \(to): expected a date on or after --from, \(from)") }
+                if let given = filters.unitChoices.first {
+                    throw ValidationError("\(given): ward-summary counts the inspections of every unit in each ward; it takes --from, --to and --as-of only")
+                }
             } else if from != nil || to != nil {
                 throw ValidationError("--from and --to go with the ward-summary layer")
             }

@@ -72,5 +72,11 @@ import Testing
         #expect(csv.out.hasPrefix("id,code,name,valid_from,valid_to,inspections,"), "\(csv.err)")
         let refused = try Command.run(["export", "ward-summary", "--from", "2026-07-01", "--db", db])
         #expect(refused.status != 0 && refused.err.contains("ward-summary: give the period with --from DATE --to DATE"), "\(refused.err)")
+        // The summary counts every unit's inspections: a unit filter would not narrow it, so it is refused, not ignored.
+        for filter in [["--kind", "market"], ["--status", "closed"], ["--search", "cho"], ["--flagged"]] {
+            let narrowed = try Command.run(["export", "ward-summary", "--from", "2024-07-01", "--to", "2026-06-30", "--format", "csv", "--db", db] + filter)
+            #expect(narrowed.status == 64 && narrowed.out.isEmpty && narrowed.err.contains("\(filter[0]): ward-summary counts the inspections of every unit"),
+                    "\(filter): \(narrowed.status) \(narrowed.err)")
+        }
     }
 }
