@@ -28,8 +28,8 @@ struct EconGIS: AsyncParsableCommand {
             ErrorReport.exit(error)
         } catch {
             let message = fullMessage(for: error)
-            if exitCode(for: error) != .success, message.contains(" <date>'"), !message.contains(LocalDate.defaultValueDescription) {
-                FileHandle.standardError.write(Data((message.replacingOccurrences(of: " <date>'", with: " <date>': expected \(LocalDate.defaultValueDescription)") + "\n").utf8))
+            if exitCode(for: error) != .success, message.contains(" <date>'"), !message.contains(LocalDate.expectedText) {
+                FileHandle.standardError.write(Data((message.replacingOccurrences(of: " <date>'", with: " <date>': expected \(LocalDate.expectedText)") + "\n").utf8))
                 Foundation.exit(exitCode(for: error).rawValue)
             }
             exit(withError: error)
@@ -66,7 +66,8 @@ struct DatabaseOptions: ParsableArguments {
 extension LocalDate: ExpressibleByArgument {
     public init?(argument: String) { self.init(iso: argument) }
     public static var defaultCompletionKind: CompletionKind { .default }
-    public static var defaultValueDescription: String { "a date YYYY-MM-DD that exists" }
+    /// What a date option expects, added to ArgumentParser's message for a value it refused.
+    static let expectedText = "a date YYYY-MM-DD that exists"
 }
 
 extension EconGIS {

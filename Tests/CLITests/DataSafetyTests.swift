@@ -631,7 +631,7 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         // 2 000 features of 50 kB each (an unknown property): 100 MB of file, few records.
         let pad = String(repeating: "x", count: 50_000)
         let path = s.path("big.geojson")
-        FileManager.default.createFile(atPath: path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         h.write(Data("{\"type\":\"FeatureCollection\",\"features\":[\n".utf8))
         for i in 0..<2000 {

@@ -49,7 +49,7 @@ import Testing
             let features = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["features"] as? [[String: Any]] ?? []
             return features.map { f in
                 let value = property.map { (f["properties"] as? [String: Any])?[$0] } ?? f["id"]
-                return value.map { "\($0 ?? "")" } ?? ""
+                return value.map { "\($0)" } ?? ""
             }
         }
 

@@ -34,11 +34,11 @@ import Testing
         let out = try await run(ogr2ogr, args)
         #expect(out.status == 0, "\(out.output)")
         let copy = try DatabaseQueue(path: output)
-        let (copied, copiedSample) = try await copy.read { db in
+        let (copied, copiedSample) = try copy.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM units")!,
              try Row.fetchAll(db, sql: "SELECT code, name, owner, address, ward_name FROM units ORDER BY code LIMIT 300"))
         }
-        let (original, sample) = try await s.database().read { db in
+        let (original, sample) = try s.database().read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE registered_on IS NULL OR registered_on <= ?",
                               arguments: [TestServer.today.description])!,
              try Row.fetchAll(db, sql: """

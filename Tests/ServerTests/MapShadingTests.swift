@@ -29,7 +29,7 @@ import Testing
         #expect(old.count == 16 && old == oldDirect)
 
         // A new unit in Bình Thới, added by another program while the server runs.
-        let inside = try await DatabaseQueue(path: db, configuration: SpatiaLite.configuration(readonly: true)).read { db in
+        let inside = try DatabaseQueue(path: db, configuration: SpatiaLite.configuration(readonly: true)).read { db in
             try Row.fetchOne(db, sql: """
                 SELECT X(ST_PointOnSurface(geom)) AS x, Y(ST_PointOnSurface(geom)) AS y FROM admin_units
                 WHERE code = '27232' AND valid_to IS NULL

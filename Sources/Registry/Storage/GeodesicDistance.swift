@@ -8,7 +8,7 @@ import CSpatial
 enum GeodesicDistance {
     static let name = "econgis_distance_m"
 
-    nonisolated(unsafe) private static let wgs84: geod_geodesic = {
+    private static let wgs84: geod_geodesic = {
         var g = geod_geodesic()
         geod_init(&g, 6_378_137, 1 / 298.257223563)
         return g
