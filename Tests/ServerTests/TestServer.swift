@@ -125,21 +125,9 @@ func which(_ name: String) -> String? {
 
 /// The status line's code for a request sent byte for byte as given (URLSession would refuse or re-encode a
 /// malformed target): a plain HTTP/1.1 GET over a loopback socket.
-func rawStatus(port: Int, target: String) throws -> Int {
-    let fd = try connectLoopback(port: port)
-    defer { close(fd) }
-    let request = Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-    var response: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if n <= 0 { break }
-        response += buffer[0..<n]
-        if response.count > 12 { break }
-    }
-    let line = String(decoding: response.prefix(12), as: UTF8.self)  // "HTTP/1.1 400"
-    return Int(line.dropFirst(9).prefix(3)) ?? -1
+func rawStatus(port: Int, target: String) async throws -> Int {
+    let head = try await rawExchange(port: port, "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").head
+    return Int(head.prefix(12).dropFirst(9)) ?? -1  // "HTTP/1.1 400"
 }
 
 /// Sends a GET, reads the first bytes of the answer and hangs up: a client that leaves mid-stream.

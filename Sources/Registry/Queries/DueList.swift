@@ -87,6 +87,14 @@ public struct DueFilter: Sendable {
         self.units = units
         if units.statuses.isEmpty { self.units.statuses = [.active, .suspended] }  // closed units have nothing to check
     }
+
+    /// The filter of a list of instruments (`instruments list`, the instruments layer) rather than of what is due:
+    /// the instruments of units of every status unless `units` names some.
+    static func instruments(of units: UnitFilter) -> DueFilter {
+        var filter = DueFilter(units: units)
+        filter.units.statuses = units.statuses
+        return filter
+    }
 }
 
 /// What needs a check on a date: instruments whose verification has expired, falls due within a window or

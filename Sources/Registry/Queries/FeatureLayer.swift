@@ -194,12 +194,10 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
             return Query(source: .registry(self), properties: properties, geometry: self == .markets ? .geoJSONText : .pointBlob,
                          select: sql, order: "u.id", countSQL: plan.countSQL, idsFirst: idsFirst, wards: try WardNames.read(db))
         case .instruments, .due:
-            var due = DueFilter(units: filter)
+            // The instruments layer has what `instruments list` has; the due layer, the due list's open units.
+            var due = self == .instruments ? DueFilter.instruments(of: filter) : DueFilter(units: filter)
             // The instruments layer's state for the layer's window (`within`), as `instruments list --within` gives it.
             due.within = within
-            // And its instruments as that list's: of units of every status unless the filter names some. The due
-            // layer keeps the due list's open units (a closed unit has nothing to check).
-            if self == .instruments { due.units.statuses = filter.statuses }
             let (_, inner) = try DueList.statement(db, due)
             let listed: SQL = self == .due ? DueList.listed(due) : "1"
             let sql = select("instrument_id", "geom", """

@@ -201,8 +201,7 @@ struct InstrumentStatement {
     let order: String
 
     init(_ db: Database, _ filter: InstrumentFilter, sorts: [Sorting<InstrumentSortKey>]) throws {
-        var due = DueFilter(units: filter.units)
-        due.units.statuses = filter.units.statuses  // every unit's instruments unless asked; the due list leaves closed units out
+        var due = DueFilter.instruments(of: filter.units)
         due.within = filter.within
         due.types = filter.types
         due.reinspections = false

@@ -91,14 +91,14 @@ final class HTTPFramingHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let reason = parseError == .headerOverflow
             ? "the request line and headers are longer than the server reads (80 KiB)"
             : "not an HTTP/1.1 request the server can read (\(parseError))"
-        let body = (try? JSONSerialization.data(withJSONObject: ["code": "InvalidRequest", "description": reason],
-                                                options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let refusal = OGCError(.badRequest, "InvalidRequest", reason)
+        let body = refusal.body
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(body.count))
         headers.add(name: "connection", value: "close")
         responding = true
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: refusal.status.code), headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         context.close(mode: .output, promise: nil)

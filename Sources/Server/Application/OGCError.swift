@@ -46,9 +46,12 @@ public struct OGCError: Error, Sendable, CustomStringConvertible {
     }
 
     /// `{"code": …, "description": …}` as OGC API – Features' exception schema has it.
+    var body: Data {
+        (try? JSONSerialization.data(withJSONObject: ["code": code, "description": description], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
     var response: Response {
-        let body = (try? JSONSerialization.data(withJSONObject: ["code": code, "description": description], options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
