@@ -24,6 +24,8 @@ let package = Package(
             pkgConfig: "spatialite",
             providers: [.apt(["libspatialite-dev", "libproj-dev", "libsqlite3-dev"])]
         ),
+        // glibc's malloc settings, for the server's process (Sources/Server/Application/HeapRetention.swift).
+        .systemLibrary(name: "CHeap"),
         // RFC 7946 values, a reader and a streaming writer. No database, no server.
         .target(name: "GeoJSON"),
         // The domain, validation, storage over GRDB + SpatiaLite, migrations, queries and import.
@@ -49,7 +51,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Registry", "Output", "CQL2", "GeoJSON", "Inspections", "Planning",
+                "Registry", "Output", "CQL2", "GeoJSON", "Inspections", "Planning", "CHeap",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -71,6 +71,7 @@ public func buildApplication(_ settings: ServerSettings, onServerRunning: @escap
 
 /// Runs the server until SIGINT or SIGTERM.
 public func runServer(_ settings: ServerSettings, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    HeapRetention.keepFreedMemory()
     let app = try buildApplication(settings, onServerRunning: onServerRunning)
     try await app.runService()
 }
