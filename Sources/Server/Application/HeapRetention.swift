@@ -6,7 +6,7 @@ import CHeap
 /// flight, so every page gave back and took again the same memory: 70 to 520 minor page faults a page (a zeroed 4 KiB
 /// each; `/proc/PID/stat` over `wrk`), 0 to 2 with these thresholds. Fixed values also stop glibc from moving them.
 enum HeapRetention {
-    /// Keeps up to 32 MiB free on each heap, and serves blocks under 4 MiB (chunks, SQLite's cache pages) from a
+    /// Keeps up to 32 MiB free on each heap, and serves blocks under 4 MiB (response chunks, gzip buffers) from a
     /// heap rather than a mapping of their own. Process-wide: called once, by `runServer`.
     static func keepFreedMemory() {
         #if os(Linux)
