@@ -175,11 +175,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<6 {
                 group.addTask {
-                    try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                        DispatchQueue.global().async {
-                            c.resume(with: Result { try hangUpAfterFirstBytes(port: s.port, target: "/collections/units/items?limit=10000") })
-                        }
-                    }
+                    try await offThePool { try hangUpAfterFirstBytes(port: s.port, target: "/collections/units/items?limit=10000") }
                 }
             }
             try await group.waitForAll()

@@ -77,12 +77,10 @@ import Testing
         server.standardError = errors
         try server.run()
         // "serving DB at http://127.0.0.1:PORT/ …" on standard error once listening.
-        let line = try await withCheckedThrowingContinuation { (c: CheckedContinuation<String, Error>) in
-            DispatchQueue.global().async {
-                var text = ""
-                while !text.contains("\n"), case let d = errors.fileHandleForReading.availableData, !d.isEmpty { text += String(decoding: d, as: UTF8.self) }
-                c.resume(returning: text)
-            }
+        let line = try await offThePool {
+            var text = ""
+            while !text.contains("\n"), case let d = errors.fileHandleForReading.availableData, !d.isEmpty { text += String(decoding: d, as: UTF8.self) }
+            return text
         }
         guard let base = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }).map({ String($0.dropLast()) }) else {
             server.terminate(); server.waitUntilExit()

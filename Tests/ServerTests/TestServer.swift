@@ -94,8 +94,14 @@ func get(_ url: String, headers: [String: String] = [:]) async throws -> HTTPRes
 /// Runs a program on a dispatch thread, not the cooperative pool (which the in-process server needs: on two cores
 /// two waiting tests would starve it).
 func run(_ program: String, _ arguments: [String], in directory: URL? = nil) async throws -> (status: Int32, output: String) {
+    try await offThePool { try runBlocking(program, arguments, in: directory) }
+}
+
+/// `work`'s result, worked out on a dispatch thread: a test blocked in a read or a wait on the cooperative pool would
+/// starve the in-process server of its threads.
+func offThePool<T>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try runBlocking(program, arguments, in: directory) }) }
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }
 
@@ -161,11 +167,9 @@ func connectLoopback(port: Int) throws -> Int32 {
 /// A whole exchange over a raw loopback socket: `request`'s bytes as given, then all the server sends until it ends
 /// its side of the connection (`closed`), or until nothing has come for `wait` seconds (`closed` false). The head is
 /// what comes before the first blank line, the body everything after it, as sent (chunk sizes included, if chunked).
-/// On a dispatch thread, as `run`: a test blocked in `recv` on the cooperative pool would starve the in-process server.
+/// Off the cooperative pool, as `run`.
 func rawExchange(port: Int, _ request: String, wait: Int = 30) async throws -> (head: String, body: [UInt8], closed: Bool) {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try rawExchangeBlocking(port: port, request, wait: wait) }) }
-    }
+    try await offThePool { try rawExchangeBlocking(port: port, request, wait: wait) }
 }
 
 private func rawExchangeBlocking(port: Int, _ request: String, wait: Int) throws -> (head: String, body: [UInt8], closed: Bool) {
