@@ -43,4 +43,63 @@ import Testing
         _ = try editor.add(fields: ["code": "0321853641", "name": "Công ty B", "kind": "enterprise", "lon": "106.643", "lat": "10.763"])
         #expect(try editor.update(key: "0321853641", changes: ["name": "Công ty B2"], expectedVersion: 1).version == 2)
     }
+
+    /// "v16 unit checks without IN lists" on a v15 database with units: the kind and status checks become OR chains,
+    /// accept and refuse what they did, and the units, indexes and triggers stay as they were.
+    @Test func unitChecksBecomeOrChainsAndRefuseTheSameRows() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-migration-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("v15.sqlite").path
+        let unitsTable = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'economic_units'"
+        do {
+            let pool = try DatabasePool(path: path, configuration: SpatiaLite.configuration())
+            try RegistryMigrations.migrator().migrate(pool, upTo: "v15 goods origin entries by province")
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO economic_units (code, kind, name, status, search_text, created_at, updated_at, geom)
+                    VALUES ('0100233488', 'market', 'Chợ Bình Thới', 'suspended', 'cho binh thoi', 'now', 'now', MakePoint(106.642, 10.762, 4326))
+                    """)
+                let before = try String.fetchOne(db, sql: unitsTable) ?? ""
+                #expect(before.contains("kind IN (") && before.contains("status IN ("))
+            }
+            try pool.close()
+        }
+        _ = try RegistryStore.migrate(path: path, now: Date())
+        let store = try RegistryStore(path: path)
+        let table = try store.read { try String.fetchOne($0, sql: unitsTable) } ?? ""
+        #expect(!table.contains(" IN ("), "\(table)")
+        #expect(table.contains("CHECK (kind = 'enterprise' OR kind = 'branch' OR kind = 'household_business' OR kind = 'cooperative' OR kind = 'market' OR kind = 'market_stall')"))
+        #expect(table.contains("CHECK (status = 'active' OR status = 'suspended' OR status = 'closed')"))
+        #expect(table.contains("CHECK (name <> '')") && table.contains("\"geom\" POINT"))
+        let (integrity, found) = try store.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA integrity_check"), try Int.fetchOne(db, sql: "SELECT rowid FROM unit_search WHERE unit_search MATCH 'binh'"))
+        }
+        #expect(integrity == "ok" && found != nil)
+        // Every kind and status the lists allowed goes in; a value outside them, or a different case, does not.
+        let insert = "INSERT INTO economic_units (code, kind, name, status, search_text, created_at, updated_at) VALUES (?, ?, 'x', ?, 'x', 'now', 'now')"
+        try store.write { db in
+            for (i, kind) in ["enterprise", "branch", "household_business", "cooperative", "market"].enumerated() {
+                for status in ["active", "suspended", "closed"] { try db.execute(sql: insert, arguments: ["k\(i)-\(status)", kind, status]) }
+            }
+        }
+        for (kind, status) in [("shop", "active"), ("Enterprise", "active"), ("enterprise", "open"), ("enterprise", "ACTIVE")] {
+            #expect("\(kind), \(status)") {
+                try store.write { try $0.execute(sql: insert, arguments: ["bad", kind, status]) }
+            } throws: { "\($0)".contains("CHECK constraint failed") }
+        }
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM economic_units") } == 16)
+        try store.write { try $0.execute(sql: "UPDATE economic_units SET name = 'Chợ Thiếc' WHERE code = '0100233488'") }
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM change_history WHERE table_name = 'economic_units'") } == 1)
+    }
+
+    /// The words of a constraint are found whatever white space stands between them, and only as whole words in order.
+    @Test func checkTextIsFoundAcrossLineBreaks() {
+        let words = ["CHECK", "(status", "IN", "('active',", "'suspended',", "'closed'))"]
+        let text = "a CHECK (kind IN ('x')), b CHECK (status IN ('active',\n      'suspended', 'closed')), c"
+        let range = UnitCheckRewrite.range(of: words, in: text)
+        #expect(range.map { String(text[$0]) } == "CHECK (status IN ('active',\n      'suspended', 'closed'))")
+        #expect(UnitCheckRewrite.range(of: words, in: "CHECK (status IN ('active','suspended', 'closed'))") == nil)
+        #expect(UnitCheckRewrite.range(of: words, in: "CHECK (status IN ('active', 'closed'))") == nil)
+    }
 }

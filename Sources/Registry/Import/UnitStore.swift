@@ -144,9 +144,8 @@ struct UnitWriter {
         "INSERT OR IGNORE INTO economic_units (\(columns), created_at, updated_at, version, geom) VALUES "
             + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)", count: rows).joined(separator: ", ")
     }
-    /// Rows per statement in `insertNew`. Each execution of an insert costs SQLite a statement start
-    /// and, for the table's `kind IN (…)` and `status IN (…)` checks, two small temporary b-trees; 64
-    /// rows share them.
+    /// Rows per statement in `insertNew`: each execution of an insert costs SQLite a statement start, which
+    /// 64 rows share.
     static let rowsPerInsert = 64
     static let fullBatchInsertSQL = batchInsertSQL(rows: rowsPerInsert)
     /// Updates only when something differs (IS NOT compares NULLs too), so `changesCount` tells. The

@@ -281,6 +281,7 @@ enum RegistryMigrations {
                                                                              coalesce(origin_province, ''));
                 """)
         }
+        migrator.registerMigration("v16 unit checks without IN lists") { db in try UnitCheckRewrite.apply(db) }
         return migrator
     }
 }
