@@ -337,7 +337,7 @@ import Testing
             try points.map { try Bool.fetchOne(db, sql: "SELECT ST_Intersects(geom, MakePoint(?, ?, 4326)) FROM jurisdiction", arguments: [$0.0, $0.1])! }
         }
         let disagreements = zip(points, zip(answers, truth)).filter { $1.0 != $1.1 }.map(\.0)
-        #expect(disagreements.isEmpty, "\(disagreements.count) points, e.g. \(disagreements.prefix(3))")
+        #expect(disagreements.count == 0, "\(disagreements.count) points, e.g. \(disagreements.prefix(3))")
         #expect(answers.contains(true) && answers.contains(false))
     }
 }
