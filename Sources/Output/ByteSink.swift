@@ -15,10 +15,12 @@ public final class ByteSink {
     private let fresh: ((Int) -> UnsafeMutablePointer<UInt8>)?
     /// A hand-over that failed while making room in a record, for the next flush to throw.
     private var failure: (any Error)?
+    /// Bytes a buffer holds beyond `capacity`: room for the record that crosses it. A buffer is `capacity + slack`.
+    public static let slack = 4096
 
     public init(_ handle: FileHandle) {
         capacity = 1 << 18
-        allocated = capacity + 4096
+        allocated = capacity + ByteSink.slack
         base = .allocate(capacity: allocated)
         fresh = nil
         let fd = handle.fileDescriptor
@@ -39,7 +41,7 @@ public final class ByteSink {
     /// `drain` copies what it keeps.
     public init(capacity: Int, drain: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
         self.capacity = capacity
-        allocated = capacity + 4096
+        allocated = capacity + ByteSink.slack
         base = .allocate(capacity: allocated)
         self.drain = drain
         fresh = nil
@@ -120,7 +122,7 @@ public final class ByteSink {
     private func grow(_ more: Int) {
         if let fresh {
             do { try flush() } catch { failure = error }  // thrown by the next flush, between records
-            allocated = max(capacity + 4096, more)
+            allocated = max(capacity + ByteSink.slack, more)
             base = fresh(allocated)
             return
         }

@@ -8,9 +8,9 @@ import Registry
 /// ByteChannel: the FeatureCollection's head and features as rows come, then numberReturned and the links.
 enum FeaturePage {
     /// Bytes handed to the response at a time: 252 KiB, so a 10 000-feature page (5.3 MB of units) is about 21 hand-overs
-    /// between threads. With the sink's 4 KiB of room for a record that ends past it, a buffer asks for 256 KiB: NIO
-    /// rounds a buffer's capacity up to a power of two, and 256 KiB and 4 KiB took 512 KiB, half of it never touched.
-    static let chunkSize = (1 << 18) - 4096
+    /// between threads. With the sink's slack for a record that ends past it, a buffer asks for 256 KiB: NIO rounds a
+    /// buffer's capacity up to a power of two, and 256 KiB and 4 KiB took 512 KiB, half of it never touched.
+    static let chunkSize = (1 << 18) - ByteSink.slack
 
     static func writeGeoJSON(_ items: ItemsRequest, service: ServiceState, info: RequestContextInfo, to channel: ByteChannel) throws {
         let sink = channel.sink(chunk: chunkSize)
