@@ -93,6 +93,38 @@ import Testing
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM change_history WHERE table_name = 'economic_units'") } == 1)
     }
 
+    /// A v15 database whose units table was changed by hand (a status added to the list in the sqlite3 shell): v16
+    /// finds no text it knows, leaves the table's definition exactly as it was, and the migration still completes.
+    @Test func aUnitsTableChangedByHandIsLeftAsItIs() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-migration-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("v15.sqlite").path
+        let unitsTable = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'economic_units'"
+        var before = ""
+        do {
+            let pool = try DatabasePool(path: path, configuration: SpatiaLite.configuration())
+            try RegistryMigrations.migrator().migrate(pool, upTo: "v15 goods origin entries by province")
+            try pool.writeWithoutTransaction { db in
+                let sql = try String.fetchOne(db, sql: unitsTable)!
+                let version = try Int.fetchOne(db, sql: "PRAGMA schema_version")!
+                try db.execute(sql: "PRAGMA writable_schema = ON")
+                try db.execute(sql: "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'economic_units'",
+                               arguments: [sql.replacingOccurrences(of: "'suspended', 'closed'", with: "'suspended', 'archived', 'closed'")])
+                try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+                try db.execute(sql: "PRAGMA writable_schema = OFF")
+                before = try String.fetchOne(db, sql: unitsTable)!
+            }
+            try pool.close()
+        }
+        #expect(before.contains("'archived'"))
+        let migrated = try RegistryStore.migrate(path: path, now: Date())
+        #expect(migrated.to.lastMigration == "v16 unit checks without IN lists")
+        let store = try RegistryStore(path: path)
+        #expect(try store.read { try String.fetchOne($0, sql: unitsTable) } == before)
+        #expect(try store.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+    }
+
     /// The words of a constraint are found whatever white space stands between them, and only as whole words in order.
     @Test func checkTextIsFoundAcrossLineBreaks() {
         let words = ["CHECK", "(status", "IN", "('active',", "'suspended',", "'closed'))"]
