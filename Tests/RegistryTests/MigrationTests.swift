@@ -5,24 +5,31 @@ import Testing
 
 /// Migrations applied to a database with data in it, as `econgis migrate` does.
 @Suite struct MigrationTests {
+    static let unitsTable = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'economic_units'"
+
+    /// A registry migrated up to `last` in a new scratch directory (`dir`, for the caller to remove), with `prepare`
+    /// run on it outside a transaction (so it may change the schema's text), and closed.
+    func olderRegistry(upTo last: String, _ prepare: (Database) throws -> Void) throws -> (dir: URL, path: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-migration-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("older.sqlite").path
+        let pool = try DatabasePool(path: path, configuration: SpatiaLite.configuration())
+        try RegistryMigrations.migrator().migrate(pool, upTo: last)
+        try pool.writeWithoutTransaction(prepare)
+        try pool.close()
+        return (dir, path)
+    }
+
     /// "v8 drop located_ward_id" on a v7 database: the column goes, the units, their points, spatial index, search
     /// index and change-history triggers stay as they were.
     @Test func droppingLocatedWardKeepsUnitsIndexesAndTriggers() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("v7.sqlite").path
-        do {
-            let pool = try DatabasePool(path: path, configuration: SpatiaLite.configuration())
-            try RegistryMigrations.migrator().migrate(pool, upTo: "v7 change history")
-            try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO economic_units (code, kind, name, search_text, created_at, updated_at, geom)
-                    VALUES ('0100233488', 'enterprise', 'Chợ Bình Thới', 'cho binh thoi', 'now', 'now', MakePoint(106.642, 10.762, 4326))
-                    """)
-            }
-            try pool.close()
+        let (dir, path) = try olderRegistry(upTo: "v7 change history") { db in
+            try db.execute(sql: """
+                INSERT INTO economic_units (code, kind, name, search_text, created_at, updated_at, geom)
+                VALUES ('0100233488', 'enterprise', 'Chợ Bình Thới', 'cho binh thoi', 'now', 'now', MakePoint(106.642, 10.762, 4326))
+                """)
         }
+        defer { try? FileManager.default.removeItem(at: dir) }
         let columns = { (store: RegistryStore) in try store.read { try String.fetchAll($0, sql: "SELECT name FROM pragma_table_info('economic_units')") } }
         let migrated = try RegistryStore.migrate(path: path, now: Date())
         let store = try RegistryStore(path: path)
@@ -47,24 +54,16 @@ import Testing
     /// "v16 unit checks without IN lists" on a v15 database with units: the kind and status checks become OR chains,
     /// accept and refuse what they did, and the units, indexes and triggers stay as they were.
     @Test func unitChecksBecomeOrChainsAndRefuseTheSameRows() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("v15.sqlite").path
-        let unitsTable = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'economic_units'"
-        do {
-            let pool = try DatabasePool(path: path, configuration: SpatiaLite.configuration())
-            try RegistryMigrations.migrator().migrate(pool, upTo: "v15 goods origin entries by province")
-            try pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO economic_units (code, kind, name, status, search_text, created_at, updated_at, geom)
-                    VALUES ('0100233488', 'market', 'Chợ Bình Thới', 'suspended', 'cho binh thoi', 'now', 'now', MakePoint(106.642, 10.762, 4326))
-                    """)
-                let before = try String.fetchOne(db, sql: unitsTable) ?? ""
-                #expect(before.contains("kind IN (") && before.contains("status IN ("))
-            }
-            try pool.close()
+        let unitsTable = Self.unitsTable
+        let (dir, path) = try olderRegistry(upTo: "v15 goods origin entries by province") { db in
+            try db.execute(sql: """
+                INSERT INTO economic_units (code, kind, name, status, search_text, created_at, updated_at, geom)
+                VALUES ('0100233488', 'market', 'Chợ Bình Thới', 'suspended', 'cho binh thoi', 'now', 'now', MakePoint(106.642, 10.762, 4326))
+                """)
+            let before = try String.fetchOne(db, sql: unitsTable) ?? ""
+            #expect(before.contains("kind IN (") && before.contains("status IN ("))
         }
+        defer { try? FileManager.default.removeItem(at: dir) }
         _ = try RegistryStore.migrate(path: path, now: Date())
         let store = try RegistryStore(path: path)
         let table = try store.read { try String.fetchOne($0, sql: unitsTable) } ?? ""
@@ -96,27 +95,19 @@ import Testing
     /// A v15 database whose units table was changed by hand (a status added to the list in the sqlite3 shell): v16
     /// finds no text it knows, leaves the table's definition exactly as it was, and the migration still completes.
     @Test func aUnitsTableChangedByHandIsLeftAsItIs() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("econgis-migration-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("v15.sqlite").path
-        let unitsTable = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'economic_units'"
+        let unitsTable = Self.unitsTable
         var before = ""
-        do {
-            let pool = try DatabasePool(path: path, configuration: SpatiaLite.configuration())
-            try RegistryMigrations.migrator().migrate(pool, upTo: "v15 goods origin entries by province")
-            try pool.writeWithoutTransaction { db in
-                let sql = try String.fetchOne(db, sql: unitsTable)!
-                let version = try Int.fetchOne(db, sql: "PRAGMA schema_version")!
-                try db.execute(sql: "PRAGMA writable_schema = ON")
-                try db.execute(sql: "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'economic_units'",
-                               arguments: [sql.replacingOccurrences(of: "'suspended', 'closed'", with: "'suspended', 'archived', 'closed'")])
-                try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
-                try db.execute(sql: "PRAGMA writable_schema = OFF")
-                before = try String.fetchOne(db, sql: unitsTable)!
-            }
-            try pool.close()
+        let (dir, path) = try olderRegistry(upTo: "v15 goods origin entries by province") { db in
+            let sql = try String.fetchOne(db, sql: unitsTable)!
+            let version = try Int.fetchOne(db, sql: "PRAGMA schema_version")!
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(sql: "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'economic_units'",
+                           arguments: [sql.replacingOccurrences(of: "'suspended', 'closed'", with: "'suspended', 'archived', 'closed'")])
+            try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+            try db.execute(sql: "PRAGMA writable_schema = OFF")
+            before = try String.fetchOne(db, sql: unitsTable)!
         }
+        defer { try? FileManager.default.removeItem(at: dir) }
         #expect(before.contains("'archived'"))
         let migrated = try RegistryStore.migrate(path: path, now: Date())
         #expect(migrated.to.lastMigration == "v16 unit checks without IN lists")
