@@ -145,6 +145,52 @@ import Testing
         #expect(try r.count("unit_box_stale") == 0)
     }
 
+    /// An import that updates units finds the wards of those whose point moved again, and makes the flag of every
+    /// updated unit again (a declared ward or a registration day may change it): memberships and flags are then
+    /// those of SpatiaLite's ST_Intersects and of a fresh registry given the same file.
+    @Test func updatesPlaceMovedUnitsAgainAndFlagEveryUpdatedUnit() throws {
+        let options = ImportOptions(today: LocalDate(iso: "2026-11-15")!)
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        // West of 106.645 lies Phường 9 (27232) until 2025, east Phường 10 (27223).
+        let first = try r.file("first.csv", header
+            + "0100000010,Tây rồi đông,enterprise,4730,,,27232,106.642,10.762,active,2024-01-10,,\n"
+            + "0100000028,Đông,enterprise,4730,,,27223,106.648,10.762,active,2024-01-10,,\n"
+            + "0100000003,Tây,enterprise,4730,,,27232,106.643,10.762,active,2024-01-10,,\n"
+            + "0100000035,Tây khai đông,enterprise,4730,,,27223,106.641,10.763,active,2024-01-10,,\n")
+        #expect(try Importer(store: r.store, now: Date()).importUnits(path: first, options: options).inserted == 4)
+        // The first moves east (still declaring the west), the second is renamed, the third declares the east,
+        // the fourth the west it lies in.
+        let text = header
+            + "0100000010,Tây rồi đông,enterprise,4730,,,27232,106.647,10.761,active,2024-01-10,,\n"
+            + "0100000028,Đông mới,enterprise,4730,,,27223,106.648,10.762,active,2024-01-10,,\n"
+            + "0100000003,Tây,enterprise,4730,,,27223,106.643,10.762,active,2024-01-10,,\n"
+            + "0100000035,Tây khai đông,enterprise,4730,,,27232,106.641,10.763,active,2024-01-10,,\n"
+        #expect(try Importer(store: r.store, now: Date()).importUnits(path: try r.file("second.csv", text), options: options).updated == 4)
+        let fresh = try TemporaryRegistry()
+        try fresh.loadSmallWards()
+        #expect(try Importer(store: fresh.store, now: Date()).importUnits(path: try fresh.file("second.csv", text), options: options).inserted == 4)
+
+        func memberships(_ registry: TemporaryRegistry, spatiaLite: Bool = false) throws -> [String] {
+            try registry.store.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT u.code || ' ' || w.code || ' ' || w.valid_from FROM economic_units u JOIN admin_units w
+                    ON \(spatiaLite ? "w.level = 'ward' AND ST_Intersects(w.geom, u.geom) = 1"
+                                    : "w.id IN (SELECT m.admin_unit_id FROM unit_wards m WHERE m.unit_id = u.id)")
+                    ORDER BY 1
+                    """)
+            }
+        }
+        func flags(_ registry: TemporaryRegistry) throws -> [String] {
+            try registry.store.read { try String.fetchAll($0, sql: "SELECT code || ' ' || coalesce(ward_flag, '-') FROM economic_units ORDER BY code") }
+        }
+        #expect(try memberships(r) == memberships(r, spatiaLite: true))
+        #expect(try memberships(r).contains("0100000010 27223 2000-01-01"))
+        #expect(try memberships(r) == memberships(fresh))
+        #expect(try flags(r) == flags(fresh))
+        #expect(try flags(r).filter { !$0.hasSuffix(" -") }.map { $0.prefix(10) } == ["0100000003", "0100000010"])
+    }
+
     /// Bulk import replaces SpatiaLite's per-row triggers with set-based work; afterwards the spatial
     /// index must match the table (SpatiaLite's own CheckSpatialIndex), moved units must be found at
     /// their new place only, and the triggers must be back, also after a failed import.

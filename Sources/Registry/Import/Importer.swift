@@ -164,12 +164,12 @@ public struct Importer {
             }
             func upsert(_ draft: UnitDraft, row: UnitRowValues, at location: SourceLocation, raw: RawRecord?) throws {
                 try session.apply(at: location, raw: raw) {
-                    let (outcome, id) = try writer.upsert(draft, row: row, rejectDuplicateInOperation: true)
+                    let (outcome, id, moved) = try writer.upsert(draft, row: row, rejectDuplicateInOperation: true)
                     if outcome == .inserted {
                         try inserted(id, row)
                         if row.isFlagged { session.report.flagged += 1 }
                     } else if outcome == .updated {
-                        try updated.add(id)
+                        try updated.add(id, moved: moved)
                     }
                     return outcome
                 }
@@ -237,13 +237,21 @@ public struct Importer {
                     options.finishing?(.searchIndex)
                     try search.restore(db, createdAt: writer.now, inserted: session.report.inserted)
                     try boxCells.restore(db, repacked: cellsRepacked)
-                    // The updated units' wards, ward by ward through the cells when they are a large part
-                    // of the registry.
+                    // The wards of the updated units whose point changed, ward by ward through the cells when they
+                    // are a large part of the registry; the others keep theirs (a unit's wards follow from its point
+                    // alone), and only their flags are made again, as a new registration day or declared ward may
+                    // change them. Placing all of them took 4.4 s of an import of 100 000 renamed units.
                     if updated.count > 0 {
                         options.finishing?(.updatedUnitsWards)
-                        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0
-                        session.report.flagged += try WardMembership.place(
-                            db, units: UpdatedUnits.selection, many: updated.count * 8 >= total, today: options.day(of: now))
+                        let today = options.day(of: now)
+                        if updated.moved > 0 {
+                            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units") ?? 0
+                            session.report.flagged += try WardMembership.place(
+                                db, units: UpdatedUnits.moved, many: updated.moved * 8 >= total, today: today)
+                        }
+                        if updated.moved < updated.count {
+                            session.report.flagged += try WardMembership.flag(db, units: UpdatedUnits.stayed, today: today)
+                        }
                     }
                     try updated.drop(db)
                     // Here rather than in the store's write, which packs them after the body too (then finding none

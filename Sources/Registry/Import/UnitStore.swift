@@ -121,7 +121,7 @@ struct UnitWriter {
         self.historyPerInsert = historyPerInsert
     }
 
-    static let findSQL = "SELECT id, status, version, updated_at, registered_on FROM economic_units WHERE code = ?"
+    static let findSQL = "SELECT id, status, version, updated_at, registered_on, ST_X(geom) AS x, ST_Y(geom) AS y FROM economic_units WHERE code = ?"
     static let marketSQL = "SELECT id FROM economic_units WHERE code = ? AND kind = 'market'"
     static let columns = """
         code, kind, name, owner, address, vsic_codes, market_id, stall_no, zone, registration_no,
@@ -173,8 +173,10 @@ struct UnitWriter {
     /// - Parameter row: the draft's column values when already made (UnitRowValues(d)).
     /// - Parameter expectedVersion: when given, the update fails unless the stored version matches.
     /// - Parameter statusNote: kept in the status history when the status changes.
+    /// - Returns: what was done, the unit's id, and for an update whether its point changed (so that its wards
+    ///   must be found again).
     func upsert(_ d: UnitDraft, row: UnitRowValues? = nil, expectedVersion: Int? = nil, rejectDuplicateInOperation: Bool = false,
-                statusNote: String? = nil) throws -> (Outcome, Int64) {
+                statusNote: String? = nil) throws -> (outcome: Outcome, id: Int64, moved: Bool) {
         var row = try complete(row ?? UnitRowValues(d), of: d)
         var values = row.values
         // Insert first: in a bulk import most units are new, and a conflict on the code costs no more
@@ -186,7 +188,7 @@ struct UnitWriter {
                 try db.cachedStatement(sql: UnitWriter.historySQL).execute(
                     arguments: [id, d.status.rawValue, d.statusSince?.description ?? d.registeredOn?.description, "registered", now])
             }
-            return (.inserted, id)
+            return (.inserted, id, false)
         }
         guard let existing = try Row.fetchOne(db.cachedStatement(sql: UnitWriter.findSQL), arguments: [d.code]) else {
             throw RegistryError.database("unit \(d.code) was neither inserted nor found")
@@ -210,13 +212,15 @@ struct UnitWriter {
             arguments: StatementArguments(values[..<UnitRowValues.createdIndex]
                                           + [row.lon.databaseValue, row.lat.databaseValue, values[UnitRowValues.footprintIndex],
                                              now.databaseValue, id.databaseValue, keepsFootprint.databaseValue]))
-        guard db.changesCount > 0 else { return (.unchanged, id) }
+        guard db.changesCount > 0 else { return (.unchanged, id, false) }
         if (existing["status"] as String) != d.status.rawValue {
             try db.cachedStatement(sql: UnitWriter.historySQL).execute(
                 arguments: [id, d.status.rawValue, d.statusSince?.description,
                            statusNote ?? "status changed from \(existing["status"] as String)", now])
         }
-        return (.updated, id)
+        // The values the update compared the stored point with: NULL and NULL are the same, as there.
+        let moved = existing["x"] as Double? != row.lon || existing["y"] as Double? != row.lat
+        return (.updated, id, moved)
     }
 
     /// The row with what only the database and the operation know: the market's id and the time.
