@@ -110,10 +110,11 @@ public struct Importer {
     public func importUnits(path: String, options: ImportOptions = ImportOptions()) throws -> ImportReport {
         // The operation's time, which the reading thread writes into each row (UnitWriter.complete keeps it).
         let stamp = RegistryStore.timestamp(now, precise: true)
-        // The unit and history rows' foreign keys are checked once at the end (see
-        // RegistryStore.write(checkingForeignKeysAtEndOf:)); the history rows are made from
+        // The foreign keys of the units written (inserted or updated: they carry the operation's time) are checked
+        // once at the end (see RegistryStore.write(checkingForeignKeysAtEndOf:)); the history rows are made from
         // economic_units by one SELECT, so their unit_id exists by construction.
-        return try run(path: path, options: options, aliases: ImportFields.units, checkingForeignKeysAtEndOf: ["economic_units"],
+        let written = WrittenRows("economic_units", condition: "x.updated_at = ?", arguments: [stamp])
+        return try run(path: path, options: options, aliases: ImportFields.units, checkingForeignKeysAtEndOf: [written],
                 locatesWards: true,
                 prepare: { [stamp] record, context, transform in
                     let (draft, issues) = UnitValidation.validate(record, context: context, transform: transform)
@@ -229,11 +230,12 @@ public struct Importer {
                     options.finishing?(.tableIndexes)
                     try indexes.restore(db)
                     options.finishing?(.statusHistory)
-                    try writer.recordRegistrations()
+                    try writer.recordRegistrations(after: lastIdBefore)
                     options.finishing?(.spatialIndex)
                     // When the units' R*Tree is packed again, the box cells are packed from the same sorted rows.
                     let cellsRepacked = try triggers.restore(db, written: "x.updated_at = ?", updated: "x.updated_at = ? AND x.created_at <> ?",
-                                                             arguments: [writer.now], alongside: try boxCells.repacking(db))
+                                                             arguments: [writer.now], writtenRows: session.report.inserted + session.report.updated,
+                                                             alongside: try boxCells.repacking(db))
                     options.finishing?(.searchIndex)
                     try search.restore(db, createdAt: writer.now, inserted: session.report.inserted)
                     try boxCells.restore(db, repacked: cellsRepacked)
@@ -282,15 +284,15 @@ public struct Importer {
         }
     }
 
-    private func write(checkingForeignKeysAtEndOf tables: [String]?, _ body: (Database) throws -> Void) throws {
-        if let tables { try store.write(checkingForeignKeysAtEndOf: tables, body) } else { try store.write(body) }
+    private func write(checkingForeignKeysAtEndOf written: [WrittenRows]?, _ body: (Database) throws -> Void) throws {
+        if let written { try store.write(checkingForeignKeysAtEndOf: written, body) } else { try store.write(body) }
     }
 
     /// The shared frame: one write transaction, every record validated, rollback on any error unless
     /// skipInvalid, rejects written after the commit. `prepare` (validation) runs on the reading thread
     /// of an ImportPipeline, `handle` and `finish` in the transaction.
     private func run<Prepared>(
-        path: String, options: ImportOptions, aliases: [String: [String]], checkingForeignKeysAtEndOf: [String]? = nil,
+        path: String, options: ImportOptions, aliases: [String: [String]], checkingForeignKeysAtEndOf: [WrittenRows]? = nil,
         locatesWards: Bool = false, prepare: @escaping (ImportRecord, ValidationContext, CoordinateTransform?) -> Prepared,
         handlers: (Database, ImportSession) throws -> (handle: (SourceLocation, RawRecord?, Prepared) throws -> Void, finish: () throws -> Void)
     ) throws -> ImportReport {

@@ -108,7 +108,7 @@ struct UnitWriter {
     /// created_at).
     let now: String
     /// False in bulk imports: the "registered" history rows of new units are then written in one
-    /// statement by `recordRegistrations()` at the end instead of one statement per unit.
+    /// statement by `recordRegistrations(after:)` at the end instead of one statement per unit.
     var historyPerInsert = true
 
     /// The operation's day: a status that a record changes without saying since when starts then (LeftOutColumns).
@@ -278,12 +278,14 @@ struct UnitWriter {
         return ids
     }
 
-    /// The "registered" history rows of the units this operation inserted, in one statement.
-    func recordRegistrations() throws {
+    /// The "registered" history rows of the units this operation inserted, in one statement. They took ids after
+    /// `lastId`, the greatest before it (rowids): read from there, not the whole table, which made an import of one
+    /// unit into a registry of a million 0.13 s slower.
+    func recordRegistrations(after lastId: Int64) throws {
         try db.execute(sql: """
             INSERT INTO unit_status_history (unit_id, status, since, note, recorded_at)
-            SELECT id, status, coalesce(status_since, registered_on), 'registered', ?
-            FROM economic_units WHERE created_at = ? ORDER BY id
-            """, arguments: [now, now])
+            SELECT id, status, coalesce(status_since, registered_on), 'registered', ?1
+            FROM economic_units WHERE id > ?2 AND created_at = ?1 ORDER BY id
+            """, arguments: [now, lastId])
     }
 }
