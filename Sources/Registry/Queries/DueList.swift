@@ -184,7 +184,7 @@ public struct DueList: Sendable {
         let none: SQL = "NULL AS violation_id, NULL AS inspection_id, NULL AS violation_category, NULL AS found_on, NULL AS follow_up"
         guard filter.reinspections else { return (plan, "SELECT d.*, \(none) FROM (\(instruments)) d") }
         let asOf = filter.units.asOf.description
-        var conditions = [plan.whereClause]
+        var conditions = [plan.whereClause(probingWard: true)]
         if !filter.types.isEmpty { conditions.append("fm.instrument_type IN \(filter.types)") }
         let sql: SQL = """
             SELECT d.*, \(none) FROM (\(instruments)) d
@@ -211,7 +211,7 @@ public struct DueList: Sendable {
             throw RegistryError.invalidArgument(field: "within", value: "\(filter.within)", expected: "0 to 3660 days")
         }
         let plan = try UnitStatement(db, filter: filter.units, sort: nil, wardsOn: [])
-        var conditions = [plan.whereClause]
+        var conditions = [plan.whereClause(probingWard: true)]
         if !filter.types.isEmpty {
             let known = Set(try String.fetchAll(db, sql: "SELECT code FROM instrument_types"))
             if let bad = filter.types.first(where: { !known.contains($0) }) {
