@@ -110,7 +110,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(before.contains("'archived'"))
         let migrated = try RegistryStore.migrate(path: path, now: Date())
-        #expect(migrated.to.lastMigration == "v16 unit checks without IN lists")
+        #expect(migrated.to.lastMigration == "v17 flagged units index")
         let store = try RegistryStore(path: path)
         #expect(try store.read { try String.fetchOne($0, sql: unitsTable) } == before)
         #expect(try store.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")

@@ -84,6 +84,45 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         #expect(try UnitQuery(store: r.store).count(old) == 1)
         #expect(moved.wardFlag?.contains("declared ward 27232") == true)
     }
+
+    /// Flagged units are read through their partial index (v17), whatever the order and the other filters: each list
+    /// of them is the same list without the flag filter kept to its flagged units, and so is each page of it.
+    @Test func flaggedUnitsListAsTheWholeListKeptToTheFlagged() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        // Declared in 27232 in 2024, when the east half (from 106.645) was 27223: the east half is flagged.
+        var csv = "code,name,kind,lon,lat,registered_on,ward_code\n"
+        for i in 0..<60 {
+            csv += "M\(String(format: "%03d", (i * 37) % 60)),Chợ \(i % 7),market,\(106.6405 + Double(i % 36) * 0.00025),10.762,2024-03-01,27232\n"
+        }
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", csv))
+        let flagged = try r.store.read { try String.fetchAll($0, sql: "SELECT code FROM economic_units WHERE ward_flag IS NOT NULL ORDER BY code") }
+        #expect(flagged.count > 10 && flagged.count < 50)
+        let q = UnitQuery(store: r.store)
+        var ward = UnitFilter(asOf: LocalDate(iso: "2024-06-01")!)
+        ward.wardCode = "27223"
+        var search = UnitFilter(asOf: .today())
+        search.search = "cho 3"
+        var near = UnitFilter(asOf: .today())
+        near.near = try Proximity(lon: 106.645, lat: 10.762, radius: 250)
+        for (filter, sort) in [(UnitFilter(asOf: .today()), nil), (UnitFilter(asOf: .today()), try Sorting<UnitSortKey>(parsing: "-name")),
+                               (ward, nil), (search, nil), (near, nil)] {
+            let all = try q.list(filter, sort: sort).items.filter { $0.unit.wardFlag != nil }.map(\.unit.code)
+            var only = filter
+            only.flaggedOnly = true
+            #expect(try q.list(only, sort: sort).items.map(\.unit.code) == all)
+            #expect(try q.count(only) == all.count)
+            var paged: [String] = []
+            var after: PageCursor?
+            repeat {
+                let page = try q.list(only, sort: sort, page: try PageRequest(limit: 4, after: after))
+                paged += page.items.map(\.unit.code)
+                after = page.next
+            } while after != nil && paged.count <= all.count
+            #expect(paged == all)
+        }
+        #expect(try q.list({ var f = UnitFilter(asOf: .today()); f.flaggedOnly = true; return f }()).items.map(\.unit.code) == flagged)
+    }
 }
 
 @Suite struct PagingTests {

@@ -132,9 +132,10 @@ public struct Importer {
             // The new units' memberships (about one per period each) go in with them, in id order, after every id there
             // was: in the ward index of unit_wards each goes at the end of its ward's entries, a few dozen places
             // written in turn. Kept row by row, a 200 000-unit import into the demo registry took 3.28 s instead of 3.40
-            // (median of six; built again at the end, that index took 0.15-0.2 s of the 0.5 s the indexes take).
+            // (median of six; built again at the end, that index took 0.15-0.2 s of the 0.5 s the indexes take). The index
+            // of flagged units holds the few flagged ones only: kept, it costs a test per row; built again, a pass over all.
             var indexes = try DeferredIndexes(db, table: "economic_units", alongside: ["unit_wards"], minimumRows: options.deferIndexesFrom,
-                                              keeping: ["economic_units_updated", "unit_wards_ward"])
+                                              keeping: ["economic_units_updated", "unit_wards_ward", "economic_units_flagged"])
             var updated = try UpdatedUnits(db)
             var deferred: [(UnitDraft, UnitRowValues, SourceLocation, RawRecord?)] = []
             // New units go in `rowsPerInsert` at a time; a unit whose code is taken goes through upsert.

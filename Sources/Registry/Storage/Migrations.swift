@@ -282,6 +282,7 @@ enum RegistryMigrations {
                 """)
         }
         migrator.registerMigration("v16 unit checks without IN lists") { db in try UnitCheckRewrite.apply(db) }
+        migrator.registerMigration("v17 flagged units index") { db in try db.execute(sql: FlaggedUnitIndex.sql) }
         return migrator
     }
 }
