@@ -16,9 +16,16 @@ public struct InspectionPlan: Sendable {
     public var ward: AdminUnit
     public var date: LocalDate
     public var asOf: LocalDate
+    /// The units put to the router, highest score first: the `consideredPerTeam × teams` of highest score that have
+    /// a point, and those without one (left for another day: no coordinates).
     public var candidates: [PlannedCandidate]
+    /// How many active units of the ward scored at least the minimum.
+    public var scored: Int
     public var problem: RoutingProblem
     public var solution: RoutingSolution
+
+    /// The scored units of lower priority than those considered, counted rather than listed.
+    public var notConsidered: Int { scored - candidates.count }
 }
 
 public struct PlanRequest: Sendable {
@@ -52,7 +59,44 @@ public struct InspectionPlanner {
 
     public func plan(_ request: PlanRequest) throws -> InspectionPlan {
         let asOf = request.asOf ?? request.date
-        let facts = try UnitQuery(store: store).wardFacts(code: request.wardCode, asOf: asOf, date: request.date)
+        // The ward's units stream through the scoring: only the best that the router will consider are kept (and the
+        // few without a point), so memory does not grow with the ward (230 000 units held took 730 MB).
+        var best = BestCandidates(keeping: request.consideredPerTeam * request.teams)
+        var unlocated: [PlannedCandidate] = []
+        var scored = 0
+        var profiles: [VisitCategory: (service: Int, hours: [TimeWindow])] = [:]
+        let facts = try UnitQuery(store: store).wardFacts(code: request.wardCode, asOf: asOf, date: request.date) { facts in
+            profiles = try InspectionPlanner.profiles(facts)
+            let scoring = Scoring(facts: facts, profiles: profiles, request: request)
+            return { unit in
+                guard let c = scoring.candidate(unit) else { return }
+                scored += 1
+                if c.candidate.coordinate == nil { unlocated.append(c) } else { best.offer(c) }
+            }
+        }
+        let candidates = (best.best + unlocated).sorted(by: InspectionPlanner.precedes)
+
+        // Without --start the teams leave from a point inside the ward (the office is not in the registry).
+        let start = request.start ?? Coordinate(lon: facts.inside.lon, lat: facts.inside.lat)
+        let stops = candidates.map { c in
+            RoutingStop(id: c.unit.unit.code, coordinate: c.candidate.coordinate,
+                        serviceSeconds: Double((profiles[c.candidate.category]?.service ?? 20) * 60),
+                        windows: c.candidate.openingHours ?? [], priority: c.score.total)
+        }
+        let problem = RoutingProblem(stops: stops, teams: request.teams, start: start, end: request.end ?? start, day: request.day,
+                                     maxStopsPerTeam: request.maxStopsPerTeam, considerTop: request.consideredPerTeam * request.teams)
+        let solution = Router.solve(problem, options: request.solver)
+        return InspectionPlan(ward: facts.ward, date: request.date, asOf: asOf, candidates: candidates, scored: scored, problem: problem,
+                              solution: solution)
+    }
+
+    /// Plan order: higher score first, then the lower code.
+    static func precedes(_ a: PlannedCandidate, _ b: PlannedCandidate) -> Bool {
+        (a.score.total, b.unit.unit.code) > (b.score.total, a.unit.unit.code)
+    }
+
+    /// Service minutes and opening hours per kind of visit.
+    static func profiles(_ facts: WardFacts) throws -> [VisitCategory: (service: Int, hours: [TimeWindow])] {
         var profiles: [VisitCategory: (service: Int, hours: [TimeWindow])] = [:]
         for (name, profile) in facts.profiles {
             guard let category = VisitCategory(rawValue: name) else { continue }
@@ -62,13 +106,31 @@ public struct InspectionPlanner {
             }
             profiles[category] = (profile.serviceMinutes, hours)
         }
-        var byUnit: [String: [DueItem]] = [:]
-        for i in facts.instruments { byUnit[i.unit.code, default: []].append(i) }
-        var violationsByUnit: [Int64: [WardFacts.Violation]] = [:]
-        for v in facts.violations { violationsByUnit[v.unitId, default: []].append(v) }
+        return profiles
+    }
 
-        var candidates: [PlannedCandidate] = []
-        for l in facts.units {
+    /// A unit's visit candidate and score from the ward's facts.
+    struct Scoring {
+        let facts: WardFacts
+        let profiles: [VisitCategory: (service: Int, hours: [TimeWindow])]
+        let request: PlanRequest
+        let byUnit: [String: [DueItem]]
+        let violationsByUnit: [Int64: [WardFacts.Violation]]
+
+        init(facts: WardFacts, profiles: [VisitCategory: (service: Int, hours: [TimeWindow])], request: PlanRequest) {
+            self.facts = facts
+            self.profiles = profiles
+            self.request = request
+            var byUnit: [String: [DueItem]] = [:]
+            for i in facts.instruments { byUnit[i.unit.code, default: []].append(i) }
+            self.byUnit = byUnit
+            var violationsByUnit: [Int64: [WardFacts.Violation]] = [:]
+            for v in facts.violations { violationsByUnit[v.unitId, default: []].append(v) }
+            self.violationsByUnit = violationsByUnit
+        }
+
+        /// nil when the unit scores below the request's minimum.
+        func candidate(_ l: ListedUnit) -> PlannedCandidate? {
             let u = l.unit
             let category = InspectionPlanner.category(of: u, instruments: (byUnit[u.code] ?? []).compactMap(\.instrument))
             var candidate = VisitCandidate(
@@ -97,22 +159,9 @@ public struct InspectionPlanner {
             candidate.daysSinceLastInspection = facts.lastInspection[u.id].map { $0.days(until: request.date) }
             candidate.openingHours = profiles[category]?.hours
             let score = Priority.score(candidate, weights: request.weights)
-            guard score.total >= request.minimumScore else { continue }
-            candidates.append(PlannedCandidate(unit: l, candidate: candidate, score: score))
+            guard score.total >= request.minimumScore else { return nil }
+            return PlannedCandidate(unit: l, candidate: candidate, score: score)
         }
-        candidates.sort { ($0.score.total, $1.unit.unit.code) > ($1.score.total, $0.unit.unit.code) }
-
-        // Without --start the teams leave from a point inside the ward (the office is not in the registry).
-        let start = request.start ?? Coordinate(lon: facts.inside.lon, lat: facts.inside.lat)
-        let stops = candidates.map { c in
-            RoutingStop(id: c.unit.unit.code, coordinate: c.candidate.coordinate,
-                        serviceSeconds: Double((profiles[c.candidate.category]?.service ?? 20) * 60),
-                        windows: c.candidate.openingHours ?? [], priority: c.score.total)
-        }
-        let problem = RoutingProblem(stops: stops, teams: request.teams, start: start, end: request.end ?? start, day: request.day,
-                                     maxStopsPerTeam: request.maxStopsPerTeam, considerTop: request.consideredPerTeam * request.teams)
-        let solution = Router.solve(problem, options: request.solver)
-        return InspectionPlan(ward: facts.ward, date: request.date, asOf: asOf, candidates: candidates, problem: problem, solution: solution)
     }
 
     /// Fuel stations and gold shops by their instruments or industry codes; markets and stalls by kind.
@@ -136,5 +185,30 @@ extension InspectionPlan {
         return [("name", .string(c.unit.unit.name)), ("address", c.unit.unit.address.map(JSONValue.string) ?? .null),
                 ("category", .string(c.candidate.category.rawValue)), ("score", .double((c.score.total * 10).rounded() / 10)),
                 ("why", .string(c.score.explanation))]
+    }
+}
+
+/// The `keeping` candidates first in plan order among any number offered, in room for twice that many.
+struct BestCandidates {
+    let keeping: Int
+    private var items: [PlannedCandidate] = []
+
+    init(keeping: Int) { self.keeping = max(0, keeping) }
+
+    mutating func offer(_ c: PlannedCandidate) {
+        items.append(c)
+        if items.count >= 2 * max(keeping, 1) { trim() }
+    }
+
+    private mutating func trim() {
+        items.sort(by: InspectionPlanner.precedes)
+        items.removeLast(items.count - min(keeping, items.count))
+    }
+
+    /// The kept candidates in plan order.
+    var best: [PlannedCandidate] {
+        var copy = self
+        copy.trim()
+        return copy.items
     }
 }

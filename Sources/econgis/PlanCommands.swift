@@ -132,10 +132,13 @@ extension EconGIS {
             }
             let s = plan.solution
             let visits = s.routes.reduce(0) { $0 + $1.visits.count }
-            var summary = "\(plan.ward.code) \(plan.ward.name) on \(plan.date): \(plan.candidates.count) active units scored; "
+            var summary = "\(plan.ward.code) \(plan.ward.name) on \(plan.date): \(plan.scored) active units scored; "
                 + "\(visits) planned for \(s.routes.count) team\(s.routes.count == 1 ? "" : "s") "
                 + "(\(String(format: "%.1f", s.totalDistance / 1000)) km)"
-            let reasons = Dictionary(grouping: s.unassigned, by: { $0.reason.code }).mapValues(\.count).sorted { $0.key < $1.key }
+            // The units of lower priority than those considered are counted here, not listed in the plan.
+            var counts = Dictionary(grouping: s.unassigned, by: { $0.reason.code }).mapValues(\.count)
+            if plan.notConsidered > 0 { counts[UnassignedReason.lowerPriority(considered: 0).code, default: 0] += plan.notConsidered }
+            let reasons = counts.sorted { $0.key < $1.key }
             if !reasons.isEmpty { summary += "; left for another day: " + reasons.map { "\($0.value) \($0.key.replacingOccurrences(of: "_", with: " "))" }.joined(separator: ", ") }
             note(summary)
             if request.start == nil { note("teams start from a point inside the ward; give --start LON,LAT for the office") }

@@ -254,6 +254,27 @@ final class DemoRegistry: @unchecked Sendable {
         #expect(a.candidates.count == a.solution.unassigned.count + all.count)
     }
 
+    /// The planner streams the ward's units and keeps only the candidates the router considers: with 5 per team
+    /// they are the first 5 with a point of the whole ward's scoring (all units kept), the units without a point
+    /// come along, and the others are counted as not considered.
+    @Test func planKeepsTheBestCandidatesOfTheWholeWard() throws {
+        var request = PlanRequest(wardCode: "27232", date: LocalDate(iso: "2026-11-18")!)
+        request.solver = SolverOptions(timeBudget: 600, maxIterations: 5, seed: 1)
+        request.consideredPerTeam = 100_000
+        let planner = InspectionPlanner(store: DemoRegistry.shared.store)
+        let whole = try planner.plan(request)
+        #expect(whole.candidates.count == whole.scored && whole.notConsidered == 0 && whole.scored > 100)
+        request.consideredPerTeam = 5
+        let few = try planner.plan(request)
+        func codes(_ c: [PlannedCandidate], located: Bool) -> [String] {
+            c.filter { ($0.candidate.coordinate != nil) == located }.map(\.unit.unit.code)
+        }
+        #expect(codes(few.candidates, located: true) == Array(codes(whole.candidates, located: true).prefix(5)))
+        #expect(codes(few.candidates, located: false) == codes(whole.candidates, located: false))
+        #expect(few.scored == whole.scored && few.notConsidered == whole.scored - few.candidates.count)
+        #expect(few.solution.unassigned.allSatisfy { if case .lowerPriority = $0.reason { false } else { true } })
+    }
+
     @Test func marketsHaveStallsAndAReferenceScale() throws {
         try DemoRegistry.shared.store.read { db in
             let stalls = try Int.fetchOne(db, sql: "SELECT count(*) FROM economic_units WHERE kind = 'market_stall'")!

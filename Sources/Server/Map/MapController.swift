@@ -141,7 +141,7 @@ struct MapController<Context: RequestContext>: Sendable {
             return JSONText.encode(.object([
                 ("ward", .object([("code", .string(plan.ward.code)), ("name", .string(plan.ward.name))])),
                 ("date", .string(plan.date.description)), ("teams", .int(request.teams)), ("start", start),
-                ("candidates", .int(plan.candidates.count)),
+                ("candidates", .int(plan.scored)), ("not_considered", .int(plan.notConsidered)),
                 ("plan", RouteOutput.json(plan.solution, plan.problem, extra: plan.details)),
             ]))
         }

@@ -276,7 +276,8 @@ enum MapPage {
           + r.stops.map(s => `<tr><td>${s.seq}</td><td>${s.arrival}–${s.departure}</td><td class="stop-code">${esc(s.id)}</td>`
             + `<td>${esc(s.name)}<br>${esc(s.address ?? "")}</td><td>${esc(s.why)}</td></tr>`).join("") + `</table>`;
       }
-      if (plan.plan.unassigned.length) html += `<p>${plan.plan.unassigned.length} left for another day.</p>`;
+      const left = plan.plan.unassigned.length + (plan.not_considered || 0);
+      if (left) html += `<p>${left} left for another day.</p>`;
       $("sheet").innerHTML = html;
       if (bounds.length) map.fitBounds(bounds, {padding: [20, 20]});
       state.plan = plan;
