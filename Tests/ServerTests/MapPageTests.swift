@@ -44,6 +44,10 @@ import Testing
         try #require(plan.status == 0, "\(plan.output)")
         let routes = try MapPageTests.stopIds(planJSON: String(contentsOf: directory.appendingPathComponent("plan.json"), encoding: .utf8))
         #expect(routes.count == 2 && routes.allSatisfy { !$0.isEmpty }, "econgis plan: \(routes)")
+        // The summary's "left for another day: 581 lower priority, 52 no room left" added up: the page says as many,
+        // the considered units it lists and those of lower priority it only counts.
+        let left = MapPageTests.leftForAnotherDay(plan.output)
+        #expect(left > 100, "econgis plan: \(plan.output)")
 
         let earlier = "2025-03-01"
         let unit: [String: any Sendable] = try await DatabaseQueue(path: db, configuration: SpatiaLite.configuration(readonly: true)).read { db in
@@ -63,7 +67,7 @@ import Testing
             "today": today.description,
             "wards": ["2024-06-01": 16, "2025-03-01": 10, today.description: 4],
             "unit": unit,
-            "plan": ["ward": "27232", "date": today.description, "teams": 2, "rounds": MapPageTests.rounds, "routes": routes],
+            "plan": ["ward": "27232", "date": today.description, "teams": 2, "rounds": MapPageTests.rounds, "routes": routes, "left": left],
             "search": ["q": "cho binh thoi", "code": "CHO-BINH-THOI", "name": "Chợ Bình Thới"],
         ]
         let expectPath = directory.appendingPathComponent("expect.json")
@@ -96,6 +100,13 @@ import Testing
             if periods.last?["code"] != code { periods.append(["code": code, "from": row["day"]]) }
         }
         return periods
+    }
+
+    /// The units the summary line of `econgis plan` leaves for another day, every reason added up.
+    static func leftForAnotherDay(_ output: String) -> Int {
+        guard let r = output.range(of: "left for another day: ") else { return 0 }
+        return output[r.upperBound...].prefix { $0 != "\n" }.split(separator: ",")
+            .compactMap { Int($0.split(separator: " ").first ?? "") }.reduce(0, +)
     }
 
     /// Each team's stop ids, in order, from `econgis plan --format json`.

@@ -157,6 +157,10 @@ try:
         if numbers != [str(k) for k in range(1, len(ids) + 1)]:
             fail(f"team {team}: stop numbers drawn {numbers}, expected 1…{len(ids)}")
         print(f"team {team}: route with {len(ids)} numbered stops, as econgis plan", flush=True)
+    left = f"{plan['left']} left for another day."
+    if left not in driver.find_element(By.ID, "sheet").text:
+        fail(f"the day sheet does not say \"{left}\", as the summary of econgis plan")
+    print(left, flush=True)
     shot("plan")
     collect()
 
