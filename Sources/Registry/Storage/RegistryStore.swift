@@ -323,7 +323,7 @@ struct WrittenRows {
                  AND NOT EXISTS (SELECT 1 FROM \(key.destinationTable.quotedDatabaseIdentifier) AS p WHERE \(matching.joined(separator: " AND "))))
                 """
         }
-        // One pass for all keys; the keys, mostly null, are tested before the condition when every row is read.
+        // One pass for all keys; then the key that the row found breaks is named.
         let anyBroken = "(" + broken.joined(separator: " OR ") + ")"
         let rows = many ? "\(anyBroken) AND +(\(condition))" : "(\(condition)) AND \(anyBroken)"
         guard let row = try Int64.fetchOne(db, sql: "SELECT x.rowid FROM \(t) AS x WHERE \(rows) LIMIT 1", arguments: arguments) else { return nil }
