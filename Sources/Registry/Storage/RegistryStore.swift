@@ -292,9 +292,6 @@ struct WrittenRows {
     let condition: String
     let arguments: StatementArguments
 
-    /// Every row of `table`.
-    init(_ table: String) { self.init(table, condition: "1", arguments: []) }
-
     init(_ table: String, condition: String, arguments: StatementArguments) {
         self.table = table
         self.condition = condition
