@@ -123,6 +123,28 @@ func run(_ tool: String, _ args: [String]) throws -> String {
             #expect(paged == all)
         }
         #expect(try q.list({ var f = UnitFilter(asOf: .today()); f.flaggedOnly = true; return f }()).items.map(\.unit.code) == flagged)
+
+        // The units layer's pages (ids chosen first, then their rows read) and single features: the flagged units too.
+        let flaggedIds = try r.store.read { try Int64.fetchAll($0, sql: "SELECT id FROM economic_units WHERE ward_flag IS NOT NULL ORDER BY id") }
+        let unflagged = try #require(try r.store.read { try Int64.fetchOne($0, sql: "SELECT min(id) FROM economic_units WHERE ward_flag IS NULL") })
+        var onlyFlagged = UnitFilter(asOf: .today())
+        onlyFlagged.flaggedOnly = true
+        let layers = FeatureLayers(store: r.store)
+        var ids: [Int64] = []
+        var cursor: PageCursor?
+        repeat {
+            var selection = FeatureSelection()
+            selection.page = try PageRequest(limit: 4, after: cursor)
+            cursor = try layers.page(.units, filter: onlyFlagged, selection: selection, begin: { _, _ in }) { ids.append($0.int64(0)) }
+        } while cursor != nil && ids.count <= flaggedIds.count
+        #expect(ids == flaggedIds)
+        for (id, expected) in [(flaggedIds[0], [flaggedIds[0]]), (unflagged, [])] {
+            var selection = FeatureSelection()
+            selection.featureId = id
+            var found: [Int64] = []
+            _ = try layers.page(.units, filter: onlyFlagged, selection: selection, counting: false, begin: { _, _ in }) { found.append($0.int64(0)) }
+            #expect(found == expected)
+        }
     }
 }
 

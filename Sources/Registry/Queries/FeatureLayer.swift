@@ -184,7 +184,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
             let wardColumns: SQL = plan.wardColumns + ", \(plan.wardIdColumn) AS ward_ref"
             let sql = select("u.id", geometry, "(SELECT u.*, \(wardColumns) FROM \(plan.from) WHERE \(plan.whereClause)) u LEFT JOIN economic_units mk ON mk.id = u.market_id",
                              more: ", u.ward_ref AS ward_ref")
-            let from = plan.from
+            let from = plan.rowsFrom
             var idsFirst = IdsFirst(ids: "SELECT u.id AS id FROM \(plan.countFrom) WHERE \(plan.whereClause)") { ids in
                 select("u.id", geometry, "(SELECT u.*, \(wardColumns) FROM \(from) WHERE u.id IN (\(ids))) u LEFT JOIN economic_units mk ON mk.id = u.market_id",
                        more: ", u.ward_ref AS ward_ref")

@@ -188,6 +188,10 @@ struct UnitStatement {
     /// joins. SQLite 3.40 (Debian 12's) orders wrongly when it drops an unused LEFT JOIN that comes before a table
     /// it reads backwards through an index to give a descending ORDER BY; unused joins written last come last.
     func from(joining rows: SQL) -> SQL { countFrom + rows + unitJoins }
+    /// The unit with its market and ward, for units already chosen by id: without the text search's join and without
+    /// the flagged units' index, which `countFrom` may carry and which SQLite can use only beside `whereClause` (a
+    /// partial index needs its condition in the statement; without it SQLite finds no plan).
+    var rowsFrom: SQL { "economic_units u" + unitJoins }
     /// The tables a count needs: the market and ward joins match at most one row each (primary
     /// keys) and filter nothing, so a count leaves them out and reads no ward per unit.
     var countFrom: SQL = "economic_units u"
