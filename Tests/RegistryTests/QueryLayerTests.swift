@@ -146,6 +146,39 @@ func run(_ tool: String, _ args: [String]) throws -> String {
             #expect(found == expected)
         }
     }
+
+    /// A text search's pages of the units layer take their ids from the search index, in its rowid order: by cursor
+    /// and by feature id they give the units the whole layer gives (which sorts the matches by id), in that order.
+    @Test func searchPagesOfTheUnitsLayerFollowTheIdOrder() throws {
+        let r = try TemporaryRegistry()
+        try r.loadSmallWards()
+        var csv = "code,name,kind,lon,lat\n"
+        for i in 0..<60 { csv += "M\(String(format: "%03d", (i * 37) % 60)),Chợ \(i % 7),market,\(106.6405 + Double(i % 36) * 0.00025),10.762\n" }
+        _ = try Importer(store: r.store, now: Date()).importUnits(path: try r.file("u.csv", csv))
+        var filter = UnitFilter(asOf: .today())
+        filter.search = "cho 3"
+        let layers = FeatureLayers(store: r.store)
+        var all: [Int64] = []
+        try layers.stream(.units, filter: filter, begin: { _ in }) { all.append($0.int64(0)) }
+        let expected = try r.store.read { try Int64.fetchAll($0, sql: "SELECT id FROM economic_units WHERE name = 'Chợ 3' ORDER BY id") }
+        #expect(all == expected && all.count >= 8)
+        var paged: [Int64] = []
+        var cursor: PageCursor?
+        repeat {
+            var selection = FeatureSelection()
+            selection.page = try PageRequest(limit: 3, after: cursor)
+            cursor = try layers.page(.units, filter: filter, selection: selection, begin: { _, _ in }) { paged.append($0.int64(0)) }
+        } while cursor != nil && paged.count <= all.count
+        #expect(paged == all)
+        let other = try #require(try r.store.read { try Int64.fetchOne($0, sql: "SELECT min(id) FROM economic_units WHERE name <> 'Chợ 3'") })
+        for (id, expected) in [(all[1], [all[1]]), (other, [])] {
+            var selection = FeatureSelection()
+            selection.featureId = id
+            var found: [Int64] = []
+            _ = try layers.page(.units, filter: filter, selection: selection, counting: false, begin: { _, _ in }) { found.append($0.int64(0)) }
+            #expect(found == expected)
+        }
+    }
 }
 
 @Suite struct PagingTests {
