@@ -130,21 +130,30 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         var onlyFlagged = UnitFilter(asOf: .today())
         onlyFlagged.flaggedOnly = true
         let layers = FeatureLayers(store: r.store)
+        #expect(try Self.unitPages(layers, onlyFlagged, limit: 4, atMost: flaggedIds.count) == flaggedIds)
+        #expect(try Self.unitFeature(layers, onlyFlagged, id: flaggedIds[0]) == [flaggedIds[0]])
+        #expect(try Self.unitFeature(layers, onlyFlagged, id: unflagged) == [])
+    }
+
+    /// The ids of the units layer's pages of `limit`, cursor after cursor, until the last page or past `atMost` ids.
+    static func unitPages(_ layers: FeatureLayers, _ filter: UnitFilter, limit: Int, atMost: Int) throws -> [Int64] {
         var ids: [Int64] = []
         var cursor: PageCursor?
         repeat {
             var selection = FeatureSelection()
-            selection.page = try PageRequest(limit: 4, after: cursor)
-            cursor = try layers.page(.units, filter: onlyFlagged, selection: selection, begin: { _, _ in }) { ids.append($0.int64(0)) }
-        } while cursor != nil && ids.count <= flaggedIds.count
-        #expect(ids == flaggedIds)
-        for (id, expected) in [(flaggedIds[0], [flaggedIds[0]]), (unflagged, [])] {
-            var selection = FeatureSelection()
-            selection.featureId = id
-            var found: [Int64] = []
-            _ = try layers.page(.units, filter: onlyFlagged, selection: selection, counting: false, begin: { _, _ in }) { found.append($0.int64(0)) }
-            #expect(found == expected)
-        }
+            selection.page = try PageRequest(limit: limit, after: cursor)
+            cursor = try layers.page(.units, filter: filter, selection: selection, begin: { _, _ in }) { ids.append($0.int64(0)) }
+        } while cursor != nil && ids.count <= atMost
+        return ids
+    }
+
+    /// The ids the units layer gives for the feature `id` under `filter`: it alone, or none.
+    static func unitFeature(_ layers: FeatureLayers, _ filter: UnitFilter, id: Int64) throws -> [Int64] {
+        var selection = FeatureSelection()
+        selection.featureId = id
+        var found: [Int64] = []
+        _ = try layers.page(.units, filter: filter, selection: selection, counting: false, begin: { _, _ in }) { found.append($0.int64(0)) }
+        return found
     }
 
     /// A text search's pages of the units layer take their ids from the search index, in its rowid order: by cursor
@@ -162,22 +171,10 @@ func run(_ tool: String, _ args: [String]) throws -> String {
         try layers.stream(.units, filter: filter, begin: { _ in }) { all.append($0.int64(0)) }
         let expected = try r.store.read { try Int64.fetchAll($0, sql: "SELECT id FROM economic_units WHERE name = 'Chợ 3' ORDER BY id") }
         #expect(all == expected && all.count >= 8)
-        var paged: [Int64] = []
-        var cursor: PageCursor?
-        repeat {
-            var selection = FeatureSelection()
-            selection.page = try PageRequest(limit: 3, after: cursor)
-            cursor = try layers.page(.units, filter: filter, selection: selection, begin: { _, _ in }) { paged.append($0.int64(0)) }
-        } while cursor != nil && paged.count <= all.count
-        #expect(paged == all)
+        #expect(try Self.unitPages(layers, filter, limit: 3, atMost: all.count) == all)
         let other = try #require(try r.store.read { try Int64.fetchOne($0, sql: "SELECT min(id) FROM economic_units WHERE name <> 'Chợ 3'") })
-        for (id, expected) in [(all[1], [all[1]]), (other, [])] {
-            var selection = FeatureSelection()
-            selection.featureId = id
-            var found: [Int64] = []
-            _ = try layers.page(.units, filter: filter, selection: selection, counting: false, begin: { _, _ in }) { found.append($0.int64(0)) }
-            #expect(found == expected)
-        }
+        #expect(try Self.unitFeature(layers, filter, id: all[1]) == [all[1]])
+        #expect(try Self.unitFeature(layers, filter, id: other) == [])
     }
 }
 
