@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: ["Server", "Registry", "DemoData", "CQL2", "econgis", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py", "ats_rows.py", "map_page.py"]
+            exclude: ["schemathesis.toml", "owslib_client.py", "pyogrio_crs.py", "ats_rows.py", "map_page.py", "stalled_pages.py", "stalled_clients.py"]
         ),
         .testTarget(
             name: "CQL2Tests",

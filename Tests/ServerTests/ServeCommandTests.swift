@@ -46,15 +46,7 @@ import Testing
     /// cooperative pool, blocking the tasks that drain the stalled pages: nothing moved again, even once the clients
     /// read (stalled_pages.py). It now waits on a reader thread, and everything completes.
     @Test func stalledPagesAndAChangedDatabaseDoNotHangTheServer() async throws {
-        // 10 000 points with a long note each: a page of ~7 MB, more than the sockets buffer.
-        let note = String(repeating: "Chợ Bình Thới, quầy ", count: 30)
-        var text = #"{"type":"FeatureCollection","features":["#
-        for i in 0..<10_000 {
-            if i > 0 { text += "," }
-            text += #"{"type":"Feature","properties":{"n":\#(i),"note":"\#(note)"},"geometry":{"type":"Point","coordinates":[\#(106.6 + Double(i % 100) * 0.0001),\#(10.7 + Double(i / 100) * 0.0001)]}}"#
-        }
-        text += "]}"
-        let file = try ReferenceLayerTests.temporaryFile("points.geojson", text)
+        let file = try ReferenceLayerTests.temporaryFile("points.geojson", Self.longPointsLayer())
         let db = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("s.sqlite").path
         #expect(try await run(Self.binary, ["init", "--db", db]).status == 0)
         #expect(try await run(Self.binary, ["layers", "add", "--db", db, file, "--name", "points"]).status == 0)
@@ -68,11 +60,39 @@ import Testing
         #expect(r.status == 0, "\(r.output)")
     }
 
-    /// Starts `econgis serve` on a free loopback port; returns the process and the base URL it prints.
-    static func serve(_ db: String) async throws -> (Process, String) {
+    /// Clients that ask for large pages and never read them, more than there are reader threads, and one that never
+    /// finishes its request line: with `--client-timeout 2` the server drops them, and other clients' pages are
+    /// answered (stalled_clients.py). Without the timeout, every reader thread waited for ever and nothing else was
+    /// answered.
+    @Test func clientsThatReadNothingAreDroppedAndOthersAreAnswered() async throws {
+        let file = try ReferenceLayerTests.temporaryFile("points.geojson", Self.longPointsLayer())
+        let db = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("s.sqlite").path
+        #expect(try await run(Self.binary, ["init", "--db", db]).status == 0)
+        #expect(try await run(Self.binary, ["layers", "add", "--db", db, file, "--name", "points"]).status == 0)
+        let (server, base) = try await Self.serve(db, ["--client-timeout", "2"])
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        let port = try #require(URL(string: base)?.port)
+        let script = checkout.appendingPathComponent("Tests/ServerTests/stalled_clients.py").path
+        let r = try await run("/usr/bin/python3", [script, "\(port)", "points", "6", "2"])
+        #expect(r.status == 0, "\(r.output)")
+    }
+
+    /// 10 000 points with a long note each: a page of ~7 MB, more than the sockets buffer.
+    static func longPointsLayer() -> String {
+        let note = String(repeating: "Chợ Bình Thới, quầy ", count: 30)
+        var text = #"{"type":"FeatureCollection","features":["#
+        for i in 0..<10_000 {
+            if i > 0 { text += "," }
+            text += #"{"type":"Feature","properties":{"n":\#(i),"note":"\#(note)"},"geometry":{"type":"Point","coordinates":[\#(106.6 + Double(i % 100) * 0.0001),\#(10.7 + Double(i / 100) * 0.0001)]}}"#
+        }
+        return text + "]}"
+    }
+
+    /// Starts `econgis serve` on a free loopback port, with `options`; returns the process and the base URL it prints.
+    static func serve(_ db: String, _ options: [String] = []) async throws -> (Process, String) {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: Self.binary)
-        server.arguments = ["serve", "--db", db, "--port", "0"]
+        server.arguments = ["serve", "--db", db, "--port", "0"] + options
         let errors = Pipe()
         server.standardError = errors
         try server.run()

@@ -27,8 +27,11 @@ struct FramedHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1 as Hummingbird serves it, with each response framed for its request's version (`HTTPFramingHandler`).
-    static func framedHTTP1() -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in FramedHTTP1Channel(base: HTTP1Channel(responder: responder)) }
+    /// A connection that sends nothing for `idleTimeout`, between requests or within one, is closed.
+    static func framedHTTP1(idleTimeout: TimeAmount) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            FramedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)))
+        }
     }
 }
 

@@ -9,6 +9,8 @@ public struct ServiceState: Sendable {
     let today: @Sendable () -> LocalDate
     let extent: BoundingBox?
     let timeLimit: Double
+    /// Seconds a page's reader thread waits for a client that takes none of its bytes before it drops the page.
+    let clientTimeout: Double
     let counts = CountCache()
     let catalogue = CollectionCatalogue()
     let anchors = OffsetAnchors()
@@ -28,6 +30,10 @@ public struct ServerSettings: Sendable {
     public var today: @Sendable () -> LocalDate
     /// Seconds a page's database work may take before the request is refused.
     public var timeLimit: Double
+    /// Seconds a client may send nothing of its request, or take nothing of its answer, before it is dropped: without
+    /// it, a few clients that asked for large pages and read nothing held every reader thread, and every other page
+    /// waited for them.
+    public var clientTimeout: Double = 30
     /// The `/map` page's base map and Leaflet files.
     public var map = MapSettings()
 
@@ -47,7 +53,7 @@ public func buildApplication(_ settings: ServerSettings, onServerRunning: @escap
     throws -> some ApplicationProtocol {
     let reader = try RegistryReader(path: settings.databasePath)
     let service = ServiceState(reader: reader, today: settings.today, extent: try FeatureLayers(store: reader.store).extent(),
-                               timeLimit: settings.timeLimit)
+                               timeLimit: settings.timeLimit, clientTimeout: settings.clientTimeout)
     let router = Router(options: .autoGenerateHeadEndpoints)
     // CORS outermost: it answers a browser's preflight (OPTIONS) itself, and the error middleware inside it turns every
     // error into a response that CORS then marks, where an error thrown through it came out as a 500.
@@ -63,7 +69,7 @@ public func buildApplication(_ settings: ServerSettings, onServerRunning: @escap
     logger.logLevel = .warning
     return Application(
         router: router,
-        server: .framedHTTP1(),
+        server: .framedHTTP1(idleTimeout: .nanoseconds(Int64(settings.clientTimeout * 1e9))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "econgis"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
         logger: logger)

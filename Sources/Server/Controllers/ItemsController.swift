@@ -29,7 +29,7 @@ struct ItemsController<Context: RequestContext>: Sendable {
         items.version = version
         if let unchanged = Responses.notModified(request, etag: etag, vary: "Accept-Encoding") { return unchanged }
         let gzip = Responses.acceptsGzip(request.headers[.acceptEncoding]) && items.limit >= ItemsController.gzipFromLimit
-        let channel = try ByteChannel(gzip: gzip)
+        let channel = try ByteChannel(gzip: gzip, clientTimeout: service.clientTimeout)
         let service = self.service
         let html = info.format == .html
         let page = items

@@ -21,6 +21,8 @@ final class ByteChannel: @unchecked Sendable {
     }
 
     struct Cancelled: Error {}
+    /// The client took none of the page's unread chunks for `clientTimeout` seconds.
+    struct Stalled: Error {}
 
     private let lock = NSLock()
     private var queue: [Message] = []
@@ -31,6 +33,9 @@ final class ByteChannel: @unchecked Sendable {
     private var unwritten = 0
     private var cancelled = false
     private let capacity: Int
+    /// Seconds the producer waits for room before it gives the page up: a client that reads nothing must not keep a
+    /// reader thread (there are four) for ever.
+    private let clientTimeout: Double
 
     /// Compresses the stream on the producer's thread when the client accepts gzip.
     private let gzip: ZlibCompressor?
@@ -40,8 +45,9 @@ final class ByteChannel: @unchecked Sendable {
     /// The buffer the producer's sink is filling (`sink(chunk:)`); on its thread only.
     private var filling: ByteBuffer?
 
-    init(capacity: Int = 4, gzip: Bool = false) throws {
+    init(capacity: Int = 4, gzip: Bool = false, clientTimeout: Double = 30) throws {
         self.capacity = capacity
+        self.clientTimeout = clientTimeout
         self.gzip = gzip ? try ZlibCompressor(algorithm: .gzip, configuration: .init(compressionLevel: .fastestCompression)) : nil
     }
 
@@ -63,7 +69,8 @@ final class ByteChannel: @unchecked Sendable {
         })
     }
 
-    /// Queues a chunk, waiting while `capacity` chunks are unread; throws once the consumer has gone.
+    /// Queues a chunk, waiting while `capacity` chunks are unread; throws once the consumer has gone, or when it has
+    /// taken no chunk for `clientTimeout` seconds.
     func send(_ chunk: ByteBuffer) throws {
         let buffer = try compressed(chunk, flush: .sync)
         if !streaming {
@@ -86,10 +93,17 @@ final class ByteChannel: @unchecked Sendable {
 
     private func queue(_ buffer: ByteBuffer) throws {
         room.lock()
-        while unwritten >= capacity && !cancelled { room.wait() }
+        let deadline = Date(timeIntervalSinceNow: clientTimeout)
+        var stalled = false
+        while unwritten >= capacity && !cancelled {
+            if !room.wait(until: deadline) && unwritten >= capacity && !cancelled {
+                stalled = true
+                cancelled = true
+            }
+        }
         if cancelled {
             room.unlock()
-            throw Cancelled()
+            throw stalled ? Stalled() as any Error : Cancelled()
         }
         unwritten += 1
         room.unlock()
