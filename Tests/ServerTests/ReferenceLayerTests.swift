@@ -90,15 +90,49 @@ import Testing
         // Taken and reserved names, a GeoJSON in another CRS, and an unknown layer to remove: refused, nothing changed.
         #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("roads.geojson", Self.roads), now: Date()) }
         #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("units.geojson", Self.roads), now: Date()) }
-        let projected = Self.roads.replacingOccurrences(of: #"{"type":"FeatureCollection","#,
-                                                        with: #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3405"}},"#)
-        #expect(throws: RegistryError.self) { try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("utm.geojson", projected), now: Date()) }
+        let unknown = Self.roads.replacingOccurrences(of: #"{"type":"FeatureCollection","#,
+                                                      with: #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:999999"}},"#)
+        #expect {
+            try ReferenceLayerImport(store: store).add(file: try Self.temporaryFile("nowhere.geojson", unknown), now: Date())
+        } throws: { "\($0)".contains("EPSG:999999") && "\($0)".contains("a CRS SpatiaLite knows") }
         #expect(throws: RegistryError.self) { try ReferenceLayers(store: store).remove("economic_units") }
         #expect(try Self.schema(path) == before)
         try ReferenceLayers(store: store).remove("roads")
         #expect(try store.read { try $0.tableExists("ref_roads") } == false)
         #expect(try ReferenceLayers(store: store).all().isEmpty)
         #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM economic_units") } == 0)
+    }
+
+    /// An office's layers are often in VN-2000: a GeoJSON in EPSG:3405 (GeoJSON 2008's crs member) and a GeoPackage
+    /// that GDAL reprojected to the city's TM (EPSG:9210) are stored in longitude/latitude, where the roads were.
+    @Test(.enabled(if: which("ogr2ogr") != nil, "GDAL's ogr2ogr (Debian gdal-bin, installed by scripts/setup) is not on PATH"))
+    func projectedLayersAreStoredInLongitudeLatitude() async throws {
+        let source = try Self.temporaryFile("roads.geojson", Self.roads)
+        let dir = URL(fileURLWithPath: source).deletingLastPathComponent()
+        let toUTM = try CoordinateTransform(from: "EPSG:4326", to: "EPSG:3405")
+        var utm = Self.roads.replacingOccurrences(of: #"{"type":"FeatureCollection","#,
+                                                  with: #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3405"}},"#)
+        for match in Self.roads.matches(of: /\[(106\.\d+),(10\.\d+)\]/) {
+            let p = toUTM.transform(x: Double(match.1)!, y: Double(match.2)!)!
+            utm = utm.replacingOccurrences(of: String(match.0), with: "[\(p.x),\(p.y)]")
+        }
+        let utmFile = dir.appendingPathComponent("roads-utm.geojson").path
+        try utm.write(toFile: utmFile, atomically: true, encoding: .utf8)
+        let gpkg = dir.appendingPathComponent("roads-tm3.gpkg").path
+        let made = try await run(which("ogr2ogr")!, ["-f", "GPKG", gpkg, source, "-nln", "roads", "-t_srs", "EPSG:9210"])
+        #expect(made.status == 0, "\(made.output)")
+        let store = try RegistryStore(path: dir.appendingPathComponent("registry.sqlite").path)
+        for (file, name) in [(utmFile, "utm"), (gpkg, "tm3")] {
+            let added = try ReferenceLayerImport(store: store).add(file: file, name: name, now: Date())
+            #expect(added.first?.featureCount == 3)
+            let stored = try store.read { db in try String.fetchAll(db, sql: "SELECT AsGeoJSON(geom, 9) FROM ref_\(name) ORDER BY id").joined() }
+            let original = Self.roads.matches(of: /\[(106\.\d+),(10\.\d+)\]/).map { (Double($0.1)!, Double($0.2)!) }
+            let back = stored.matches(of: /\[(-?[\d.]+),(-?[\d.]+)\]/).map { (Double($0.1)!, Double($0.2)!) }
+            #expect(back.count == original.count, "\(name): \(stored)")
+            for (a, b) in zip(original, back) {
+                #expect(abs(a.0 - b.0) < 1e-7 && abs(a.1 - b.1) < 1e-7, "\(name): \(a) came back as \(b)")
+            }
+        }
     }
 
     /// A GeoPackage made by GDAL from the roads, then one value broken in it: the import names the feature's fid,

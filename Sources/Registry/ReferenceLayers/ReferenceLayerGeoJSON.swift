@@ -9,9 +9,14 @@ extension ReferenceLayerSource {
     static func geoJSON(_ file: String) throws -> ReferenceLayerSource {
         let reader: GeoJSONReader
         do { reader = try GeoJSONReader(path: file) } catch { throw RegistryError.unreadable(file: file, reason: error.message) }
-        if let crs = reader.declaredCRS, !["OGC:CRS84", "EPSG:4326"].contains(crs) {
-            throw RegistryError.invalidInput([ValidationIssue(SourceLocation(file: file), field: "crs", value: crs,
-                expected: "longitude/latitude (RFC 7946, CRS84); reproject the file first, e.g. ogr2ogr -t_srs EPSG:4326")], file: file)
+        // RFC 7946 has no crs member: longitude/latitude. Files of GeoJSON's 2008 form may name an EPSG CRS (VN-2000 …).
+        var srid = 4326
+        if let crs = reader.declaredCRS, crs != "OGC:CRS84" {
+            guard crs.hasPrefix("EPSG:"), let code = Int(crs.dropFirst(5)), code > 0 else {
+                throw RegistryError.invalidInput([ValidationIssue(SourceLocation(file: file), field: "crs", value: crs,
+                    expected: "longitude/latitude (RFC 7946, CRS84) or an EPSG CRS (EPSG:3405); reproject the file first, e.g. ogr2ogr -t_srs EPSG:4326")], file: file)
+            }
+            srid = code
         }
         var columns: [ReferenceLayer.Column] = []
         var firstSeen: [String: (feature: Int, value: JSONValue)] = [:]
@@ -41,7 +46,7 @@ extension ReferenceLayerSource {
         }
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let geometryType = geometryTypes.count == 1 ? geometryTypes.first! : "GEOMETRY"
-        return ReferenceLayerSource(sourceLayer: nil, defaultName: name, geometryField: "geometry", geometryType: geometryType, columns: columns) { body in
+        return ReferenceLayerSource(sourceLayer: nil, defaultName: name, geometryField: "geometry", geometryType: geometryType, columns: columns, srid: srid) { body in
             for item in reader {
                 guard case .success(let feature) = item.result else { continue }
                 let values = columns.map { c in databaseValue(feature[property: c.name] ?? .null, c.type) }

@@ -33,10 +33,16 @@ extension ReferenceLayerSource {
     static func geoPackageTable(_ file: String, _ queue: DatabaseQueue, _ info: Row) throws -> ReferenceLayerSource {
         let table: String = info["table_name"], geometryColumn: String = info["column_name"]
         let organization = (info["organization"] as String?)?.uppercased(), code: Int? = info["organization_coordsys_id"]
-        guard (organization == "EPSG" && code == 4326) || (organization == "OGC" && code == 84) || (info["srs_id"] as Int?) == 4326 else {
+        // Longitude/latitude (EPSG:4326, CRS84), or any EPSG CRS, brought to longitude/latitude as the layer is stored.
+        let srid: Int
+        if (organization == "OGC" && code == 84) || (organization == nil && (info["srs_id"] as Int?) == 4326) {
+            srid = 4326
+        } else if organization == "EPSG", let code, code > 0 {
+            srid = code
+        } else {
             throw RegistryError.invalidInput([ValidationIssue(SourceLocation(file: file), field: "\(table).\(geometryColumn)",
                 value: "\(organization ?? "srs"):\(code ?? info["srs_id"] ?? 0)",
-                expected: "longitude/latitude coordinates (EPSG:4326 or CRS84); reproject the layer first, e.g. ogr2ogr -t_srs EPSG:4326")], file: file)
+                expected: "longitude/latitude coordinates (EPSG:4326 or CRS84) or an EPSG CRS; reproject the layer first, e.g. ogr2ogr -t_srs EPSG:4326")], file: file)
         }
         let described = try queue.read { try $0.columns(in: table) }
         let key = described.first { $0.primaryKeyIndex > 0 }?.name
@@ -52,7 +58,8 @@ extension ReferenceLayerSource {
         let selected = ([key ?? "rowid", geometryColumn] + columns.map(\.name)).map(\.quotedDatabaseIdentifier).joined(separator: ", ")
         let sql = "SELECT \(selected) FROM \(table.quotedDatabaseIdentifier) ORDER BY 1"
         let typeName = (info["geometry_type_name"] as String).uppercased()
-        return ReferenceLayerSource(sourceLayer: table, defaultName: table, geometryField: geometryColumn, geometryType: typeName, columns: columns) { body in
+        return ReferenceLayerSource(sourceLayer: table, defaultName: table, geometryField: geometryColumn, geometryType: typeName, columns: columns,
+                                    srid: srid) { body in
             try queue.read { db in
                 let rows = try Row.fetchCursor(db, sql: sql)
                 var number = 0

@@ -57,8 +57,21 @@ public struct ReferenceLayerImport {
         let names = source.columns.map(\.name.quotedDatabaseIdentifier)
         let insert = try db.makeStatement(sql: "INSERT INTO \(table) (\((["id", "geom"] + names).joined(separator: ", "))) VALUES ("
             + Array(repeating: "?", count: names.count + 2).joined(separator: ", ") + ")")
-        let fromGPB = try db.makeStatement(sql: "SELECT SetSRID(CastToXY(GeomFromGPB(?)), 4326)")
-        let fromWKB = try db.makeStatement(sql: "SELECT CastToXY(GeomFromWKB(?, 4326))")
+        // A layer in another CRS is brought to longitude/latitude by SpatiaLite (PROJ), its CRS's definition taken from
+        // SpatiaLite's own EPSG table into the registry's spatial_ref_sys when it is not there yet.
+        let srid = source.srid
+        var lonLat: (SQL: String, crs: String) = ("?", "EPSG:4326")
+        if srid != 4326 {
+            var known = try Int.fetchOne(db, sql: "SELECT count(*) FROM spatial_ref_sys WHERE srid = ?", arguments: [srid]) ?? 0
+            if known == 0 { known = try Int.fetchOne(db, sql: "SELECT InsertEpsgSrid(?)", arguments: [srid]) ?? 0 }
+            guard known > 0 else {
+                throw RegistryError.invalidInput([ValidationIssue(SourceLocation(file: file), field: source.geometryField, value: "EPSG:\(srid)",
+                    expected: "a CRS SpatiaLite knows (its EPSG table), or longitude/latitude; reproject the layer first, e.g. ogr2ogr -t_srs EPSG:4326")], file: file)
+            }
+            lonLat = ("ST_Transform(?, 4326)", "EPSG:\(srid)")
+        }
+        let fromGPB = try db.makeStatement(sql: "SELECT CastToXY(\(lonLat.SQL.replacingOccurrences(of: "?", with: "SetSRID(GeomFromGPB(?), \(srid))")))")
+        let fromWKB = try db.makeStatement(sql: "SELECT CastToXY(\(lonLat.SQL.replacingOccurrences(of: "?", with: "GeomFromWKB(?, \(srid))")))")
         var count = 0
         try source.forEach { feature in
             var geometry: DatabaseValue = .null
@@ -70,7 +83,7 @@ public struct ReferenceLayerImport {
                 geometry = try DatabaseValue.fetchOne(statement, arguments: [blob]) ?? .null
                 guard !geometry.isNull else {
                     throw RegistryError.invalidInput([ValidationIssue(where_, field: source.geometryField, value: "\(blob.count) bytes",
-                                                                      expected: "a geometry SpatiaLite can read (GeoPackage binary or WKB)")], file: file)
+                                                                      expected: "a geometry SpatiaLite can read (GeoPackage binary or WKB) in \(lonLat.crs)")], file: file)
                 }
             }
             do {

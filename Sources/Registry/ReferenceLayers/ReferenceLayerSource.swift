@@ -18,6 +18,9 @@ struct ReferenceLayerSource {
     var geometryField: String
     var geometryType: String
     var columns: [ReferenceLayer.Column]
+    /// The EPSG code of the geometries' CRS: 4326 for longitude/latitude, else a CRS they are brought from (through
+    /// SpatiaLite's ST_Transform, with PROJ) as they are stored.
+    var srid = 4326
     let walk: ((ReferenceFeature) throws -> Void) throws -> Void
 
     func forEach(_ body: (ReferenceFeature) throws -> Void) throws {
