@@ -112,11 +112,11 @@ public struct FeatureWriter {
         count += 1
         out.put("{\"type\":\"Feature\",\"id\":")
         out.putInteger(row.int64(0))
-        var point: (x: Double, y: Double)?
+        var box: Box?
         switch geometry {
         case .pointBlob:
             if let stored = row.point(1), let p = transform == nil ? stored : transform!(stored.x, stored.y) {
-                point = p
+                box = Box(minX: p.x, minY: p.y, maxX: p.x, maxY: p.y)
                 out.put(",\"geometry\":{\"type\":\"Point\",\"coordinates\":[")
                 putCoordinate(p.x, &out)
                 out.put(0x2C)
@@ -133,21 +133,22 @@ public struct FeatureWriter {
             } else if transform == nil {
                 out = sink.cursor(out, room: text.count + FeatureWriter.featureRoom)
                 out.put(text)
+                if options.bboxMember { box = Box(positionsIn: text) }
             } else {
                 sink.commit(out)
-                writeTransformed(text)
+                box = writeTransformed(text)
                 out = sink.cursor(room: FeatureWriter.featureRoom)
             }
         }
-        if options.bboxMember, let p = point {
+        if options.bboxMember, let box {
             out.put(",\"bbox\":[")
-            putCoordinate(p.x, &out)
+            putCoordinate(box.minX, &out)
             out.put(0x2C)
-            putCoordinate(p.y, &out)
+            putCoordinate(box.minY, &out)
             out.put(0x2C)
-            putCoordinate(p.x, &out)
+            putCoordinate(box.maxX, &out)
             out.put(0x2C)
-            putCoordinate(p.y, &out)
+            putCoordinate(box.maxY, &out)
             out.put(0x5D)
         }
         out.put(",\"properties\":{")
@@ -174,10 +175,43 @@ public struct FeatureWriter {
         try sink.flush()
     }
 
+    /// A feature's `bbox` (RFC 7946 §5): the least and greatest x and y of its positions as written.
+    struct Box {
+        var minX, minY, maxX, maxY: Double
+
+        init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
+            (self.minX, self.minY, self.maxX, self.maxY) = (minX, minY, maxX, maxY)
+        }
+
+        /// The box of every `[x,y…]` position in GeoJSON geometry text; nil when it has none.
+        init?(positionsIn text: UnsafeBufferPointer<UInt8>) {
+            var box: Box?
+            var i = 0
+            while i + 1 < text.count {
+                // A position: '[' then a number (not another '['), its coordinates up to the next ']'.
+                if text[i] == 0x5B, text[i + 1] == 0x2D || (0x30...0x39).contains(text[i + 1]),
+                   let close = text[(i + 1)...].firstIndex(of: 0x5D) {
+                    let numbers = String(decoding: UnsafeBufferPointer(rebasing: text[(i + 1)..<close]), as: UTF8.self).split(separator: ",")
+                    if numbers.count >= 2, let x = Double(numbers[0]), let y = Double(numbers[1]) {
+                        if box == nil { box = Box(minX: x, minY: y, maxX: x, maxY: y) }
+                        box!.minX = min(box!.minX, x); box!.maxX = max(box!.maxX, x)
+                        box!.minY = min(box!.minY, y); box!.maxY = max(box!.maxY, y)
+                    }
+                    i = close + 1
+                    continue
+                }
+                i += 1
+            }
+            guard let box else { return nil }
+            self = box
+        }
+    }
+
     /// GeoJSON geometry text with every `[x,y]` position transformed and rounded to `precision` decimals;
-    /// a position PROJ cannot transform makes the geometry null.
-    private func writeTransformed(_ text: UnsafeBufferPointer<UInt8>) {
-        guard let transform else { return }
+    /// a position PROJ cannot transform makes the geometry null. Returns the box of what it wrote when a `bbox`
+    /// member is asked for.
+    private func writeTransformed(_ text: UnsafeBufferPointer<UInt8>) -> Box? {
+        guard let transform else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
         var i = 0
@@ -188,7 +222,8 @@ public struct FeatureWriter {
                let close = text[(i + 1)...].firstIndex(of: 0x5D) {
                 let numbers = String(decoding: UnsafeBufferPointer(rebasing: text[(i + 1)..<close]), as: UTF8.self).split(separator: ",")
                 guard numbers.count >= 2, let x = Double(numbers[0]), let y = Double(numbers[1]), let p = transform(x, y) else {
-                    return sink.append("null")
+                    sink.append("null")
+                    return nil
                 }
                 out.append(0x5B)
                 out += Array(coordinateText(p.x).utf8)
@@ -201,7 +236,10 @@ public struct FeatureWriter {
             out.append(b)
             i += 1
         }
-        out.withUnsafeBufferPointer { sink.append($0) }
+        return out.withUnsafeBufferPointer { written in
+            sink.append(written)
+            return options.bboxMember ? Box(positionsIn: written) : nil
+        }
     }
 
     private func coordinateText(_ v: Double) -> String {

@@ -2,15 +2,17 @@ import Foundation
 import GeoJSON
 import Registry
 
-/// Writes a list row by row in any of the list formats. CSV, JSON and GeoJSON stream (memory stays
-/// flat whatever the length); a table is for people and is laid out when the last row is in.
+/// Writes a list row by row in any of the list formats, each as the rows come: memory stays flat whatever the
+/// length. A table is for people: it is laid out from its first rows (`TableText.sampleRows`), all of them when fewer.
 public struct ListWriter {
     public let format: Listing.Format
     let name: String
     let columns: [String]
     let sink: ByteSink
     private var count = 0
+    /// A table's first rows, until its layout is made from them.
     private var table: [[JSONValue]] = []
+    private var layout: TableText.Layout?
     private var geojson: GeoJSONWriter?
     private var pending = ""
 
@@ -46,7 +48,12 @@ public struct ListWriter {
         case .geojson:
             try geojson!.write(Feature(geometry: geometry, properties: Array(zip(columns, row)).filter { $0.0 != "lon" && $0.0 != "lat" }))
         case .table:
-            table.append(row)
+            if let layout {
+                sink.append(layout.lines(row))
+            } else {
+                table.append(row)
+                if table.count == TableText.sampleRows { startTable() }
+            }
         }
         count += 1
         try sink.recordDone()
@@ -70,12 +77,21 @@ public struct ListWriter {
         }
     }
 
+    /// Lays the table out from the rows held, and writes its head and those rows.
+    private mutating func startTable() {
+        let layout = TableText.Layout(columns: columns, sample: table)
+        sink.append(layout.header())
+        for row in table { sink.append(layout.lines(row)) }
+        table = []
+        self.layout = layout
+    }
+
     public mutating func end() throws {
         switch format {
         case .csv: break
         case .json: sink.append(count > 0 ? "\n]\n" : "]\n")
         case .geojson: try geojson!.end()
-        case .table: sink.append(TableText(columns: columns, rows: table).render())
+        case .table: if layout == nil { startTable() }
         }
         try sink.flush()
     }

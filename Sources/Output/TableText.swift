@@ -3,7 +3,7 @@ import GeoJSON
 
 /// A table for people: columns as wide as their content up to what a terminal of `width` characters
 /// holds; when too wide, the longest texts wrap at spaces (never cut); numbers of one column get the
-/// same decimals and align right.
+/// same decimals (at most 7) and align right.
 public struct TableText {
     public var columns: [String]
     public var rows: [[JSONValue]]
@@ -16,21 +16,61 @@ public struct TableText {
     }
 
     public func render() -> String {
-        let n = columns.count
-        guard n > 0 else { return "" }
-        // Decimals per column: the most any value needs, at most 6.
-        var decimals = [Int](repeating: 0, count: n)
-        var numeric = [Bool](repeating: true, count: n)
-        for row in rows {
-            for (i, v) in row.enumerated() {
-                switch v {
-                case .double(let d): decimals[i] = max(decimals[i], TableText.decimals(d))
-                case .int, .null: break
-                default: numeric[i] = false
+        let layout = Layout(columns: columns, sample: rows, width: width)
+        var out = layout.header()
+        for row in rows { out += layout.lines(row) }
+        return out
+    }
+
+    /// How many rows of a long list its layout is made from: the rest follow it (`Layout`), so a list of any length
+    /// is written as it comes with the memory of these.
+    public static let sampleRows = 1_000
+
+    /// Column widths, decimals and alignment, made from the rows at hand. Rows after them are written in the same
+    /// layout: a longer text wraps, a number with more decimals is rounded to its column's.
+    public struct Layout {
+        let columns: [String]
+        var widths: [Int]
+        var decimals: [Int]
+        var numeric: [Bool]
+
+        public init(columns: [String], sample rows: [[JSONValue]], width: Int = 120) {
+            self.columns = columns
+            let n = columns.count
+            // Decimals per column: the most any value needs, at most 7 (as coordinates are written everywhere).
+            decimals = [Int](repeating: 0, count: n)
+            numeric = [Bool](repeating: true, count: n)
+            for row in rows {
+                for (i, v) in row.enumerated() {
+                    switch v {
+                    case .double(let d): decimals[i] = max(decimals[i], TableText.decimals(d))
+                    case .int, .null: break
+                    default: numeric[i] = false
+                    }
+                }
+            }
+            widths = columns.map(\.count)
+            var words = [Bool](repeating: false, count: n)
+            for row in rows {
+                for (i, c) in Layout.cells(row, decimals).enumerated() {
+                    widths[i] = max(widths[i], c.count)
+                    if !words[i] && c.contains(" ") { words[i] = true }
+                }
+            }
+            // Shrink the widest columns of words (to no less than 12 characters, nor than their name) until the table
+            // fits; codes and dates (no spaces) keep their width unless nothing else can give.
+            let gap = 2
+            let least = columns.map { max(12, $0.count) }
+            for onlyWords in [true, false] {
+                while widths.reduce(0, +) + gap * (n - 1) > width {
+                    guard let widest = widths.indices.filter({ widths[$0] > least[$0] && !numeric[$0] && (words[$0] || !onlyWords) })
+                        .max(by: { widths[$0] < widths[$1] }) else { break }
+                    widths[widest] -= 1
                 }
             }
         }
-        let cells: [[String]] = rows.map { row in
+
+        static func cells(_ row: [JSONValue], _ decimals: [Int]) -> [String] {
             row.enumerated().map { i, v in
                 switch v {
                 case .double(let d): String(format: "%.\(decimals[i])f", d)
@@ -39,26 +79,28 @@ public struct TableText {
                 }
             }
         }
-        var widths = columns.map(\.count)
-        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
-        // Shrink the widest columns of words (to no less than 12 characters) until the table fits;
-        // codes and dates (no spaces) keep their width unless nothing else can give.
-        let gap = 2
-        let words = (0..<n).map { i in cells.contains { $0[i].contains(" ") } }
-        for onlyWords in [true, false] {
-            while widths.reduce(0, +) + gap * (n - 1) > width {
-                guard let widest = widths.indices.filter({ widths[$0] > 12 && !numeric[$0] && (words[$0] || !onlyWords) })
-                    .max(by: { widths[$0] < widths[$1] }) else { break }
-                widths[widest] -= 1
-            }
+
+        /// The column names and the rule under them.
+        public func header() -> String {
+            guard !columns.isEmpty else { return "" }
+            let left = [Bool](repeating: false, count: columns.count)
+            return text(columns, numeric: left) + text(widths.map { String(repeating: "-", count: $0) }, numeric: left)
         }
-        func lines(_ items: [String], numeric: [Bool]) -> String {
-            let wrapped = items.enumerated().map { i, s in TableText.wrap(s, widths[i]) }
+
+        /// A row's lines.
+        public func lines(_ row: [JSONValue]) -> String {
+            guard !columns.isEmpty else { return "" }
+            return text(Layout.cells(row, decimals), numeric: numeric)
+        }
+
+        private func text(_ items: [String], numeric: [Bool]) -> String {
+            // A number is never broken: one wider than its column (a later row's) pushes the line on.
+            let wrapped = items.enumerated().map { i, s in numeric[i] ? [s] : TableText.wrap(s, widths[i]) }
             let height = wrapped.map(\.count).max() ?? 1
             var out = ""
             for k in 0..<height {
                 var line = ""
-                for i in 0..<n {
+                for i in items.indices {
                     let part = k < wrapped[i].count ? wrapped[i][k] : ""
                     let pad = String(repeating: " ", count: max(0, widths[i] - part.count))
                     line += (i > 0 ? "  " : "") + (numeric[i] ? pad + part : part + pad)
@@ -68,18 +110,20 @@ public struct TableText {
             }
             return out
         }
-        var out = lines(columns, numeric: [Bool](repeating: false, count: n))
-        out += lines(widths.map { String(repeating: "-", count: $0) }, numeric: [Bool](repeating: false, count: n))
-        for row in cells { out += lines(row, numeric: numeric) }
-        return out
+    }
+
+    /// A value as a table shows it alone: a number with the decimals it needs, at most 7.
+    public static func text(_ v: JSONValue) -> String {
+        if case .double(let d) = v { return String(format: "%.\(decimals(d))f", d) }
+        return clean(v.text ?? "")
     }
 
     static func decimals(_ d: Double) -> Int {
-        for k in 0...6 {
+        for k in 0...7 {
             let p = pow(10, Double(k))
             if abs((d * p).rounded() - d * p) < 1e-6 { return k }
         }
-        return 6
+        return 7
     }
 
     /// Control characters would move the terminal's cursor or change its colours: shown as U+FFFD.

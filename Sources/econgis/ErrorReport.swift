@@ -36,6 +36,8 @@ enum ErrorReport {
                 i.field.hasPrefix("--") ? "\(i.field) \(i.value.map { String(reflecting: $0) } ?? "(empty)"): expected \(i.expected)" : i.description
             }
             return (["\(errors.count) invalid value\(errors.count == 1 ? "" : "s"); nothing was written"] + lines).joined(separator: "\n")
+        case .invalidArgument("database", _, let expected) where expected.hasSuffix("holds none yet"):
+            return error.description + " (`econgis init --db PATH` makes one)"
         case .invalidArgument(let field, let value, let expected):
             guard let flag = flags[field] else { return error.description }
             return "\(flag) \"\(value)\": expected \(expected)"

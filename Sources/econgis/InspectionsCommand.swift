@@ -116,20 +116,30 @@ extension EconGIS.Inspections {
         @Option(help: "Only this unit's.") var unit: String?
         @Option(help: ArgumentHelp("From this date.", valueName: "date")) var from: LocalDate?
         @Option(help: ArgumentHelp("Up to this date.", valueName: "date")) var to: LocalDate?
+        @Option(parsing: .unconditional, help: "At most this many rows.") var limit: Int?
+        @Option(parsing: .unconditional, help: "Skip this many rows first (by date, then id).") var offset = 0
+        @Flag(help: "Print only how many match.") var count = false
         @Option(help: "table, json or csv.") var format: Listing.Format = .table
 
         func validate() throws {
             if format == .geojson { throw ValidationError("--format geojson: expected table, json or csv") }
+            if let l = limit, l <= 0 { throw ValidationError("--limit \(l): expected a positive number") }
+            if offset < 0 { throw ValidationError("--offset \(offset): expected 0 or more") }
         }
 
         func run() throws {
-            let rows = try InspectionLedger(store: database.openForReading()).list(status: status, unitCode: unit, from: from, to: to)
+            let ledger = InspectionLedger(store: try database.openForReading())
+            if count { return print(try ledger.count(status: status, unitCode: unit, from: from, to: to)) }
+            var written = 0
             try withStandardOutput { sink in
                 var writer = try ListWriter(format: format, name: "inspections", columns: InspectionRows.columns, sink: sink)
-                for r in rows { try writer.write(InspectionRows.row(r)) }
+                try ledger.forEach(status: status, unitCode: unit, from: from, to: to, page: try PageRequest(limit: limit, offset: offset)) {
+                    try writer.write(InspectionRows.row($0))
+                }
+                written = writer.rowsWritten
                 try writer.end()
             }
-            if format == .table { note("\(rows.count) inspections") }
+            if format == .table { note("\(written) inspections") }
         }
     }
 

@@ -137,7 +137,7 @@ extension EconGIS.Units {
                 return
             }
             l.rows = l.rows.map { $0 }
-            for (c, v) in zip(l.columns, l.rows[0]) where v != .null { print("\(c.padding(toLength: 19, withPad: " ", startingAt: 0)) \(v.text ?? "")") }
+            for (c, v) in zip(l.columns, l.rows[0]) where v != .null { print("\(c.padding(toLength: 19, withPad: " ", startingAt: 0)) \(TableText.text(v))") }
             print("created_at          \(u.createdAt)\nupdated_at          \(u.updatedAt)")
             print("\ninstruments (\(instruments.count)):")
             for i in instruments {

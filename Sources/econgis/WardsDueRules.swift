@@ -37,13 +37,17 @@ extension EconGIS {
         @Option(help: "Days ahead that count as due.") var within = 30
         @Option(help: "Only instruments of these types (codes of instrument_types; repeatable).") var type: [String] = []
         @Option(help: "Only these states: expired, sealed, reinspection, due, unknown (repeatable).") var state: [DueItem.State] = []
-        @Option(help: "At most this many rows.") var limit: Int?
+        @Option(parsing: .unconditional, help: "At most this many rows.") var limit: Int?
+        @Option(parsing: .unconditional, help: "Skip this many rows first (the list is in order of urgency: expired, sealed, re-inspections, unknown, due; most overdue first).")
+        var offset = 0
         @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
+        @Flag(help: "Print only how many are listed.") var count = false
         @OptionGroup var out: OutputOptions
 
         func validate() throws {
             if within < 0 || within > 3660 { throw ValidationError("--within \(within): expected 0 to 3660 days") }
             if let l = limit, l <= 0 { throw ValidationError("--limit \(l): expected a positive number") }
+            if offset < 0 { throw ValidationError("--offset \(offset): expected 0 or more") }
         }
 
         func run() throws {
@@ -52,13 +56,17 @@ extension EconGIS {
             filter.types = type
             filter.states = state
             let list = DueList(store: try database.openForReading())
+            if count {
+                let s = try list.summary(filter)
+                return print(s.expired + s.sealed + s.reinspections + s.due + s.unknown)
+            }
             let all = RegistryRows.dueColumns
             let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names }
                 ?? (out.format == .table ? RegistryRows.dueTableColumns : all)
             let indices = chosen.map { all.firstIndex(of: $0)! }
             try out.write(to: database) { sink in
                 var writer = try ListWriter(format: out.format, name: "metrology_due", columns: chosen, sink: sink)
-                try list.forEach(filter, page: try PageRequest(limit: limit)) { item in
+                try list.forEach(filter, page: try PageRequest(limit: limit, offset: offset)) { item in
                     let row = RegistryRows.due(item)
                     try writer.write(indices.map { row[$0] }, geometry: item.unit.location.map { .point($0) })
                 }
@@ -94,7 +102,8 @@ extension EconGIS {
             abstract: "Write a layer for map tools: RFC 7946 GeoJSON, RFC 8142 GeoJSON sequences or CSV, streamed from the database.",
             discussion: """
                 Layers: units (every unit of every kind and status unless filtered), markets (footprints), stalls, \
-                instruments (with their last and next verification and state), due (the due list), wards (of --as-of) \
+                instruments (with their last and next verification and state), due (the due list's instruments; its re-inspections, \
+                which are visits rather than instruments, are in `econgis due`), wards (of --as-of) \
                 and inspections (with the ward of their date). Features carry the ward's code and name for --as-of.
                 ward-summary (--from, --to): the wards of --as-of (default --to) with the period's done and closed \
                 inspections, pass/fail, violations, proposed fines and follow-ups, each inspection in the ward that holds \
@@ -125,6 +134,8 @@ extension EconGIS {
                 }
             } else if from != nil || to != nil {
                 throw ValidationError("--from and --to go with the ward-summary layer")
+            } else if layer == .registry(.wards), let given = filters.unitChoices.first {
+                throw ValidationError("\(given): the wards layer holds every ward of --as-of; it takes --as-of only, no unit filter")
             }
         }
 

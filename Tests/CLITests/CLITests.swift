@@ -104,6 +104,39 @@ final class TemporaryDirectory: Sendable {
             #expect(r.status == 0)
             let rows = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [[String: Any]]
             #expect(rows.count == n)
+            // As GeoJSON, each ward with its boundary: GDAL reads the polygons, and their area is the database's.
+            let file = dir.appendingPathComponent("wards-\(date).geojson").path
+            let g = try Command.run(Command.binary, ["wards", "--db", db, "--as-of", date, "--format", "geojson", "--output", file])
+            #expect(g.status == 0, "\(g.err)")
+            let info = try Command.run("/usr/bin/ogrinfo", ["-ro", "-al", "-so", file])
+            #expect(info.out.contains("Feature Count: \(n)"), "\(info.out)")
+            let sql = "SELECT round(sum(ST_Area(ST_Transform(GEOMETRY, 32648))) / 1e6, 2) FROM wards"
+            let area = try Command.run("/usr/bin/ogrinfo", ["-ro", "-q", "-dialect", "SQLite", "-sql", sql, file])
+            let expected = try Command.run("/usr/bin/sqlite3", ["-cmd", ".load mod_spatialite", db, """
+                SELECT round(sum(ST_Area(ST_Transform(geom, 32648))) / 1e6, 2) FROM admin_units
+                WHERE level = 'ward' AND valid_from <= '\(date)' AND (valid_to IS NULL OR valid_to >= '\(date)')
+                """]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(Double(expected) ?? 0 > 5 && area.out.contains("= \(expected)"), "\(area.out) \(area.err) vs \(expected)")
+        }
+        // The wards layer holds every ward of its date: a unit filter is refused, not silently ignored.
+        let refused = try Command.run(Command.binary, ["export", "wards", "--db", db, "--kind", "market"])
+        #expect(refused.status == 64 && refused.err.contains("--kind") && refused.err.contains("no unit filter"), "\(refused.status) \(refused.err)")
+    }
+
+    /// The due list and the inspections are counted and paged by offset as `units list` is: a page is that slice of
+    /// the whole list, and the count is its length.
+    @Test func dueListAndInspectionsCountAndPageByOffset() throws {
+        for command in [["due", "--as-of", "2026-11-15"], ["inspections", "list"]] {
+            let whole = try Command.run(Command.binary, command + ["--db", db, "--format", "csv"])
+            #expect(whole.status == 0, "\(whole.err)")
+            let lines = whole.out.split(separator: "\n").map(String.init)
+            #expect(lines.count > 30, "\(command): \(lines.count) lines")
+            let count = try Command.run(Command.binary, command + ["--db", db, "--count"])
+            #expect(count.out.trimmingCharacters(in: .whitespacesAndNewlines) == String(lines.count - 1), "\(command): \(count.out) \(count.err)")
+            let page = try Command.run(Command.binary, command + ["--db", db, "--format", "csv", "--offset", "10", "--limit", "5"])
+            #expect(page.out.split(separator: "\n").map(String.init) == [lines[0]] + lines[11...15], "\(command): \(page.out) \(page.err)")
+            let negative = try Command.run(Command.binary, command + ["--db", db, "--offset", "-1"])
+            #expect(negative.status == 64 && negative.err.contains("--offset -1: expected 0 or more"), "\(command): \(negative.err)")
         }
     }
 

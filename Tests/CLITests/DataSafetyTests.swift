@@ -123,7 +123,7 @@ let unitsHeader = "code,name,kind,lon,lat,registered_on,status,status_since\n"
         // Nor read as one when it is not a database, or an empty file: bad input (65), not our failure (70).
         let notes = try s.file("notes.db", "not a database")
         let empty = try s.file("empty.sqlite", "")
-        for (path, says) in [(notes, "not a SQLite database"), (empty, "holds none yet")] {
+        for (path, says) in [(notes, "not a SQLite database"), (empty, "holds none yet (`econgis init --db PATH` makes one)")] {
             for args in [["units", "list"], ["serve", "--port", "0"]] {
                 let r = try s.run(args + ["--db", path], prefix: ["/usr/bin/timeout", "30"])
                 #expect(r.status == 65 && r.err.contains(says), "\(args) \(path): \(r.status) \(r.err)")

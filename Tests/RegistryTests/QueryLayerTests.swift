@@ -397,6 +397,23 @@ func run(_ tool: String, _ args: [String]) throws -> String {
                 #expect(area > 0, "outer ring not counter-clockwise")
             }
         }
+        // With --bbox-member, every feature with a geometry has the box of its positions (points and polygons alike).
+        var options = FeatureWriter.Options()
+        options.bboxMember = true
+        let (boxed, _) = try r.export(layer, filter: filter, options: options, to: "boxed-\(layer.rawValue).geojson")
+        guard case .object(let boxedTop) = try JSONText.decode(Array(try Data(contentsOf: URL(fileURLWithPath: boxed)))),
+              case .array(let boxedFeatures)? = boxedTop.first(where: { $0.0 == "features" })?.1 else {
+            Issue.record("not a FeatureCollection")
+            return
+        }
+        #expect(boxedFeatures.count == expected)
+        for case .object(let f) in boxedFeatures {
+            guard case let g? = f.first(where: { $0.0 == "geometry" })?.1, g != .null else { continue }
+            let positions = try GeoJSONDecoding.geometry(g).positions
+            let want = [positions.map(\.x).min()!, positions.map(\.y).min()!, positions.map(\.x).max()!, positions.map(\.y).max()!]
+            guard case .array(let box)? = f.first(where: { $0.0 == "bbox" })?.1 else { Issue.record("\(layer): a feature without bbox"); continue }
+            #expect(box.map(\.doubleValue) == want.map(Optional.some), "\(layer): bbox \(box) for positions spanning \(want)")
+        }
         if layer == .units {
             #expect(String(decoding: bytes, as: UTF8.self).contains("\"name\":\"Chợ Bình Thới\""))
             #expect(String(decoding: bytes, as: UTF8.self).contains(#""address":"Số 1, Đường \"Bình Thới\"""#))

@@ -24,15 +24,42 @@ extension InspectionLedger {
     }
 
     public func list(status: [InspectionStatus] = [], unitCode: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) throws -> [InspectionRecord] {
-        try store.read { db in
-            var conditions: [SQL] = []
-            if !status.isEmpty { conditions.append("i.status IN \(status.map(\.rawValue))") }
-            if let unitCode { conditions.append("u.code = \(unitCode)") }
-            if let from { conditions.append("i.inspected_on >= \(from.description)") }
-            if let to { conditions.append("i.inspected_on <= \(to.description)") }
-            let whereClause: SQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try InspectionRecord.fetchAll(db, SQLRequest(literal: "\(sql: InspectionRecord.select) \(whereClause) ORDER BY i.inspected_on, i.id"))
+        var records: [InspectionRecord] = []
+        try forEach(status: status, unitCode: unitCode, from: from, to: to) { records.append($0) }
+        return records
+    }
+
+    /// The inspections chosen, by date then id, handed to `body` one at a time from the database's cursor (memory stays
+    /// flat however many there are); `page` takes a slice of them.
+    public func forEach(status: [InspectionStatus] = [], unitCode: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil,
+                        page: PageRequest = .all, _ body: (InspectionRecord) throws -> Void) throws {
+        guard page.after == nil else {
+            throw RegistryError.invalidArgument(field: "cursor", value: page.after!.encoded, expected: "no cursor: inspections are paged by offset")
         }
+        try store.read { db in
+            let cursor = try InspectionRecord.fetchCursor(db, SQLRequest(literal: """
+                \(sql: InspectionRecord.select) \(InspectionLedger.whereClause(status, unitCode, from, to)) ORDER BY i.inspected_on, i.id \(UnitStatement.limit(page))
+                """))
+            while let record = try cursor.next() { try body(record) }
+        }
+    }
+
+    /// How many inspections `forEach` would hand out without a page.
+    public func count(status: [InspectionStatus] = [], unitCode: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) throws -> Int {
+        try store.read { db in
+            try Int.fetchOne(db, SQLRequest(literal: """
+                SELECT count(*) FROM inspections i JOIN economic_units u ON u.id = i.unit_id \(InspectionLedger.whereClause(status, unitCode, from, to))
+                """))!
+        }
+    }
+
+    static func whereClause(_ status: [InspectionStatus], _ unitCode: String?, _ from: LocalDate?, _ to: LocalDate?) -> SQL {
+        var conditions: [SQL] = []
+        if !status.isEmpty { conditions.append("i.status IN \(status.map(\.rawValue))") }
+        if let unitCode { conditions.append("u.code = \(unitCode)") }
+        if let from { conditions.append("i.inspected_on >= \(from.description)") }
+        if let to { conditions.append("i.inspected_on <= \(to.description)") }
+        return conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
     }
 
     public func detail(_ id: Int64) throws -> InspectionDetail {

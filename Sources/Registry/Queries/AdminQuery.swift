@@ -34,7 +34,7 @@ public struct AdminQuery: Sendable {
             // a point that declare the ward (partial index economic_units_unplaced).
             let rows = try Row.fetchAll(db, SQLRequest(literal: """
                 SELECT w.id, w.code, w.name, w.level, w.valid_from, w.valid_to, ST_Area(w.geom, 1) / 1e6 AS area,
-                       \(boundaries ? "AsGeoJSON(w.geom, 7)" : "NULL") AS g,
+                       \(sql: boundaries ? "AsGeoJSON(w.geom, 7)" : "NULL") AS g,
                        (SELECT group_concat(p.name || ' (' || s.extent || ')', '; ') FROM admin_unit_successions s
                           JOIN admin_units p ON p.id = s.predecessor_id WHERE s.successor_id = w.id) AS predecessors,
                        \(WardUnitCounts.units(ward: "w.id", on: "\(d)"))
@@ -46,10 +46,15 @@ public struct AdminQuery: Sendable {
                 """))
             return try rows.map { row in
                 let counted = try WardSummary.Counted(row: row)
+                let ward = try AdminUnit(row: row)
                 return WardSummary(
-                    ward: try AdminUnit(row: row), areaKm2: counted.area.map { ($0 * 1000).rounded() / 1000 },
+                    ward: ward, areaKm2: counted.area.map { ($0 * 1000).rounded() / 1000 },
                     units: counted.units, predecessors: counted.predecessors,
-                    boundary: counted.g.flatMap { try? GeoJSONDecoding.geometry(JSONText.decode(Array($0.utf8))) })
+                    boundary: try counted.g.map { g in
+                        do { return try GeoJSONDecoding.geometry(JSONText.decode(Array(g.utf8))) } catch {
+                            throw RegistryError.database("ward \(ward.code) (\(ward.validFrom)): its boundary as SpatiaLite writes it is not GeoJSON (\(error))")
+                        }
+                    })
             }
         }
     }

@@ -128,7 +128,7 @@ public final class RegistryStore: Sendable {
         let contents = try refuseOtherContents(path, busyTimeout: defaultBusyTimeout)
         if contents == .nothing || contents == .emptyDatabase {
             throw RegistryError.invalidArgument(field: "database", value: path,
-                                                expected: "an EconGIS registry; this file holds none yet (econgis init makes one)")
+                                                expected: "an EconGIS registry; this file holds none yet")
         }
     }
 
