@@ -10,7 +10,7 @@ import Testing
     static func tool(_ name: String) -> String? {
         let path = venv.appendingPathComponent(name).path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            print("skipped: \(path) is missing; scripts/setup installs OWSLib and schemathesis into .build/serve-venv")
+            toolMissing("\(path) is missing; scripts/setup installs OWSLib and schemathesis into .build/serve-venv")
             return nil
         }
         return path
@@ -19,7 +19,7 @@ import Testing
     @Test func owslibReadsEveryEndpointAndParameter() async throws {
         guard let python = ClientToolsTests.tool("python"),
               (try? await run(python, ["-c", "import owslib"]))?.status == 0 else {
-            print("skipped: OWSLib is not installed in .build/serve-venv; scripts/setup installs it")
+            toolMissing("OWSLib is not installed in .build/serve-venv; scripts/setup installs it")
             return
         }
         let s = try await TestServer.shared.value
@@ -37,7 +37,7 @@ import Testing
     @Test func pyogrioReadsEPSG3405LikeCs2cs() async throws {
         guard let python = ClientToolsTests.tool("python"), let cs2cs = which("cs2cs"),
               (try? await run(python, ["-c", "import pyogrio"]))?.status == 0 else {
-            print("skipped: pyogrio (PyPI, .build/serve-venv) or cs2cs (Debian proj-bin) is missing; scripts/setup installs them")
+            toolMissing("pyogrio (PyPI, .build/serve-venv) or cs2cs (Debian proj-bin) is missing; scripts/setup installs them")
             return
         }
         let s = try await TestServer.shared.value

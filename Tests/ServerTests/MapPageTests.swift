@@ -26,7 +26,7 @@ import Testing
 
     @Test func officerSeesWardsUnitsPlanAndSearchResults() async throws {
         if let reason = MapPageTests.missing() {
-            print("skipped: \(reason)")
+            toolMissing("\(reason)")
             return
         }
         let econgis = econgisBinary()

@@ -75,7 +75,7 @@ enum OpenAPIDocument {
                        "Words of names, owners, addresses or codes (diacritics and case ignored; Vietnamese or ASCII letters, at least one letter or digit)"),
             "filter": query("filter", ["type": "string"], "A CQL2 filter on the queryables"),
             "filter-lang": query("filter-lang", ["type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"], "The filter's encoding"),
-            "filter-crs": query("filter-crs", ["type": "string", "format": "uri", "enum": [ServerCRS.crs84.uri]], "The CRS of the filter's geometries"),
+            "filter-crs": query("filter-crs", ["type": "string", "format": "uri", "enum": crsURIs], "The CRS of the filter's geometries and boxes (default CRS84)"),
         ]
         let link: [String: Any] = ["type": "object", "required": ["href"], "properties": [
             "href": ["type": "string"], "rel": ["type": "string"], "type": ["type": "string"], "title": ["type": "string"]]]

@@ -201,12 +201,10 @@ struct ItemsRequest {
         guard language == "cql2-text" || language == "cql2-json" else {
             throw OGCError.invalid("filter-lang", language, expected: "cql2-text or cql2-json")
         }
-        if let c = query["filter-crs"], try ServerCRS.parse(c, parameter: "filter-crs") != .crs84 {
-            throw OGCError.invalid("filter-crs", c, expected: ServerCRS.crs84.uri + " (filters are evaluated in longitude, latitude)")
-        }
+        let filterCRS = try query["filter-crs"].map { try ServerCRS.parse($0, parameter: "filter-crs") } ?? .crs84
         guard let text = query["filter"] else { return }
         let expression = language == "cql2-json" ? try CQL2Expression.parse(json: text) : try CQL2Expression.parse(text: text)
-        try addCondition(expression)
+        try addCondition(try filterCRS.filterInCRS84(expression, text: text))
     }
 
     /// A CQL2 condition on the layer's properties, translated with bound values only.
