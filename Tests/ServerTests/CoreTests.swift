@@ -29,7 +29,8 @@ import Testing
     }
 
     /// OGC's test suite: numberMatched equals the features over all next links, numberReturned each page's features,
-    /// timeStamp present; and the total equals the database's own count of units registered by the date.
+    /// timeStamp present; and the total equals the database's own count of units registered by the date. Each page's prev link
+    /// leads back to the page before it.
     @Test(arguments: ["units", "wards", "instruments", "inspections"])
     func nextLinksCoverNumberMatched(collection: String) async throws {
         let s = try await TestServer.shared.value
@@ -39,6 +40,7 @@ import Testing
         var matched: Int?
         var pages = 0
         var total = 0
+        var previousIds: [Int]?
         while let u = url {
             let page = try await get(u)
             #expect(page.status == 200, "\(u): \(page.text.prefix(300))")
@@ -49,7 +51,18 @@ import Testing
             if matched == nil { matched = json["numberMatched"] as? Int } else { #expect(json["numberMatched"] as? Int == matched) }
             for f in features { ids.insert(f["id"] as! Int) }
             total += features.count
-            url = (json["links"] as? [[String: Any]] ?? []).first { $0["rel"] as? String == "next" }?["href"] as? String
+            // The prev link (an offset) leads back to the page before, feature for feature; the first page has none.
+            let links = json["links"] as? [[String: Any]] ?? []
+            let prev = links.first { $0["rel"] as? String == "prev" }?["href"] as? String
+            let pageIds = features.map { $0["id"] as! Int }
+            if let before = previousIds {
+                let back = try await get(try #require(prev, "page \(pages + 1) of \(collection) has no prev link"))
+                #expect((back.json["features"] as? [[String: Any]] ?? []).map { $0["id"] as! Int } == before, "\(prev ?? "")")
+            } else {
+                #expect(prev == nil)
+            }
+            previousIds = pageIds
+            url = links.first { $0["rel"] as? String == "next" }?["href"] as? String
             pages += 1
             if pages > 100 { break }
         }
