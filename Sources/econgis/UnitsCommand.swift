@@ -35,7 +35,7 @@ struct UnitFilterOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("LON,LAT: units within --radius metres, nearest first.", valueName: "point")) var near: String?
     // Unconditional: a value may begin with "-" (a negative radius gets the range's message, not "missing value").
     @Option(parsing: .unconditional, help: "Radius for --near, in metres (geodesic).") var radius: Double?
-    @Option(help: "Words or parts of words of the name, owner, address or code; diacritics and case are ignored.") var search: String?
+    @Option(help: "Words, or the beginnings of words, of the name, owner, address or code (\"binh thoi\", \"cho bin\"), in any order; diacritics and case are ignored.") var search: String?
     @Flag(help: "Only units whose declared ward disagrees with their location.") var flagged = false
     @Option(help: ArgumentHelp("Only units written after this UTC time (ISO 8601, e.g. 2026-11-30T00:00:00Z).", valueName: "time")) var changedSince: String?
 

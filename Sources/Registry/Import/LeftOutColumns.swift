@@ -44,7 +44,7 @@ enum LeftOutColumns {
         if n.contains(.wardCode), let code = s[3] as String? {
             let day = m.registeredOn ?? today
             let ward = try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT id FROM admin_units WHERE level = 'ward' AND code = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to >= ?2)
+                SELECT id FROM admin_units a WHERE level = 'ward' AND code = ?1 AND \(Period.text("a", onColumn: "?2"))
                 """), arguments: [code, day.description])
             // Without wards loaded, a declared code is kept as given (validation reads it so too).
             let wardsLoaded = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM admin_units WHERE level = 'ward')")) ?? false

@@ -14,7 +14,7 @@ public struct UnitFilter: Sendable {
     public var vsicPrefix: String?
     public var bbox: BoundingBox?
     public var near: Proximity?
-    /// Words or parts of words of the name, owner, address or codes; diacritics and case ignored.
+    /// Words, or the beginnings of words, of the name, owner, address or codes, in any order; diacritics and case ignored.
     public var search: String?
     public var flaggedOnly = false
     /// Only units written after this UTC timestamp (ISO 8601, as in `updated_at`).

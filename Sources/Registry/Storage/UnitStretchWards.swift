@@ -57,7 +57,7 @@ enum UnitStretchWards {
         INSERT OR IGNORE INTO unit_stretch_wards (key, admin_unit_id)
         SELECT \(key("s.day", unit: "m.unit_id")), a.id
         FROM \(from)
-        JOIN (\(starts)) s ON a.valid_from <= s.day AND (a.valid_to IS NULL OR a.valid_to >= s.day)
+        JOIN (\(starts)) s ON \(Period.contains("a", on: "s.day"))
         WHERE a.level = 'ward' AND (\(units)) AND m.unit_id BETWEEN 0 AND 4294967295
         ORDER BY a.code, a.id
         """
