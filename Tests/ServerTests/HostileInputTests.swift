@@ -66,6 +66,14 @@ import Testing
             let r = try await get(s.base + "/collections/units/items?filter=" + filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
             #expect(r.status == 400, "\(r.text.prefix(200))")
         }
+        // The same in cql2-json: nested arrays and nested not.
+        let deepJSON = String(repeating: "[", count: 5_000) + "1" + String(repeating: "]", count: 5_000)
+        let deepJSONNot = String(repeating: #"{"op":"not","args":["#, count: 5_000) + #"{"op":"=","args":[{"property":"version"},1]}"#
+            + String(repeating: "]}", count: 5_000)
+        for filter in [#"{"op":"in","args":[{"property":"version"},"# + deepJSON + "]}", deepJSONNot] {
+            let r = try await get(s.base + "/collections/units/items?filter-lang=cql2-json&filter=" + filter.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+            #expect(r.status == 400 && r.json["code"] is String, "\(r.status) \(r.text.prefix(200))")
+        }
         #expect(try s.fileDigest() == before)
         // The largest offset taken, in a box (whose page adds its length to the offset): an empty page.
         let far = try await get(s.base + "/collections/stalls/items?bbox=106.64,10.755,106.655,10.77&offset=\(1_000_000_000_000)")

@@ -62,6 +62,26 @@ import Testing
         #expect(try await get(s.base + "/collections/roads/items/4").status == 404)
     }
 
+    /// GDAL copies a reference layer as it copies the registry's: every feature, by its id, with its typed values and
+    /// its geometry (a layer of lines and a polygon), Vietnamese text intact.
+    @Test(.enabled(if: which("ogr2ogr") != nil, "GDAL's ogr2ogr (Debian gdal-bin, installed by scripts/setup) is not on PATH"))
+    func ogr2ogrCopiesAReferenceLayer() async throws {
+        let file = try Self.temporaryFile("roads.geojson", Self.roads)
+        let s = try await ReferenceServer(layers: [file])
+        let output = s.directory.appendingPathComponent("roads-copy.gpkg").path
+        let out = try await run(which("ogr2ogr")!, ["-f", "GPKG", "-preserve_fid", output, "OAPIF:" + s.base, "roads"])
+        #expect(out.status == 0, "\(out.output)")
+        let rows = try await DatabaseQueue(path: output).read { db in
+            try Row.fetchAll(db, sql: "SELECT fid, \"tên\" AS name, lanes, width_m, opened FROM roads ORDER BY fid")
+        }
+        #expect(rows.map { $0["fid"] as Int64 } == [1, 2, 3])
+        #expect(rows.map { $0["name"] as String } == ["Đường Lạc Long Quân", "Đường Lãnh Binh Thăng", "Công viên Đầm Sen"])
+        #expect(rows.map { $0["lanes"] as Int? } == [4, 2, nil] && rows.map { $0["width_m"] as Double? } == [18.5, 12, nil])
+        #expect(rows.map { $0["opened"] as String } == ["1998-05-01", "2003-09-02", "1999-01-01"])
+        let info = try await run(which("ogrinfo")!, ["-ro", "-al", "-q", output])
+        #expect(info.output.contains("LINESTRING (106.642 10.764,106.6455 10.77)") && info.output.contains("POLYGON ((106.634 10.766,"), "\(info.output)")
+    }
+
     /// The catalogue and every table's definition: what "the database is unchanged" means here.
     static func schema(_ path: String) throws -> [String] {
         try DatabaseQueue(path: path, configuration: SpatiaLite.configuration(readonly: true)).read { db in

@@ -71,6 +71,18 @@ check(600000 < x < 800000 and 1100000 < y < 1300000, f"crs EPSG:3405: {x}, {y}")
 check(w.response_headers.get("Content-Crs") == "<http://www.opengis.net/def/crs/EPSG/0/3405>", "Content-Crs")
 nxt = next(l["href"] for l in units["links"] if l["rel"] == "next")
 check("cursor=" in nxt, "next link carries a cursor")
+second = w.collection_items("units", limit=1, offset=1)
+prev = [l["href"] for l in second["links"] if l["rel"] == "prev"]
+check(len(prev) == 1 and "offset=0" in prev[0], f"prev link: {prev}")
+epsg4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+lat_first = w.collection_items("units", bbox=[10.75, 106.64, 10.77, 106.66], **{"bbox-crs": epsg4326}, limit=1)
+check(lat_first["numberMatched"] == inside["numberMatched"], f"bbox-crs EPSG:4326 (latitude first): {lat_first['numberMatched']} == {inside['numberMatched']}")
+in_filter = w.collection_items("units", filter="S_INTERSECTS(geometry, BBOX(10.75,106.64,10.77,106.66))", **{"filter-crs": epsg4326}, limit=1)
+check(in_filter["numberMatched"] == inside["numberMatched"], f"filter-crs EPSG:4326: {in_filter['numberMatched']} == {inside['numberMatched']}")
+active = w.collection_items("units", status="active", limit=100)
+check(active["numberMatched"] > 0 and all(f["properties"]["status"] == "active" for f in active["features"]), "property filter status")
+most = w.collection_items("units", limit=20000)
+check(most["numberReturned"] == min(most["numberMatched"], 10000), f"limit above 10 000 answers the maximum: {most['numberReturned']} of {most['numberMatched']}")
 try:
     w.collection_items("units", bbox=[1, 2, 3])
     check(False, "a bad bbox is refused")
