@@ -114,4 +114,11 @@ public struct ColumnChoice: Sendable {
 
     /// Positions of the chosen columns in `all`.
     public func indices(in all: [String]) -> [Int] { names.map { all.firstIndex(of: $0)! } }
+
+    /// The columns a list shows: those named (`--columns`), else `table` for a table (what fits a terminal of 120
+    /// columns), else all of them; with each one's position in `all`.
+    public static func shown(_ text: String?, available all: [String], table: [String], format: Listing.Format) throws -> (names: [String], indices: [Int]) {
+        let names = try text.map { try ColumnChoice(parsing: $0, available: all).names } ?? (format == .table ? table : all)
+        return (names, names.map { all.firstIndex(of: $0)! })
+    }
 }

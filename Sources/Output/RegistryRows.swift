@@ -12,9 +12,13 @@ public enum RegistryRows {
             + wardsOn.flatMap { ["ward_\($0)", "ward_name_\($0)"] }
     }
 
+    /// A table's columns: what fits 120 columns. With wards on other dates (the crosswalk), the unit and each date's
+    /// ward, code and name, instead of kind, status and address.
     public static func unitTableColumns(near: Bool, wardsOn: [LocalDate]) -> [String] {
-        ["code", "name", "kind", "status", "ward_code", "ward_name"] + (near ? ["distance_m"] : ["address"])
-            + wardsOn.map { "ward_\($0)" }
+        guard wardsOn.isEmpty else {
+            return ["code", "name", "ward_code"] + (near ? ["distance_m"] : []) + wardsOn.flatMap { ["ward_\($0)", "ward_name_\($0)"] }
+        }
+        return ["code", "name", "kind", "status", "ward_code", "ward_name"] + (near ? ["distance_m"] : ["address"])
     }
 
     public static func unit(_ item: ListedUnit) -> [JSONValue] {

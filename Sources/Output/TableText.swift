@@ -49,21 +49,24 @@ public struct TableText {
                     }
                 }
             }
-            widths = columns.map(\.count)
+            var content = [Int](repeating: 0, count: n)
             var words = [Bool](repeating: false, count: n)
             for row in rows {
                 for (i, c) in Layout.cells(row, decimals).enumerated() {
-                    widths[i] = max(widths[i], c.count)
+                    content[i] = max(content[i], c.count)
                     if !words[i] && c.contains(" ") { words[i] = true }
                 }
             }
-            // Shrink the widest columns of words (to no less than 12 characters, nor than their name) until the table
-            // fits; codes and dates (no spaces) keep their width unless nothing else can give.
+            widths = columns.indices.map { max(columns[$0].count, content[$0]) }
+            // Shrink the widest columns until the table fits: first those of words (which wrap at spaces, down to 12
+            // characters), then the others down to their longest value: a code, a date or a number is never cut. A
+            // column's name wraps after its underscores (ward_name_ / 2024-06-01), and is cut only past that.
             let gap = 2
-            let least = columns.map { max(12, $0.count) }
+            let namePiece = columns.map { TableText.nameParts($0).map(\.count).max() ?? 0 }
+            let least = (0..<n).map { words[$0] ? max(12, namePiece[$0]) : max(content[$0], namePiece[$0]) }
             for onlyWords in [true, false] {
                 while widths.reduce(0, +) + gap * (n - 1) > width {
-                    guard let widest = widths.indices.filter({ widths[$0] > least[$0] && !numeric[$0] && (words[$0] || !onlyWords) })
+                    guard let widest = widths.indices.filter({ widths[$0] > least[$0] && (words[$0] || !onlyWords) })
                         .max(by: { widths[$0] < widths[$1] }) else { break }
                     widths[widest] -= 1
                 }
@@ -84,7 +87,7 @@ public struct TableText {
         public func header() -> String {
             guard !columns.isEmpty else { return "" }
             let left = [Bool](repeating: false, count: columns.count)
-            return text(columns, numeric: left) + text(widths.map { String(repeating: "-", count: $0) }, numeric: left)
+            return text(columns, numeric: left, names: true) + text(widths.map { String(repeating: "-", count: $0) }, numeric: left)
         }
 
         /// A row's lines.
@@ -93,9 +96,11 @@ public struct TableText {
             return text(Layout.cells(row, decimals), numeric: numeric)
         }
 
-        private func text(_ items: [String], numeric: [Bool]) -> String {
+        private func text(_ items: [String], numeric: [Bool], names: Bool = false) -> String {
             // A number is never broken: one wider than its column (a later row's) pushes the line on.
-            let wrapped = items.enumerated().map { i, s in numeric[i] ? [s] : TableText.wrap(s, widths[i]) }
+            let wrapped = items.enumerated().map { i, s in
+                names ? TableText.wrapName(s, widths[i]) : numeric[i] ? [s] : TableText.wrap(s, widths[i])
+            }
             let height = wrapped.map(\.count).max() ?? 1
             var out = ""
             for k in 0..<height {
@@ -132,6 +137,17 @@ public struct TableText {
         return String(String.UnicodeScalarView(s.unicodeScalars.map {
             $0.value == 0x0A || $0.value == 0x09 ? " " : ($0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0)) ? "\u{FFFD}" : $0
         }))
+    }
+
+    /// A column's name in pieces that end at its underscores: ward_name_2024-06-01 is ward_, name_, 2024-06-01.
+    static func nameParts(_ name: String) -> [Substring] {
+        name.replacingOccurrences(of: "_", with: "_ ").split(separator: " ")
+    }
+
+    /// A column's name in lines of at most `width` characters, broken after underscores where possible.
+    static func wrapName(_ name: String, _ width: Int) -> [String] {
+        guard name.count > width else { return [name] }
+        return wrap(name.replacingOccurrences(of: "_", with: "_ "), width).map { $0.replacingOccurrences(of: "_ ", with: "_") }
     }
 
     /// `s` in lines of at most `width` characters, broken at spaces where possible.

@@ -25,8 +25,7 @@ struct ListOptions: ParsableArguments {
     /// Ends with the count and the next cursor on standard error.
     func write(_ out: EconGIS.OutputOptions, database: DatabaseOptions, name: String, noun: String, all: [String], table: [String],
                _ rows: (_ write: ([JSONValue], Geometry?) throws -> Void) throws -> PageCursor?) throws {
-        let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names } ?? (out.format == .table ? table : all)
-        let indices = chosen.map { all.firstIndex(of: $0)! }
+        let (chosen, indices) = try ColumnChoice.shown(columns, available: all, table: table, format: out.format)
         var next: PageCursor?
         var written = 0
         try out.write(to: database) { sink in

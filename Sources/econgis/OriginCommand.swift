@@ -34,10 +34,13 @@ extension EconGIS {
             @Option(help: ArgumentHelp("From this date.", valueName: "date")) var from: LocalDate?
             @Option(help: ArgumentHelp("Up to this date.", valueName: "date")) var to: LocalDate?
             @Option(help: "missing or doubtful (repeatable); default every entry.") var problem: [GoodsOriginEntry.Problem] = []
+            @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
             @Option(help: "table, json or csv.") var format: Listing.Format = .table
 
             static let columns = ["market_code", "stall_no", "unit_code", "received_on", "goods", "quantity", "quantity_unit", "supplier",
                                   "origin_province", "traceability_code", "problem", "reason"]
+            /// A table's: what fits 120 columns (the stall's code names its market and number).
+            static let tableColumns = ["unit_code", "received_on", "goods", "quantity", "quantity_unit", "origin_province", "problem", "reason"]
 
             func validate() throws {
                 if stall != nil && market == nil { throw ValidationError("--stall goes with --market") }
@@ -52,13 +55,15 @@ extension EconGIS {
                 filter.to = to
                 filter.problems = problem
                 let entries = try GoodsOriginQuery(store: database.openForReading()).entries(filter)
+                let (chosen, indices) = try ColumnChoice.shown(columns, available: List.columns, table: List.tableColumns, format: format)
                 try withStandardOutput { sink in
-                    var writer = try ListWriter(format: format, name: "origin_log", columns: List.columns, sink: sink)
+                    var writer = try ListWriter(format: format, name: "origin_log", columns: chosen, sink: sink)
                     for e in entries {
                         func s(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }
-                        try writer.write([s(e.marketCode), s(e.stallNo), .string(e.unitCode), .string(e.receivedOn.description), .string(e.goods),
-                                          e.quantity.map(JSONValue.double) ?? .null, s(e.quantityUnit), s(e.supplier), s(e.originProvince),
-                                          s(e.traceabilityCode), s(e.problem?.rawValue), s(e.reason)])
+                        let row: [JSONValue] = [s(e.marketCode), s(e.stallNo), .string(e.unitCode), .string(e.receivedOn.description), .string(e.goods),
+                                                e.quantity.map(JSONValue.double) ?? .null, s(e.quantityUnit), s(e.supplier), s(e.originProvince),
+                                                s(e.traceabilityCode), s(e.problem?.rawValue), s(e.reason)]
+                        try writer.write(indices.map { row[$0] })
                     }
                     try writer.end()
                 }

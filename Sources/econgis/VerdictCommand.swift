@@ -57,10 +57,7 @@ struct VerdictOptions: ParsableArguments {
         return out
     }
 
-    static func shown(_ x: Double) -> String {
-        let r = (x * 1e6).rounded() / 1e6
-        return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
-    }
+    static func shown(_ x: Double) -> String { InspectionRows.shown(x) }
 }
 
 /// The options of one kind of measurement, shared by `verdict KIND` and `inspections record KIND`.

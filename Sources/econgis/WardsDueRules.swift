@@ -60,10 +60,7 @@ extension EconGIS {
                 let s = try list.summary(filter)
                 return print(s.expired + s.sealed + s.reinspections + s.due + s.unknown)
             }
-            let all = RegistryRows.dueColumns
-            let chosen = try columns.map { try ColumnChoice(parsing: $0, available: all).names }
-                ?? (out.format == .table ? RegistryRows.dueTableColumns : all)
-            let indices = chosen.map { all.firstIndex(of: $0)! }
+            let (chosen, indices) = try ColumnChoice.shown(columns, available: RegistryRows.dueColumns, table: RegistryRows.dueTableColumns, format: out.format)
             try out.write(to: database) { sink in
                 var writer = try ListWriter(format: out.format, name: "metrology_due", columns: chosen, sink: sink)
                 try list.forEach(filter, page: try PageRequest(limit: limit, offset: offset)) { item in

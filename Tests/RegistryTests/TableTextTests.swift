@@ -42,6 +42,22 @@ import Testing
         #expect(lines.dropFirst(2).allSatisfy { $0.first == " " || $0.prefix(10).allSatisfy(\.isNumber) })
     }
 
+    /// The crosswalk's table: eight columns of codes and names. Names wrap at spaces, column names after their
+    /// underscores, and no code is cut, within 120 characters.
+    @Test func codesAreNeverCutAndColumnNamesWrapAfterUnderscores() throws {
+        let dates = ["2024-06-01", "2025-03-01", "2026-12-06"]
+        let columns = ["code", "name"] + dates.flatMap { ["ward_\($0)", "ward_name_\($0)"] }
+        let rows: [[JSONValue]] = (0..<20).map { i in
+            [.string("0300341949-0\(10 + i)"), .string("Công ty TNHH Kim Long số \(i)")]
+                + dates.flatMap { _ in [JSONValue.string("2722\(i % 10)"), .string("Phường Bình Thới \(i)")] }
+        }
+        let text = try Self.table(columns, rows)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 120 }, "\(text)")
+        for i in 0..<20 { #expect(text.contains("0300341949-0\(10 + i)")) }
+        #expect(lines[0].contains("ward_") && lines[1].contains("2024-06-01") && !text.contains("ward_2024-06-0\n"), "\(text.prefix(500))")
+    }
+
     /// Fewer rows than the sample: the table written as it comes is the one laid out from all of them.
     @Test func aShortListIsLaidOutFromAllItsRows() throws {
         let columns = ["code", "name", "lon", "address"]

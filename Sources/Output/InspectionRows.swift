@@ -2,15 +2,15 @@ import GeoJSON
 import Registry
 
 /// How inspections print: list rows, and one inspection with its tests and violations.
-enum InspectionRows {
-    static let columns = ["id", "unit_code", "unit_name", "date", "scopes", "status", "outcome", "team"]
+public enum InspectionRows {
+    public static let columns = ["id", "unit_code", "unit_name", "date", "scopes", "status", "outcome", "team"]
 
-    static func row(_ r: InspectionRecord) -> [JSONValue] {
+    public static func row(_ r: InspectionRecord) -> [JSONValue] {
         [.int(Int(r.id)), .string(r.unitCode), .string(r.unitName), .string(r.inspectedOn.description), .string(r.scopes),
          .string(r.status.rawValue), r.outcome.map(JSONValue.string) ?? .null, r.team.map(JSONValue.string) ?? .null]
     }
 
-    static func json(_ d: InspectionDetail) -> JSONValue {
+    public static func json(_ d: InspectionDetail) -> JSONValue {
         let i = d.inspection
         func s(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }
         func n(_ x: Int?) -> JSONValue { x.map(JSONValue.int) ?? .null }
@@ -37,14 +37,14 @@ enum InspectionRows {
         ])
     }
 
-    static func text(_ d: InspectionDetail) -> String {
+    public static func text(_ d: InspectionDetail) -> String {
         let i = d.inspection
         var out = "inspection \(i.id): \(i.unitCode) \(i.unitName), \(i.inspectedOn), \(i.status.rawValue)\(i.outcome.map { ", \($0)" } ?? "")\n"
         out += "  scopes: \(i.scopes)\(i.team.map { "; team: \($0)" } ?? "")\n"
         if let r = i.cancelReason { out += "  cancelled on \(i.cancelledOn?.description ?? "?"): \(r)\n" }
         for t in d.tests {
             out += "  test \(t.id) \(t.kind.rawValue)\(t.instrumentSerial.map { " on \($0)" } ?? ""): \(t.verdict.uppercased()), "
-                + "error \(VerdictOptions.shown(t.error)) \(t.unit), limit \(VerdictOptions.shown(t.limitValue)) \(t.unit) (\(t.ruleCode))\n"
+                + "error \(InspectionRows.shown(t.error)) \(t.unit), limit \(InspectionRows.shown(t.limitValue)) \(t.unit) (\(t.ruleCode))\n"
         }
         for v in d.violations {
             let fine = v.fineMinVnd.flatMap { lo in v.fineMaxVnd.map { "\(lo)-\($0) VND" } } ?? "fine not in penalty_rules"
@@ -56,5 +56,11 @@ enum InspectionRows {
                 + "\(x.releasedOn.map { "; released \($0)" } ?? "; not to be used")\(x.releaseNote.map { " (\($0))" } ?? "")\n"
         }
         return out
+    }
+
+    /// A measurement as people read it: to the millionth, without a decimal point when whole.
+    public static func shown(_ x: Double) -> String {
+        let r = (x * 1e6).rounded() / 1e6
+        return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
     }
 }

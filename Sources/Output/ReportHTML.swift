@@ -4,8 +4,8 @@ import Registry
 /// The report as one printable A4 page: the table (amounts in million đồng), violations by kind as a category ×
 /// group grid, and per field a bar chart of the inspections in each ward (the part with violations in red), three
 /// charts to a row. Inline SVG, no scripts, no external files.
-enum ReportHTML {
-    static func page(_ report: InspectionReport, byWardAndField: InspectionReport) -> String {
+public enum ReportHTML {
+    public static func page(_ report: InspectionReport, byWardAndField: InspectionReport) -> String {
         // Amounts are in M VND (said once above the table), so the headings stay short enough for A4.
         let headings = ReportRows.columns(report.grouping).map { name in
             name.hasSuffix("_vnd") ? String(name.dropLast(4)) : name
