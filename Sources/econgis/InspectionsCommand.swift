@@ -114,6 +114,7 @@ extension EconGIS.Inspections {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "planned, in_progress, done, closed or cancelled (repeatable).") var status: [InspectionStatus] = []
         @Option(help: "Only this unit's.") var unit: String?
+        @Option(help: "Only those of units in this ward (its code) on the inspection's date, as the report places them.") var ward: String?
         @Option(help: ArgumentHelp("From this date.", valueName: "date")) var from: LocalDate?
         @Option(help: ArgumentHelp("Up to this date.", valueName: "date")) var to: LocalDate?
         @Option(parsing: .unconditional, help: "At most this many rows.") var limit: Int?
@@ -129,11 +130,12 @@ extension EconGIS.Inspections {
 
         func run() throws {
             let ledger = InspectionLedger(store: try database.openForReading())
-            if count { return print(try ledger.count(status: status, unitCode: unit, from: from, to: to)) }
+            let filter = InspectionFilter(status: status, unitCode: unit, wardCode: ward, from: from, to: to)
+            if count { return print(try ledger.count(filter)) }
             var written = 0
             try withStandardOutput { sink in
                 var writer = try ListWriter(format: format, name: "inspections", columns: InspectionRows.columns, sink: sink)
-                try ledger.forEach(status: status, unitCode: unit, from: from, to: to, page: try PageRequest(limit: limit, offset: offset)) {
+                try ledger.forEach(filter, page: try PageRequest(limit: limit, offset: offset)) {
                     try writer.write(InspectionRows.row($0))
                 }
                 written = writer.rowsWritten

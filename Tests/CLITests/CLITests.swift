@@ -140,6 +140,26 @@ final class TemporaryDirectory: Sendable {
         }
     }
 
+    /// inspections list --ward places each inspection as the report does, in the ward its unit lay in on its date:
+    /// the done and closed inspections of a ward over 2024 (16 wards) and over 2026 (4 wards, some codes reused for
+    /// other places) are the report's counts for that ward.
+    @Test func inspectionsOfAWardAreTheReportsCount() throws {
+        for (year, wards) in [("2024", 16), ("2026", 4)] {
+            let report = try Command.run(Command.binary, ["report", "--db", db, "--period", year, "--format", "csv", "--columns", "ward,inspections"])
+            #expect(report.status == 0, "\(report.err)")
+            let rows = report.out.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }.filter { $0.first != "total" }
+            #expect(rows.count == wards, "\(report.out)")
+            for row in rows {
+                let code = String(row[0].prefix(5))
+                let listed = try Command.run(Command.binary, ["inspections", "list", "--db", db, "--ward", code, "--status", "done", "--status", "closed",
+                                                              "--from", "\(year)-01-01", "--to", "\(year)-12-31", "--count"])
+                #expect(listed.out.trimmingCharacters(in: .whitespacesAndNewlines) == String(row[1]), "\(year) \(code): \(listed.out) \(listed.err) vs \(row)")
+            }
+        }
+        let none = try Command.run(Command.binary, ["inspections", "list", "--db", db, "--ward", "99999", "--count"])
+        #expect(none.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
     @Test func geoJSONOutputIsReadByGDAL() throws {
         let out = dir.appendingPathComponent("bt.geojson").path
         let r = try Command.run(Command.binary, ["units", "list", "--db", db, "--ward", "27232", "--format", "geojson", "--output", out])
