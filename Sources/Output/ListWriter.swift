@@ -34,7 +34,8 @@ public struct ListWriter {
 
     public var rowsWritten: Int { count }
 
-    public mutating func write(_ row: [JSONValue], geometry: Geometry? = nil) throws {
+    /// `id` is the feature's in GeoJSON (the unit's or the instrument's id, as `export` writes it).
+    public mutating func write(_ row: [JSONValue], geometry: Geometry? = nil, id: Int64? = nil) throws {
         precondition(row.count == columns.count, "row has \(row.count) cells for \(columns.count) columns")
         switch format {
         case .csv:
@@ -46,7 +47,8 @@ public struct ListWriter {
         case .json:
             sink.append((count > 0 ? ",\n  " : "  ") + JSONText.encode(.object(Array(zip(columns, row)))))
         case .geojson:
-            try geojson!.write(Feature(geometry: geometry, properties: Array(zip(columns, row)).filter { $0.0 != "lon" && $0.0 != "lat" }))
+            try geojson!.write(Feature(id: id.map { .number(Double($0)) }, geometry: geometry,
+                                       properties: Array(zip(columns, row)).filter { $0.0 != "lon" && $0.0 != "lat" }))
         case .table:
             if let layout {
                 sink.append(layout.lines(row))

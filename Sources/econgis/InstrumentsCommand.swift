@@ -58,7 +58,7 @@ extension EconGIS.Instruments {
             try list.write(out, database: database, name: "measuring_instruments", noun: "instrument", all: RegistryRows.instrumentColumns,
                            table: RegistryRows.instrumentTableColumns) { write in
                 try instruments.forEach(filter, sorts: sorting, page: page) { item in
-                    try write(RegistryRows.instrument(item), item.unit.location.map { .point($0) })
+                    try write(RegistryRows.instrument(item), item.unit.location.map { .point($0) }, item.instrument.id)
                 }
             }
         }

@@ -20,17 +20,18 @@ struct ListOptions: ParsableArguments {
         try PageRequest(limit: limit, offset: offset, after: after.map { try PageCursor(encoded: $0) })
     }
 
-    /// Streams a list: `rows` hands each row (all columns, in `all`'s order) to the writer it is given and returns
+    /// Streams a list: `rows` hands each row (all columns, in `all`'s order, with its geometry and its id, which GeoJSON
+    /// features carry) to the writer it is given and returns
     /// the next page's cursor; only the chosen columns (--columns, else `table` for a table, else all) are written.
     /// Ends with the count and the next cursor on standard error.
     func write(_ out: EconGIS.OutputOptions, database: DatabaseOptions, name: String, noun: String, all: [String], table: [String],
-               _ rows: (_ write: ([JSONValue], Geometry?) throws -> Void) throws -> PageCursor?) throws {
+               _ rows: (_ write: ([JSONValue], Geometry?, Int64) throws -> Void) throws -> PageCursor?) throws {
         let (chosen, indices) = try ColumnChoice.shown(columns, available: all, table: table, format: out.format)
         var next: PageCursor?
         var written = 0
         try out.write(to: database) { sink in
             var writer = try ListWriter(format: out.format, name: name, columns: chosen, sink: sink)
-            next = try rows { row, geometry in try writer.write(indices.map { row[$0] }, geometry: geometry) }
+            next = try rows { row, geometry, id in try writer.write(indices.map { row[$0] }, geometry: geometry, id: id) }
             written = writer.rowsWritten
             try writer.end()
         }

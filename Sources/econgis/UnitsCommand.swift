@@ -106,7 +106,7 @@ extension EconGIS.Units {
             try list.write(out, database: database, name: "economic_units", noun: "unit", all: RegistryRows.unitColumns(wardsOn: wardsOn),
                            table: RegistryRows.unitTableColumns(near: filter.near != nil, wardsOn: wardsOn)) { write in
                 try query.forEach(filter, sorts: sorting, page: page, wardsOn: wardsOn) { item in
-                    try write(RegistryRows.unit(item), item.unit.location.map { .point($0) })
+                    try write(RegistryRows.unit(item), item.unit.location.map { .point($0) }, item.unit.id)
                 }
             }
         }

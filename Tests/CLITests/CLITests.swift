@@ -171,6 +171,13 @@ final class TemporaryDirectory: Sendable {
         #expect(info.status == 0, "\(info.err)")
         #expect(info.out.contains("Feature Count: \(count)"))
         #expect(info.out.contains("Geometry: Point"))
+        // Each feature's id is its unit's, as `export units` writes it.
+        let features = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])?["features"] as? [[String: Any]] ?? []
+        let ids = Dictionary(uniqueKeysWithValues: try Command.run("/usr/bin/sqlite3", [db, "SELECT code, id FROM economic_units"]).out
+            .split(separator: "\n").map { $0.split(separator: "|") }.map { (String($0[0]), Int($0[1])!) })
+        #expect(features.count == count && features.allSatisfy { f in
+            (f["id"] as? Int).map { $0 == ids[(f["properties"] as? [String: Any])?["code"] as? String ?? ""] } ?? false
+        })
         // The database itself is a SpatiaLite file GDAL can open, with its geometry columns registered.
         let layer = try Command.run("/usr/bin/ogrinfo", ["-ro", "-so", db, "economic_units"])
         #expect(layer.status == 0, "\(layer.err)")
