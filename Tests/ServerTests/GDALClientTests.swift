@@ -62,8 +62,9 @@ import Testing
 /// Every collection copies completely through GDAL, with a small page, GDAL's default and 10 000 a page: the copy has
 /// as many features as the database holds for the day (counted in SQL, or by the command line's own lists for the
 /// instruments and the due list), and a sample of them, found by the id GDAL read, has the database's values,
-/// Vietnamese text included.
-@Suite struct GDALCollectionsTests {
+/// Vietnamese text included. One copy at a time: eighteen ogr2ogr processes at once on two cores starved the suite's
+/// in-process server, and another suite's request went unanswered for 30 s.
+@Suite(.serialized) struct GDALCollectionsTests {
     /// Per collection: its count for the day, and a sample (fid, then values by name) read from the database.
     static let truth: [String: (count: String, sample: String)] = [
         "markets": ("SELECT count(*) FROM economic_units WHERE kind = 'market' AND coalesce(registered_on, '') <= :day",

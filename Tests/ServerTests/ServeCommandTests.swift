@@ -46,7 +46,7 @@ import Testing
     /// cooperative pool, blocking the tasks that drain the stalled pages: nothing moved again, even once the clients
     /// read (stalled_pages.py). It now waits on a reader thread, and everything completes.
     @Test func stalledPagesAndAChangedDatabaseDoNotHangTheServer() async throws {
-        let file = try ReferenceLayerTests.temporaryFile("points.geojson", Self.longPointsLayer())
+        let file = try await offThePool { try ReferenceLayerTests.temporaryFile("points.geojson", Self.longPointsLayer()) }
         let db = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("s.sqlite").path
         #expect(try await run(Self.binary, ["init", "--db", db]).status == 0)
         #expect(try await run(Self.binary, ["layers", "add", "--db", db, file, "--name", "points"]).status == 0)
@@ -65,7 +65,7 @@ import Testing
     /// answered (stalled_clients.py). Without the timeout, every reader thread waited for ever and nothing else was
     /// answered.
     @Test func clientsThatReadNothingAreDroppedAndOthersAreAnswered() async throws {
-        let file = try ReferenceLayerTests.temporaryFile("points.geojson", Self.longPointsLayer())
+        let file = try await offThePool { try ReferenceLayerTests.temporaryFile("points.geojson", Self.longPointsLayer()) }
         let db = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("s.sqlite").path
         #expect(try await run(Self.binary, ["init", "--db", db]).status == 0)
         #expect(try await run(Self.binary, ["layers", "add", "--db", db, file, "--name", "points"]).status == 0)
@@ -77,7 +77,8 @@ import Testing
         #expect(r.status == 0, "\(r.output)")
     }
 
-    /// 10 000 points with a long note each: a page of ~7 MB, more than the sockets buffer.
+    /// 10 000 points with a long note each: a page of ~7 MB, more than the sockets buffer. Made off Swift's cooperative
+    /// pool (seconds in a debug build), on which the suites' in-process servers answer.
     static func longPointsLayer() -> String {
         let note = String(repeating: "Chợ Bình Thới, quầy ", count: 30)
         var text = #"{"type":"FeatureCollection","features":["#
