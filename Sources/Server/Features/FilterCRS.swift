@@ -8,25 +8,13 @@ extension ServerCRS {
     func filterInCRS84(_ filter: CQL2Expression, text: String) throws -> CQL2Expression {
         guard self != .crs84 else { return filter }
         let toLonLat = try toCRS84()
-        let steps = projected ? 16 : 1
-        func position(_ p: Position) throws -> Position {
-            guard let q = toLonLat(p.x, p.y), abs(q.lon) <= 180, abs(q.lat) <= 90 else {
+        func line(_ positions: [Position]) throws -> [Position] {
+            guard let inCRS84 = densifiedInCRS84(positions, toLonLat) else {
                 throw OGCError.invalid("filter", text, expected: "coordinates inside the area of \(uri), the filter-crs")
             }
-            return Position(q.lon, q.lat, p.z)
+            return inCRS84
         }
-        func line(_ positions: [Position]) throws -> [Position] {
-            guard steps > 1, let last = positions.last else { return try positions.map(position) }
-            var out: [Position] = []
-            for (a, b) in zip(positions, positions.dropFirst()) {
-                for s in 0..<steps {
-                    let t = Double(s) / Double(steps)
-                    out.append(try position(Position(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z)))
-                }
-            }
-            out.append(try position(last))
-            return out
-        }
+        func position(_ p: Position) throws -> Position { try line([p])[0] }
         func ring(_ r: LinearRing) throws -> LinearRing { try LinearRing(line(r.positions)) }
         func geometry(_ g: Geometry) throws -> Geometry {
             switch g {
@@ -45,5 +33,30 @@ extension ServerCRS {
             let corners = [Position(x1, y1), Position(x2, y1), Position(x2, y2), Position(x1, y2), Position(x1, y1)]
             return .geometry(.polygon([try LinearRing(line(corners))]))
         }
+    }
+
+    /// `positions` (a point, or a line in this CRS's axis order) in CRS84. In a projected CRS each edge is densified
+    /// first (16 steps): a straight edge in metres is a curve in degrees. Nil when PROJ cannot bring a position back,
+    /// or brings it outside longitudes -180…180 and latitudes -90…90.
+    func densifiedInCRS84(_ positions: [Position], _ toLonLat: (Double, Double) -> (lon: Double, lat: Double)?) -> [Position]? {
+        func position(_ p: Position) -> Position? {
+            guard let q = toLonLat(p.x, p.y), abs(q.lon) <= 180, abs(q.lat) <= 90 else { return nil }
+            return Position(q.lon, q.lat, p.z)
+        }
+        let steps = projected ? 16 : 1
+        guard steps > 1, let last = positions.last else {
+            let out = positions.compactMap(position)
+            return out.count == positions.count ? out : nil
+        }
+        var out: [Position] = []
+        for (a, b) in zip(positions, positions.dropFirst()) {
+            for s in 0..<steps {
+                let t = Double(s) / Double(steps)
+                guard let p = position(Position(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z)) else { return nil }
+                out.append(p)
+            }
+        }
+        guard let end = position(last) else { return nil }
+        return out + [end]
     }
 }

@@ -77,7 +77,7 @@ struct ItemsRequest {
     }
 
     /// `bbox` in `bbox-crs` (default CRS84): a CRS84 box for the unit filter's index, and for other CRS the exact box
-    /// (its edges densified, then through PROJ) as a spatial condition.
+    /// (its edges densified, then through PROJ: `ServerCRS.densifiedInCRS84`) as a spatial condition.
     mutating func readBBox(_ query: QueryParameters) throws {
         let bboxCRS = try query["bbox-crs"].map { try ServerCRS.parse($0, parameter: "bbox-crs") } ?? .crs84
         guard let text = query["bbox"] else {
@@ -91,24 +91,14 @@ struct ItemsRequest {
         let n = numbers.map { $0! }
         let (x1, y1, x2, y2) = n.count == 4 ? (n[0], n[1], n[2], n[3]) : (n[0], n[1], n[3], n[4])
         guard x1 <= x2, y1 <= y2 else { throw OGCError.invalid("bbox", text, expected: "the lower corner first, each coordinate at most the upper one's") }
-        let toLonLat = try bboxCRS.toCRS84()
-        var ring: [(lon: Double, lat: Double)] = []
-        let steps = bboxCRS.projected ? 16 : 1
-        let corners = [(x1, y1), (x2, y1), (x2, y2), (x1, y2), (x1, y1)]
-        for k in 0..<4 {
-            for s in 0..<steps {
-                let t = Double(s) / Double(steps)
-                let x = corners[k].0 + (corners[k + 1].0 - corners[k].0) * t, y = corners[k].1 + (corners[k + 1].1 - corners[k].1) * t
-                guard let p = toLonLat(x, y), abs(p.lon) <= 180, abs(p.lat) <= 90 else {
-                    throw OGCError.invalid("bbox", text, expected: "coordinates inside the area of \(bboxCRS.uri)")
-                }
-                ring.append(p)
-            }
+        let corners = [Position(x1, y1), Position(x2, y1), Position(x2, y2), Position(x1, y2), Position(x1, y1)]
+        guard let ring = bboxCRS.densifiedInCRS84(corners, try bboxCRS.toCRS84()) else {
+            throw OGCError.invalid("bbox", text, expected: "coordinates inside the area of \(bboxCRS.uri)")
         }
         let box: BoundingBox
         do {
-            box = try BoundingBox(minLon: ring.map(\.lon).min()!, minLat: ring.map(\.lat).min()!,
-                                  maxLon: ring.map(\.lon).max()!, maxLat: ring.map(\.lat).max()!)
+            box = try BoundingBox(minLon: ring.map(\.x).min()!, minLat: ring.map(\.y).min()!,
+                                  maxLon: ring.map(\.x).max()!, maxLat: ring.map(\.y).max()!)
         } catch {
             throw OGCError.invalid("bbox", text, expected: "a box within longitudes -180..180 and latitudes -90..90 (\(bboxCRS.uri) axis order)")
         }
@@ -116,8 +106,7 @@ struct ItemsRequest {
         // a market's footprint may cross the box while its point lies outside (the condition below tests it).
         if collection.isUnitBased && collection.geometryIsPoint { filter.bbox = box }
         if bboxCRS.projected || !collection.geometryIsPoint {
-            ring.append(ring[0])
-            let polygon = Geometry.polygon([try LinearRing(ring.map { Position($0.lon, $0.lat) })])
+            let polygon = Geometry.polygon([try LinearRing(ring)])
             try addCondition(.spatial(.intersects, .property("geometry"), .geometry(polygon)))
         }
     }
