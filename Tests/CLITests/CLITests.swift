@@ -160,6 +160,20 @@ final class TemporaryDirectory: Sendable {
         #expect(none.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 
+    /// The options this session added refuse bad values by name, with what was expected, and write nothing.
+    @Test func newOptionsRefuseBadValues() throws {
+        let before = try Command.run("/usr/bin/sqlite3", [db, "SELECT count(*), sum(version) FROM economic_units"]).out
+        for (args, says) in [(["serve", "--client-timeout", "0"], "--client-timeout 0.0: expected seconds above 0, at most 3600"),
+                             (["report", "--period", "2026", "--columns", "ward,nope"], "one of ward, inspections"),
+                             (["report", "--period", "2026", "--format", "json", "--columns", "ward"], "--columns goes with --format table or csv"),
+                             (["origin", "list", "--columns", "goods,nope"], "one of market_code"),
+                             (["due", "--columns", "nope"], "one of unit_code")] {
+            let r = try Command.run(Command.binary, args + ["--db", db])
+            #expect(r.status != 0 && r.err.contains(says) && r.out.isEmpty, "\(args): \(r.status) \(r.err)")
+        }
+        #expect(try Command.run("/usr/bin/sqlite3", [db, "SELECT count(*), sum(version) FROM economic_units"]).out == before)
+    }
+
     @Test func geoJSONOutputIsReadByGDAL() throws {
         let out = dir.appendingPathComponent("bt.geojson").path
         let r = try Command.run(Command.binary, ["units", "list", "--db", db, "--ward", "27232", "--format", "geojson", "--output", out])
