@@ -117,8 +117,14 @@ extension EconGIS.Inspections {
         @Option(help: "Only those of units in this ward (its code) on the inspection's date, as the report places them.") var ward: String?
         @Option(help: ArgumentHelp("From this date.", valueName: "date")) var from: LocalDate?
         @Option(help: ArgumentHelp("Up to this date.", valueName: "date")) var to: LocalDate?
+        @Option(parsing: .unconditional, help: ArgumentHelp("""
+            Keys separated by commas, the first sorting first (status,-date): id, unit_code, unit_name, date, scopes, status, \
+            outcome or team; prefix - for descending. Default: date (the id breaks ties).
+            """, valueName: "key,…"))
+        var sort: String?
         @Option(parsing: .unconditional, help: "At most this many rows.") var limit: Int?
-        @Option(parsing: .unconditional, help: "Skip this many rows first (by date, then id).") var offset = 0
+        @Option(parsing: .unconditional, help: "Skip this many rows first.") var offset = 0
+        @Option(help: ArgumentHelp("Start after this cursor (printed at the end of the previous page).", valueName: "cursor")) var after: String?
         @Flag(help: "Print only how many match.") var count = false
         @Option(help: "table, json or csv.") var format: Listing.Format = .table
 
@@ -129,19 +135,24 @@ extension EconGIS.Inspections {
         }
 
         func run() throws {
-            let ledger = InspectionLedger(store: try database.openForReading())
+            let inspections = InspectionList(store: try database.openForReading())
             let filter = InspectionFilter(status: status, unitCode: unit, wardCode: ward, from: from, to: to)
-            if count { return print(try ledger.count(filter)) }
+            if count { return print(try inspections.count(filter)) }
+            let sorting = try sort.map { try Sorting<InspectionSortKey>.list(parsing: $0) } ?? []
+            let page = try PageRequest(limit: limit, offset: offset, after: after.map { try PageCursor(encoded: $0) })
             var written = 0
+            var next: PageCursor?
             try withStandardOutput { sink in
                 var writer = try ListWriter(format: format, name: "inspections", columns: InspectionRows.columns, sink: sink)
-                try ledger.forEach(filter, page: try PageRequest(limit: limit, offset: offset)) {
+                next = try inspections.forEach(filter, sorts: sorting, page: page) {
                     try writer.write(InspectionRows.row($0))
                 }
                 written = writer.rowsWritten
                 try writer.end()
             }
-            if format == .table { note("\(written) inspections") }
+            if format == .table || next != nil {
+                note("\(written) inspection\(written == 1 ? "" : "s")" + (next.map { "; next page: --after \($0.encoded)" } ?? ""))
+            }
         }
     }
 

@@ -48,18 +48,10 @@ extension EconGIS.Instruments {
             filter.types = type
             filter.states = state
             filter.within = within
-            let instruments = InstrumentList(store: try database.openForReading())
-            if list.count {
-                print(try instruments.count(filter))
-                return
-            }
-            let sorting = try sort.map { try Sorting<InstrumentSortKey>.list(parsing: $0) } ?? []
-            let page = try list.page()
-            try list.write(out, database: database, name: "measuring_instruments", noun: "instrument", all: RegistryRows.instrumentColumns,
-                           table: RegistryRows.instrumentTableColumns) { write in
-                try instruments.forEach(filter, sorts: sorting, page: page) { item in
-                    try write(RegistryRows.instrument(item), item.unit.location.map { .point($0) }, item.instrument.id)
-                }
+            try list.run(InstrumentList(store: try database.openForReading()), filter, sort: sort, out, database: database,
+                         name: "measuring_instruments", noun: "instrument", all: RegistryRows.instrumentColumns,
+                         table: RegistryRows.instrumentTableColumns) { item in
+                (RegistryRows.instrument(item), item.unit.location.map { .point($0) }, item.instrument.id)
             }
         }
     }

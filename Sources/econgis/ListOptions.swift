@@ -3,7 +3,7 @@ import GeoJSON
 import Output
 import Registry
 
-/// Paging, columns and count of the list commands (`units list`, `instruments list`), parsed and checked once.
+/// Paging, columns and count of the list commands (`units list`, `instruments list`, `due`), parsed and checked once.
 struct ListOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "At most this many rows.") var limit: Int?
     @Option(parsing: .unconditional, help: "Skip this many rows first.") var offset = 0
@@ -18,6 +18,23 @@ struct ListOptions: ParsableArguments {
 
     func page() throws -> PageRequest {
         try PageRequest(limit: limit, offset: offset, after: after.map { try PageCursor(encoded: $0) })
+    }
+
+    /// Runs a list command on `provider`: prints the count alone with --count; otherwise sorts by `sort` (keys
+    /// separated by commas) and streams the page, each item written as `row` makes it (its values in `all`'s order,
+    /// its geometry and its id), through `write`.
+    func run<P: ListProvider>(_ provider: P, _ filter: P.Filter, sort: String?, _ out: EconGIS.OutputOptions, database: DatabaseOptions,
+                              name: String, noun: String, all: [String], table: [String],
+                              row: (P.Item) -> (values: [JSONValue], geometry: Geometry?, id: Int64)) throws {
+        if count { return print(try provider.count(filter)) }
+        let sorts = try sort.map { try Sorting<P.SortKey>.list(parsing: $0) } ?? []
+        let page = try page()
+        try write(out, database: database, name: name, noun: noun, all: all, table: table) { write in
+            try provider.forEach(filter, sorts: sorts, page: page) { item in
+                let r = row(item)
+                try write(r.values, r.geometry, r.id)
+            }
+        }
     }
 
     /// Streams a list: `rows` hands each row (all columns, in `all`'s order, with its geometry and its id, which GeoJSON

@@ -90,24 +90,16 @@ extension EconGIS.Units {
 
         func run() throws {
             let filter = try filters.filter()
-            let query = UnitQuery(store: try database.openForReading())
-            if list.count {
-                print(try query.count(filter))
-                return
-            }
             let wardsOn = try (wardOn ?? "").split(separator: ",").map { text -> LocalDate in
                 let t = text.trimmingCharacters(in: .whitespaces)
                 if t == "today" { return .today() }
                 guard let d = LocalDate(iso: t) else { throw ValidationError("--ward-on \"\(t)\": expected dates YYYY-MM-DD (or today) separated by commas") }
                 return d
             }
-            let sorting = try sort.map { try Sorting<UnitSortKey>.list(parsing: $0) } ?? []
-            let page = try list.page()
-            try list.write(out, database: database, name: "economic_units", noun: "unit", all: RegistryRows.unitColumns(wardsOn: wardsOn),
-                           table: RegistryRows.unitTableColumns(near: filter.near != nil, wardsOn: wardsOn)) { write in
-                try query.forEach(filter, sorts: sorting, page: page, wardsOn: wardsOn) { item in
-                    try write(RegistryRows.unit(item), item.unit.location.map { .point($0) }, item.unit.id)
-                }
+            try list.run(UnitQuery(store: try database.openForReading(), wardsOn: wardsOn), filter, sort: sort, out, database: database,
+                         name: "economic_units", noun: "unit", all: RegistryRows.unitColumns(wardsOn: wardsOn),
+                         table: RegistryRows.unitTableColumns(near: filter.near != nil, wardsOn: wardsOn)) { item in
+                (RegistryRows.unit(item), item.unit.location.map { .point($0) }, item.unit.id)
             }
         }
     }

@@ -37,17 +37,18 @@ extension EconGIS {
         @Option(help: "Days ahead that count as due.") var within = 30
         @Option(help: "Only instruments of these types (codes of instrument_types; repeatable).") var type: [String] = []
         @Option(help: "Only these states: expired, sealed, reinspection, due, unknown (repeatable).") var state: [DueItem.State] = []
-        @Option(parsing: .unconditional, help: "At most this many rows.") var limit: Int?
-        @Option(parsing: .unconditional, help: "Skip this many rows first (the list is in order of urgency: expired, sealed, re-inspections, unknown, due; most overdue first).")
-        var offset = 0
-        @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
-        @Flag(help: "Print only how many are listed.") var count = false
+        @Option(parsing: .unconditional, help: ArgumentHelp("""
+            Keys separated by commas, the first sorting first (ward_code,-days_overdue): state (by urgency: expired, sealed, \
+            reinspection, unknown, due), days_overdue, due_on, unit_code, unit_name, kind, ward_code, ward_name, address, \
+            instrument_type, serial_no, last_verified_on or cycle_months; prefix - for descending. \
+            Default: state,-days_overdue,unit_code,serial_no.
+            """, valueName: "key,…"))
+        var sort: String?
+        @OptionGroup var list: ListOptions
         @OptionGroup var out: OutputOptions
 
         func validate() throws {
             if within < 0 || within > 3660 { throw ValidationError("--within \(within): expected 0 to 3660 days") }
-            if let l = limit, l <= 0 { throw ValidationError("--limit \(l): expected a positive number") }
-            if offset < 0 { throw ValidationError("--offset \(offset): expected 0 or more") }
         }
 
         func run() throws {
@@ -55,25 +56,27 @@ extension EconGIS {
             filter.within = within
             filter.types = type
             filter.states = state
-            let list = DueList(store: try database.openForReading())
-            if count {
-                let s = try list.summary(filter)
-                return print(s.expired + s.sealed + s.reinspections + s.due + s.unknown)
-            }
-            let (chosen, indices) = try ColumnChoice.shown(columns, available: RegistryRows.dueColumns, table: RegistryRows.dueTableColumns, format: out.format)
+            let due = DueList(store: try database.openForReading())
+            if list.count { return print(try due.count(filter)) }
+            let sorting = try sort.map { try Sorting<DueSortKey>.list(parsing: $0) } ?? []
+            let page = try list.page()
+            let (chosen, indices) = try ColumnChoice.shown(list.columns, available: RegistryRows.dueColumns, table: RegistryRows.dueTableColumns,
+                                                           format: out.format)
+            var next: PageCursor?
             try out.write(to: database) { sink in
                 var writer = try ListWriter(format: out.format, name: "metrology_due", columns: chosen, sink: sink)
-                try list.forEach(filter, page: try PageRequest(limit: limit, offset: offset)) { item in
+                next = try due.forEach(filter, sorts: sorting, page: page) { item in
                     let row = RegistryRows.due(item)
                     try writer.write(indices.map { row[$0] }, geometry: item.unit.location.map { .point($0) })
                 }
                 try writer.end()
             }
-            let s = try list.summary(filter)
+            let s = try due.summary(filter)
             let date = filter.units.asOf
             note("\(s.expired + s.sealed + s.due + s.unknown) instruments and \(s.reinspections) re-inspections at \(s.units) units need a check on \(date)"
                  + "\(filters.ward.map { " in ward \($0)" } ?? ""): \(s.expired) expired, \(s.sealed) sealed, \(s.due) due within \(within) days, "
-                 + "\(s.unknown) unknown (of \(s.instruments) instruments); \(s.reinspections) re-inspections overdue or due within \(within) days")
+                 + "\(s.unknown) unknown (of \(s.instruments) instruments); \(s.reinspections) re-inspections overdue or due within \(within) days"
+                 + (next.map { "; next page: --after \($0.encoded)" } ?? ""))
         }
     }
 

@@ -140,6 +140,31 @@ final class TemporaryDirectory: Sendable {
         }
     }
 
+    /// The due list and the inspections sorted by a column and paged by cursor, as `units list` is: the pages printed with
+    /// `--after` the cursor each page ends with are the whole sorted list; an unknown key is refused by its flag.
+    @Test(arguments: [(["due", "--as-of", "2026-11-15"], "unit_name,-due_on"), (["inspections", "list"], "status,-date")])
+    func dueListAndInspectionsSortAndPageByCursor(command: [String], sort: String) throws {
+        let whole = try Command.run(Command.binary, command + ["--db", db, "--format", "csv", "--sort", sort])
+        #expect(whole.status == 0, "\(whole.err)")
+        let lines = whole.out.split(separator: "\n").map(String.init)
+        let unsorted = try Command.run(Command.binary, command + ["--db", db, "--format", "csv"]).out.split(separator: "\n").map(String.init)
+        #expect(lines.count > 30 && lines != unsorted && Set(lines) == Set(unsorted), "\(command)")
+        var paged = [lines[0]]
+        var after: String?
+        var pages = 0
+        repeat {
+            let page = try Command.run(Command.binary, command + ["--db", db, "--format", "csv", "--sort", sort, "--limit", "9"]
+                                         + (after.map { ["--after", $0] } ?? []))
+            #expect(page.status == 0, "\(page.err)")
+            paged += page.out.split(separator: "\n").dropFirst().map(String.init)
+            after = page.err.range(of: #"--after [A-Za-z0-9_-]+"#, options: .regularExpression).map { String(page.err[$0].dropFirst(8)) }
+            pages += 1
+        } while after != nil && pages < 100
+        #expect(paged == lines, "\(command)")
+        let bad = try Command.run(Command.binary, command + ["--db", db, "--sort", "urgency"])
+        #expect(bad.status != 0 && bad.err.contains("--sort") && bad.err.contains("unit_code") && bad.out.isEmpty, "\(bad.err)")
+    }
+
     /// inspections list --ward places each inspection as the report does, in the ward its unit lay in on its date:
     /// the done and closed inspections of a ward over 2024 (16 wards) and over 2026 (4 wards, some codes reused for
     /// other places) are the report's counts for that ward.

@@ -139,4 +139,37 @@ import Testing
         #expect(try editor.update(key: "F2", changes: ["manufacturer": ""]).instrument.manufacturer == nil)
         #expect(try r.snapshot("unit_wards") == wards && r.snapshot("economic_units") == units)
     }
+
+    /// The due list paged by cursor, in its default order and by a column, while instruments are added between pages
+    /// (with verification dates that sort before and after the cursor): every instrument there at the start comes
+    /// once, and nothing comes twice.
+    @Test(arguments: ["", "unit_code,-serial_no", "-due_on"])
+    func duePagesLoseAndRepeatNothingWhileInstrumentsAreAdded(sort: String) throws {
+        let (r, editor) = try registry()
+        for i in 0..<20 {
+            _ = try editor.add(fields: ["unit_code": i % 2 == 0 ? "0100233488" : "0321853641", "type": "fuel_dispenser",
+                                        "serial_no": "D\(i)", "last_verified_on": "2025-0\(1 + i % 6)-1\(i % 10)"])
+        }
+        let list = DueList(store: r.store)
+        let filter = DueFilter(units: UnitFilter(asOf: InstrumentListTests.today))
+        let sorts = sort.isEmpty ? [] : try Sorting<DueSortKey>.list(parsing: sort)
+        let before = Set(try list.items(filter).compactMap { $0.instrument?.serialNo })
+        #expect(before.count == 23)
+        var seen: [String] = []
+        var after: PageCursor?
+        var added = 0
+        repeat {
+            after = try list.forEach(filter, sorts: sorts, page: try PageRequest(limit: 3, after: after)) { item in
+                seen.append("\(item.unit.code)/\(item.instrument?.serialNo ?? "-")")
+            }
+            if added < 4 {
+                for (serial, verified) in [("N\(added)a", "2025-01-0\(added + 1)"), ("N\(added)b", "2025-06-1\(added)"), ("N\(added)c", "")] {
+                    _ = try editor.add(fields: ["unit_code": "0100233488", "type": "fuel_dispenser", "serial_no": serial, "last_verified_on": verified])
+                }
+                added += 1
+            }
+        } while after != nil && seen.count < 200
+        #expect(Set(seen).count == seen.count)
+        #expect(Set(seen.map { String($0.split(separator: "/")[1]) }).isSuperset(of: before))
+    }
 }

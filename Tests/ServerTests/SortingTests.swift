@@ -8,10 +8,11 @@ import Testing
 @Suite struct SortingTests {
     /// The units in the server's order for `sortby`, read over every next link, against SQL's ORDER BY on the
     /// database (the id breaks ties in the first key's direction). Market codes and stall numbers are NULL for
-    /// most units, so pages start inside runs of NULLs and of equal values.
+    /// most units, so pages start inside runs of NULLs and of equal values. Names sort by their key, in Vietnamese
+    /// alphabetical order (`name_key`).
     @Test(arguments: [
-        ("+kind,-name", "u.kind, u.name DESC, u.id"),
-        ("-market_code,name", "mk.code DESC, u.name, u.id DESC"),
+        ("+kind,-name", "u.kind, u.name_key DESC, u.id"),
+        ("-market_code,name", "mk.code DESC, u.name_key, u.id DESC"),
         ("market_code,-stall_no,status", "mk.code, u.stall_no DESC, u.status, u.id"),
     ])
     func nextLinksFollowSQLOrder(sortby: String, order: String) async throws {

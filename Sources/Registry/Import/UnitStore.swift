@@ -8,10 +8,10 @@ import GRDB
 /// made by libspatialite's `gaiaMakePoint` (what SQL `MakePoint` calls).
 struct UnitRowValues: Sendable {
     static let marketIndex = 6
-    static let createdIndex = 17
-    static let updatedIndex = 18
-    static let geomIndex = 19
-    static let footprintIndex = 20
+    static let createdIndex = 18
+    static let updatedIndex = 19
+    static let geomIndex = 20
+    static let footprintIndex = 21
     let code: String
     let lon: Double?
     let lat: Double?
@@ -50,7 +50,7 @@ struct UnitRowValues: Sendable {
             .null, text(d.stallNo), text(d.zone), text(d.registrationNo),
             text(d.declaredWardCode), integer(d.declaredWardId),
             .null, d.status.rawValue.databaseValue, text(d.statusSince?.description),
-            text(d.registeredOn?.description), d.searchText.databaseValue,
+            text(d.registeredOn?.description), d.searchText.databaseValue, VietnameseText.sortKey(d.name).databaseValue,
             .null, .null, UnitRowValues.point(d.lon, d.lat), text(d.footprint),
         ]
     }
@@ -126,11 +126,11 @@ struct UnitWriter {
     static let columns = """
         code, kind, name, owner, address, vsic_codes, market_id, stall_no, zone, registration_no,
         declared_ward_code, declared_ward_id, ward_flag, status, status_since, registered_on,
-        search_text
+        search_text, name_key
         """
     static let insertSQL = """
         INSERT INTO economic_units (\(columns), created_at, updated_at, version, geom, footprint)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?), 4326)))
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?), 4326)))
         ON CONFLICT (code) DO NOTHING
         """
     /// Inserts `rows` units without a footprint, leaving out (OR IGNORE) any that breaks a
@@ -142,7 +142,7 @@ struct UnitWriter {
     /// SQLite keep one: hence the point as a ready-made blob.)
     static func batchInsertSQL(rows: Int) -> String {
         "INSERT OR IGNORE INTO economic_units (\(columns), created_at, updated_at, version, geom) VALUES "
-            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)", count: rows).joined(separator: ", ")
+            + repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)", count: rows).joined(separator: ", ")
     }
     /// Rows per statement in `insertNew`: each execution of an insert costs SQLite a statement start, which
     /// 64 rows share.
@@ -155,18 +155,18 @@ struct UnitWriter {
         UPDATE economic_units SET
           code = ?1, kind = ?2, name = ?3, owner = ?4, address = ?5, vsic_codes = ?6, market_id = ?7, stall_no = ?8,
           zone = ?9, registration_no = ?10, declared_ward_code = ?11, declared_ward_id = ?12,
-          status = ?14, status_since = ?15, registered_on = ?16, search_text = ?17,
-          geom = MakePoint(?18, ?19, 4326),
-          footprint = CASE WHEN ?23 THEN footprint ELSE CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?20), 4326)) END,
-          updated_at = ?21, version = version + 1
-        WHERE id = ?22 AND (
+          status = ?14, status_since = ?15, registered_on = ?16, search_text = ?17, name_key = ?18,
+          geom = MakePoint(?19, ?20, 4326),
+          footprint = CASE WHEN ?24 THEN footprint ELSE CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?21), 4326)) END,
+          updated_at = ?22, version = version + 1
+        WHERE id = ?23 AND (
           kind IS NOT ?2 OR name IS NOT ?3 OR owner IS NOT ?4 OR address IS NOT ?5 OR vsic_codes IS NOT ?6
           OR market_id IS NOT ?7 OR stall_no IS NOT ?8 OR zone IS NOT ?9 OR registration_no IS NOT ?10
           OR declared_ward_code IS NOT ?11 OR declared_ward_id IS NOT ?12
           OR status IS NOT ?14 OR status_since IS NOT ?15 OR registered_on IS NOT ?16
-          OR ST_X(geom) IS NOT ?18 OR ST_Y(geom) IS NOT ?19
-          OR (NOT ?23 AND ((footprint IS NULL) <> (?20 IS NULL)
-            OR (footprint IS NOT NULL AND NOT ST_Equals(footprint, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?20), 4326)))))))
+          OR ST_X(geom) IS NOT ?19 OR ST_Y(geom) IS NOT ?20
+          OR (NOT ?24 AND ((footprint IS NULL) <> (?21 IS NULL)
+            OR (footprint IS NOT NULL AND NOT ST_Equals(footprint, CastToMultiPolygon(SetSRID(GeomFromGeoJSON(?21), 4326)))))))
         """
     static let historySQL = "INSERT INTO unit_status_history (unit_id, status, since, note, recorded_at) VALUES (?, ?, ?, ?, ?)"
 

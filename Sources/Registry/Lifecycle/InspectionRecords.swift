@@ -20,12 +20,13 @@ public struct InspectionRecord: Sendable, Hashable, Codable, FetchableRecord {
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
-    static let select = """
-        SELECT i.id, u.code AS unit_code, u.name AS unit_name, i.inspected_on,
-               coalesce((SELECT group_concat(s.scope, ',') FROM inspection_scopes s WHERE s.inspection_id = i.id), i.scope) AS scopes,
-               i.status, i.outcome, i.team, i.note, i.started_on, i.finished_on, i.closed_on, i.cancelled_on, i.cancel_reason, i.version
-        FROM inspections i JOIN economic_units u ON u.id = i.unit_id
+    static let select = "SELECT \(columns) FROM inspections i JOIN economic_units u ON u.id = i.unit_id"
+    static let columns = """
+        i.id, u.code AS unit_code, u.name AS unit_name, i.inspected_on, \(scopes) AS scopes,
+        i.status, i.outcome, i.team, i.note, i.started_on, i.finished_on, i.closed_on, i.cancelled_on, i.cancel_reason, i.version
         """
+    /// The inspection's scopes, separated by commas.
+    static let scopes = "coalesce((SELECT group_concat(s.scope, ',') FROM inspection_scopes s WHERE s.inspection_id = i.id), i.scope)"
 }
 
 /// A measured test as recorded, with the verdict and the rule applied at the time.

@@ -72,6 +72,38 @@ public struct VerificationCycle: Sendable, Decodable, FetchableRecord {
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 }
 
+/// What the due list can be sorted by: its columns. `state` sorts by urgency (expired, sealed, re-inspection,
+/// unknown, due); `unit_name` in Vietnamese alphabetical order; NULLs (no due date, no ward) first ascending.
+public enum DueSortKey: String, CaseIterable, Sendable {
+    case state, days_overdue, due_on, unit_code, unit_name, kind, ward_code, ward_name, address, instrument_type, serial_no,
+         last_verified_on, cycle_months
+
+    /// The list's order when no other is asked: the most urgent state first, the most overdue first in each state.
+    public static let urgency: [Sorting<DueSortKey>] = [
+        Sorting(.state), Sorting(.days_overdue, descending: true), Sorting(.unit_code), Sorting(.serial_no),
+    ]
+
+    /// The key's value in a row `d` of the list's statement.
+    var expression: SQL {
+        switch self {
+        case .state:
+            "CASE d.state WHEN 'expired' THEN 0 WHEN 'sealed' THEN 1 WHEN 'reinspection' THEN 2 WHEN 'unknown' THEN 3 ELSE 4 END"
+        case .days_overdue: "d.days_overdue"
+        case .due_on: "d.due_on"
+        case .unit_code: "d.code"
+        case .unit_name: "(SELECT k.name_key FROM economic_units k WHERE k.id = d.id)"
+        case .kind: "d.kind"
+        case .ward_code: "d.ward_code"
+        case .ward_name: "d.ward_name"
+        case .address: "d.address"
+        case .instrument_type: "d.instrument_type"
+        case .serial_no: "d.serial_no"
+        case .last_verified_on: "d.last_verified_on"
+        case .cycle_months: "d.cycle_months"
+        }
+    }
+}
+
 /// Which instruments to list: those of the units a unit filter selects, by type and state.
 public struct DueFilter: Sendable {
     public var units: UnitFilter
@@ -100,9 +132,9 @@ public struct DueFilter: Sendable {
 /// What needs a check on a date: instruments whose verification has expired, falls due within a window or
 /// is unknown, instruments under an open seal, and re-inspections of violations overdue or due within the
 /// window. The rule in force on the date of the last verification, the due dates, states and days are all
-/// computed by the database in one statement, and rows stream in order (expired, sealed, re-inspection,
-/// unknown, due; most overdue first).
-public struct DueList: Sendable {
+/// computed by the database in one statement, and rows stream in the order asked, by default that of urgency
+/// (expired, sealed, re-inspection, unknown, due; most overdue first).
+public struct DueList: ListProvider {
     public let store: RegistryStore
 
     public init(store: RegistryStore) { self.store = store }
@@ -118,26 +150,72 @@ public struct DueList: Sendable {
         public var units = 0
     }
 
-    public func forEach(_ filter: DueFilter, page: PageRequest = .all, _ body: (DueItem) throws -> Void) throws {
-        try store.read { db in try DueList.forEach(db, filter, page: page, body) }
+    /// Streams the list to `body` in the order of `sorts` (by default `DueSortKey.urgency`); returns the cursor of
+    /// the next page when `page.limit` cut the list short.
+    @discardableResult
+    public func forEach(_ filter: DueFilter, sorts: [Sorting<DueSortKey>] = [], page: PageRequest = .all,
+                        _ body: (DueItem) throws -> Void) throws -> PageCursor? {
+        try store.read { db in try DueList.forEach(db, filter, sorts: sorts, page: page, body) }
     }
 
-    static func forEach(_ db: Database, _ filter: DueFilter, page: PageRequest = .all, _ body: (DueItem) throws -> Void) throws {
+    @discardableResult
+    static func forEach(_ db: Database, _ filter: DueFilter, sorts: [Sorting<DueSortKey>] = [], page: PageRequest = .all,
+                        _ body: (DueItem) throws -> Void) throws -> PageCursor? {
+        let keys = sorts.isEmpty ? DueSortKey.urgency : sorts
+        let order = PageCursor.order(keys.map { ($0.key.rawValue, $0.descending) })
+        try page.after?.check(order: order, keyCount: keys.count)
         let (_, sql) = try DueList.listStatement(db, filter)
-        let cursor = try DueItem.fetchCursor(db, SQLRequest<DueItem>(literal: """
-            SELECT * FROM (\(sql)) WHERE \(DueList.listed(filter))
-            ORDER BY CASE state WHEN 'expired' THEN 0 WHEN 'sealed' THEN 1 WHEN 'reinspection' THEN 2 WHEN 'unknown' THEN 3 ELSE 4 END,
-                     days_overdue DESC, code, serial_no, violation_id
-            \(UnitStatement.limit(page))
+        let columns = keys.map { (column: $0.key.expression, descending: $0.descending) }
+        var conditions = [DueList.listed(filter)]
+        if let after = page.after { conditions.append(FeatureLayer.Query.keyset(columns, after, id: DueList.rowKey)) }
+        func direction(_ descending: Bool) -> SQL { descending ? "DESC" : "ASC" }
+        let values = columns.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i)"))" as SQL }.joined()
+        let orderBy = (columns.map { "\($0.column) \(direction($0.descending))" as SQL }
+            + ["\(DueList.rowKey) \(direction(keys[0].descending))" as SQL]).joined(separator: ", ")
+        // One row more than asked tells whether there is a next page.
+        let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
+            SELECT d.*\(values), \(DueList.rowKey) AS row_key FROM (\(sql)) d
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(orderBy)\(UnitStatement.limit(page, extra: 1))
             """))
-        while let item = try cursor.next() {
-            try body(item)
+        // The sort values and the row's key follow the item's columns.
+        let first = DueItem.Column.allCases.last!.rawValue + 1
+        var count = 0
+        var last: PageCursor?
+        while let row = try cursor.next() {
+            if let limit = page.limit, count == limit { return last }
+            try body(DueItem(row: row))
+            last = PageCursor(values: (0..<keys.count).map { row[first + $0] }, id: row[first + keys.count], order: order)
+            count += 1
+        }
+        return nil
+    }
+
+    /// How many items are listed (instruments and re-inspections), counted by the database.
+    public func count(_ filter: DueFilter) throws -> Int {
+        try store.read { db in
+            let (_, sql) = try DueList.listStatement(db, filter)
+            return try Int.fetchOne(db, SQLRequest<Int>(literal: "SELECT count(*) FROM (\(sql)) d WHERE \(DueList.listed(filter))"))!
         }
     }
 
-    public func items(_ filter: DueFilter, page: PageRequest = .all) throws -> [DueItem] {
+    /// The item of row key `id` (see `rowKey`): an instrument's id times two, a re-inspection's violation id times two plus one.
+    public func get(_ id: Int64, _ filter: DueFilter) throws -> DueItem? {
+        try store.read { db in
+            let (_, sql) = try DueList.listStatement(db, filter)
+            return try Row.fetchOne(db, SQLRequest<Row>(literal: """
+                SELECT d.* FROM (\(sql)) d WHERE \(DueList.listed(filter)) AND \(DueList.rowKey) = \(id)
+                """)).map(DueItem.init(row:))
+        }
+    }
+
+    /// A row's key, unique in the list, which breaks ties and ends a cursor: an instrument's id times two, or a
+    /// re-inspection's violation id times two plus one.
+    static let rowKey: SQL = "CASE WHEN d.violation_id IS NULL THEN d.instrument_id * 2 ELSE d.violation_id * 2 + 1 END"
+
+    public func items(_ filter: DueFilter, sorts: [Sorting<DueSortKey>] = [], page: PageRequest = .all) throws -> [DueItem] {
         var items: [DueItem] = []
-        try forEach(filter, page: page) { items.append($0) }
+        try forEach(filter, sorts: sorts, page: page) { items.append($0) }
         return items
     }
 

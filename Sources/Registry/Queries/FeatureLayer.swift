@@ -28,6 +28,12 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         let sql: SQL
         /// For a unit's ward of the day (its code or name): which text of WardNames names it from the ward's id.
         public var ward: WardNames.Field? = nil
+        /// What a sort on the property compares, when not its value: a unit's name sorts by its `name_key`, in
+        /// Vietnamese alphabetical order. The layer's statement selects it as column `sortColumn`.
+        var sortSQL: SQL? = nil
+
+        /// The column of a layer's statement that a sort on the property reads.
+        var sortColumn: String { sortSQL == nil ? name : name + " sort" }
     }
 
     /// A layer's statement for one request, ready to stream.
@@ -100,11 +106,13 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         var narrows = true
     }
 
-    static func p(_ name: String, _ type: PropertyType, _ sql: SQL) -> Property { Property(name: name, type: type, sql: sql) }
+    static func p(_ name: String, _ type: PropertyType, _ sql: SQL, sortedBy: SQL? = nil) -> Property {
+        Property(name: name, type: type, sql: sql, sortSQL: sortedBy)
+    }
 
     /// The unit properties every unit-based layer carries, for the ward of the filter's date.
     static let unitProperties: [Property] = [
-        p("code", .text, "u.code"), p("name", .text, "u.name"), p("kind", .text, "u.kind"), p("status", .text, "u.status"),
+        p("code", .text, "u.code"), p("name", .text, "u.name", sortedBy: "u.name_key"), p("kind", .text, "u.kind"), p("status", .text, "u.status"),
         p("status_since", .date, "u.status_since"), p("registered_on", .date, "u.registered_on"), p("vsic", .text, "u.vsic_codes"),
         p("owner", .text, "u.owner"), p("address", .text, "u.address"), p("market_code", .text, "mk.code"),
         p("stall_no", .text, "u.stall_no"), p("zone", .text, "u.zone"),
@@ -114,7 +122,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
     ]
 
     static let instrumentProperties: [Property] = [
-        p("unit_code", .text, "code"), p("unit_name", .text, "name"), p("kind", .text, "kind"),
+        p("unit_code", .text, "code"), p("unit_name", .text, "name", sortedBy: "name_key"), p("kind", .text, "kind"),
         p("instrument_type", .text, "instrument_type"), p("type_name", .text, "(SELECT name_vi FROM instrument_types t WHERE t.code = instrument_type)"),
         p("serial_no", .text, "serial_no"), p("manufacturer", .text, "manufacturer"), p("model", .text, "model"),
         p("accuracy_class", .text, "accuracy_class"), p("max_capacity", .real, "max_capacity"), p("scale_interval", .real, "scale_interval"),
@@ -137,7 +145,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
     ]
 
     static let inspectionProperties: [Property] = [
-        p("unit_code", .text, "u.code"), p("unit_name", .text, "u.name"), p("kind", .text, "u.kind"),
+        p("unit_code", .text, "u.code"), p("unit_name", .text, "u.name", sortedBy: "u.name_key"), p("kind", .text, "u.kind"),
         p("inspected_on", .date, "i.inspected_on"), p("scope", .text, "i.scope"), p("outcome", .text, "i.outcome"),
         p("team", .text, "i.team"), p("note", .text, "i.note"),
         p("violations", .integer, "(SELECT count(*) FROM violations v WHERE v.inspection_id = i.id)"),
@@ -169,6 +177,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
         let properties = self.properties
         @Sendable func select(_ id: SQL, _ geometry: SQL, _ from: SQL, more: SQL = "") -> SQL {
             let columns = properties.map { "\($0.sql) AS \(SQL(sql: $0.name.quotedDatabaseIdentifier))" as SQL }
+                + properties.compactMap { p in p.sortSQL.map { "\($0) AS \(SQL(sql: p.sortColumn.quotedDatabaseIdentifier))" as SQL } }
             return "SELECT \(id) AS id, \(geometry) AS geometry, \(columns.joined(separator: ", "))\(more) FROM \(from)"
         }
         switch self {
@@ -205,7 +214,7 @@ public enum FeatureLayer: String, CaseIterable, Sendable {
             let (_, inner) = try DueList.statement(db, due)
             let listed: SQL = self == .due ? DueList.listed(due) : "1"
             let sql = select("instrument_id", "geom", """
-                (SELECT d.*, \(VerificationState.sql(within: within)) AS verification_state, g.geom
+                (SELECT d.*, \(VerificationState.sql(within: within)) AS verification_state, g.geom, g.name_key
                  FROM (\(inner)) d JOIN economic_units g ON g.id = d.id) WHERE \(listed)
                 """)
             return Query(source: .registry(self), properties: properties, geometry: .pointBlob, select: sql, order: "instrument_id",

@@ -115,14 +115,14 @@ extension FeatureLayer.Query {
         }
         var seen = Set<String>()
         return try keys.map { key in
-            guard names.contains(key.property) else {
+            guard let property = properties.first(where: { $0.name == key.property }) else {
                 throw RegistryError.invalidArgument(field: "sortby", value: key.property,
                                                     expected: "one of this layer's properties: " + names.joined(separator: ", "))
             }
             guard seen.insert(key.property).inserted else {
                 throw RegistryError.invalidArgument(field: "sortby", value: key.property, expected: "each property at most once")
             }
-            return (SQL(sql: "f." + key.property.quotedDatabaseIdentifier), key.descending)
+            return (SQL(sql: "f." + property.sortColumn.quotedDatabaseIdentifier), key.descending)
         }
     }
 

@@ -77,7 +77,8 @@ public struct InstrumentRecord: Sendable {
 
 /// The registry's instruments through the due list's statement (one SQL statement: the rule in force at the
 /// last verification, due date, state, days overdue), filtered, sorted and paged by the database and streamed.
-public struct InstrumentList: Sendable {
+/// The instruments with their verification state on a date, filtered, sorted and paged by the database (a `ListProvider`).
+public struct InstrumentList: ListProvider {
     public let store: RegistryStore
 
     public init(store: RegistryStore) { self.store = store }
@@ -124,6 +125,15 @@ public struct InstrumentList: Sendable {
         }
     }
 
+    public func get(_ id: Int64, _ filter: InstrumentFilter) throws -> ListedInstrument? {
+        try store.read { db in try InstrumentList.get(db, id, filter) }
+    }
+
+    static func get(_ db: Database, _ id: Int64, _ filter: InstrumentFilter) throws -> ListedInstrument? {
+        let statement = try InstrumentStatement(db, filter, sorts: [])
+        return try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM (\(statement.filtered)) WHERE instrument_id = \(id)")).map(statement.item)
+    }
+
     /// One instrument by its id or serial number (`unitCode` tells apart equal serials of different units), its
     /// state on `asOf` with `within` days counting as due.
     public func show(_ key: String, unitCode: String? = nil, asOf: LocalDate, within: Int = 30) throws -> InstrumentRecord {
@@ -132,10 +142,7 @@ public struct InstrumentList: Sendable {
             var filter = InstrumentFilter(units: UnitFilter(asOf: asOf))
             filter.units.statuses = []
             filter.within = within
-            let statement = try InstrumentStatement(db, filter, sorts: [])
-            guard let row = try Row.fetchOne(db, SQLRequest<Row>(literal: "SELECT * FROM (\(statement.filtered)) WHERE instrument_id = \(id)")) else {
-                throw RegistryError.notFound(what: "instrument", key: key)
-            }
+            guard let listed = try InstrumentList.get(db, id, filter) else { throw RegistryError.notFound(what: "instrument", key: key) }
             struct Stamps: Decodable, FetchableRecord { var version: Int; var createdAt, updatedAt: String
                 static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase }
             let stamps = try Stamps.fetchOne(db, sql: "SELECT version, created_at, updated_at FROM measuring_instruments WHERE id = ?", arguments: [id])!
@@ -155,7 +162,7 @@ public struct InstrumentList: Sendable {
                 """, arguments: [id])
             let seals = try InstrumentSeal.fetchAll(db, sql: InstrumentSeal.select + " WHERE s.instrument_id = ? ORDER BY s.sealed_on, s.id",
                                                     arguments: [id])
-            return InstrumentRecord(listed: statement.item(row), verifications: verifications, checks: checks, seals: seals,
+            return InstrumentRecord(listed: listed, verifications: verifications, checks: checks, seals: seals,
                                     version: stamps.version, createdAt: stamps.createdAt, updatedAt: stamps.updatedAt)
         }
     }

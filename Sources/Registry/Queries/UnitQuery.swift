@@ -47,33 +47,34 @@ public struct ListPage<Item: Sendable>: Sendable {
 }
 
 /// The registry's units, read through one SQL statement per question: filters, sort, keyset or offset
-/// paging and counts are the database's work, rows stream through a cursor. The shape (query, get,
-/// count) is that of a feature provider, so another backend (PostGIS) could answer the same calls.
-public struct UnitQuery: Sendable {
+/// paging and counts are the database's work, rows stream through a cursor (a `ListProvider`).
+public struct UnitQuery: ListProvider {
     public let store: RegistryStore
+    /// Dates on which each listed unit's ward is given too (`ListedUnit.wardsOn`): the old-to-new crosswalk.
+    public var wardsOn: [LocalDate]
 
-    public init(store: RegistryStore) { self.store = store }
+    public init(store: RegistryStore, wardsOn: [LocalDate] = []) {
+        self.store = store
+        self.wardsOn = wardsOn
+    }
 
     /// Streams the matching units to `body` in order; returns the cursor of the next page when
     /// `page.limit` cut the list short.
     @discardableResult
     public func forEach(_ filter: UnitFilter, sort: Sorting<UnitSortKey>? = nil, page: PageRequest = .all,
-                        wardsOn: [LocalDate] = [], _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
-        try forEach(filter, sorts: sort.map { [$0] } ?? [], page: page, wardsOn: wardsOn, body)
+                        _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
+        try forEach(filter, sorts: sort.map { [$0] } ?? [], page: page, body)
     }
 
     /// The same, sorted by several keys, the first sorting first (see `Sorting.list(parsing:)`).
     @discardableResult
     public func forEach(_ filter: UnitFilter, sorts: [Sorting<UnitSortKey>], page: PageRequest = .all,
-                        wardsOn: [LocalDate] = [], _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
+                        _ body: (ListedUnit) throws -> Void) throws -> PageCursor? {
         try store.read { db in try forEach(db, filter, sorts: sorts, page: page, wardsOn: wardsOn, body) }
     }
 
-    public func list(_ filter: UnitFilter, sort: Sorting<UnitSortKey>? = nil, page: PageRequest = .all,
-                     wardsOn: [LocalDate] = []) throws -> ListPage<ListedUnit> {
-        var items: [ListedUnit] = []
-        let next = try forEach(filter, sort: sort, page: page, wardsOn: wardsOn) { items.append($0) }
-        return ListPage(items: items, next: next)
+    public func list(_ filter: UnitFilter, sort: Sorting<UnitSortKey>? = nil, page: PageRequest = .all) throws -> ListPage<ListedUnit> {
+        try list(filter, sorts: sort.map { [$0] } ?? [], page: page)
     }
 
     /// How many units match, counted by the database without reading them.
@@ -105,6 +106,13 @@ public struct UnitQuery: Sendable {
             count += 1
         }
         return nil
+    }
+
+    public func get(_ id: Int64, _ filter: UnitFilter) throws -> ListedUnit? {
+        try store.read { db in
+            let plan = try UnitStatement(db, filter: filter, sorts: [], wardsOn: wardsOn)
+            return try Row.fetchOne(db, SQLRequest<Row>(literal: plan.selectSQL(where: "u.id = \(id)"))).map(plan.item)
+        }
     }
 
     /// One unit by its natural key: a tax code, a household number, a market code or MARKET/STALL.
@@ -386,7 +394,7 @@ struct UnitStatement {
     func expression(_ key: UnitSortKey) -> SQL {
         switch key {
         case .code: "u.code"
-        case .name: "u.name"
+        case .name: "u.name_key"  // Vietnamese alphabetical order (UnitNameKeys)
         case .kind: "u.kind"
         case .status: "u.status"
         case .registered_on: "coalesce(u.registered_on, '')"

@@ -283,6 +283,7 @@ enum RegistryMigrations {
         }
         migrator.registerMigration("v16 unit checks without IN lists") { db in try UnitCheckRewrite.apply(db) }
         migrator.registerMigration("v17 flagged units index") { db in try db.execute(sql: FlaggedUnitIndex.sql) }
+        migrator.registerMigration("v18 unit name keys") { db in try UnitNameKeys.apply(db) }
         return migrator
     }
 }
