@@ -81,7 +81,8 @@ extension EconGIS.Units {
         @OptionGroup var filters: UnitFilterOptions
         @Option(parsing: .unconditional, help: ArgumentHelp("""
             Keys separated by commas, the first sorting first (ward,-name): code, name, kind, status, registered_on, updated_at, \
-            ward (its code on --as-of), distance or relevance; prefix - for descending.
+            ward (its code on --as-of), distance or relevance; prefix - for descending. Names sort in Vietnamese \
+            alphabetical order (đ after d, ă and â after a).
             """, valueName: "key,…"))
         var sort: String?
         @Option(help: ArgumentHelp("Also show each unit's ward on these dates: the old-to-new crosswalk.", valueName: "date,…")) var wardOn: String?

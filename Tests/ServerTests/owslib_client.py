@@ -2,13 +2,36 @@
 
 Usage: owslib_client.py BASE_URL EXPECTED_UNITS. Prints one line per check; exits 1 if any fails.
 """
+import re
 import sys
+import unicodedata
 
 from owslib.ogcapi.features import Features
 
 base, expected_units = sys.argv[1], int(sys.argv[2])
 failures = []
 checks = 0
+
+
+VIETNAMESE = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def letters(name):
+    """A name's letters in Vietnamese alphabetical order, tones and case left out, as the server sorts names first:
+    ă and â after a, đ after d, ê after e, ô and ơ after o, ư after u; numbers by value; a word break before any letter."""
+    key = []
+    for part in re.findall(r"\d+|\w|\W+", unicodedata.normalize("NFC", name.lower())):
+        if part.isdigit():
+            key.append((1, int(part)))
+        elif part.isalpha():
+            base = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", part) if c not in TONES))
+            key.append((2, VIETNAMESE.index(base)) if base in VIETNAMESE else (3, ord(base[0])))
+        elif key:
+            key.append((0, 0))
+    while key and key[-1] == (0, 0):
+        key.pop()
+    return key
 
 
 def check(ok, what):
@@ -53,7 +76,7 @@ old = w.collection_items("wards", datetime_="2024-06-01", limit=100)
 new = w.collection_items("wards", limit=100)
 check(old["numberMatched"] == 16 and new["numberMatched"] == 4, f"datetime selects the ward period: {old['numberMatched']} then, {new['numberMatched']} now")
 names = [f["properties"]["name"] for f in w.collection_items("units", sortby=("name", "desc"), limit=50)["features"]]
-check(names == sorted(names, reverse=True), "sortby descending")
+check(names == sorted(names, key=letters, reverse=True) and names != sorted(names, reverse=True), "sortby descending, in Vietnamese order")
 props = w.collection_items("units", properties="code,name", limit=5)["features"]
 check(all(set(f["properties"]) == {"code", "name"} for f in props), "properties")
 markets = w.collection_items("units", kind="market", limit=100)

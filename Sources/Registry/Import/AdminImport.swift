@@ -223,12 +223,12 @@ public struct AdminImport {
                         if record["\(role)_valid_from"] == nil { c.error("\(role)_valid_from", nil, "the valid_from date that identifies the unit") }
                         return nil
                     }
-                    guard let row = try Row.fetchOne(db, sql: "SELECT id, valid_to FROM admin_units WHERE code = ? AND valid_from = ?",
-                                                     arguments: [code, from.description]) else {
+                    guard let loaded = try AdminUnit.fetchOne(db, sql: "SELECT \(AdminUnit.columns) FROM admin_units WHERE code = ? AND valid_from = ?",
+                                                              arguments: [code, from.description]) else {
                         c.error("\(role)_code", code, "an administrative unit loaded with valid_from \(from)")
                         return nil
                     }
-                    return (row["id"], code, from, (row["valid_to"] as String?).flatMap(LocalDate.init(iso:)))
+                    return (loaded.id, code, from, loaded.validTo)
                 }
                 let predecessor = try unit("predecessor"), successor = try unit("successor")
                 let pred = predecessor?.id, succ = successor?.id

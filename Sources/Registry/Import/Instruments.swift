@@ -122,6 +122,12 @@ struct InstrumentWriter {
     static let firstOptionalParameter = 3
     static let unitLifeSQL = "SELECT registered_on, status, status_since FROM economic_units WHERE id = ?"
     static let findSQL = "SELECT id, updated_at FROM measuring_instruments WHERE unit_id = ? AND instrument_type = ? AND serial_no = ?"
+    /// What an upsert reads of the stored instrument (`findSQL`).
+    struct StoredInstrument: FetchableRecord {
+        var id: Int64
+        var updatedAt: String
+        init(row: Row) { (id, updatedAt) = (row[0], row[1]) }
+    }
     static let insertSQL = """
         INSERT INTO measuring_instruments (unit_id, instrument_type, serial_no, manufacturer, model, accuracy_class,
           max_capacity, scale_interval, measure_unit, last_verified_on, certificate_no, stamp_no, verified_by,
@@ -158,13 +164,13 @@ struct InstrumentWriter {
             unitId, d.type, d.serialNo, d.manufacturer, d.model, d.accuracyClass, d.maxCapacity, d.scaleInterval,
             d.measureUnit, d.lastVerifiedOn?.description, d.certificateNo, d.stampNo, d.verifiedBy, d.isReference, now,
         ]
-        guard let existing = try Row.fetchOne(db.cachedStatement(sql: InstrumentWriter.findSQL), arguments: [unitId, d.type, d.serialNo]) else {
+        guard let existing = try StoredInstrument.fetchOne(db.cachedStatement(sql: InstrumentWriter.findSQL), arguments: [unitId, d.type, d.serialNo]) else {
             try db.cachedStatement(sql: InstrumentWriter.insertSQL).execute(arguments: StatementArguments(args))
             return .inserted
         }
-        if (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.serialNo) }
-        try LeftOutColumns.keepStored(db, instrument: existing["id"], notGiven: d.notGiven, in: &args)
-        args.append(existing["id"] as Int64)
+        if existing.updatedAt == now { throw DuplicateInFile(value: d.serialNo) }
+        try LeftOutColumns.keepStored(db, instrument: existing.id, notGiven: d.notGiven, in: &args)
+        args.append(existing.id)
         try db.cachedStatement(sql: InstrumentWriter.updateSQL).execute(arguments: StatementArguments(args))
         return db.changesCount > 0 ? .updated : .unchanged
     }

@@ -122,6 +122,20 @@ struct UnitWriter {
     }
 
     static let findSQL = "SELECT id, status, version, updated_at, registered_on, ST_X(geom) AS x, ST_Y(geom) AS y FROM economic_units WHERE code = ?"
+    /// What an upsert reads of the stored unit with the record's code (`findSQL`, by position).
+    struct StoredUnit: FetchableRecord {
+        var id: Int64
+        var status: String
+        var version: Int
+        var updatedAt: String
+        var registeredOn: String?
+        /// The stored point.
+        var x, y: Double?
+
+        init(row: Row) {
+            (id, status, version, updatedAt, registeredOn, x, y) = (row[0], row[1], row[2], row[3], row[4], row[5], row[6])
+        }
+    }
     static let marketSQL = "SELECT id FROM economic_units WHERE code = ? AND kind = 'market'"
     static let columns = """
         code, kind, name, owner, address, vsic_codes, market_id, stall_no, zone, registration_no,
@@ -190,18 +204,18 @@ struct UnitWriter {
             }
             return (.inserted, id, false)
         }
-        guard let existing = try Row.fetchOne(db.cachedStatement(sql: UnitWriter.findSQL), arguments: [d.code]) else {
+        guard let existing = try StoredUnit.fetchOne(db.cachedStatement(sql: UnitWriter.findSQL), arguments: [d.code]) else {
             throw RegistryError.database("unit \(d.code) was neither inserted nor found")
         }
-        let id: Int64 = existing["id"]
-        let version: Int = existing["version"]
+        let id = existing.id
+        let version = existing.version
         if let expectedVersion, expectedVersion != version {
             throw RegistryError.versionConflict(key: d.code, expected: expectedVersion, actual: version)
         }
-        if rejectDuplicateInOperation, (existing["updated_at"] as String) == now { throw DuplicateInFile(value: d.code) }
+        if rejectDuplicateInOperation, existing.updatedAt == now { throw DuplicateInFile(value: d.code) }
         // What the record leaves out keeps its stored value.
         let (d, keepsFootprint) = try LeftOutColumns.keepStored(db, unit: id, in: d, today: today)
-        if let registered = d.registeredOn?.description, registered != existing["registered_on"] as String?,
+        if let registered = d.registeredOn?.description, registered != existing.registeredOn,
            let earliest = try Row.fetchOne(db.cachedStatement(sql: UnitWriter.earliestRecordSQL), arguments: [id]),
            let day = earliest[0] as String?, day < registered {
             throw RegisteredAfterItsRecords(value: registered, earliest: day, what: earliest[1])
@@ -213,13 +227,13 @@ struct UnitWriter {
                                           + [row.lon.databaseValue, row.lat.databaseValue, values[UnitRowValues.footprintIndex],
                                              now.databaseValue, id.databaseValue, keepsFootprint.databaseValue]))
         guard db.changesCount > 0 else { return (.unchanged, id, false) }
-        if (existing["status"] as String) != d.status.rawValue {
+        if existing.status != d.status.rawValue {
             try db.cachedStatement(sql: UnitWriter.historySQL).execute(
                 arguments: [id, d.status.rawValue, d.statusSince?.description,
-                           statusNote ?? "status changed from \(existing["status"] as String)", now])
+                           statusNote ?? "status changed from \(existing.status)", now])
         }
         // The values the update compared the stored point with: NULL and NULL are the same, as there.
-        let moved = existing["x"] as Double? != row.lon || existing["y"] as Double? != row.lat
+        let moved = existing.x != row.lon || existing.y != row.lat
         return (.updated, id, moved)
     }
 

@@ -76,19 +76,21 @@ extension InspectionLedger {
     /// The unit's instrument with this serial number, of a type a test of `kind` is made on (a unit may give one
     /// serial to a dispenser and to a scale).
     func instrumentId(_ db: Database, unitCode: String, serial: String, for kind: MeasuredTestKind = .administration) throws -> Int64 {
-        let found = try Row.fetchAll(db, sql: """
+        struct Found: Decodable, FetchableRecord { var id: Int64; var instrumentType: String
+            static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase }
+        let found = try Found.fetchAll(db, sql: """
             SELECT m.id, m.instrument_type FROM measuring_instruments m JOIN economic_units u ON u.id = m.unit_id
             WHERE u.code = ? AND m.serial_no = ? ORDER BY m.id
             """, arguments: [unitCode, serial])
         guard !found.isEmpty else {
             throw RegistryError.notFound(what: "instrument with serial number", key: serial, hint: "at unit \(unitCode)")
         }
-        guard let fitting = found.first(where: { kind.isMade(on: $0["instrument_type"]) }) else {
-            let types = found.map { $0["instrument_type"] as String }.joined(separator: ", ")
+        guard let fitting = found.first(where: { kind.isMade(on: $0.instrumentType) }) else {
+            let types = found.map(\.instrumentType).joined(separator: ", ")
             throw RegistryError.invalidArgument(field: "instrument", value: serial,
                                                 expected: "an instrument a \(kind.rawValue) test is made on (\(kind == .fuel ? "a dispenser" : "a scale")); "
                                                     + "\(serial) at unit \(unitCode) is a \(types)")
         }
-        return fitting["id"]
+        return fitting.id
     }
 }

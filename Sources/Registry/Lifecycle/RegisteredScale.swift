@@ -15,19 +15,24 @@ extension InspectionLedger {
     public func registeredScale(unitCode: String, serial: String) throws -> RegisteredScale? {
         try store.read { db in
             let id = try instrumentId(db, unitCode: unitCode, serial: serial, for: .scale)
-            guard let row = try Row.fetchOne(db, sql: """
+            struct Stored: Decodable, FetchableRecord {
+                var maxCapacity, scaleInterval: Double?
+                var measureUnit, accuracyClass: String?
+                static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+            }
+            guard let stored = try Stored.fetchOne(db, sql: """
                 SELECT max_capacity, scale_interval, measure_unit, accuracy_class FROM measuring_instruments WHERE id = ?
                 """, arguments: [id]) else { return nil }
-            let grams: Double? = switch row["measure_unit"] as String? {
+            let grams: Double? = switch stored.measureUnit {
             case "mg": 0.001
             case "g": 1
             case "kg": 1000
             case "t": 1_000_000
             default: nil
             }
-            return RegisteredScale(capacityKg: grams.flatMap { g in (row["max_capacity"] as Double?).map { $0 * g / 1000 } },
-                                   intervalG: grams.flatMap { g in (row["scale_interval"] as Double?).map { $0 * g } },
-                                   accuracyClass: row["accuracy_class"])
+            return RegisteredScale(capacityKg: grams.flatMap { g in stored.maxCapacity.map { $0 * g / 1000 } },
+                                   intervalG: grams.flatMap { g in stored.scaleInterval.map { $0 * g } },
+                                   accuracyClass: stored.accuracyClass)
         }
     }
 }
