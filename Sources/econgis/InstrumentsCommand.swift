@@ -31,8 +31,8 @@ extension EconGIS.Instruments {
         @Option(help: "Days ahead that count as due.") var within = 30
         @OptionGroup var filters: UnitFilterOptions
         @Option(parsing: .unconditional, help: ArgumentHelp("""
-            Keys separated by commas, the first sorting first (ward,-last_verified_on): unit_code, serial_no, instrument_type, \
-            last_verified_on, next_verification_on, days_overdue or ward (its code on --as-of); prefix - for descending.
+            Keys separated by commas, the first sorting first (ward,-last_verified_on), each a column: \(ListOptions.keys(InstrumentSortKey.self)) \
+            (ward: its code on --as-of; unit_name in Vietnamese alphabetical order); prefix - for descending.
             """, valueName: "key,…"))
         var sort: String?
         @OptionGroup var list: ListOptions

@@ -11,6 +11,12 @@ struct ListOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Columns to show, separated by commas (see --format csv for all).", valueName: "names")) var columns: String?
     @Flag(help: "Print only how many match.") var count = false
 
+    /// A sort's keys for a help text: "a, b or c".
+    static func keys<Key: CaseIterable & RawRepresentable>(_: Key.Type) -> String where Key.RawValue == String {
+        let names = Key.allCases.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
+
     func validate() throws {
         if let l = limit, l <= 0 { throw ValidationError("--limit \(l): expected a positive number") }
         if offset < 0 { throw ValidationError("--offset \(offset): expected 0 or more") }

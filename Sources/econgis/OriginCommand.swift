@@ -54,22 +54,25 @@ extension EconGIS {
                 filter.from = from
                 filter.to = to
                 filter.problems = problem
-                let entries = try GoodsOriginQuery(store: database.openForReading()).entries(filter)
+                let query = GoodsOriginQuery(store: try database.openForReading())
                 let (chosen, indices) = try ColumnChoice.shown(columns, available: List.columns, table: List.tableColumns, format: format)
+                var entries = 0, missing = 0, doubtful = 0
+                var stalls = Set<String>()
                 try withStandardOutput { sink in
                     var writer = try ListWriter(format: format, name: "origin_log", columns: chosen, sink: sink)
-                    for e in entries {
+                    try query.forEach(filter) { e in
                         func s(_ x: String?) -> JSONValue { x.map(JSONValue.string) ?? .null }
                         let row: [JSONValue] = [s(e.marketCode), s(e.stallNo), .string(e.unitCode), .string(e.receivedOn.description), .string(e.goods),
                                                 e.quantity.map(JSONValue.double) ?? .null, s(e.quantityUnit), s(e.supplier), s(e.originProvince),
                                                 s(e.traceabilityCode), s(e.problem?.rawValue), s(e.reason)]
                         try writer.write(indices.map { row[$0] })
+                        entries += 1
+                        stalls.insert(e.unitCode)
+                        if e.problem == .missing { missing += 1 } else if e.problem == .doubtful { doubtful += 1 }
                     }
                     try writer.end()
                 }
-                let stalls = Set(entries.map(\.unitCode)).count
-                let missing = entries.filter { $0.problem == .missing }.count, doubtful = entries.filter { $0.problem == .doubtful }.count
-                note("\(entries.count) entries at \(stalls) stalls: \(missing) with missing origin, \(doubtful) doubtful")
+                note("\(entries) entries at \(stalls.count) stalls: \(missing) with missing origin, \(doubtful) doubtful")
             }
         }
     }

@@ -80,8 +80,8 @@ extension EconGIS.Units {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var filters: UnitFilterOptions
         @Option(parsing: .unconditional, help: ArgumentHelp("""
-            Keys separated by commas, the first sorting first (ward,-name): code, name, kind, status, registered_on, updated_at, \
-            ward (its code on --as-of), distance or relevance; prefix - for descending. Names sort in Vietnamese \
+            Keys separated by commas, the first sorting first (ward,-name): \(ListOptions.keys(UnitSortKey.self)) (ward: its code \
+            on --as-of; distance with --near; relevance with --search); prefix - for descending. Names sort in Vietnamese \
             alphabetical order (đ after d, ă and â after a).
             """, valueName: "key,…"))
         var sort: String?

@@ -9,17 +9,21 @@ extension EconGIS {
         static let configuration = CommandConfiguration(commandName: "wards", abstract: "List the wards valid on a date, with how many units each holds.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: ArgumentHelp("Date (default: today).", valueName: "date")) var asOf: LocalDate?
+        @Option(parsing: .unconditional, help: ArgumentHelp("""
+            Keys separated by commas, the first sorting first (-units), each a column: \(ListOptions.keys(WardSortKey.self)); \
+            prefix - for descending. Default: code.
+            """, valueName: "key,…"))
+        var sort: String?
+        @OptionGroup var list: ListOptions
         @OptionGroup var out: OutputOptions
 
         func run() throws {
             let date = asOf ?? .today()
-            let wards = try AdminQuery(store: database.openForReading()).wards(on: date, boundaries: out.format == .geojson)
-            try out.write(to: database) { sink in
-                var writer = try ListWriter(format: out.format, name: "wards", columns: RegistryRows.wardColumns, sink: sink)
-                for w in wards { try writer.write(RegistryRows.ward(w), geometry: w.boundary) }
-                try writer.end()
+            let wards = WardList(store: try database.openForReading(), boundaries: out.format == .geojson)
+            try list.run(wards, WardFilter(asOf: date), sort: sort, out, database: database, name: "wards", noun: "ward",
+                         all: RegistryRows.wardColumns, table: RegistryRows.wardColumns) { w in
+                (RegistryRows.ward(w), w.boundary, w.ward.id)
             }
-            if out.format == .table { note("\(wards.count) wards on \(date)") }
         }
     }
 

@@ -53,7 +53,8 @@ import Testing
             }
         }
 
-        for (cli, sortby) in [("ward,-name", "ward_code,-name"), ("-ward,kind,-registered_on", "-ward_code,kind,-registered_on")] {
+        for (cli, sortby) in [("ward,-name", "ward_code,-name"), ("-ward,kind,-registered_on", "-ward_code,kind,-registered_on"),
+                              ("owner,-stall_no", "owner,-stall_no"), ("-market_code,name", "-market_code,name")] {
             // --sort=KEYS: a list that starts with "-" would otherwise read as an option.
             let listed = try column(["units", "list", "--sort=\(cli)"], "code")
             #expect(listed.count > 900)
@@ -62,7 +63,8 @@ import Testing
             #expect(paged == listed, "units --sort \(cli) page by page: \(SortKeysTests.difference(paged, listed))")
         }
         // Instruments of units of every status, in the list as in the server's instruments layer.
-        for (cli, sortby) in [("ward,-last_verified_on", "ward_code,-last_verified_on"), ("instrument_type,-ward,serial_no", "instrument_type,-ward_code,serial_no")] {
+        for (cli, sortby) in [("ward,-last_verified_on", "ward_code,-last_verified_on"), ("instrument_type,-ward,serial_no", "instrument_type,-ward_code,serial_no"),
+                              ("-manufacturer,unit_name", "-manufacturer,unit_name"), ("state,-max_capacity", "state,-max_capacity")] {
             let args = ["instruments", "list", "--sort=\(cli)"]
             let listed = try column(args, "id")
             #expect(listed.count > 500)

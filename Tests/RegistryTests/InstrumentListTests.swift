@@ -55,7 +55,8 @@ import Testing
         #expect(try InstrumentList(store: r.store).count(InstrumentFilter(units: UnitFilter(asOf: InstrumentListTests.today))) == 4)
     }
 
-    @Test(arguments: ["unit_code", "-serial_no", "instrument_type", "last_verified_on", "-next_verification_on", "days_overdue"])
+    @Test(arguments: ["unit_code", "-serial_no", "instrument_type", "last_verified_on", "-next_verification_on", "days_overdue",
+                      "-manufacturer", "unit_name", "state", "max_capacity", "-id"])
     func pagesByCursorAndOffsetLoseAndRepeatNothing(sort: String) throws {
         let (r, _) = try registry()
         let list = InstrumentList(store: r.store)

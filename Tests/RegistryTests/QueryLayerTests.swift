@@ -190,7 +190,7 @@ func run(_ tool: String, _ args: [String]) throws -> String {
 
     /// Keyset pages by any key, while units are added before and after the cursor, return every unit
     /// that was there at the start exactly once.
-    @Test(arguments: ["code", "-code", "name", "-registered_on", "updated_at"])
+    @Test(arguments: ["code", "-code", "name", "-registered_on", "updated_at", "owner", "-stall_no", "ward_name", "-lat", "version"])
     func cursorPagesLoseAndRepeatNothingWhileUnitsAreAdded(sort: String) throws {
         let r = try registry(300)
         let q = UnitQuery(store: r.store)
@@ -239,7 +239,7 @@ func run(_ tool: String, _ args: [String]) throws -> String {
     /// holds the rows at those places of the whole list, with the same ward and distance, and its
     /// cursor goes on from its last row: for every sort, both directions, ties, and the filters that
     /// join (ward, search, near).
-    @Test(arguments: ["code", "-code", "-name", "updated_at", "distance", "-distance", "relevance", "ward"])
+    @Test(arguments: ["code", "-code", "-name", "updated_at", "distance", "-distance", "relevance", "ward", "-owner", "lon"])
     func anOffsetPageIsThatSliceOfTheWholeList(sort: String) throws {
         let r = try registry(240)
         let q = UnitQuery(store: r.store)

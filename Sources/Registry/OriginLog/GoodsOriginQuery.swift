@@ -45,7 +45,9 @@ public struct GoodsOriginQuery: Sendable {
 
     public init(store: RegistryStore) { self.store = store }
 
-    public func entries(_ filter: GoodsOriginFilter) throws -> [GoodsOriginEntry] {
+    /// The entries chosen, judged, handed to `body` one at a time from the database's cursor: memory stays flat
+    /// however long the log.
+    public func forEach(_ filter: GoodsOriginFilter, _ body: (GoodsOriginEntry) throws -> Void) throws {
         try store.read { db in
             var conditions: [SQL] = ["1"]
             if let m = filter.marketCode { conditions.append("m.code = \(m)") }
@@ -53,7 +55,7 @@ public struct GoodsOriginQuery: Sendable {
             if let f = filter.from { conditions.append("e.received_on >= \(f.description)") }
             if let t = filter.to { conditions.append("e.received_on <= \(t.description)") }
             let places = Set(try String.fetchAll(db, sql: "SELECT name FROM provinces").map(GoodsOriginQuery.placeKey))
-            let rows = try GoodsOriginEntry.fetchAll(db, SQLRequest(literal: """
+            let cursor = try GoodsOriginEntry.fetchCursor(db, SQLRequest(literal: """
                 SELECT e.id, coalesce(m.code, CASE WHEN u.kind = 'market' THEN u.code END) AS market_code,
                        coalesce(m.name, CASE WHEN u.kind = 'market' THEN u.name END) AS market_name, u.stall_no, u.code AS unit_code,
                        e.received_on, e.goods, e.quantity, e.quantity_unit, e.supplier, e.origin_province, e.traceability_code
@@ -61,10 +63,18 @@ public struct GoodsOriginQuery: Sendable {
                 WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY market_code, u.stall_no, e.received_on, e.id
                 """))
-            return rows.map { GoodsOriginQuery.judged($0, places: places) }.filter { e in
-                filter.problems.isEmpty || e.problem.map(filter.problems.contains) == true
+            while let entry = try cursor.next() {
+                // Judged here: a province is recognised by its name's key (GoodsOriginQuery.placeKey), which SQL lacks.
+                let e = GoodsOriginQuery.judged(entry, places: places)
+                if filter.problems.isEmpty || e.problem.map(filter.problems.contains) == true { try body(e) }
             }
         }
+    }
+
+    public func entries(_ filter: GoodsOriginFilter) throws -> [GoodsOriginEntry] {
+        var entries: [GoodsOriginEntry] = []
+        try forEach(filter) { entries.append($0) }
+        return entries
     }
 
     static func judged(_ entry: GoodsOriginEntry, places: Set<String>) -> GoodsOriginEntry {

@@ -10,7 +10,7 @@ public struct WardSummary: Sendable {
     public var predecessors: String?
     public var boundary: Geometry?
 
-    /// The columns `wards(on:)` computes beside the ward's own.
+    /// The columns `WardList` computes beside the ward's own.
     struct Counted: Decodable, FetchableRecord {
         var area: Double?
         var g: String?
@@ -25,38 +25,9 @@ public struct AdminQuery: Sendable {
 
     public init(store: RegistryStore) { self.store = store }
 
-    /// The wards valid on `date` with their unit counts (units registered by then whose point lies in
-    /// the ward, or, without a point, that declared it): indexed counts on the stored membership.
+    /// The wards valid on `date` with their unit counts, in code order (see WardList).
     public func wards(on date: LocalDate, boundaries: Bool = true) throws -> [WardSummary] {
-        try store.read { db in
-            let d = date.description
-            // Located units from the counts per registration day (WardUnitCounts), plus the units without
-            // a point that declare the ward (partial index economic_units_unplaced).
-            let rows = try Row.fetchAll(db, SQLRequest(literal: """
-                SELECT w.id, w.code, w.name, w.level, w.valid_from, w.valid_to, ST_Area(w.geom, 1) / 1e6 AS area,
-                       \(sql: boundaries ? "AsGeoJSON(w.geom, 7)" : "NULL") AS g,
-                       (SELECT group_concat(p.name || ' (' || s.extent || ')', '; ') FROM admin_unit_successions s
-                          JOIN admin_units p ON p.id = s.predecessor_id WHERE s.successor_id = w.id) AS predecessors,
-                       \(WardUnitCounts.units(ward: "w.id", on: "\(d)"))
-                       + (SELECT count(*) FROM economic_units u WHERE u.geom IS NULL AND u.declared_ward_id = w.id
-                          AND (u.registered_on IS NULL OR u.registered_on <= \(d))) AS units
-                FROM admin_units w
-                WHERE w.level = 'ward' AND \(Period(date).contains("w"))
-                ORDER BY w.code
-                """))
-            return try rows.map { row in
-                let counted = try WardSummary.Counted(row: row)
-                let ward = try AdminUnit(row: row)
-                return WardSummary(
-                    ward: ward, areaKm2: counted.area.map { ($0 * 1000).rounded() / 1000 },
-                    units: counted.units, predecessors: counted.predecessors,
-                    boundary: try counted.g.map { g in
-                        do { return try GeoJSONDecoding.geometry(JSONText.decode(Array(g.utf8))) } catch {
-                            throw RegistryError.database("ward \(ward.code) (\(ward.validFrom)): its boundary as SpatiaLite writes it is not GeoJSON (\(error))")
-                        }
-                    })
-            }
-        }
+        try WardList(store: store, boundaries: boundaries).list(WardFilter(asOf: date), sorts: []).items
     }
 
     /// Verification cycles in force on `date`.

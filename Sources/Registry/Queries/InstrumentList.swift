@@ -29,9 +29,21 @@ public struct InstrumentFilter: Sendable {
     public init(units: UnitFilter) { self.units = units }
 }
 
-/// What an instrument list can be sorted by; `ward` is the code of the unit's ward on the list's date.
+/// What an instrument list can be sorted by: its columns. `ward` is the code of the unit's ward on the list's date
+/// (column ward_code); `unit_name` sorts in Vietnamese alphabetical order. NULLs come first ascending.
 public enum InstrumentSortKey: String, CaseIterable, Sendable {
-    case unit_code, serial_no, instrument_type, last_verified_on, next_verification_on, days_overdue, ward
+    case unit_code, serial_no, instrument_type, last_verified_on, next_verification_on, days_overdue, ward, id, unit_name, kind,
+         ward_name, manufacturer, model, accuracy_class, max_capacity, scale_interval, measure_unit, is_reference, certificate_no,
+         cycle_months, state
+
+    /// Whether an instrument may have no value: a page after a cursor then needs the keyset condition that keeps NULLs in place.
+    var mayBeNull: Bool {
+        switch self {
+        case .unit_code, .serial_no, .instrument_type, .last_verified_on, .next_verification_on, .days_overdue, .id, .unit_name, .kind,
+             .is_reference, .state: false
+        default: true
+        }
+    }
 }
 
 /// An instrument in a list: its unit, the unit's ward on the date, its cycle, due date and state.
@@ -235,8 +247,9 @@ struct InstrumentStatement {
 
     var sortExpression: SQL { expression(sortKey) }
 
-    /// Never NULL, so that keyset comparisons on it lose no row (but the ward, NULL outside every ward, is
-    /// compared by the server's keyset condition, which keeps NULLs where SQLite sorts them).
+    /// The first keys are never NULL, so that a row-value comparison on them loses no row; the others (`mayBeNull`: the
+    /// ward, NULL outside every ward, the optional fields) are compared by the server's keyset condition, which keeps
+    /// NULLs where SQLite sorts them.
     func expression(_ key: InstrumentSortKey) -> SQL {
         switch key {
         case .unit_code: "unit_code"
@@ -246,6 +259,20 @@ struct InstrumentStatement {
         case .next_verification_on: "coalesce(due_on, '')"
         case .days_overdue: "coalesce(days_overdue, -1000000)"
         case .ward: "ward_code"
+        case .id: "instrument_id"
+        case .unit_name: "(SELECT k.name_key FROM economic_units k WHERE k.id = f.id)"
+        case .kind: "kind"
+        case .ward_name: "ward_name"
+        case .manufacturer: "manufacturer"
+        case .model: "model"
+        case .accuracy_class: "accuracy_class"
+        case .max_capacity: "max_capacity"
+        case .scale_interval: "scale_interval"
+        case .measure_unit: "measure_unit"
+        case .is_reference: "is_reference"
+        case .certificate_no: "certificate_no"
+        case .cycle_months: "cycle_months"
+        case .state: "verification_state"
         }
     }
 
@@ -253,8 +280,8 @@ struct InstrumentStatement {
         let order: SQL = descending ? "DESC" : "ASC"
         let later = laterKeys.map { (column: expression($0.key), descending: $0.descending) }
         let laterValues = later.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i + 1)"))" as SQL }.joined()
-        var sql: SQL = "SELECT *, \(sortExpression) AS sort_value\(laterValues) FROM (\(filtered))"
-        if let after = page.after, !later.isEmpty || sortKey == .ward {
+        var sql: SQL = "SELECT *, \(sortExpression) AS sort_value\(laterValues) FROM (\(filtered)) f"
+        if let after = page.after, !later.isEmpty || sortKey.mayBeNull {
             sql += " WHERE \(FeatureLayer.Query.keyset([(sortExpression, descending)] + later, after, id: "instrument_id"))"
         } else if let after = page.after {
             let op: SQL = descending ? "<" : ">"

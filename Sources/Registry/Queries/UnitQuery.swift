@@ -23,10 +23,20 @@ public struct UnitFilter: Sendable {
     public init(asOf: LocalDate) { self.asOf = asOf }
 }
 
-/// What a unit list can be sorted by. `distance` needs a `near` filter, `relevance` a search; `ward` is the
-/// code of the unit's ward on the list's date.
+/// What a unit list can be sorted by: its columns. `distance` needs a `near` filter, `relevance` a search; `ward` is the
+/// code of the unit's ward on the list's date (column ward_code), `ward_name` its name; `name` sorts in Vietnamese
+/// alphabetical order. NULLs come first ascending and last descending.
 public enum UnitSortKey: String, CaseIterable, Sendable {
-    case code, name, kind, status, registered_on, updated_at, distance, relevance, ward
+    case code, name, kind, status, registered_on, updated_at, distance, relevance, ward, ward_name, declared_ward_code,
+         address, owner, vsic, market_code, stall_no, ward_flag, version, lon, lat
+
+    /// Whether a unit may have no value: a page after a cursor then needs the keyset condition that keeps NULLs in place.
+    var mayBeNull: Bool {
+        switch self {
+        case .code, .name, .kind, .status, .registered_on, .updated_at, .distance, .relevance, .version: false
+        default: true
+        }
+    }
 }
 
 /// A unit in a list: the stored unit, its ward on the as-of date, its distance for `near`, and its
@@ -229,7 +239,7 @@ struct UnitStatement {
         // from another point or of relevance to another search is for another order.
         func named(_ key: UnitSortKey) -> String {
             switch key {
-            case .ward: "ward on \(filter.asOf)"
+            case .ward, .ward_name: "\(key.rawValue) on \(filter.asOf)"
             case .distance: filter.near.map { "distance from \($0.lon),\($0.lat)" } ?? key.rawValue
             case .relevance: filter.search.map { "relevance to \(VietnameseText.searchKey($0))" } ?? key.rawValue
             default: key.rawValue
@@ -402,6 +412,17 @@ struct UnitStatement {
         case .distance: distance
         case .relevance: "s.rank"
         case .ward: "(SELECT x.code FROM admin_units x WHERE x.id = \(UnitStatement.wardId(on: filter.asOf)))"
+        case .ward_name: "(SELECT x.name FROM admin_units x WHERE x.id = \(UnitStatement.wardId(on: filter.asOf)))"
+        case .declared_ward_code: "u.declared_ward_code"
+        case .address: "u.address"
+        case .owner: "u.owner"
+        case .vsic: "u.vsic_codes"
+        case .market_code: "(SELECT x.code FROM economic_units x WHERE x.id = u.market_id)"
+        case .stall_no: "u.stall_no"
+        case .ward_flag: "u.ward_flag"
+        case .version: "u.version"
+        case .lon: "ST_X(u.geom)"
+        case .lat: "ST_Y(u.geom)"
         }
     }
 
@@ -443,7 +464,7 @@ struct UnitStatement {
         if let extra { conditions.append(extra) }
         let order: SQL = descending ? "DESC" : "ASC"
         let later = laterKeys.map { (column: expression($0.key), descending: $0.descending) }
-        if let after = page.after, !later.isEmpty || sortKey == .ward {
+        if let after = page.after, !later.isEmpty || sortKey.mayBeNull {
             // Several keys, each in its own direction, or one that may be NULL: the server's keyset condition.
             conditions.append(FeatureLayer.Query.keyset([(sortExpression, descending)] + later, after, id: "u.id"))
         } else if let after = page.after {
