@@ -3,7 +3,7 @@ import GeoJSON
 import Output
 import Registry
 
-/// Paging, columns and count of the list commands (`units list`, `instruments list`, `due`), parsed and checked once.
+/// Paging, columns and count of the list commands (`units list`, `instruments list`, `due`, `wards`), parsed and checked once.
 struct ListOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "At most this many rows.") var limit: Int?
     @Option(parsing: .unconditional, help: "Skip this many rows first.") var offset = 0
