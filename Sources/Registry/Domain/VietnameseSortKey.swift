@@ -106,7 +106,8 @@ extension VietnameseText {
             letters.ascii = (0x61...0x7A).map { place(Unicode.Scalar(UInt8($0))) }
             for v in Array(0xC0..<0x300) + Array(0x1E00..<0x1F00) {
                 var found: (UInt8, UInt8)?
-                if v == 0x110 || v == 0x111 {
+                // Đ đ, and the look-alike Ð ð (U+00D0, U+00F0) that old fonts and keyboards put in Vietnamese names.
+                if v == 0x110 || v == 0x111 || v == 0xD0 || v == 0xF0 {
                     found = (place("đ"), 0)
                 } else if let scalar = Unicode.Scalar(UInt32(v)) {
                     let parts = Array(String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars)
