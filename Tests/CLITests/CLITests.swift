@@ -152,6 +152,7 @@ final class TemporaryDirectory: Sendable {
         #expect(lines.count > (command[0] == "wards" ? 16 : 30) && lines != unsorted && Set(lines) == Set(unsorted), "\(command)")
         var paged = [lines[0]]
         var after: String?
+        var firstCursor: String?
         var pages = 0
         repeat {
             let page = try Command.run(Command.binary, command + ["--db", db, "--format", "csv", "--sort", sort, "--limit", "9"]
@@ -159,11 +160,17 @@ final class TemporaryDirectory: Sendable {
             #expect(page.status == 0, "\(page.err)")
             paged += page.out.split(separator: "\n").dropFirst().map(String.init)
             after = page.err.range(of: #"--after [A-Za-z0-9_-]+"#, options: .regularExpression).map { String(page.err[$0].dropFirst(8)) }
+            if firstCursor == nil { firstCursor = after }
             pages += 1
         } while after != nil && pages < 100
         #expect(paged == lines, "\(command)")
         let bad = try Command.run(Command.binary, command + ["--db", db, "--sort", "urgency"])
         #expect(bad.status != 0 && bad.err.contains("--sort") && bad.err.contains("one of") && bad.out.isEmpty, "\(bad.err)")
+        // A cursor that is not one, or one of another sort, is refused by --after.
+        for cursor in ["not-a-cursor", try #require(firstCursor)] {
+            let refused = try Command.run(Command.binary, command + ["--db", db, "--after", cursor])  // the default sort
+            #expect(refused.status != 0 && refused.err.contains("--after") && refused.out.isEmpty, "\(cursor): \(refused.err)")
+        }
     }
 
     /// inspections list --ward places each inspection as the report does, in the ward its unit lay in on its date:

@@ -161,34 +161,18 @@ public struct DueList: ListProvider {
     @discardableResult
     static func forEach(_ db: Database, _ filter: DueFilter, sorts: [Sorting<DueSortKey>] = [], page: PageRequest = .all,
                         _ body: (DueItem) throws -> Void) throws -> PageCursor? {
-        let keys = sorts.isEmpty ? DueSortKey.urgency : sorts
-        let order = PageCursor.order(keys.map { ($0.key.rawValue, $0.descending) })
-        try page.after?.check(order: order, keyCount: keys.count)
+        let sort = KeysetSort(sorts.isEmpty ? DueSortKey.urgency : sorts, expression: \.expression, id: DueList.rowKey)
+        try sort.check(page.after)
         let (_, sql) = try DueList.listStatement(db, filter)
-        let columns = keys.map { (column: $0.key.expression, descending: $0.descending) }
-        var conditions = [DueList.listed(filter)]
-        if let after = page.after { conditions.append(FeatureLayer.Query.keyset(columns, after, id: DueList.rowKey)) }
-        func direction(_ descending: Bool) -> SQL { descending ? "DESC" : "ASC" }
-        let values = columns.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i)"))" as SQL }.joined()
-        let orderBy = (columns.map { "\($0.column) \(direction($0.descending))" as SQL }
-            + ["\(DueList.rowKey) \(direction(keys[0].descending))" as SQL]).joined(separator: ", ")
-        // One row more than asked tells whether there is a next page.
-        let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
-            SELECT d.*\(values), \(DueList.rowKey) AS row_key FROM (\(sql)) d
-            WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(orderBy)\(UnitStatement.limit(page, extra: 1))
+        // One row more than asked tells whether there is a next page. The row's key, then the sort values, follow the
+        // item's columns.
+        let rows = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
+            SELECT d.*, \(DueList.rowKey) AS row_key\(sort.valueColumns) FROM (\(sql)) d
+            WHERE \(DueList.listed(filter)) AND \(sort.condition(after: page.after))
+            ORDER BY \(sort.orderBy)\(UnitStatement.limit(page, extra: 1))
             """))
-        // The sort values and the row's key follow the item's columns.
-        let first = DueItem.Column.allCases.last!.rawValue + 1
-        var count = 0
-        var last: PageCursor?
-        while let row = try cursor.next() {
-            if let limit = page.limit, count == limit { return last }
-            try body(DueItem(row: row))
-            last = PageCursor(values: (0..<keys.count).map { row[first + $0] }, id: row[first + keys.count], order: order)
-            count += 1
-        }
-        return nil
+        let rowKey = DueItem.Column.allCases.last!.rawValue + 1
+        return try sort.walk(rows, page: page, item: { ($0[rowKey] as Int64, DueItem(row: $0)) }, id: \.0) { try body($0.1) }
     }
 
     /// How many items are listed (instruments and re-inspections), counted by the database.

@@ -12,33 +12,16 @@ public struct InspectionList: ListProvider {
     @discardableResult
     public func forEach(_ filter: InspectionFilter, sorts: [Sorting<InspectionSortKey>] = [], page: PageRequest = .all,
                         _ body: (InspectionRecord) throws -> Void) throws -> PageCursor? {
-        let keys = sorts.isEmpty ? [Sorting(InspectionSortKey.date)] : sorts
-        let order = PageCursor.order(keys.map { ($0.key.rawValue, $0.descending) })
-        try page.after?.check(order: order, keyCount: keys.count)
-        let columns = keys.map { (column: $0.key.expression, descending: $0.descending) }
-        var conditions = filter.conditions
-        if let after = page.after { conditions.append(FeatureLayer.Query.keyset(columns, after, id: "i.id")) }
-        func direction(_ descending: Bool) -> SQL { descending ? "DESC" : "ASC" }
-        let values = columns.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i)"))" as SQL }.joined()
-        let orderBy = (columns.map { "\($0.column) \(direction($0.descending))" as SQL }
-            + ["i.id \(direction(keys[0].descending))" as SQL]).joined(separator: ", ")
+        let sort = KeysetSort(sorts.isEmpty ? [Sorting(InspectionSortKey.date)] : sorts, expression: \.expression, id: "i.id")
+        try sort.check(page.after)
         return try store.read { db in
             // One row more than asked tells whether there is a next page.
-            let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
-                SELECT \(sql: InspectionRecord.columns)\(values) FROM inspections i JOIN economic_units u ON u.id = i.unit_id
-                \(InspectionFilter.whereClause(conditions)) ORDER BY \(orderBy)\(UnitStatement.limit(page, extra: 1))
+            let rows = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
+                SELECT \(sql: InspectionRecord.columns)\(sort.valueColumns) FROM inspections i JOIN economic_units u ON u.id = i.unit_id
+                \(InspectionFilter.whereClause(filter.conditions + [sort.condition(after: page.after)]))
+                ORDER BY \(sort.orderBy)\(UnitStatement.limit(page, extra: 1))
                 """))
-            var count = 0
-            var last: PageCursor?
-            while let row = try cursor.next() {
-                if let limit = page.limit, count == limit { return last }
-                let record = try InspectionRecord(row: row)
-                try body(record)
-                let first = row.count - keys.count
-                last = PageCursor(values: (0..<keys.count).map { row[first + $0] }, id: record.id, order: order)
-                count += 1
-            }
-            return nil
+            return try sort.walk(rows, page: page, item: { try InspectionRecord(row: $0) }, id: \.id, body)
         }
     }
 

@@ -37,32 +37,15 @@ public struct WardList: ListProvider {
     @discardableResult
     public func forEach(_ filter: WardFilter, sorts: [Sorting<WardSortKey>], page: PageRequest = .all,
                         _ body: (WardSummary) throws -> Void) throws -> PageCursor? {
-        let keys = sorts.isEmpty ? [Sorting(WardSortKey.code)] : sorts
-        let order = PageCursor.order(keys.map { ($0.key.rawValue, $0.descending) })
-        try page.after?.check(order: order, keyCount: keys.count)
-        let columns = keys.map { (column: $0.key.expression, descending: $0.descending) }
-        func direction(_ descending: Bool) -> SQL { descending ? "DESC" : "ASC" }
-        let values = columns.enumerated().map { i, key in ", \(key.column) AS \(SQL(sql: "sort_value_\(i)"))" as SQL }.joined()
-        let orderBy = (columns.map { "\($0.column) \(direction($0.descending))" as SQL }
-            + ["w.id \(direction(keys[0].descending))" as SQL]).joined(separator: ", ")
-        let condition = page.after.map { FeatureLayer.Query.keyset(columns, $0, id: "w.id") } ?? "1"
+        let sort = KeysetSort(sorts.isEmpty ? [Sorting(WardSortKey.code)] : sorts, expression: \.expression, id: "w.id")
+        try sort.check(page.after)
         return try store.read { db in
             // One row more than asked tells whether there is a next page.
-            let cursor = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
-                SELECT w.*\(values) FROM (\(statement(filter))) w WHERE \(condition)
-                ORDER BY \(orderBy)\(UnitStatement.limit(page, extra: 1))
+            let rows = try Row.fetchCursor(db, SQLRequest<Row>(literal: """
+                SELECT w.*\(sort.valueColumns) FROM (\(statement(filter))) w WHERE \(sort.condition(after: page.after))
+                ORDER BY \(sort.orderBy)\(UnitStatement.limit(page, extra: 1))
                 """))
-            var count = 0
-            var last: PageCursor?
-            while let row = try cursor.next() {
-                if let limit = page.limit, count == limit { return last }
-                let item = try WardList.summary(row)
-                try body(item)
-                let first = row.count - keys.count
-                last = PageCursor(values: (0..<keys.count).map { row[first + $0] }, id: item.ward.id, order: order)
-                count += 1
-            }
-            return nil
+            return try sort.walk(rows, page: page, item: WardList.summary, id: \.ward.id, body)
         }
     }
 
